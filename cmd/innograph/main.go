@@ -1,0 +1,239 @@
+// Command innograph serves the Hong Kong / Greater Bay Area innovation
+// knowledge graph over GraphQL, and manages its database.
+//
+//	innograph run            start a local Neo4j if NEO4J_URI is unset, migrate, load the seed, serve
+//	innograph serve          serve GraphQL against NEO4J_URI (or the local Neo4j)
+//	innograph migrate        apply constraints and indexes
+//	innograph load [PATH…]   validate seed files (default: the built-in seed) and merge them into the graph
+//	innograph validate [PATH…] validate seed files without touching the database
+//	innograph neo4j start|stop|status   manage the local Neo4j
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/innograph/innograph/internal/neo4jlocal"
+	"github.com/innograph/innograph/internal/store"
+	"github.com/innograph/innograph/seed"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:])
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "innograph:", err)
+		os.Exit(1)
+	}
+}
+
+func newLogger(level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}
+
+func run(ctx context.Context, args []string) error {
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.LogLevel)
+	slog.SetDefault(log)
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "run":
+		if cfg.Neo4jURI == "" {
+			if err := localServer(cfg, log).Start(ctx); err != nil {
+				return err
+			}
+		}
+		m := newMetrics()
+		st, err := openStore(ctx, cfg, log, m)
+		if err != nil {
+			return err
+		}
+		defer st.Close(context.Background())
+		if err := st.Migrate(ctx); err != nil {
+			return err
+		}
+		if err := loadSeed(ctx, cfg, st, nil, log); err != nil {
+			return err
+		}
+		return serveWith(ctx, cfg, log, st, m)
+	case "serve":
+		m := newMetrics()
+		st, err := openStore(ctx, cfg, log, m)
+		if err != nil {
+			return err
+		}
+		defer st.Close(context.Background())
+		return serveWith(ctx, cfg, log, st, m)
+	case "migrate":
+		st, err := openStore(ctx, cfg, log, nil)
+		if err != nil {
+			return err
+		}
+		defer st.Close(context.Background())
+		return st.Migrate(ctx)
+	case "load":
+		st, err := openStore(ctx, cfg, log, nil)
+		if err != nil {
+			return err
+		}
+		defer st.Close(context.Background())
+		if err := st.Migrate(ctx); err != nil {
+			return err
+		}
+		return loadSeed(ctx, cfg, st, args, log)
+	case "validate":
+		g, err := parseSeed(ctx, cfg, nil, args)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("ok: %d sources, %d entities, %d relationships, %d fundings\n",
+			len(g.Sources), len(g.Entities), len(g.Relationships), len(g.Fundings))
+		return nil
+	case "neo4j":
+		return neo4jCmd(ctx, cfg, log, args)
+	case "help", "-h", "--help":
+		fmt.Println(strings.TrimSpace(usage))
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+const usage = `
+usage: innograph [run|serve|migrate|load [PATH…]|validate [PATH…]|neo4j start|stop|status]
+Configuration comes from the environment; see README.md.`
+
+func localServer(cfg config, log *slog.Logger) *neo4jlocal.Server {
+	root, err := neo4jlocal.FindRoot(".")
+	if err != nil {
+		root = "."
+	}
+	return neo4jlocal.New(neo4jlocal.Config{
+		Root: root, Instance: cfg.LocalInstance, Port: cfg.LocalBoltPort, Password: env("NEO4J_LOCAL_PASSWORD", ""),
+		Heap: cfg.LocalHeap, PageCache: cfg.LocalPageCache,
+		Log: func(format string, args ...any) { log.Info(fmt.Sprintf(format, args...), "component", "neo4jlocal") },
+	})
+}
+
+func neo4jCmd(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
+	if len(args) != 1 {
+		return errors.New("usage: innograph neo4j start|stop|status")
+	}
+	srv := localServer(cfg, log)
+	switch args[0] {
+	case "start":
+		if err := srv.Start(ctx); err != nil {
+			return err
+		}
+		fmt.Println(srv.URI())
+		return nil
+	case "stop":
+		return srv.Stop(ctx)
+	case "status":
+		st := srv.Status(ctx)
+		fmt.Println(st)
+		if !st.Ready {
+			os.Exit(3)
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown neo4j command %q: want start, stop or status", args[0])
+}
+
+func openStore(ctx context.Context, cfg config, log *slog.Logger, m *metrics) (*store.Store, error) {
+	uri, user, pw := cfg.Neo4jURI, cfg.Neo4jUser, cfg.Neo4jPassword
+	if uri == "" {
+		uri = fmt.Sprintf("bolt://127.0.0.1:%d", cfg.LocalBoltPort)
+		pw = env("NEO4J_LOCAL_PASSWORD", "")
+		if pw == "" {
+			user = ""
+		}
+	}
+	sc := store.Config{URI: uri, User: user, Password: pw, Database: cfg.Neo4jDatabase, TxTimeout: cfg.TxTimeout, Logger: log}
+	if m != nil {
+		sc.Observe = m.observeQuery
+	}
+	var st *store.Store
+	var err error
+	// Neo4j may still be starting (docker compose): retry for a while.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		st, err = store.Open(ctx, sc)
+		if err == nil || time.Now().After(deadline) || ctx.Err() != nil {
+			break
+		}
+		log.Warn("waiting for Neo4j", "uri", uri, "err", err)
+		time.Sleep(2 * time.Second)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot reach Neo4j at %s: %w (start one with `make neo4j-start`, or set NEO4J_URI)", uri, errors.Unwrap(err))
+	}
+	log.Info("connected to Neo4j", "uri", uri)
+	return st, nil
+}
+
+func parseSeed(ctx context.Context, cfg config, st *store.Store, paths []string) (*seed.Graph, error) {
+	var files []seed.File
+	var err error
+	if len(paths) == 0 {
+		files, err = seed.EmbeddedFiles()
+	} else {
+		files, err = seed.ReadFiles(paths)
+	}
+	if err != nil {
+		return nil, err
+	}
+	p := seed.NewParser()
+	if docs, err := seed.LoadDocs(cfg.SeedDocs); err == nil {
+		p.Docs = docs
+	} else {
+		slog.Warn("source documents not found; quotes are not verified", "SEED_DOCS", cfg.SeedDocs)
+	}
+	if st != nil && len(paths) > 0 {
+		// New files may reference entities already in the graph.
+		known, err := st.EntityIDs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		p.Known = func(id string) bool { return known[id] }
+	}
+	for _, f := range files {
+		p.Add(f)
+	}
+	return p.Finish()
+}
+
+func loadSeed(ctx context.Context, cfg config, st *store.Store, paths []string, log *slog.Logger) error {
+	g, err := parseSeed(ctx, cfg, st, paths)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := st.Import(ctx, g); err != nil {
+		return err
+	}
+	counts, err := st.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	log.Info("seed loaded", "files", max(len(paths), 1), "took", time.Since(start).String())
+	fmt.Print(counts.String())
+	return nil
+}

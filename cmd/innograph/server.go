@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/innograph/innograph/graph"
+	"github.com/innograph/innograph/internal/store"
+	"github.com/innograph/innograph/web"
+)
+
+// newGraphQLHandler wires the GraphQL executor: explicit transports (GET and
+// JSON POST only: no form posts), query cache, limits, error presenter.
+func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics) http.Handler {
+	c := graph.Config{Resolvers: &graph.Resolver{Store: st, Logger: log}}
+	graph.SetComplexity(&c)
+	srv := handler.New(graph.NewExecutableSchema(c))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(5000)
+	if cfg.Introspection {
+		srv.Use(extension.Introspection{})
+	} else {
+		srv.SetDisableSuggestion(true)
+	}
+	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
+	srv.Use(graph.DepthLimit{Max: cfg.DepthLimit})
+	if m != nil {
+		srv.Use(graphqlTracer{m: m})
+	}
+	srv.SetErrorPresenter(graph.ErrorPresenter(log))
+	srv.SetRecoverFunc(graph.RecoverFunc(log))
+	var h http.Handler = srv
+	h = graph.Middleware(st, h)
+	return h
+}
+
+// limitBody rejects bodies over max bytes with 413 before GraphQL sees them.
+func limitBody(max int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > max {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusRequestEntityTooLarge)
+			fmt.Fprintf(w, `{"errors":[{"message":"request body is %d bytes; at most %d allowed","extensions":{"code":"LIMIT_EXCEEDED"}}]}`, r.ContentLength, max)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, max)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// deadline bounds each request's work; the Neo4j transaction timeout is shorter still.
+func deadline(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// instrument counts requests by route and status class and logs slow or failed ones.
+func instrument(route string, m *metrics, log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: 200}
+		next.ServeHTTP(sw, r)
+		if m != nil {
+			m.http.WithLabelValues(route, strconv.Itoa(sw.status/100)+"xx").Inc()
+		}
+		d := time.Since(start)
+		if sw.status >= 500 || d > 2*time.Second {
+			log.WarnContext(r.Context(), "request", "route", route, "method", r.Method, "status", sw.status, "took", d.String())
+		} else {
+			log.DebugContext(r.Context(), "request", "route", route, "method", r.Method, "status", sw.status, "took", d.String())
+		}
+	})
+}
+
+// cors allows the configured origins ("*" for any); none by default.
+func cors(origins string, next http.Handler) http.Handler {
+	allowed := map[string]bool{}
+	for _, o := range strings.Split(origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			allowed[o] = true
+		}
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		if origin != "" && (allowed["*"] || allowed[origin]) {
+			w.Header().Set("Access-Control-Allow-Origin", origin)
+			w.Header().Set("Vary", "Origin")
+			w.Header().Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+			w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Authorization, Idempotency-Key")
+			w.Header().Set("Access-Control-Max-Age", "600")
+		}
+		if r.Method == http.MethodOptions && origin != "" {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func newMux(cfg config, log *slog.Logger, st *store.Store, m *metrics) http.Handler {
+	mux := http.NewServeMux()
+	gql := newGraphQLHandler(cfg, log, st, m)
+	mux.Handle("/graphql", instrument("graphql", m, log, cors(cfg.CORSOrigins, limitBody(cfg.MaxBodyBytes, deadline(cfg.RequestTimeout, gql)))))
+	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain")
+		if err := st.Ping(ctx); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "neo4j unavailable")
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	if m != nil {
+		mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+	}
+	if cfg.Playground {
+		mux.Handle("/", instrument("web", m, log, web.Handler()))
+	}
+	return mux
+}
+
+func serveWith(ctx context.Context, cfg config, log *slog.Logger, st *store.Store, m *metrics) error {
+	srv := &http.Server{
+		Addr:              net.JoinHostPort("", strconv.Itoa(cfg.Port)),
+		Handler:           newMux(cfg, log, st, m),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      cfg.RequestTimeout + 5*time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", srv.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on port %d: %w (set PORT to use another)", cfg.Port, err)
+	}
+	log.Info("serving GraphQL", "url", fmt.Sprintf("http://localhost:%d/graphql", cfg.Port), "playground", cfg.Playground)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining requests", "timeout", cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,85 @@
+package graph
+
+// Code in this file converts kg values to GraphQL models.
+
+import (
+	"github.com/innograph/innograph/graph/model"
+	"github.com/innograph/innograph/internal/kg"
+)
+
+// toEntity converts a kg.Entity to the GraphQL type of its kind.
+func toEntity(e kg.Entity) model.Entity {
+	kind := model.EntityKind(e.Kind)
+	aliases := e.Aliases
+	if aliases == nil {
+		aliases = []string{}
+	}
+	desc := optStr(e.Description)
+	switch e.Kind {
+	case kg.KindPerson:
+		return &model.Person{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+	case kg.KindUniversity:
+		return &model.University{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+	case kg.KindLab:
+		return &model.Lab{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+	case kg.KindGovernmentBody:
+		return &model.GovernmentBody{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+	case kg.KindAgreement:
+		return &model.Agreement{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+	case kg.KindProject:
+		return &model.Project{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+	case kg.KindInstitute:
+		return &model.Institute{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+	case kg.KindCompany:
+		return &model.Company{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+	case kg.KindDepartment:
+		return &model.Department{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+	case kg.KindFacility:
+		return &model.Facility{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+	case kg.KindEvent:
+		return &model.Event{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+	case kg.KindPolicy:
+		return &model.Policy{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+	case kg.KindPlace:
+		return &model.Place{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+	case kg.KindOrganization:
+		return &model.Organization{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+	default:
+		return &model.Organization{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+	}
+}
+
+// entityID returns the id of any GraphQL entity.
+func entityID(e model.Entity) string {
+	switch v := e.(type) {
+	case *model.Person:
+		return v.ID
+	case *model.University:
+		return v.ID
+	case *model.Lab:
+		return v.ID
+	case *model.GovernmentBody:
+		return v.ID
+	case *model.Agreement:
+		return v.ID
+	case *model.Project:
+		return v.ID
+	case *model.Institute:
+		return v.ID
+	case *model.Company:
+		return v.ID
+	case *model.Department:
+		return v.ID
+	case *model.Facility:
+		return v.ID
+	case *model.Event:
+		return v.ID
+	case *model.Policy:
+		return v.ID
+	case *model.Place:
+		return v.ID
+	case *model.Organization:
+		return v.ID
+	}
+	return ""
+}

@@ -1,0 +1,56 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/innograph/innograph/internal/kg"
+)
+
+// ErrorPresenter maps errors to GraphQL errors: a *kg.Error keeps its
+// user-safe message and gets its code (and the argument at fault) in
+// extensions; anything else is logged and shown as INTERNAL without details.
+func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		var gerr *gqlerror.Error
+		if errors.As(err, &gerr) && gerr.Err == nil {
+			// Parse and validation errors from gqlparser: already user-facing.
+			if gerr.Extensions == nil || gerr.Extensions["code"] == nil {
+				if gerr.Extensions == nil {
+					gerr.Extensions = map[string]any{}
+				}
+				gerr.Extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
+			}
+			return gerr
+		}
+		out := graphql.DefaultErrorPresenter(ctx, err)
+		var ke *kg.Error
+		if errors.As(err, &ke) {
+			out.Message = ke.Error()
+			out.Extensions = map[string]any{"code": ke.Code}
+			if ke.Field != "" {
+				out.Extensions["argument"] = ke.Field
+			}
+			if ke.Code == kg.CodeInternal {
+				log.ErrorContext(ctx, "internal error", "path", out.Path.String(), "err", err)
+			}
+			return out
+		}
+		log.ErrorContext(ctx, "unexpected resolver error", "path", out.Path.String(), "err", err)
+		out.Message = "internal error"
+		out.Extensions = map[string]any{"code": kg.CodeInternal}
+		return out
+	}
+}
+
+// RecoverFunc turns a resolver panic into an INTERNAL error and logs it.
+func RecoverFunc(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "resolver panic", "panic", p)
+		return &kg.Error{Code: kg.CodeInternal, Message: "internal error"}
+	}
+}

@@ -1,0 +1,149 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/innograph/innograph/internal/kg"
+)
+
+// Loaders batch the lookups of one request so that the number of queries is
+// bounded by the nesting depth of the GraphQL query, not by list sizes.
+type Loaders struct {
+	store    Store
+	Entity   *dataloadgen.Loader[string, *kg.Entity]
+	Source   *dataloadgen.Loader[string, *kg.Source]
+	Funding  *dataloadgen.Loader[string, *kg.Funding]
+	mu       sync.Mutex
+	adjacent map[string]*dataloadgen.Loader[string, []kg.Adjacent]
+	fundOf   map[string]*dataloadgen.Loader[string, []kg.Funding]
+}
+
+const loaderWait = 2 * time.Millisecond
+
+func mapped[V any](fetch func(ctx context.Context, ids []string) (map[string]V, error)) func(ctx context.Context, ids []string) ([]*V, []error) {
+	return func(ctx context.Context, ids []string) ([]*V, []error) {
+		m, err := fetch(ctx, ids)
+		out := make([]*V, len(ids))
+		if err != nil {
+			errs := make([]error, len(ids))
+			for i := range errs {
+				errs[i] = err
+			}
+			return out, errs
+		}
+		for i, id := range ids {
+			if v, ok := m[id]; ok {
+				out[i] = &v
+			}
+		}
+		return out, nil
+	}
+}
+
+// NewLoaders returns fresh loaders for one request.
+func NewLoaders(s Store) *Loaders {
+	return &Loaders{
+		store:    s,
+		Entity:   dataloadgen.NewLoader(mapped(s.EntitiesByIDs), dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(500)),
+		Source:   dataloadgen.NewLoader(mapped(s.SourcesByIDs), dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(500)),
+		Funding:  dataloadgen.NewLoader(mapped(s.FundingsByIDs), dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(500)),
+		adjacent: map[string]*dataloadgen.Loader[string, []kg.Adjacent]{},
+		fundOf:   map[string]*dataloadgen.Loader[string, []kg.Funding]{},
+	}
+}
+
+// Adjacent returns the loader for relationships matching f and page; loaders
+// with equal arguments are shared, so sibling fields batch together.
+func (l *Loaders) Adjacent(f kg.RelFilter, page kg.Page) *dataloadgen.Loader[string, []kg.Adjacent] {
+	asOf := ""
+	if f.AsOf != nil {
+		asOf = f.AsOf.Format("2006-01-02")
+	}
+	key := fmt.Sprintf("%v|%s|%v|%s|%d|%s", f.Types, f.Direction, f.Kinds, asOf, page.First, page.After)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ld, ok := l.adjacent[key]; ok {
+		return ld
+	}
+	ld := dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([][]kg.Adjacent, []error) {
+		m, err := l.store.Adjacent(ctx, ids, f, page)
+		return byKey(ids, m, err)
+	}, dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(500))
+	l.adjacent[key] = ld
+	return ld
+}
+
+// FundingsOf returns the loader for fundings in which entities play role.
+func (l *Loaders) FundingsOf(role string, first int) *dataloadgen.Loader[string, []kg.Funding] {
+	key := fmt.Sprintf("%s|%d", role, first)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ld, ok := l.fundOf[key]; ok {
+		return ld
+	}
+	ld := dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([][]kg.Funding, []error) {
+		m, err := l.store.FundingsOf(ctx, ids, role, first)
+		return byKey(ids, m, err)
+	}, dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(500))
+	l.fundOf[key] = ld
+	return ld
+}
+
+func byKey[V any](ids []string, m map[string][]V, err error) ([][]V, []error) {
+	out := make([][]V, len(ids))
+	if err != nil {
+		errs := make([]error, len(ids))
+		for i := range errs {
+			errs[i] = err
+		}
+		return out, errs
+	}
+	for i, id := range ids {
+		out[i] = m[id]
+	}
+	return out, nil
+}
+
+type loadersKey struct{}
+
+// WithLoaders returns ctx carrying loaders.
+func WithLoaders(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, loadersKey{}, l)
+}
+
+// LoadersFrom returns the request's loaders.
+func LoadersFrom(ctx context.Context) *Loaders {
+	l, _ := ctx.Value(loadersKey{}).(*Loaders)
+	return l
+}
+
+// Middleware gives every request its own loaders.
+func Middleware(s Store, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(WithLoaders(r.Context(), NewLoaders(s))))
+	})
+}
+
+// firstError unwraps dataloadgen's error slices to the first error.
+func firstError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if es, ok := err.(dataloadgen.ErrorSlice); ok {
+		for _, e := range es {
+			if e != nil {
+				return e
+			}
+		}
+	}
+	return err
+}
+
+var _ = strings.Join

@@ -1,0 +1,347 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/innograph/innograph/graph/model"
+	"github.com/innograph/innograph/internal/kg"
+)
+
+func first(es []model.Entity) model.Entity {
+	if len(es) == 0 {
+		return nil
+	}
+	return es[0]
+}
+
+func dedupe(es []model.Entity) []model.Entity {
+	seen := map[string]bool{}
+	out := es[:0]
+	for _, e := range es {
+		id := entityID(e)
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func checkID(arg, id string) error {
+	if !kg.ValidID(id) {
+		return kg.InvalidArg(arg, "malformed id %q: ids are lowercase slugs such as \"polyu\"", truncate(id, 80))
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+func notFound(arg, what, id string) error {
+	return &kg.Error{Code: kg.CodeNotFound, Field: arg, Message: fmt.Sprintf("no %s with id %q", what, id)}
+}
+
+func (r *Resolver) entity(ctx context.Context, id string) (model.Entity, error) {
+	if err := checkID("id", id); err != nil {
+		return nil, err
+	}
+	e, err := r.loadEntity(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if e == nil {
+		return nil, notFound("id", "entity", id)
+	}
+	return e, nil
+}
+
+func (r *Resolver) entities(ctx context.Context, kinds []model.EntityKind, filter *model.EntityFilter, orderBy *model.EntityOrder, first *int, after *string) (*model.EntityConnection, error) {
+	n, err := pageSize("first", first, 20, kg.MaxPageSize)
+	if err != nil {
+		return nil, err
+	}
+	f := kg.EntityFilter{Kinds: kindsOf(kinds), Order: kg.OrderNameAsc}
+	if filter != nil {
+		f.NameContains = optString(filter.NameContains)
+		f.SourceID = optString(filter.Source)
+		if filter.Ids != nil {
+			if len(filter.Ids) > kg.MaxFilterIDs {
+				return nil, kg.InvalidArg("filter.ids", "at most %d ids, got %d", kg.MaxFilterIDs, len(filter.Ids))
+			}
+			f.IDs = filter.Ids
+		}
+		if len(f.NameContains) > kg.MaxSearchText {
+			return nil, kg.InvalidArg("filter.nameContains", "at most %d bytes", kg.MaxSearchText)
+		}
+	}
+	if orderBy != nil {
+		desc := orderBy.Direction == model.OrderDirectionDesc
+		switch {
+		case orderBy.Field == model.EntityOrderFieldID && desc:
+			f.Order = kg.OrderIDDesc
+		case orderBy.Field == model.EntityOrderFieldID:
+			f.Order = kg.OrderIDAsc
+		case desc:
+			f.Order = kg.OrderNameDesc
+		}
+	}
+	ents, cursors, more, err := r.Store.ListEntities(ctx, f, kg.Page{First: n, After: optString(after)})
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.EntityConnection{Edges: []*model.EntityEdge{}, Nodes: []model.Entity{}}
+	l := LoadersFrom(ctx)
+	for i, e := range ents {
+		e := e
+		l.Entity.Prime(e.ID, &e)
+		m := toEntity(e)
+		conn.Edges = append(conn.Edges, &model.EntityEdge{Cursor: cursors[i], Node: m})
+		conn.Nodes = append(conn.Nodes, m)
+	}
+	conn.PageInfo = pageInfo(cursors, more, after != nil)
+	conn.Count = func() (int, error) { return r.Store.CountEntities(ctx, f) }
+	return conn, nil
+}
+
+func (r *Resolver) search(ctx context.Context, query string, kinds []model.EntityKind, first *int) ([]*model.SearchHit, error) {
+	n, err := pageSize("first", first, 10, kg.MaxSearchResults)
+	if err != nil {
+		return nil, err
+	}
+	hits, err := r.Store.Search(ctx, query, kindsOf(kinds), n)
+	if err != nil {
+		return nil, err
+	}
+	l := LoadersFrom(ctx)
+	out := make([]*model.SearchHit, 0, len(hits))
+	for _, h := range hits {
+		e := h.Entity
+		l.Entity.Prime(e.ID, &e)
+		out = append(out, &model.SearchHit{Entity: toEntity(e), Score: h.Score, MatchedName: optStr(h.MatchedName)})
+	}
+	return out, nil
+}
+
+func intArg(arg string, v *int, def, min, max int) (int, error) {
+	if v == nil {
+		return def, nil
+	}
+	if *v < min || *v > max {
+		return 0, kg.InvalidArg(arg, "must be between %d and %d, got %d", min, max, *v)
+	}
+	return *v, nil
+}
+
+func (r *Resolver) paths(ctx context.Context, from, to string, maxHops, first *int, types []model.RelationshipType, asOf *model.Date, directed *bool) ([]*model.Path, error) {
+	if err := checkID("from", from); err != nil {
+		return nil, err
+	}
+	if err := checkID("to", to); err != nil {
+		return nil, err
+	}
+	hops, err := intArg("maxHops", maxHops, 4, 1, kg.MaxPathHops)
+	if err != nil {
+		return nil, err
+	}
+	k, err := intArg("first", first, 3, 1, kg.MaxPaths)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := r.Store.Paths(ctx, kg.PathQuery{From: from, To: to, MaxHops: hops, K: k, Types: typesOf(types), AsOf: dayOf(asOf), Directed: directed != nil && *directed})
+	if err != nil {
+		return nil, err
+	}
+	l := LoadersFrom(ctx)
+	out := make([]*model.Path, 0, len(ps))
+	for _, p := range ps {
+		mp := &model.Path{Length: len(p.Rels), Nodes: []model.Entity{}, Relationships: []*model.Relationship{}}
+		for _, e := range p.Nodes {
+			e := e
+			l.Entity.Prime(e.ID, &e)
+			mp.Nodes = append(mp.Nodes, toEntity(e))
+		}
+		for _, rel := range p.Rels {
+			mp.Relationships = append(mp.Relationships, toRel(rel))
+		}
+		out = append(out, mp)
+	}
+	return out, nil
+}
+
+// SubgraphArgs validates subgraph arguments into a kg.SubgraphQuery; the
+// export endpoints share it.
+func SubgraphArgs(ids []string, depth *int, kinds []model.EntityKind, types []model.RelationshipType, asOf *model.Date, limit *int) (kg.SubgraphQuery, error) {
+	var q kg.SubgraphQuery
+	if len(ids) == 0 || len(ids) > kg.MaxSubgraphSeeds {
+		return q, kg.InvalidArg("ids", "give between 1 and %d ids, got %d", kg.MaxSubgraphSeeds, len(ids))
+	}
+	for _, id := range ids {
+		if err := checkID("ids", id); err != nil {
+			return q, err
+		}
+	}
+	d, err := intArg("depth", depth, 1, 0, kg.MaxSubgraphDepth)
+	if err != nil {
+		return q, err
+	}
+	lim, err := intArg("limit", limit, 100, 1, kg.MaxSubgraphNodes)
+	if err != nil {
+		return q, err
+	}
+	return kg.SubgraphQuery{IDs: ids, Depth: d, Kinds: kindsOf(kinds), Types: typesOf(types), AsOf: dayOf(asOf), Limit: lim}, nil
+}
+
+func (r *Resolver) subgraph(ctx context.Context, ids []string, depth *int, kinds []model.EntityKind, types []model.RelationshipType, asOf *model.Date, limit *int) (*model.Subgraph, error) {
+	q, err := SubgraphArgs(ids, depth, kinds, types, asOf, limit)
+	if err != nil {
+		return nil, err
+	}
+	sg, err := r.Store.Subgraph(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	l := LoadersFrom(ctx)
+	out := &model.Subgraph{Nodes: []model.Entity{}, Relationships: []*model.Relationship{}, Truncated: sg.Truncated}
+	for _, e := range sg.Nodes {
+		e := e
+		l.Entity.Prime(e.ID, &e)
+		out.Nodes = append(out.Nodes, toEntity(e))
+	}
+	for _, rel := range sg.Rels {
+		out.Relationships = append(out.Relationships, toRel(rel))
+	}
+	return out, nil
+}
+
+func (r *Resolver) fundings(ctx context.Context, funder, recipient, programme *string, from, to *model.Date, first *int, after *string) (*model.FundingConnection, error) {
+	n, err := pageSize("first", first, 20, kg.MaxPageSize)
+	if err != nil {
+		return nil, err
+	}
+	f := kg.FundingFilter{Funder: optString(funder), Recipient: optString(recipient), Programme: optString(programme)}
+	for _, x := range []struct{ arg, v string }{{"funder", f.Funder}, {"recipient", f.Recipient}, {"programme", f.Programme}} {
+		if x.v != "" {
+			if err := checkID(x.arg, x.v); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if from != nil {
+		t := from.Start()
+		f.From = &t
+	}
+	if to != nil {
+		t := to.End()
+		f.To = &t
+	}
+	if f.From != nil && f.To != nil && f.To.Before(*f.From) {
+		return nil, kg.InvalidArg("to", "to is before from")
+	}
+	fs, cursors, more, err := r.Store.Fundings(ctx, f, kg.Page{First: n, After: optString(after)})
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.FundingConnection{Edges: []*model.FundingEdge{}, Nodes: []*model.Funding{}}
+	for i, x := range fs {
+		m := toFunding(x)
+		conn.Edges = append(conn.Edges, &model.FundingEdge{Cursor: cursors[i], Node: m})
+		conn.Nodes = append(conn.Nodes, m)
+	}
+	conn.PageInfo = pageInfo(cursors, more, after != nil)
+	conn.Count = func() (int, error) { return r.Store.CountFundings(ctx, f) }
+	conn.Sums = func() ([]*model.Money, error) {
+		ms, err := r.Store.FundingTotals(ctx, f)
+		out := make([]*model.Money, 0, len(ms))
+		for _, m := range ms {
+			out = append(out, toMoney(m))
+		}
+		return out, err
+	}
+	return conn, nil
+}
+
+func (r *Resolver) sources(ctx context.Context, first *int, after *string) (*model.SourceConnection, error) {
+	n, err := pageSize("first", first, 20, kg.MaxPageSize)
+	if err != nil {
+		return nil, err
+	}
+	srcs, cursors, more, err := r.Store.Sources(ctx, kg.Page{First: n, After: optString(after)})
+	if err != nil {
+		return nil, err
+	}
+	total, err := r.Store.CountSources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.SourceConnection{Edges: []*model.SourceEdge{}, Nodes: []*model.Source{}, TotalCount: total}
+	for i, s := range srcs {
+		m := toSource(s)
+		conn.Edges = append(conn.Edges, &model.SourceEdge{Cursor: cursors[i], Node: m})
+		conn.Nodes = append(conn.Nodes, m)
+	}
+	conn.PageInfo = pageInfo(cursors, more, after != nil)
+	return conn, nil
+}
+
+func (r *Resolver) source(ctx context.Context, id string) (*model.Source, error) {
+	if err := checkID("id", id); err != nil {
+		return nil, err
+	}
+	s, err := LoadersFrom(ctx).Source.Load(ctx, id)
+	if err != nil {
+		return nil, firstError(err)
+	}
+	if s == nil {
+		return nil, notFound("id", "source", id)
+	}
+	return toSource(*s), nil
+}
+
+func (r *Resolver) sourceFacts(ctx context.Context, id string, first *int, after *string) (*model.RelationshipConnection, error) {
+	n, err := pageSize("first", first, 50, kg.MaxPageSize)
+	if err != nil {
+		return nil, err
+	}
+	rels, cursors, more, err := r.Store.SourceFacts(ctx, id, kg.Page{First: n, After: optString(after)})
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.RelationshipConnection{Edges: []*model.RelationshipEdge{}, Nodes: []*model.Relationship{}}
+	for i, rel := range rels {
+		m := toRel(rel)
+		conn.Edges = append(conn.Edges, &model.RelationshipEdge{Cursor: cursors[i], Node: m})
+		conn.Nodes = append(conn.Nodes, m)
+	}
+	conn.PageInfo = pageInfo(cursors, more, after != nil)
+	conn.Count = func() (int, error) { return r.Store.CountSourceFacts(ctx, id) }
+	return conn, nil
+}
+
+func (r *Resolver) schemaKinds(ctx context.Context) ([]*model.KindInfo, error) {
+	ents, _, err := r.Store.KindCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.KindInfo, 0, len(kg.Kinds))
+	for _, k := range kg.Kinds {
+		out = append(out, &model.KindInfo{Kind: model.EntityKind(k.Kind), Description: k.Description, Count: int(ents[string(k.Kind)])})
+	}
+	return out, nil
+}
+
+func (r *Resolver) schemaRelTypes(ctx context.Context) ([]*model.RelationshipTypeInfo, error) {
+	_, rels, err := r.Store.KindCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.RelationshipTypeInfo, 0, len(kg.RelTypes))
+	for _, t := range kg.RelTypes {
+		out = append(out, &model.RelationshipTypeInfo{Type: model.RelationshipType(t.Type), Description: t.Description, Count: int(rels[string(t.Type)])})
+	}
+	return out, nil
+}

@@ -1,0 +1,120 @@
+package kg
+
+import "time"
+
+// Limits on what one request may ask for. Each is enforced with a
+// BAD_USER_INPUT error that names the argument and the allowed range.
+const (
+	MaxPageSize      = 100
+	MaxSearchResults = 50
+	MaxPathHops      = 6
+	MaxPaths         = 10
+	MaxSubgraphDepth = 3
+	MaxSubgraphNodes = 500
+	MaxSubgraphSeeds = 20
+	MaxSearchText    = 200
+	MaxFilterIDs     = 100
+)
+
+// Direction selects relationships relative to an entity.
+type Direction string
+
+// Directions.
+const (
+	Outgoing Direction = "OUTGOING"
+	Incoming Direction = "INCOMING"
+	Both     Direction = "BOTH"
+)
+
+// Page is a keyset page request: at most First items after the cursor After.
+type Page struct {
+	First int
+	After string
+}
+
+// EntityOrder is the sort order for entity lists.
+type EntityOrder string
+
+// Entity orders.
+const (
+	OrderNameAsc  EntityOrder = "NAME_ASC"
+	OrderNameDesc EntityOrder = "NAME_DESC"
+	OrderIDAsc    EntityOrder = "ID_ASC"
+	OrderIDDesc   EntityOrder = "ID_DESC"
+)
+
+// EntityFilter selects entities.
+type EntityFilter struct {
+	Kinds        []Kind
+	NameContains string
+	SourceID     string
+	IDs          []string
+	Order        EntityOrder
+}
+
+// RelFilter selects relationships around an entity.
+type RelFilter struct {
+	Types     []RelType
+	Direction Direction
+	// Kinds restricts the entity at the other end.
+	Kinds []Kind
+	// AsOf keeps only relationships valid on that day.
+	AsOf *time.Time
+}
+
+// Adjacent is a relationship seen from one of its ends, with the entity at
+// the other end.
+type Adjacent struct {
+	Rel      Relationship
+	Other    Entity
+	Outgoing bool
+}
+
+// SearchHit is one full-text search result.
+type SearchHit struct {
+	Entity      Entity
+	Score       float64
+	MatchedName string
+}
+
+// PathQuery asks for the k shortest paths between two entities.
+type PathQuery struct {
+	From, To string
+	MaxHops  int
+	K        int
+	Types    []RelType
+	AsOf     *time.Time
+	Directed bool
+}
+
+// Path is a walk through the graph: Rels[i] joins Nodes[i] and Nodes[i+1].
+type Path struct {
+	Nodes []Entity
+	Rels  []Relationship
+}
+
+// SubgraphQuery asks for the neighbourhood of some entities.
+type SubgraphQuery struct {
+	IDs   []string
+	Depth int
+	Kinds []Kind
+	Types []RelType
+	AsOf  *time.Time
+	Limit int
+}
+
+// Subgraph is a bounded piece of the graph.
+type Subgraph struct {
+	Nodes     []Entity
+	Rels      []Relationship
+	Truncated bool
+}
+
+// FundingFilter selects funding records.
+type FundingFilter struct {
+	Funder, Recipient, Programme string
+	// From and To select records whose period overlaps [From, To].
+	From, To *time.Time
+	// SourceID keeps records supported by that source.
+	SourceID string
+}

@@ -1,0 +1,275 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/innograph/innograph/internal/kg"
+)
+
+func kindStrings(ks []kg.Kind) []string {
+	out := make([]string, 0, len(ks))
+	for _, k := range ks {
+		out = append(out, string(k))
+	}
+	return out
+}
+
+func typeStrings(ts []kg.RelType) []string {
+	out := make([]string, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, string(t))
+	}
+	return out
+}
+
+func recMap(r *neo4j.Record, key string) map[string]any {
+	v, _ := r.Get(key)
+	m, _ := v.(map[string]any)
+	return m
+}
+
+func recStr(r *neo4j.Record, key string) string {
+	v, _ := r.Get(key)
+	s, _ := v.(string)
+	return s
+}
+
+// EntitiesByIDs returns the entities with the given ids, keyed by the id
+// asked for. An id of an entity merged into another resolves to the survivor.
+// Missing ids are absent from the map.
+func (s *Store) EntitiesByIDs(ctx context.Context, ids []string) (map[string]kg.Entity, error) {
+	out := make(map[string]kg.Entity, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	recs, err := s.read(ctx, "entitiesByIds", `
+UNWIND $ids AS id
+OPTIONAL MATCH (rd:Redirect {id: id})
+WITH id, coalesce(rd.target, id) AS tid
+MATCH (n:Entity {id: tid})
+RETURN id, n {.*} AS n`, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		out[recStr(r, "id")] = entityFromMap(recMap(r, "n"))
+	}
+	return out, nil
+}
+
+// Entity returns one entity or a NOT_FOUND error.
+func (s *Store) Entity(ctx context.Context, id string) (kg.Entity, error) {
+	m, err := s.EntitiesByIDs(ctx, []string{id})
+	if err != nil {
+		return kg.Entity{}, err
+	}
+	e, ok := m[id]
+	if !ok {
+		return kg.Entity{}, &kg.Error{Code: kg.CodeNotFound, Field: "id", Message: fmt.Sprintf("no entity with id %q", id)}
+	}
+	return e, nil
+}
+
+func entityFilterParams(f kg.EntityFilter) (string, map[string]any) {
+	where := []string{"($kinds = [] OR n.kind IN $kinds)"}
+	p := map[string]any{"kinds": kindStrings(f.Kinds)}
+	if f.NameContains != "" {
+		where = append(where, "any(k IN n.nameKeys WHERE k CONTAINS $nameKey)")
+		p["nameKey"] = kg.NameKey(f.NameContains)
+	}
+	if f.SourceID != "" {
+		where = append(where, "$source IN n.sources")
+		p["source"] = f.SourceID
+	}
+	if f.IDs != nil {
+		where = append(where, "n.id IN $ids")
+		p["ids"] = f.IDs
+	}
+	return strings.Join(where, " AND "), p
+}
+
+// ListEntities returns a keyset page of entities matching f, and whether more follow.
+// Each entity comes with its cursor.
+func (s *Store) ListEntities(ctx context.Context, f kg.EntityFilter, page kg.Page) ([]kg.Entity, []string, bool, error) {
+	where, p := entityFilterParams(f)
+	byName := f.Order == "" || f.Order == kg.OrderNameAsc || f.Order == kg.OrderNameDesc
+	desc := f.Order == kg.OrderNameDesc || f.Order == kg.OrderIDDesc
+	cmp, dir := ">", "ASC"
+	if desc {
+		cmp, dir = "<", "DESC"
+	}
+	order := "n.id " + dir
+	if byName {
+		order = "n.name " + dir + ", n.id " + dir
+	}
+	if page.After != "" {
+		if byName {
+			vals, err := DecodeCursor(page.After, 2)
+			if err != nil {
+				return nil, nil, false, err
+			}
+			where += fmt.Sprintf(" AND (n.name %s $afterName OR (n.name = $afterName AND n.id %s $afterId))", cmp, cmp)
+			p["afterName"], p["afterId"] = vals[0], vals[1]
+		} else {
+			vals, err := DecodeCursor(page.After, 1)
+			if err != nil {
+				return nil, nil, false, err
+			}
+			where += fmt.Sprintf(" AND n.id %s $afterId", cmp)
+			p["afterId"] = vals[0]
+		}
+	}
+	p["limit"] = page.First + 1
+	recs, err := s.read(ctx, "listEntities", "MATCH (n:Entity) WHERE "+where+" RETURN n {.*} AS n ORDER BY "+order+" LIMIT $limit", p)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	more := len(recs) > page.First
+	if more {
+		recs = recs[:page.First]
+	}
+	ents := make([]kg.Entity, 0, len(recs))
+	cursors := make([]string, 0, len(recs))
+	for _, r := range recs {
+		e := entityFromMap(recMap(r, "n"))
+		ents = append(ents, e)
+		if byName {
+			cursors = append(cursors, EncodeCursor(e.Name, e.ID))
+		} else {
+			cursors = append(cursors, EncodeCursor(e.ID))
+		}
+	}
+	return ents, cursors, more, nil
+}
+
+// CountEntities counts the entities matching f.
+func (s *Store) CountEntities(ctx context.Context, f kg.EntityFilter) (int, error) {
+	where, p := entityFilterParams(f)
+	recs, err := s.read(ctx, "countEntities", "MATCH (n:Entity) WHERE "+where+" RETURN count(n) AS c", p)
+	if err != nil {
+		return 0, err
+	}
+	c, _ := recs[0].Get("c")
+	n, _ := c.(int64)
+	return int(n), nil
+}
+
+// foldText lower-cases s and strips accents: "Zürich" -> "zurich".
+func foldText(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// searchTokens splits user text into plain word tokens. Every character that
+// is not a letter or digit separates tokens, so Lucene syntax typed by a user
+// is treated as text and can never be a syntax error.
+func searchTokens(text string) []string {
+	return strings.FieldsFunc(foldText(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}
+
+// luceneQuery builds a forgiving query from tokens: each token matches
+// exactly (boosted), as a prefix, and, when long enough, fuzzily; names and
+// aliases weigh more than descriptions.
+func luceneQuery(tokens []string) string {
+	var parts []string
+	for _, t := range tokens {
+		alts := []string{t + "^4"}
+		if len([]rune(t)) >= 2 {
+			alts = append(alts, t+"*^2")
+		}
+		switch n := len([]rune(t)); {
+		case n >= 8:
+			alts = append(alts, t+"~2")
+		case n >= 4:
+			alts = append(alts, t+"~1")
+		}
+		parts = append(parts, "("+strings.Join(alts, " OR ")+")")
+	}
+	body := strings.Join(parts, " ")
+	return fmt.Sprintf("name:(%s)^3 OR aliasText:(%s)^3 OR description:(%s)", body, body, body)
+}
+
+// Search runs a full-text search. Exact matches of a whole name or alias rank
+// first; then Lucene relevance.
+func (s *Store) Search(ctx context.Context, text string, kinds []kg.Kind, first int) ([]kg.SearchHit, error) {
+	if len(text) > kg.MaxSearchText {
+		return nil, kg.InvalidArg("query", "search text is %d bytes; at most %d allowed", len(text), kg.MaxSearchText)
+	}
+	tokens := searchTokens(text)
+	if len(tokens) == 0 {
+		return nil, kg.InvalidArg("query", "search text needs at least one letter or digit")
+	}
+	if len(tokens) > 16 {
+		tokens = tokens[:16]
+	}
+	key := kg.NameKey(text)
+	recs, err := s.read(ctx, "search", `
+CALL db.index.fulltext.queryNodes($index, $q, {limit: $fetch}) YIELD node, score
+WHERE $kinds = [] OR node.kind IN $kinds
+WITH node, score + CASE WHEN $key IN node.nameKeys THEN 100.0 ELSE 0.0 END AS score
+RETURN node {.*} AS n, score
+ORDER BY score DESC, node.name ASC, node.id ASC
+LIMIT $first`, map[string]any{
+		"index": SearchIndex, "q": luceneQuery(tokens), "fetch": first*4 + 50,
+		"kinds": kindStrings(kinds), "key": key, "first": first,
+	})
+	if err != nil {
+		return nil, err
+	}
+	hits := make([]kg.SearchHit, 0, len(recs))
+	for _, r := range recs {
+		e := entityFromMap(recMap(r, "n"))
+		sc, _ := r.Get("score")
+		f, _ := sc.(float64)
+		hits = append(hits, kg.SearchHit{Entity: e, Score: f, MatchedName: matchedName(e, tokens)})
+	}
+	return hits, nil
+}
+
+// matchedName picks the name or alias sharing the most tokens with the query.
+func matchedName(e kg.Entity, tokens []string) string {
+	best, bestN := "", 0
+	for _, n := range append([]string{e.Name}, e.Aliases...) {
+		words := searchTokens(n)
+		c := 0
+		for _, t := range tokens {
+			for _, w := range words {
+				if strings.HasPrefix(w, t) {
+					c++
+					break
+				}
+			}
+		}
+		if c > bestN {
+			best, bestN = n, c
+		}
+	}
+	return best
+}
+
+// EntityIDs returns the set of every entity id (and redirect id) in the graph.
+func (s *Store) EntityIDs(ctx context.Context) (map[string]bool, error) {
+	recs, err := s.read(ctx, "entityIds", "MATCH (n) WHERE n:Entity OR n:Redirect RETURN n.id AS id", nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(recs))
+	for _, r := range recs {
+		out[recStr(r, "id")] = true
+	}
+	return out, nil
+}

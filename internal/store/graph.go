@@ -1,0 +1,485 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/innograph/innograph/internal/kg"
+)
+
+// relProjection returns a relationship as a map with its type and endpoint ids.
+const relProjection = "{.*, type: type(r), from: startNode(r).id, to: endNode(r).id}"
+
+// validOn is the Cypher predicate keeping relationship r when $asOf is null or
+// falls inside its period.
+const validOn = "($asOf IS NULL OR ((r.sinceStart IS NULL OR r.sinceStart <= $asOf) AND (r.untilEnd IS NULL OR r.untilEnd >= $asOf)))"
+
+func asOfParam(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return neoDate(*t)
+}
+
+func adjacentPattern(d kg.Direction) string {
+	switch d {
+	case kg.Outgoing:
+		return "(n)-[r]->(m:Entity)"
+	case kg.Incoming:
+		return "(n)<-[r]-(m:Entity)"
+	default:
+		return "(n)-[r]-(m:Entity)"
+	}
+}
+
+// Adjacent returns, for each entity id, its relationships matching f with the
+// entity at the other end: a keyset page ordered by relationship id, at most
+// page.First per entity. One query serves any number of ids.
+func (s *Store) Adjacent(ctx context.Context, ids []string, f kg.RelFilter, page kg.Page) (map[string][]kg.Adjacent, error) {
+	out := make(map[string][]kg.Adjacent, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var after any
+	if page.After != "" {
+		vals, err := DecodeCursor(page.After, 1)
+		if err != nil {
+			return nil, err
+		}
+		after = vals[0]
+	}
+	recs, err := s.read(ctx, "adjacent", `
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+CALL {
+  WITH n
+  MATCH `+adjacentPattern(f.Direction)+`
+  WHERE ($types = [] OR type(r) IN $types) AND ($kinds = [] OR m.kind IN $kinds)
+    AND ($after IS NULL OR r.id > $after) AND `+validOn+`
+  RETURN r, m ORDER BY r.id LIMIT $limit
+}
+RETURN id, r `+relProjection+` AS rel, m {.*} AS other, startNode(r) = n AS out`, map[string]any{
+		"ids": ids, "types": typeStrings(f.Types), "kinds": kindStrings(f.Kinds), "after": after,
+		"asOf": asOfParam(f.AsOf), "limit": page.First,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		id := recStr(r, "id")
+		o, _ := r.Get("out")
+		isOut, _ := o.(bool)
+		out[id] = append(out[id], kg.Adjacent{Rel: relFromMap(recMap(r, "rel")), Other: entityFromMap(recMap(r, "other")), Outgoing: isOut})
+	}
+	return out, nil
+}
+
+// CountAdjacent counts the relationships of entity id matching f.
+func (s *Store) CountAdjacent(ctx context.Context, id string, f kg.RelFilter) (int, error) {
+	recs, err := s.read(ctx, "countAdjacent", `
+MATCH (n:Entity {id: $id})
+MATCH `+adjacentPattern(f.Direction)+`
+WHERE ($types = [] OR type(r) IN $types) AND ($kinds = [] OR m.kind IN $kinds) AND `+validOn+`
+RETURN count(r) AS c`, map[string]any{
+		"id": id, "types": typeStrings(f.Types), "kinds": kindStrings(f.Kinds), "asOf": asOfParam(f.AsOf),
+	})
+	if err != nil {
+		return 0, err
+	}
+	c, _ := recs[0].Get("c")
+	n, _ := c.(int64)
+	return int(n), nil
+}
+
+// Paths returns the k shortest paths between two entities.
+func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error) {
+	if q.K < 1 || q.K > kg.MaxPaths {
+		return nil, kg.InvalidArg("first", "must be between 1 and %d", kg.MaxPaths)
+	}
+	if q.MaxHops < 1 || q.MaxHops > kg.MaxPathHops {
+		return nil, kg.InvalidArg("maxHops", "must be between 1 and %d", kg.MaxPathHops)
+	}
+	ends, err := s.EntitiesByIDs(ctx, []string{q.From, q.To})
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range []struct{ arg, id string }{{"from", q.From}, {"to", q.To}} {
+		if _, ok := ends[x.id]; !ok {
+			return nil, &kg.Error{Code: kg.CodeNotFound, Field: x.arg, Message: fmt.Sprintf("no entity with id %q", x.id)}
+		}
+	}
+	from, to := ends[q.From].ID, ends[q.To].ID
+	if from == to {
+		return nil, kg.InvalidArg("to", "from and to are the same entity")
+	}
+	arrow := "-"
+	if q.Directed {
+		arrow = "->"
+	}
+	// K and MaxHops are validated integers, formatted in: Cypher takes them as literals.
+	cypher := fmt.Sprintf(`
+MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
+MATCH p = SHORTEST %d (a)((x:Entity)-[r]%s(y:Entity) WHERE ($types = [] OR type(r) IN $types) AND %s){1,%d}(b)
+RETURN [n IN nodes(p) | n {.*}] AS nodes, [r IN relationships(p) | r %s] AS rels`,
+		q.K, arrow, validOn, q.MaxHops, relProjection)
+	recs, err := s.read(ctx, "paths", cypher, map[string]any{
+		"from": from, "to": to, "types": typeStrings(q.Types), "asOf": asOfParam(q.AsOf),
+	})
+	if err != nil {
+		return nil, err
+	}
+	paths := make([]kg.Path, 0, len(recs))
+	for _, r := range recs {
+		var p kg.Path
+		ns, _ := r.Get("nodes")
+		for _, n := range ns.([]any) {
+			p.Nodes = append(p.Nodes, entityFromMap(n.(map[string]any)))
+		}
+		rs, _ := r.Get("rels")
+		for _, x := range rs.([]any) {
+			p.Rels = append(p.Rels, relFromMap(x.(map[string]any)))
+		}
+		paths = append(paths, p)
+	}
+	sort.SliceStable(paths, func(i, j int) bool { return len(paths[i].Rels) < len(paths[j].Rels) })
+	return paths, nil
+}
+
+// Subgraph expands breadth-first from q.IDs, one query per hop, then fetches
+// the relationships among the nodes kept. At most q.Limit nodes are returned;
+// Truncated tells whether the neighbourhood was cut.
+func (s *Store) Subgraph(ctx context.Context, q kg.SubgraphQuery) (kg.Subgraph, error) {
+	var sg kg.Subgraph
+	seeds, err := s.EntitiesByIDs(ctx, q.IDs)
+	if err != nil {
+		return sg, err
+	}
+	nodes := map[string]kg.Entity{}
+	var order []string
+	var frontier []string
+	for _, id := range q.IDs {
+		e, ok := seeds[id]
+		if !ok {
+			return sg, &kg.Error{Code: kg.CodeNotFound, Field: "ids", Message: fmt.Sprintf("no entity with id %q", id)}
+		}
+		if _, dup := nodes[e.ID]; dup {
+			continue
+		}
+		nodes[e.ID] = e
+		order = append(order, e.ID)
+		frontier = append(frontier, e.ID)
+	}
+	if len(order) > q.Limit {
+		order = order[:q.Limit]
+		sg.Truncated = true
+	}
+	for depth := 1; depth <= q.Depth && len(frontier) > 0 && !sg.Truncated; depth++ {
+		remaining := q.Limit - len(order)
+		rowCap := remaining*8 + 64
+		recs, err := s.read(ctx, "subgraphHop", `
+UNWIND $frontier AS id
+MATCH (n:Entity {id: id})-[r]-(m:Entity)
+WHERE ($types = [] OR type(r) IN $types) AND ($kinds = [] OR m.kind IN $kinds) AND NOT m.id IN $seen AND `+validOn+`
+WITH DISTINCT m
+RETURN m {.*} AS m ORDER BY m.id LIMIT $cap`, map[string]any{
+			"frontier": frontier, "types": typeStrings(q.Types), "kinds": kindStrings(q.Kinds),
+			"seen": order, "asOf": asOfParam(q.AsOf), "cap": rowCap,
+		})
+		if err != nil {
+			return sg, err
+		}
+		frontier = frontier[:0]
+		for _, r := range recs {
+			e := entityFromMap(recMap(r, "m"))
+			if _, ok := nodes[e.ID]; ok {
+				continue
+			}
+			if len(order) >= q.Limit {
+				sg.Truncated = true
+				break
+			}
+			nodes[e.ID] = e
+			order = append(order, e.ID)
+			frontier = append(frontier, e.ID)
+		}
+		if len(recs) >= rowCap {
+			sg.Truncated = true
+		}
+	}
+	for _, id := range order {
+		sg.Nodes = append(sg.Nodes, nodes[id])
+	}
+	if len(order) < 2 {
+		return sg, nil
+	}
+	recs, err := s.read(ctx, "subgraphRels", `
+MATCH (a:Entity)-[r]->(b:Entity)
+WHERE a.id IN $ids AND b.id IN $ids AND ($types = [] OR type(r) IN $types) AND `+validOn+`
+RETURN r `+relProjection+` AS r ORDER BY r.id LIMIT $cap`, map[string]any{
+		"ids": order, "types": typeStrings(q.Types), "asOf": asOfParam(q.AsOf), "cap": q.Limit * 20,
+	})
+	if err != nil {
+		return sg, err
+	}
+	for _, r := range recs {
+		sg.Rels = append(sg.Rels, relFromMap(recMap(r, "r")))
+	}
+	if len(recs) >= q.Limit*20 {
+		sg.Truncated = true
+	}
+	return sg, nil
+}
+
+func fundingWhere(f kg.FundingFilter) (string, map[string]any) {
+	where := []string{"true"}
+	p := map[string]any{}
+	if f.Funder != "" {
+		where = append(where, "f.funder = $funder")
+		p["funder"] = f.Funder
+	}
+	if f.Recipient != "" {
+		where = append(where, "$recipient IN f.recipients")
+		p["recipient"] = f.Recipient
+	}
+	if f.Programme != "" {
+		where = append(where, "f.programme = $programme")
+		p["programme"] = f.Programme
+	}
+	if f.SourceID != "" {
+		where = append(where, "$source IN f.sourceIds")
+		p["source"] = f.SourceID
+	}
+	if f.From != nil {
+		// The record's period must end on or after From (open-ended periods qualify).
+		where = append(where, "coalesce(f.onStart, f.sinceStart, f.untilEnd) IS NOT NULL AND coalesce(f.untilEnd, f.onEnd, CASE WHEN f.sinceStart IS NOT NULL THEN date('9999-12-31') END) >= $from")
+		p["from"] = neoDate(*f.From)
+	}
+	if f.To != nil {
+		where = append(where, "coalesce(f.onStart, f.sinceStart, f.untilEnd) IS NOT NULL AND coalesce(f.onStart, f.sinceStart, date('0001-01-01')) <= $to")
+		p["to"] = neoDate(*f.To)
+	}
+	return strings.Join(where, " AND "), p
+}
+
+// Fundings returns a keyset page of funding records, newest first.
+func (s *Store) Fundings(ctx context.Context, f kg.FundingFilter, page kg.Page) ([]kg.Funding, []string, bool, error) {
+	where, p := fundingWhere(f)
+	if page.After != "" {
+		vals, err := DecodeCursor(page.After, 1)
+		if err != nil {
+			return nil, nil, false, err
+		}
+		where += " AND f.sortKey < $after"
+		p["after"] = vals[0]
+	}
+	p["limit"] = page.First + 1
+	recs, err := s.read(ctx, "fundings", "MATCH (f:Funding) WHERE "+where+" RETURN f {.*} AS f ORDER BY f.sortKey DESC LIMIT $limit", p)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	more := len(recs) > page.First
+	if more {
+		recs = recs[:page.First]
+	}
+	var out []kg.Funding
+	var cursors []string
+	for _, r := range recs {
+		m := recMap(r, "f")
+		out = append(out, fundingFromMap(m))
+		cursors = append(cursors, EncodeCursor(str(m, "sortKey")))
+	}
+	return out, cursors, more, nil
+}
+
+// CountFundings counts the funding records matching f.
+func (s *Store) CountFundings(ctx context.Context, f kg.FundingFilter) (int, error) {
+	where, p := fundingWhere(f)
+	recs, err := s.read(ctx, "countFundings", "MATCH (f:Funding) WHERE "+where+" RETURN count(f) AS c", p)
+	if err != nil {
+		return 0, err
+	}
+	c, _ := recs[0].Get("c")
+	n, _ := c.(int64)
+	return int(n), nil
+}
+
+// FundingTotals sums stated amounts per currency over every record matching
+// f, exactly (decimal arithmetic, not floating point).
+func (s *Store) FundingTotals(ctx context.Context, f kg.FundingFilter) ([]kg.Money, error) {
+	where, p := fundingWhere(f)
+	recs, err := s.read(ctx, "fundingTotals", "MATCH (f:Funding) WHERE "+where+" AND f.amountValue IS NOT NULL RETURN f.currency AS c, collect(f.amountValue) AS vs ORDER BY c", p)
+	if err != nil {
+		return nil, err
+	}
+	var out []kg.Money
+	for _, r := range recs {
+		sum := new(big.Rat)
+		vs, _ := r.Get("vs")
+		for _, v := range toStrings(vs) {
+			x, ok := new(big.Rat).SetString(v)
+			if ok {
+				sum.Add(sum, x)
+			}
+		}
+		out = append(out, kg.Money{Value: ratString(sum), Currency: recStr(r, "c")})
+	}
+	return out, nil
+}
+
+func ratString(r *big.Rat) string {
+	if r.IsInt() {
+		return r.Num().String()
+	}
+	s := r.FloatString(6)
+	s = strings.TrimRight(s, "0")
+	return strings.TrimSuffix(s, ".")
+}
+
+// FundingsByIDs returns funding records keyed by id.
+func (s *Store) FundingsByIDs(ctx context.Context, ids []string) (map[string]kg.Funding, error) {
+	out := map[string]kg.Funding{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	recs, err := s.read(ctx, "fundingsByIds", "UNWIND $ids AS id MATCH (f:Funding {id: id}) RETURN f {.*} AS f", map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		f := fundingFromMap(recMap(r, "f"))
+		out[f.ID] = f
+	}
+	return out, nil
+}
+
+// FundingsOf returns, for each entity id, the funding records in which it
+// plays role: "funder", "recipient" or "programme"; newest first, at most
+// first per entity.
+func (s *Store) FundingsOf(ctx context.Context, ids []string, role string, first int) (map[string][]kg.Funding, error) {
+	var match string
+	switch role {
+	case "funder":
+		match = "MATCH (f:Funding) WHERE f.funder = id"
+	case "recipient":
+		match = "MATCH (f:Funding) WHERE id IN f.recipients"
+	case "programme":
+		match = "MATCH (f:Funding) WHERE f.programme = id"
+	default:
+		return nil, fmt.Errorf("store: unknown funding role %q", role)
+	}
+	recs, err := s.read(ctx, "fundingsOf:"+role, `
+UNWIND $ids AS id
+CALL { WITH id `+match+` RETURN f ORDER BY f.sortKey DESC LIMIT $first }
+RETURN id, f {.*} AS f`, map[string]any{"ids": ids, "first": first})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]kg.Funding{}
+	for _, r := range recs {
+		id := recStr(r, "id")
+		out[id] = append(out[id], fundingFromMap(recMap(r, "f")))
+	}
+	return out, nil
+}
+
+// Sources returns a keyset page of source documents ordered by id.
+func (s *Store) Sources(ctx context.Context, page kg.Page) ([]kg.Source, []string, bool, error) {
+	p := map[string]any{"limit": page.First + 1, "after": nil}
+	if page.After != "" {
+		vals, err := DecodeCursor(page.After, 1)
+		if err != nil {
+			return nil, nil, false, err
+		}
+		p["after"] = vals[0]
+	}
+	recs, err := s.read(ctx, "sources", "MATCH (s:Source) WHERE $after IS NULL OR s.id > $after RETURN s {.*} AS s ORDER BY s.id LIMIT $limit", p)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	more := len(recs) > page.First
+	if more {
+		recs = recs[:page.First]
+	}
+	var out []kg.Source
+	var cursors []string
+	for _, r := range recs {
+		src := sourceFromMap(recMap(r, "s"))
+		out = append(out, src)
+		cursors = append(cursors, EncodeCursor(src.ID))
+	}
+	return out, cursors, more, nil
+}
+
+// CountSources counts source documents.
+func (s *Store) CountSources(ctx context.Context) (int, error) {
+	recs, err := s.read(ctx, "countSources", "MATCH (s:Source) RETURN count(s) AS c", nil)
+	if err != nil {
+		return 0, err
+	}
+	c, _ := recs[0].Get("c")
+	n, _ := c.(int64)
+	return int(n), nil
+}
+
+// SourcesByIDs returns sources keyed by id.
+func (s *Store) SourcesByIDs(ctx context.Context, ids []string) (map[string]kg.Source, error) {
+	out := map[string]kg.Source{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	recs, err := s.read(ctx, "sourcesByIds", "UNWIND $ids AS id MATCH (s:Source {id: id}) RETURN s {.*} AS s", map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		src := sourceFromMap(recMap(r, "s"))
+		out[src.ID] = src
+	}
+	return out, nil
+}
+
+// SourceFacts returns a keyset page of the relationships a source supports.
+func (s *Store) SourceFacts(ctx context.Context, sourceID string, page kg.Page) ([]kg.Relationship, []string, bool, error) {
+	p := map[string]any{"source": sourceID, "limit": page.First + 1, "after": nil}
+	if page.After != "" {
+		vals, err := DecodeCursor(page.After, 1)
+		if err != nil {
+			return nil, nil, false, err
+		}
+		p["after"] = vals[0]
+	}
+	recs, err := s.read(ctx, "sourceFacts", `
+MATCH (:Entity)-[r]->(:Entity) WHERE $source IN r.sourceIds AND ($after IS NULL OR r.id > $after)
+RETURN r `+relProjection+` AS r ORDER BY r.id LIMIT $limit`, p)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	more := len(recs) > page.First
+	if more {
+		recs = recs[:page.First]
+	}
+	var out []kg.Relationship
+	var cursors []string
+	for _, r := range recs {
+		rel := relFromMap(recMap(r, "r"))
+		out = append(out, rel)
+		cursors = append(cursors, EncodeCursor(rel.ID))
+	}
+	return out, cursors, more, nil
+}
+
+// CountSourceFacts counts the relationships a source supports.
+func (s *Store) CountSourceFacts(ctx context.Context, sourceID string) (int, error) {
+	recs, err := s.read(ctx, "countSourceFacts", "MATCH (:Entity)-[r]->(:Entity) WHERE $source IN r.sourceIds RETURN count(r) AS c", map[string]any{"source": sourceID})
+	if err != nil {
+		return 0, err
+	}
+	c, _ := recs[0].Get("c")
+	n, _ := c.(int64)
+	return int(n), nil
+}
+

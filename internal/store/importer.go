@@ -1,0 +1,283 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/innograph/innograph/internal/kg"
+)
+
+// Counts are the numbers of nodes and relationships in the graph.
+type Counts struct {
+	// Entities by kind, Relationships by type.
+	Entities      map[string]int64
+	Relationships map[string]int64
+	Sources       int64
+	Fundings      int64
+}
+
+// Total returns the total number of entities and relationships.
+func (c Counts) Total() (entities, rels int64) {
+	for _, n := range c.Entities {
+		entities += n
+	}
+	for _, n := range c.Relationships {
+		rels += n
+	}
+	return
+}
+
+// String renders the counts as sorted lines.
+func (c Counts) String() string {
+	var b strings.Builder
+	e, r := c.Total()
+	fmt.Fprintf(&b, "sources: %d  fundings: %d  entities: %d  relationships: %d\n", c.Sources, c.Fundings, e, r)
+	for _, kv := range sortedCounts(c.Entities) {
+		fmt.Fprintf(&b, "  entity %-16s %d\n", kv.k, kv.n)
+	}
+	for _, kv := range sortedCounts(c.Relationships) {
+		fmt.Fprintf(&b, "  rel    %-18s %d\n", kv.k, kv.n)
+	}
+	return b.String()
+}
+
+type kn struct {
+	k string
+	n int64
+}
+
+func sortedCounts(m map[string]int64) []kn {
+	out := make([]kn, 0, len(m))
+	for k, n := range m {
+		out = append(out, kn{k, n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].k < out[j].k })
+	return out
+}
+
+// writeTx runs fn in one managed write transaction: all or nothing.
+func (s *Store) writeTx(ctx context.Context, name string, timeout time.Duration, fn func(tx neo4j.ManagedTransaction) (any, error)) (any, error) {
+	s.queries.Add(1)
+	start := time.Now()
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeWrite})
+	defer sess.Close(ctx)
+	res, err := sess.ExecuteWrite(ctx, fn, neo4j.WithTxTimeout(timeout), neo4j.WithTxMetadata(map[string]any{"app": "innograph", "query": name}))
+	if s.cfg.Observe != nil {
+		s.cfg.Observe(name, time.Since(start), err)
+	}
+	if err != nil {
+		return nil, s.translate(ctx, name, err)
+	}
+	s.graphVersion.Add(1)
+	return res, nil
+}
+
+func txRun(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) error {
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return err
+	}
+	_, err = res.Consume(ctx)
+	return err
+}
+
+// otherLabels returns the REMOVE clause that strips every kind label but k's.
+func otherLabels(k kg.Kind) string {
+	var ls []string
+	for _, ki := range kg.Kinds {
+		if ki.Kind != k {
+			ls = append(ls, ki.Label)
+		}
+	}
+	return "n:" + strings.Join(ls, ":")
+}
+
+// Import merges a batch of curated facts into the graph in one transaction.
+// It is idempotent: importing the same batch twice changes nothing. Aliases,
+// sources and evidence accumulate (set union) across imports.
+func (s *Store) Import(ctx context.Context, g *kg.Graph) error {
+	_, err := s.writeTx(ctx, "import", 5*time.Minute, func(tx neo4j.ManagedTransaction) (any, error) {
+		return nil, importTx(ctx, tx, g)
+	})
+	return err
+}
+
+func importTx(ctx context.Context, tx neo4j.ManagedTransaction, g *kg.Graph) error {
+	// Sources.
+	var srcRows []map[string]any
+	for _, src := range g.Sources {
+		p := map[string]any{"id": src.ID, "file": src.File, "title": src.Title, "publisher": nilIfEmpty(src.Publisher),
+			"author": nilIfEmpty(src.Author), "url": nilIfEmpty(src.URL), "published": nil}
+		if src.Published != nil {
+			p["published"] = src.Published.String()
+		}
+		srcRows = append(srcRows, p)
+	}
+	if err := txRun(ctx, tx, `UNWIND $rows AS r MERGE (s:Source {id: r.id}) SET s += r`, map[string]any{"rows": srcRows}); err != nil {
+		return err
+	}
+	// Entities, one statement per kind: the label comes from the kg enum.
+	byKind := map[kg.Kind][]map[string]any{}
+	for i := range g.Entities {
+		e := &g.Entities[i]
+		byKind[e.Kind] = append(byKind[e.Kind], map[string]any{"props": entityProps(e), "sources": e.Sources})
+	}
+	for _, ki := range kg.Kinds {
+		rows := byKind[ki.Kind]
+		if len(rows) == 0 {
+			continue
+		}
+		cypher := `UNWIND $rows AS r
+MERGE (n:Entity {id: r.props.id})
+ON CREATE SET n.version = 1, n.createdAt = datetime()
+WITH n, r, coalesce(n.aliases, []) AS oldAliases, coalesce(n.sources, []) AS oldSources, coalesce(n.nameKeys, []) AS oldKeys
+SET n += r.props,
+    n.aliases = oldAliases + [a IN r.props.aliases WHERE NOT a IN oldAliases],
+    n.nameKeys = oldKeys + [k IN r.props.nameKeys WHERE NOT k IN oldKeys],
+    n.sources = oldSources + [x IN r.sources WHERE NOT x IN oldSources],
+    n:` + ki.Label + `
+REMOVE ` + otherLabels(ki.Kind) + `
+WITH n
+SET n.aliasText = reduce(t = '', a IN n.aliases | t + a + ' ; ')`
+		if err := txRun(ctx, tx, cypher, map[string]any{"rows": rows}); err != nil {
+			return err
+		}
+	}
+	// Mentions of entities defined elsewhere.
+	if len(g.Mentions) > 0 {
+		var rows []map[string]any
+		for _, m := range g.Mentions {
+			rows = append(rows, map[string]any{"id": m.EntityID, "source": m.SourceID, "aliases": orEmpty(m.Aliases)})
+		}
+		err := txRun(ctx, tx, `UNWIND $rows AS r
+MATCH (n:Entity {id: r.id})
+WITH n, r, coalesce(n.aliases, []) AS oldAliases, coalesce(n.sources, []) AS oldSources
+SET n.aliases = oldAliases + [a IN r.aliases WHERE NOT a IN oldAliases],
+    n.sources = CASE WHEN r.source IN oldSources THEN oldSources ELSE oldSources + r.source END
+WITH n
+SET n.aliasText = reduce(t = '', a IN n.aliases | t + a + ' ; ')`, map[string]any{"rows": rows})
+		if err != nil {
+			return err
+		}
+		// Keep nameKeys in step with aliases.
+		if err := txRun(ctx, tx, `UNWIND $ids AS id MATCH (n:Entity {id: id}) SET n.nameKeys = coalesce(n.nameKeys, []) + [k IN $keys[id] WHERE NOT k IN coalesce(n.nameKeys, [])]`,
+			mentionKeys(g.Mentions)); err != nil {
+			return err
+		}
+	}
+	// Fundings and their FUNDS edges.
+	var fundRows []map[string]any
+	for i := range g.Fundings {
+		f := &g.Fundings[i]
+		fundRows = append(fundRows, fundingProps(f))
+		for _, r := range f.Recipients {
+			g.Relationships = append(g.Relationships, kg.Relationship{
+				ID: kg.RelationshipID(f.Funder, "FUNDS", r, f.ID), Type: "FUNDS", From: f.Funder, To: r,
+				Since: f.Since, Until: f.Until, On: f.On, Evidence: f.Evidence, FundingID: f.ID,
+			})
+		}
+	}
+	if len(fundRows) > 0 {
+		err := txRun(ctx, tx, `UNWIND $rows AS r
+MERGE (f:Funding {id: r.id})
+WITH f, r, coalesce(f.evidence, []) AS oldEv, coalesce(f.sourceIds, []) AS oldSrc
+SET f += r, f.evidence = oldEv + [e IN r.evidence WHERE NOT e IN oldEv],
+    f.sourceIds = oldSrc + [x IN r.sourceIds WHERE NOT x IN oldSrc]`, map[string]any{"rows": fundRows})
+		if err != nil {
+			return err
+		}
+	}
+	// Relationships, one statement per type: the type comes from the kg enum.
+	byType := map[kg.RelType][]map[string]any{}
+	for i := range g.Relationships {
+		r := &g.Relationships[i]
+		byType[r.Type] = append(byType[r.Type], map[string]any{"from": r.From, "to": r.To, "props": relProps(r)})
+	}
+	for _, ti := range kg.RelTypes {
+		rows := byType[ti.Type]
+		if len(rows) == 0 {
+			continue
+		}
+		cypher := `UNWIND $rows AS r
+MATCH (a:Entity {id: r.from})
+MATCH (b:Entity {id: r.to})
+MERGE (a)-[x:` + string(ti.Type) + ` {id: r.props.id}]->(b)
+WITH x, r, coalesce(x.evidence, []) AS oldEv, coalesce(x.sourceIds, []) AS oldSrc
+SET x += r.props,
+    x.evidence = oldEv + [e IN r.props.evidence WHERE NOT e IN oldEv],
+    x.sourceIds = oldSrc + [s IN r.props.sourceIds WHERE NOT s IN oldSrc]`
+		if err := txRun(ctx, tx, cypher, map[string]any{"rows": rows}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func mentionKeys(ms []kg.Mention) map[string]any {
+	// nameKeys are recomputed in Cypher-free Go would need the stored name;
+	// instead, append the new aliases' keys to the existing list.
+	keys := map[string]any{}
+	var ids []string
+	for _, m := range ms {
+		var ks []string
+		for _, a := range m.Aliases {
+			ks = append(ks, kg.NameKey(a))
+		}
+		keys[m.EntityID] = ks
+		ids = append(ids, m.EntityID)
+	}
+	return map[string]any{"ids": ids, "keys": keys}
+}
+
+func orEmpty(ss []string) []string {
+	if ss == nil {
+		return []string{}
+	}
+	return ss
+}
+
+// Counts returns the numbers of entities by kind and relationships by type.
+func (s *Store) Counts(ctx context.Context) (Counts, error) {
+	c := Counts{Entities: map[string]int64{}, Relationships: map[string]int64{}}
+	recs, err := s.read(ctx, "counts", `
+CALL { MATCH (n:Entity) RETURN 'entity' AS what, n.kind AS key, count(*) AS n
+  UNION ALL MATCH (:Entity)-[r]->(:Entity) RETURN 'rel' AS what, type(r) AS key, count(*) AS n
+  UNION ALL MATCH (s:Source) RETURN 'source' AS what, '' AS key, count(*) AS n
+  UNION ALL MATCH (f:Funding) RETURN 'funding' AS what, '' AS key, count(*) AS n }
+RETURN what, key, n`, nil)
+	if err != nil {
+		return c, err
+	}
+	for _, r := range recs {
+		what, _ := r.Get("what")
+		key, _ := r.Get("key")
+		n, _ := r.Get("n")
+		k, _ := key.(string)
+		v, _ := n.(int64)
+		switch what {
+		case "entity":
+			c.Entities[k] = v
+		case "rel":
+			c.Relationships[k] = v
+		case "source":
+			c.Sources = v
+		case "funding":
+			c.Fundings = v
+		}
+	}
+	return c, nil
+}
+
+// KindCounts returns the number of entities per kind and relationships per type.
+func (s *Store) KindCounts(ctx context.Context) (map[string]int64, map[string]int64, error) {
+	c, err := s.Counts(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c.Entities, c.Relationships, nil
+}

@@ -1,0 +1,225 @@
+package store
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+
+	"github.com/innograph/innograph/internal/kg"
+)
+
+// evidenceSep separates the source id from the quote in a stored evidence string.
+const evidenceSep = "\u001f"
+
+func encodeEvidence(evs []kg.Evidence) (enc, sources []string) {
+	seen := map[string]bool{}
+	for _, ev := range evs {
+		enc = append(enc, ev.SourceID+evidenceSep+ev.Quote)
+		if !seen[ev.SourceID] {
+			seen[ev.SourceID] = true
+			sources = append(sources, ev.SourceID)
+		}
+	}
+	return enc, sources
+}
+
+func decodeEvidence(v any) []kg.Evidence {
+	var out []kg.Evidence
+	for _, s := range toStrings(v) {
+		src, q, _ := strings.Cut(s, evidenceSep)
+		out = append(out, kg.Evidence{SourceID: src, Quote: q})
+	}
+	return out
+}
+
+func toStrings(v any) []string {
+	switch x := v.(type) {
+	case []any:
+		out := make([]string, 0, len(x))
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	case []string:
+		return x
+	}
+	return nil
+}
+
+func str(m map[string]any, k string) string {
+	s, _ := m[k].(string)
+	return s
+}
+
+func i64(m map[string]any, k string) int64 {
+	n, _ := m[k].(int64)
+	return n
+}
+
+func dateProp(m map[string]any, k string) *kg.Date {
+	s := str(m, k)
+	if s == "" {
+		return nil
+	}
+	d, err := kg.ParseDate(s)
+	if err != nil {
+		return nil
+	}
+	return &d
+}
+
+func neoDate(t time.Time) dbtype.Date { return neo4j.DateOf(t) }
+
+// dateParams stores a date as its text (with precision) and as the Neo4j
+// date its period starts or ends on, for range filters.
+func dateParams(props map[string]any, name string, d *kg.Date, bound string) {
+	if d == nil {
+		props[name] = nil
+		props[name+"Start"] = nil
+		props[name+"End"] = nil
+		return
+	}
+	props[name] = d.String()
+	props[name+"Start"] = neoDate(d.Start())
+	props[name+"End"] = neoDate(d.End())
+}
+
+func nameKeys(name string, aliases []string) []string {
+	keys := []string{kg.NameKey(name)}
+	for _, a := range aliases {
+		keys = append(keys, kg.NameKey(a))
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func entityProps(e *kg.Entity) map[string]any {
+	aliases := e.Aliases
+	if aliases == nil {
+		aliases = []string{}
+	}
+	return map[string]any{
+		"id":          e.ID,
+		"kind":        string(e.Kind),
+		"name":        e.Name,
+		"aliases":     aliases,
+		"aliasText":   strings.Join(aliases, " ; "),
+		"description": e.Description,
+		"nameKeys":    nameKeys(e.Name, aliases),
+	}
+}
+
+func entityFromMap(m map[string]any) kg.Entity {
+	return kg.Entity{
+		ID:          str(m, "id"),
+		Kind:        kg.Kind(str(m, "kind")),
+		Name:        str(m, "name"),
+		Aliases:     toStrings(m["aliases"]),
+		Description: str(m, "description"),
+		Sources:     toStrings(m["sources"]),
+		Version:     i64(m, "version"),
+	}
+}
+
+func relProps(r *kg.Relationship) map[string]any {
+	ev, srcs := encodeEvidence(r.Evidence)
+	p := map[string]any{
+		"id":        r.ID,
+		"role":      nilIfEmpty(r.Role),
+		"evidence":  ev,
+		"sourceIds": srcs,
+		"fundingId": nilIfEmpty(r.FundingID),
+	}
+	dateParams(p, "since", r.Since, "start")
+	dateParams(p, "until", r.Until, "end")
+	dateParams(p, "on", r.On, "")
+	return p
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func relFromMap(m map[string]any) kg.Relationship {
+	return kg.Relationship{
+		ID:        str(m, "id"),
+		Type:      kg.RelType(str(m, "type")),
+		From:      str(m, "from"),
+		To:        str(m, "to"),
+		Role:      str(m, "role"),
+		Since:     dateProp(m, "since"),
+		Until:     dateProp(m, "until"),
+		On:        dateProp(m, "on"),
+		Evidence:  decodeEvidence(m["evidence"]),
+		FundingID: str(m, "fundingId"),
+	}
+}
+
+func fundingProps(f *kg.Funding) map[string]any {
+	ev, srcs := encodeEvidence(f.Evidence)
+	p := map[string]any{
+		"id":             f.ID,
+		"funder":         f.Funder,
+		"recipients":     f.Recipients,
+		"administeredBy": nilIfEmpty(f.AdministeredBy),
+		"programme":      nilIfEmpty(f.Programme),
+		"purpose":        nilIfEmpty(f.Purpose),
+		"evidence":       ev,
+		"sourceIds":      srcs,
+		"amountValue":    nil,
+		"currency":       nil,
+		"amountNote":     nil,
+	}
+	if f.Amount != nil {
+		p["amountValue"] = f.Amount.Value
+		p["currency"] = f.Amount.Currency
+		p["amountNote"] = nilIfEmpty(f.Amount.Note)
+	}
+	dateParams(p, "since", f.Since, "start")
+	dateParams(p, "until", f.Until, "end")
+	dateParams(p, "on", f.On, "")
+	// sortKey orders records newest first, then by id; it is the keyset cursor.
+	when := "0000"
+	for _, d := range []*kg.Date{f.On, f.Since, f.Until} {
+		if d != nil {
+			when = d.Start().Format("2006-01-02")
+			break
+		}
+	}
+	p["sortKey"] = when + "|" + f.ID
+	return p
+}
+
+func fundingFromMap(m map[string]any) kg.Funding {
+	f := kg.Funding{
+		ID:             str(m, "id"),
+		Funder:         str(m, "funder"),
+		Recipients:     toStrings(m["recipients"]),
+		AdministeredBy: str(m, "administeredBy"),
+		Programme:      str(m, "programme"),
+		Purpose:        str(m, "purpose"),
+		Since:          dateProp(m, "since"),
+		Until:          dateProp(m, "until"),
+		On:             dateProp(m, "on"),
+		Evidence:       decodeEvidence(m["evidence"]),
+	}
+	if v := str(m, "amountValue"); v != "" {
+		f.Amount = &kg.Money{Value: v, Currency: str(m, "currency"), Note: str(m, "amountNote")}
+	}
+	return f
+}
+
+func sourceFromMap(m map[string]any) kg.Source {
+	return kg.Source{
+		ID: str(m, "id"), File: str(m, "file"), Title: str(m, "title"), Publisher: str(m, "publisher"),
+		Author: str(m, "author"), URL: str(m, "url"), Published: dateProp(m, "published"),
+	}
+}

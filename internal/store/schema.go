@@ -1,0 +1,49 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/innograph/innograph/internal/kg"
+)
+
+// SearchIndex is the name of the full-text index over entity names, aliases
+// and descriptions.
+const SearchIndex = "entity_search"
+
+// migrations are idempotent schema statements applied in order.
+func migrations() []struct{ name, cypher string } {
+	m := []struct{ name, cypher string }{
+		{"entity_id_unique", "CREATE CONSTRAINT entity_id_unique IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE"},
+		{"source_id_unique", "CREATE CONSTRAINT source_id_unique IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE"},
+		{"funding_id_unique", "CREATE CONSTRAINT funding_id_unique IF NOT EXISTS FOR (n:Funding) REQUIRE n.id IS UNIQUE"},
+		{"redirect_id_unique", "CREATE CONSTRAINT redirect_id_unique IF NOT EXISTS FOR (n:Redirect) REQUIRE n.id IS UNIQUE"},
+		{"entity_name", "CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)"},
+		{"entity_kind", "CREATE INDEX entity_kind IF NOT EXISTS FOR (n:Entity) ON (n.kind)"},
+		{"entity_namekeys", "CREATE INDEX entity_namekeys IF NOT EXISTS FOR (n:Entity) ON (n.nameKeys)"},
+		{"funding_funder", "CREATE INDEX funding_funder IF NOT EXISTS FOR (n:Funding) ON (n.funder)"},
+		{"funding_programme", "CREATE INDEX funding_programme IF NOT EXISTS FOR (n:Funding) ON (n.programme)"},
+		{"funding_recipients", "CREATE INDEX funding_recipients IF NOT EXISTS FOR (n:Funding) ON (n.recipients)"},
+		{SearchIndex, "CREATE FULLTEXT INDEX " + SearchIndex + " IF NOT EXISTS FOR (n:Entity) ON EACH [n.name, n.aliasText, n.description] " +
+			"OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding', `fulltext.eventually_consistent`: false}}"},
+	}
+	for _, t := range kg.RelTypes {
+		name := "rel_" + strings.ToLower(string(t.Type)) + "_id"
+		m = append(m, struct{ name, cypher string }{name,
+			fmt.Sprintf("CREATE INDEX %s IF NOT EXISTS FOR ()-[r:%s]-() ON (r.id)", name, t.Type)})
+	}
+	return m
+}
+
+// Migrate applies the schema: uniqueness constraints, range indexes and the
+// full-text index, then waits for the indexes to come online.
+func (s *Store) Migrate(ctx context.Context) error {
+	for _, m := range migrations() {
+		if _, err := s.write(ctx, "migrate:"+m.name, m.cypher, nil); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+	}
+	_, err := s.write(ctx, "migrate:await", "CALL db.awaitIndexes(120)", nil)
+	return err
+}

@@ -1,0 +1,710 @@
+// Package seed holds innograph's curated graph (data/*.yaml, one file per
+// source document) and the parser that turns seed files into validated kg
+// values, reporting every problem with its file and line.
+//
+// The format is documented in README.md beside this file.
+package seed
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/innograph/innograph/internal/kg"
+)
+
+// Data is the curated seed graph shipped with innograph.
+//
+//go:embed all:data
+var Data embed.FS
+
+// Graph is a parsed, merged set of seed files.
+type Graph = kg.Graph
+
+// Problem is one validation error at a place in a seed file.
+type Problem struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg) }
+
+// Problems is a list of validation errors; it is an error when not empty.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d problem(s) in the seed files:", len(ps))
+	for _, p := range ps {
+		b.WriteString("\n  ")
+		b.WriteString(p.String())
+	}
+	return b.String()
+}
+
+// File is one seed file's raw content.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// EmbeddedFiles returns the seed files shipped in the binary, sorted by name.
+func EmbeddedFiles() ([]File, error) {
+	return readFS(Data, "data")
+}
+
+// ReadFiles reads seed files from paths; a directory contributes its *.yaml files.
+func ReadFiles(paths []string) ([]File, error) {
+	var files []File
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if st.IsDir() {
+			fs, err := readFS(os.DirFS(p), ".")
+			if err != nil {
+				return nil, err
+			}
+			for i := range fs {
+				fs[i].Name = filepath.Join(p, fs[i].Name)
+			}
+			files = append(files, fs...)
+			continue
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, File{Name: p, Data: b})
+	}
+	return files, nil
+}
+
+func readFS(fsys fs.FS, dir string) ([]File, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	var files []File
+	for _, e := range entries {
+		if e.IsDir() || !(strings.HasSuffix(e.Name(), ".yaml") || strings.HasSuffix(e.Name(), ".yml")) {
+			continue
+		}
+		b, err := fs.ReadFile(fsys, pathJoin(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, File{Name: pathJoin(dir, e.Name()), Data: b})
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	return files, nil
+}
+
+func pathJoin(dir, name string) string {
+	if dir == "." || dir == "" {
+		return name
+	}
+	return dir + "/" + name
+}
+
+// Raw YAML shapes. Each keeps the node it came from for line numbers.
+
+type rawFile struct {
+	Source        rawSource   `yaml:"source"`
+	Entities      []yaml.Node `yaml:"entities"`
+	Relationships []yaml.Node `yaml:"relationships"`
+	Fundings      []yaml.Node `yaml:"fundings"`
+}
+
+type rawSource struct {
+	ID        string `yaml:"id"`
+	File      string `yaml:"file"`
+	Title     string `yaml:"title"`
+	Publisher string `yaml:"publisher"`
+	Author    string `yaml:"author"`
+	Published string `yaml:"published"`
+	URL       string `yaml:"url"`
+}
+
+type rawEntity struct {
+	ID          string   `yaml:"id"`
+	Ref         string   `yaml:"ref"`
+	Kind        string   `yaml:"kind"`
+	Name        string   `yaml:"name"`
+	Aliases     []string `yaml:"aliases"`
+	Description string   `yaml:"description"`
+}
+
+type rawRel struct {
+	From  string `yaml:"from"`
+	Type  string `yaml:"type"`
+	To    string `yaml:"to"`
+	Role  string `yaml:"role"`
+	Since string `yaml:"since"`
+	Until string `yaml:"until"`
+	On    string `yaml:"on"`
+	Key   string `yaml:"key"`
+	Quote string `yaml:"quote"`
+}
+
+type rawFunding struct {
+	ID             string   `yaml:"id"`
+	Funder         string   `yaml:"funder"`
+	Recipients     []string `yaml:"recipients"`
+	AdministeredBy string   `yaml:"administeredBy"`
+	Programme      string   `yaml:"programme"`
+	Amount         string   `yaml:"amount"`
+	Currency       string   `yaml:"currency"`
+	AmountNote     string   `yaml:"amountNote"`
+	Since          string   `yaml:"since"`
+	Until          string   `yaml:"until"`
+	On             string   `yaml:"on"`
+	Purpose        string   `yaml:"purpose"`
+	Quote          string   `yaml:"quote"`
+}
+
+type place struct {
+	file string
+	line int
+}
+
+// Parser accumulates seed files into one Graph. Use Add for each file, then Finish.
+type Parser struct {
+	// Docs maps a source document file name to its text; when set, every
+	// quote must occur in its document (white space collapsed).
+	Docs map[string]string
+	// Known resolves ids that are not defined in the parsed files (for
+	// example, entities already in the database when loading new files).
+	Known func(id string) bool
+
+	problems  Problems
+	sources   map[string]*kg.Source
+	srcPlace  map[string]place
+	entities  map[string]*kg.Entity
+	entPlace  map[string]place
+	entOrder  []string
+	refs      []refUse
+	rels      map[string]*kg.Relationship
+	relPlace  map[string]place
+	relOrder  []string
+	fundings  map[string]*kg.Funding
+	fundPlace map[string]place
+	fundOrder []string
+	endpoints []endpointUse
+	mentions  []kg.Mention
+	names     map[string]string // NameKey -> entity id
+	namePlace map[string]place
+}
+
+type refUse struct {
+	id      string
+	source  string
+	aliases []string
+	at      place
+}
+
+type endpointUse struct {
+	id    string
+	field string
+	at    place
+}
+
+// NewParser returns an empty Parser.
+func NewParser() *Parser {
+	return &Parser{
+		sources: map[string]*kg.Source{}, srcPlace: map[string]place{},
+		entities: map[string]*kg.Entity{}, entPlace: map[string]place{},
+		rels: map[string]*kg.Relationship{}, relPlace: map[string]place{},
+		fundings: map[string]*kg.Funding{}, fundPlace: map[string]place{},
+		names: map[string]string{}, namePlace: map[string]place{},
+	}
+}
+
+func (p *Parser) errf(at place, format string, args ...any) {
+	p.problems = append(p.problems, Problem{File: at.file, Line: at.line, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (p *Parser) kgErr(at place, what string, err error) {
+	p.errf(at, "%s: %s", what, kg.ErrorMessage(err))
+}
+
+// Add parses one seed file.
+func (p *Parser) Add(f File) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(f.Data, &doc); err != nil {
+		line := 1
+		msg := err.Error()
+		if _, after, ok := strings.Cut(msg, "line "); ok {
+			fmt.Sscanf(after, "%d", &line)
+		}
+		p.errf(place{f.Name, line}, "not valid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+		return
+	}
+	if len(doc.Content) == 0 {
+		p.errf(place{f.Name, 1}, "empty seed file")
+		return
+	}
+	root := doc.Content[0]
+	p.checkKeys(f.Name, root, "file", "source", "entities", "relationships", "fundings")
+	var raw rawFile
+	if err := root.Decode(&raw); err != nil {
+		p.errf(place{f.Name, root.Line}, "wrong structure: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+		return
+	}
+	srcNode := mapValue(root, "source")
+	srcAt := place{f.Name, 1}
+	if srcNode != nil {
+		srcAt.line = srcNode.Line
+		p.checkKeys(f.Name, srcNode, "source", "id", "file", "title", "publisher", "author", "published", "url")
+	}
+	src, ok := p.addSource(srcAt, raw.Source)
+	if !ok {
+		return
+	}
+	for i := range raw.Entities {
+		p.addEntity(f.Name, &raw.Entities[i], src)
+	}
+	for i := range raw.Relationships {
+		p.addRel(f.Name, &raw.Relationships[i], src)
+	}
+	for i := range raw.Fundings {
+		p.addFunding(f.Name, &raw.Fundings[i], src)
+	}
+}
+
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func (p *Parser) checkKeys(file string, n *yaml.Node, what string, allowed ...string) {
+	if n.Kind != yaml.MappingNode {
+		p.errf(place{file, n.Line}, "%s must be a mapping of keys to values", what)
+		return
+	}
+	ok := map[string]bool{}
+	for _, a := range allowed {
+		ok[a] = true
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i].Value; !ok[k] {
+			p.errf(place{file, n.Content[i].Line}, "unknown key %q in %s (allowed: %s)", k, what, strings.Join(allowed, ", "))
+		}
+	}
+}
+
+func (p *Parser) addSource(at place, r rawSource) (string, bool) {
+	if r.ID == "" {
+		p.errf(at, "source.id is required")
+		return "", false
+	}
+	if !kg.ValidID(r.ID) {
+		p.errf(at, "source.id %q is not a lowercase slug", r.ID)
+		return "", false
+	}
+	if prev, dup := p.srcPlace[r.ID]; dup {
+		p.errf(at, "duplicate source id %q (first defined at %s:%d)", r.ID, prev.file, prev.line)
+		return "", false
+	}
+	if r.Title == "" {
+		p.errf(at, "source.title is required")
+	}
+	s := &kg.Source{ID: r.ID, File: r.File, Title: r.Title, Publisher: r.Publisher, Author: r.Author, URL: r.URL}
+	if r.Published != "" {
+		d, err := kg.ParseDate(r.Published)
+		if err != nil {
+			p.kgErr(at, "source.published", err)
+		} else {
+			s.Published = &d
+		}
+	}
+	if p.Docs != nil {
+		if r.File == "" {
+			p.errf(at, "source.file is required: the document the quotes come from")
+		} else if _, ok := p.Docs[r.File]; !ok {
+			p.errf(at, "source.file %q is not among the source documents", r.File)
+		}
+	}
+	p.sources[r.ID] = s
+	p.srcPlace[r.ID] = at
+	return r.ID, true
+}
+
+func (p *Parser) claimName(name, id string, at place) {
+	k := kg.NameKey(name)
+	if k == "" {
+		return
+	}
+	if other, ok := p.names[k]; ok && other != id {
+		prev := p.namePlace[k]
+		p.errf(at, "name or alias %q of %q collides with a name or alias of %q (%s:%d)", name, id, other, prev.file, prev.line)
+		return
+	}
+	p.names[k] = id
+	p.namePlace[k] = at
+}
+
+func (p *Parser) addEntity(file string, n *yaml.Node, src string) {
+	at := place{file, n.Line}
+	p.checkKeys(file, n, "entity", "id", "ref", "kind", "name", "aliases", "description")
+	var r rawEntity
+	if err := n.Decode(&r); err != nil {
+		p.errf(at, "entity: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+		return
+	}
+	switch {
+	case r.Ref != "" && r.ID != "":
+		p.errf(at, "an entity entry has either id (a definition) or ref (a reference), not both")
+		return
+	case r.Ref != "":
+		if r.Kind != "" || r.Name != "" || r.Description != "" {
+			p.errf(at, "reference %q may only add aliases; kind, name and description belong to the definition", r.Ref)
+		}
+		p.refs = append(p.refs, refUse{id: r.Ref, source: src, aliases: r.Aliases, at: at})
+		return
+	case r.ID == "":
+		p.errf(at, "entity entry needs id (definition) or ref (reference to an entity defined elsewhere)")
+		return
+	}
+	if prev, dup := p.entPlace[r.ID]; dup {
+		p.errf(at, "duplicate entity id %q (first defined at %s:%d); use ref: %s to mention it again", r.ID, prev.file, prev.line, r.ID)
+		return
+	}
+	kind, err := kg.ParseKind(r.Kind)
+	if err != nil {
+		p.kgErr(at, "kind", err)
+		return
+	}
+	e := &kg.Entity{ID: r.ID, Kind: kind, Name: strings.TrimSpace(r.Name), Aliases: trimAll(r.Aliases),
+		Description: strings.TrimSpace(r.Description), Sources: []string{src}}
+	if err := e.Validate(); err != nil {
+		p.kgErr(at, "entity "+r.ID, err)
+		return
+	}
+	p.entities[r.ID] = e
+	p.entPlace[r.ID] = at
+	p.entOrder = append(p.entOrder, r.ID)
+	p.claimName(e.Name, e.ID, at)
+	for _, a := range e.Aliases {
+		p.claimName(a, e.ID, at)
+	}
+}
+
+func trimAll(ss []string) []string {
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		out = append(out, strings.TrimSpace(s))
+	}
+	return out
+}
+
+func (p *Parser) parseDate(at place, field, s string) *kg.Date {
+	if s == "" {
+		return nil
+	}
+	d, err := kg.ParseDate(s)
+	if err != nil {
+		p.kgErr(at, field, err)
+		return nil
+	}
+	return &d
+}
+
+func (p *Parser) checkQuote(at place, src, quote string) {
+	if strings.TrimSpace(quote) == "" {
+		p.errf(at, "missing provenance: quote is required")
+		return
+	}
+	if p.Docs == nil {
+		return
+	}
+	s := p.sources[src]
+	doc, ok := p.Docs[s.File]
+	if !ok {
+		return // reported on the source
+	}
+	if !strings.Contains(doc, kg.CollapseSpace(quote)) {
+		p.errf(at, "quote does not occur verbatim in %s: %q", s.File, truncate(quote, 100))
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+func (p *Parser) addRel(file string, n *yaml.Node, src string) {
+	at := place{file, n.Line}
+	p.checkKeys(file, n, "relationship", "from", "type", "to", "role", "since", "until", "on", "key", "quote")
+	var r rawRel
+	if err := n.Decode(&r); err != nil {
+		p.errf(at, "relationship: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+		return
+	}
+	t, err := kg.ParseRelType(r.Type)
+	if err != nil {
+		p.kgErr(at, "type", err)
+		return
+	}
+	rel := &kg.Relationship{Type: t, From: r.From, To: r.To, Role: strings.TrimSpace(r.Role),
+		Since: p.parseDate(at, "since", r.Since), Until: p.parseDate(at, "until", r.Until), On: p.parseDate(at, "on", r.On),
+		Evidence: []kg.Evidence{{SourceID: src, Quote: kg.CollapseSpace(r.Quote)}}}
+	p.checkQuote(at, src, r.Quote)
+	if r.Quote == "" {
+		return
+	}
+	if err := rel.Validate(); err != nil {
+		p.kgErr(at, "relationship", err)
+		return
+	}
+	rel.ID = kg.RelationshipID(r.From, t, r.To, r.Key)
+	p.endpoints = append(p.endpoints, endpointUse{r.From, "from", at}, endpointUse{r.To, "to", at})
+	if prev, ok := p.rels[rel.ID]; ok {
+		p.mergeRel(at, prev, rel)
+		return
+	}
+	p.rels[rel.ID] = rel
+	p.relPlace[rel.ID] = at
+	p.relOrder = append(p.relOrder, rel.ID)
+}
+
+func (p *Parser) mergeRel(at place, prev, rel *kg.Relationship) {
+	first := p.relPlace[prev.ID]
+	conflict := func(field, a, b string) {
+		p.errf(at, "relationship %s restates %s as %q but %s:%d says %q; use key: to make them two relationships",
+			prev.ID, field, b, first.file, first.line, a)
+	}
+	if rel.Role != "" {
+		if prev.Role == "" {
+			prev.Role = rel.Role
+		} else if !strings.EqualFold(prev.Role, rel.Role) {
+			conflict("role", prev.Role, rel.Role)
+		}
+	}
+	for _, pair := range []struct {
+		name string
+		a    **kg.Date
+		b    *kg.Date
+	}{{"since", &prev.Since, rel.Since}, {"until", &prev.Until, rel.Until}, {"on", &prev.On, rel.On}} {
+		if pair.b == nil {
+			continue
+		}
+		if *pair.a == nil {
+			*pair.a = pair.b
+		} else if **pair.a != *pair.b {
+			conflict(pair.name, (*pair.a).String(), pair.b.String())
+		}
+	}
+	for _, ev := range prev.Evidence {
+		if ev == rel.Evidence[0] {
+			p.errf(at, "relationship %s repeats the same quote (first at %s:%d)", prev.ID, first.file, first.line)
+			return
+		}
+	}
+	prev.Evidence = append(prev.Evidence, rel.Evidence...)
+}
+
+func (p *Parser) addFunding(file string, n *yaml.Node, src string) {
+	at := place{file, n.Line}
+	p.checkKeys(file, n, "funding", "id", "funder", "recipients", "administeredBy", "programme", "amount", "currency",
+		"amountNote", "since", "until", "on", "purpose", "quote")
+	var r rawFunding
+	if err := n.Decode(&r); err != nil {
+		p.errf(at, "funding: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+		return
+	}
+	f := &kg.Funding{ID: r.ID, Funder: r.Funder, Recipients: r.Recipients, AdministeredBy: r.AdministeredBy,
+		Programme: r.Programme, Purpose: strings.TrimSpace(r.Purpose),
+		Since: p.parseDate(at, "since", r.Since), Until: p.parseDate(at, "until", r.Until), On: p.parseDate(at, "on", r.On),
+		Evidence: []kg.Evidence{{SourceID: src, Quote: kg.CollapseSpace(r.Quote)}}}
+	if r.Amount != "" || r.Currency != "" {
+		m, err := kg.ParseMoney(r.Amount, r.Currency)
+		if err != nil {
+			p.kgErr(at, "amount", err)
+			return
+		}
+		m.Note = strings.TrimSpace(r.AmountNote)
+		f.Amount = &m
+	}
+	p.checkQuote(at, src, r.Quote)
+	if r.Quote == "" {
+		return
+	}
+	if err := f.Validate(); err != nil {
+		p.kgErr(at, "funding "+r.ID, err)
+		return
+	}
+	if prev, dup := p.fundPlace[f.ID]; dup {
+		p.errf(at, "duplicate funding id %q (first defined at %s:%d)", f.ID, prev.file, prev.line)
+		return
+	}
+	p.fundings[f.ID] = f
+	p.fundPlace[f.ID] = at
+	p.fundOrder = append(p.fundOrder, f.ID)
+	p.endpoints = append(p.endpoints, endpointUse{f.Funder, "funder", at})
+	for _, r := range f.Recipients {
+		p.endpoints = append(p.endpoints, endpointUse{r, "recipients", at})
+	}
+	if f.AdministeredBy != "" {
+		p.endpoints = append(p.endpoints, endpointUse{f.AdministeredBy, "administeredBy", at})
+	}
+	if f.Programme != "" {
+		p.endpoints = append(p.endpoints, endpointUse{f.Programme, "programme", at})
+	}
+}
+
+func (p *Parser) known(id string) bool {
+	if _, ok := p.entities[id]; ok {
+		return true
+	}
+	return p.Known != nil && p.Known(id)
+}
+
+// Finish resolves references and endpoints and returns the merged graph, or
+// the problems found (sorted by file and line).
+func (p *Parser) Finish() (*Graph, error) {
+	for _, r := range p.refs {
+		e, ok := p.entities[r.id]
+		if !ok {
+			if p.Known != nil && p.Known(r.id) {
+				p.mentions = append(p.mentions, kg.Mention{EntityID: r.id, SourceID: r.source, Aliases: trimAll(r.aliases)})
+				continue
+			}
+			p.errf(r.at, "ref %q does not name an entity defined in any seed file", r.id)
+			continue
+		}
+		if !contains(e.Sources, r.source) {
+			e.Sources = append(e.Sources, r.source)
+		}
+		for _, a := range trimAll(r.aliases) {
+			if kg.NameKey(a) == kg.NameKey(e.Name) || containsKey(e.Aliases, a) {
+				continue
+			}
+			e.Aliases = append(e.Aliases, a)
+			p.claimName(a, e.ID, r.at)
+		}
+	}
+	for _, u := range p.endpoints {
+		if !p.known(u.id) {
+			p.errf(u.at, "dangling %s: no entity with id %q", u.field, u.id)
+		}
+	}
+	// An entity is mentioned by every source whose evidence touches it.
+	touch := func(id, src string) {
+		if e, ok := p.entities[id]; ok && !contains(e.Sources, src) {
+			e.Sources = append(e.Sources, src)
+		}
+	}
+	for _, id := range p.relOrder {
+		r := p.rels[id]
+		for _, ev := range r.Evidence {
+			touch(r.From, ev.SourceID)
+			touch(r.To, ev.SourceID)
+		}
+	}
+	for _, id := range p.fundOrder {
+		f := p.fundings[id]
+		for _, ev := range f.Evidence {
+			for _, e := range append([]string{f.Funder, f.AdministeredBy, f.Programme}, f.Recipients...) {
+				touch(e, ev.SourceID)
+			}
+		}
+	}
+	if len(p.problems) > 0 {
+		sort.SliceStable(p.problems, func(i, j int) bool {
+			a, b := p.problems[i], p.problems[j]
+			if a.File != b.File {
+				return a.File < b.File
+			}
+			return a.Line < b.Line
+		})
+		return nil, p.problems
+	}
+	g := &Graph{}
+	ids := make([]string, 0, len(p.sources))
+	for id := range p.sources {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		g.Sources = append(g.Sources, *p.sources[id])
+	}
+	for _, id := range p.entOrder {
+		g.Entities = append(g.Entities, *p.entities[id])
+	}
+	for _, id := range p.relOrder {
+		g.Relationships = append(g.Relationships, *p.rels[id])
+	}
+	for _, id := range p.fundOrder {
+		g.Fundings = append(g.Fundings, *p.fundings[id])
+	}
+	g.Mentions = p.mentions
+	return g, nil
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func containsKey(ss []string, s string) bool {
+	k := kg.NameKey(s)
+	for _, x := range ss {
+		if kg.NameKey(x) == k {
+			return true
+		}
+	}
+	return false
+}
+
+// LoadDocs reads the source documents in dir into a map from file name to
+// text with white space collapsed, ready for quote checks.
+func LoadDocs(dir string) (map[string]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	docs := map[string]string{}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		docs[e.Name()] = kg.CollapseSpace(string(b))
+	}
+	return docs, nil
+}
+
+// Parse parses and validates files in one go.
+func Parse(files []File, docs map[string]string) (*Graph, error) {
+	p := NewParser()
+	p.Docs = docs
+	for _, f := range files {
+		p.Add(f)
+	}
+	return p.Finish()
+}
