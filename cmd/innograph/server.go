@@ -19,6 +19,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/innograph/innograph/graph"
+	"github.com/innograph/innograph/internal/export"
 	"github.com/innograph/innograph/internal/store"
 	"github.com/innograph/innograph/web"
 )
@@ -137,6 +138,7 @@ func newMux(cfg config, log *slog.Logger, st *store.Store, m *metrics) http.Hand
 	mux := http.NewServeMux()
 	gql := newGraphQLHandler(cfg, log, st, m)
 	mux.Handle("/graphql", instrument("graphql", m, log, cors(cfg.CORSOrigins, limitBody(cfg.MaxBodyBytes, deadline(cfg.RequestTimeout, gql)))))
+	mux.Handle("/export/", instrument("export", m, log, cors(cfg.CORSOrigins, deadline(cfg.RequestTimeout, export.Handler(st, log)))))
 	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		fmt.Fprintln(w, "ok")

@@ -1,0 +1,203 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/innograph/innograph/internal/kg"
+)
+
+// Store is what the export endpoints read.
+type Store interface {
+	Subgraph(ctx context.Context, q kg.SubgraphQuery) (kg.Subgraph, error)
+	Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error)
+}
+
+// Handler serves GET /export/subgraph and GET /export/path. Their query
+// parameters mirror the GraphQL subgraph and paths arguments (lists are
+// comma-separated), plus format=cytoscape|graphml|gexf|json.
+func Handler(s Store, log *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /export/subgraph", func(w http.ResponseWriter, r *http.Request) {
+		q, f, err := subgraphQuery(r)
+		if err != nil {
+			writeError(w, log, r, err)
+			return
+		}
+		sg, err := s.Subgraph(r.Context(), q)
+		if err != nil {
+			writeError(w, log, r, err)
+			return
+		}
+		write(w, log, r, f, "subgraph-"+strings.Join(q.IDs, "_"), FromSubgraph(sg))
+	})
+	mux.HandleFunc("GET /export/path", func(w http.ResponseWriter, r *http.Request) {
+		q, f, err := pathQuery(r)
+		if err != nil {
+			writeError(w, log, r, err)
+			return
+		}
+		ps, err := s.Paths(r.Context(), q)
+		if err != nil {
+			writeError(w, log, r, err)
+			return
+		}
+		write(w, log, r, f, "paths-"+q.From+"-"+q.To, FromPaths(ps))
+	})
+	return mux
+}
+
+func write(w http.ResponseWriter, log *slog.Logger, r *http.Request, f Format, name string, g Graph) {
+	var b bytes.Buffer
+	if err := Write(&b, f, g); err != nil {
+		writeError(w, log, r, err)
+		return
+	}
+	if len(name) > 80 {
+		name = name[:80]
+	}
+	w.Header().Set("Content-Type", f.ContentType())
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, name, f.Ext()))
+	if g.Truncated {
+		w.Header().Set("X-Innograph-Truncated", "true")
+	}
+	_, _ = w.Write(b.Bytes())
+}
+
+func writeError(w http.ResponseWriter, log *slog.Logger, r *http.Request, err error) {
+	code := kg.ErrorCode(err)
+	status := http.StatusInternalServerError
+	switch code {
+	case kg.CodeInvalid, kg.CodeLimit:
+		status = http.StatusBadRequest
+	case kg.CodeNotFound:
+		status = http.StatusNotFound
+	case kg.CodeUnavailable:
+		status = http.StatusServiceUnavailable
+	case kg.CodeTimeout:
+		status = http.StatusGatewayTimeout
+	default:
+		log.ErrorContext(r.Context(), "export failed", "err", err)
+	}
+	body := map[string]any{"message": kg.ErrorMessage(err), "code": code}
+	var ke *kg.Error
+	if errors.As(err, &ke) && ke.Field != "" {
+		body["argument"] = ke.Field
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"error": body})
+}
+
+func list(r *http.Request, name string) []string {
+	var out []string
+	for _, v := range r.URL.Query()[name] {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+func intParam(r *http.Request, name string, def, min, max int) (int, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < min || n > max {
+		return 0, kg.InvalidArg(name, "must be a whole number between %d and %d", min, max)
+	}
+	return n, nil
+}
+
+func commonParams(r *http.Request) (Format, []kg.RelType, *time.Time, error) {
+	f, err := ParseFormat(r.URL.Query().Get("format"))
+	if err != nil {
+		return "", nil, nil, err
+	}
+	var types []kg.RelType
+	for _, t := range list(r, "types") {
+		rt, err := kg.ParseRelType(t)
+		if err != nil {
+			return "", nil, nil, kg.InvalidArg("types", "%s", kg.ErrorMessage(err))
+		}
+		types = append(types, rt)
+	}
+	var asOf *time.Time
+	if v := r.URL.Query().Get("asOf"); v != "" {
+		d, err := kg.ParseDate(v)
+		if err != nil {
+			return "", nil, nil, kg.InvalidArg("asOf", "%s", kg.ErrorMessage(err))
+		}
+		t := d.Start()
+		asOf = &t
+	}
+	return f, types, asOf, nil
+}
+
+func subgraphQuery(r *http.Request) (kg.SubgraphQuery, Format, error) {
+	var q kg.SubgraphQuery
+	f, types, asOf, err := commonParams(r)
+	if err != nil {
+		return q, "", err
+	}
+	q.Types, q.AsOf = types, asOf
+	q.IDs = list(r, "ids")
+	if len(q.IDs) == 0 || len(q.IDs) > kg.MaxSubgraphSeeds {
+		return q, "", kg.InvalidArg("ids", "give between 1 and %d comma-separated ids", kg.MaxSubgraphSeeds)
+	}
+	for _, id := range q.IDs {
+		if err := kg.CheckID("ids", id); err != nil {
+			return q, "", err
+		}
+	}
+	for _, k := range list(r, "kinds") {
+		kind, err := kg.ParseKind(k)
+		if err != nil {
+			return q, "", kg.InvalidArg("kinds", "%s", kg.ErrorMessage(err))
+		}
+		q.Kinds = append(q.Kinds, kind)
+	}
+	if q.Depth, err = intParam(r, "depth", 1, 0, kg.MaxSubgraphDepth); err != nil {
+		return q, "", err
+	}
+	if q.Limit, err = intParam(r, "limit", 100, 1, kg.MaxSubgraphNodes); err != nil {
+		return q, "", err
+	}
+	return q, f, nil
+}
+
+func pathQuery(r *http.Request) (kg.PathQuery, Format, error) {
+	var q kg.PathQuery
+	f, types, asOf, err := commonParams(r)
+	if err != nil {
+		return q, "", err
+	}
+	q.Types, q.AsOf = types, asOf
+	q.From, q.To = r.URL.Query().Get("from"), r.URL.Query().Get("to")
+	if err := kg.CheckID("from", q.From); err != nil {
+		return q, "", err
+	}
+	if err := kg.CheckID("to", q.To); err != nil {
+		return q, "", err
+	}
+	if q.MaxHops, err = intParam(r, "maxHops", 4, 1, kg.MaxPathHops); err != nil {
+		return q, "", err
+	}
+	if q.K, err = intParam(r, "first", 3, 1, kg.MaxPaths); err != nil {
+		return q, "", err
+	}
+	q.Directed = r.URL.Query().Get("directed") == "true"
+	return q, f, nil
+}

@@ -1,0 +1,109 @@
+// Package neo4jtest gives integration tests a real Neo4j with the schema and
+// the curated seed graph loaded. It uses NEO4J_URI when set; otherwise it
+// starts the project's local test instance (see internal/neo4jlocal). When no
+// Neo4j can be reached the tests fail loudly: they never skip.
+package neo4jtest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/innograph/innograph/internal/neo4jlocal"
+	"github.com/innograph/innograph/internal/store"
+	"github.com/innograph/innograph/seed"
+)
+
+var (
+	once    sync.Once
+	shared  *store.Store
+	openErr error
+)
+
+// Root returns the repository root.
+func Root() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// DocsDir returns the folder of source documents (../shared/seeds beside the repo).
+func DocsDir() string {
+	if d := os.Getenv("SEED_DOCS"); d != "" {
+		return d
+	}
+	return filepath.Join(Root(), "..", "shared", "seeds")
+}
+
+// Config returns the store configuration the tests use, starting the local
+// test instance when NEO4J_URI is unset.
+func Config(ctx context.Context) (store.Config, error) {
+	uri := os.Getenv("NEO4J_URI")
+	if uri == "" {
+		srv := neo4jlocal.New(neo4jlocal.Config{Root: Root(), Instance: "test", Port: 7688})
+		if err := srv.Start(ctx); err != nil {
+			return store.Config{}, fmt.Errorf("no NEO4J_URI given and the local test Neo4j could not start: %w", err)
+		}
+		return store.Config{URI: srv.URI(), TxTimeout: 30 * time.Second}, nil
+	}
+	cfg := store.Config{URI: uri, User: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD"),
+		Database: os.Getenv("NEO4J_DATABASE"), TxTimeout: 30 * time.Second}
+	if cfg.Password == "" {
+		cfg.User = ""
+	}
+	return cfg, nil
+}
+
+// Store returns a store connected to the test Neo4j, with the schema applied
+// and the seed graph loaded. It fails t when Neo4j is unavailable.
+func Store(t testing.TB) *store.Store {
+	t.Helper()
+	once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		shared, openErr = open(ctx)
+	})
+	if openErr != nil {
+		t.Fatalf("FATAL: integration tests need a real Neo4j: %v", openErr)
+	}
+	return shared
+}
+
+func open(ctx context.Context) (*store.Store, error) {
+	cfg, err := Config(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to %s: %w", cfg.URI, err)
+	}
+	if err := st.Migrate(ctx); err != nil {
+		return nil, fmt.Errorf("migrating: %w", err)
+	}
+	g, err := SeedGraph()
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Import(ctx, g); err != nil {
+		return nil, fmt.Errorf("loading seed: %w", err)
+	}
+	return st, nil
+}
+
+// SeedGraph parses the built-in seed with quotes verified against the documents.
+func SeedGraph() (*seed.Graph, error) {
+	files, err := seed.EmbeddedFiles()
+	if err != nil {
+		return nil, err
+	}
+	docs, err := seed.LoadDocs(DocsDir())
+	if err != nil {
+		return nil, fmt.Errorf("source documents (SEED_DOCS or ../shared/seeds): %w", err)
+	}
+	return seed.Parse(files, docs)
+}
