@@ -7,6 +7,7 @@
 //	innograph load [PATH…]   validate seed files (default: the built-in seed) and merge them into the graph
 //	innograph validate [PATH…] validate seed files without touching the database
 //	innograph neo4j start|stop|status   manage the local Neo4j
+//	innograph healthcheck    exit 0 when the server on PORT is ready (for containers)
 package main
 
 import (
@@ -14,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -109,6 +111,18 @@ func run(ctx context.Context, args []string) error {
 		return nil
 	case "neo4j":
 		return neo4jCmd(ctx, cfg, log, args)
+	case "healthcheck":
+		// For container health checks: exit 0 when this server's /readyz says ok.
+		c := http.Client{Timeout: 3 * time.Second}
+		resp, err := c.Get(fmt.Sprintf("http://127.0.0.1:%d/readyz", cfg.Port))
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("readyz: %s", resp.Status)
+		}
+		return nil
 	case "help", "-h", "--help":
 		fmt.Println(strings.TrimSpace(usage))
 		return nil
@@ -117,7 +131,7 @@ func run(ctx context.Context, args []string) error {
 }
 
 const usage = `
-usage: innograph [run|serve|migrate|load [PATH…]|validate [PATH…]|neo4j start|stop|status]
+usage: innograph [run|serve|migrate|load [PATH…]|validate [PATH…]|neo4j start|stop|status|healthcheck]
 Configuration comes from the environment; see README.md.`
 
 func localServer(cfg config, log *slog.Logger) *neo4jlocal.Server {

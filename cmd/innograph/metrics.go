@@ -64,8 +64,8 @@ var _ interface {
 	graphql.ResponseInterceptor
 } = graphqlTracer{}
 
-func (graphqlTracer) ExtensionName() string                          { return "Metrics" }
-func (graphqlTracer) Validate(graphql.ExecutableSchema) error          { return nil }
+func (graphqlTracer) ExtensionName() string                   { return "Metrics" }
+func (graphqlTracer) Validate(graphql.ExecutableSchema) error { return nil }
 func (t graphqlTracer) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	start := time.Now()
 	resp := next(ctx)

@@ -62,7 +62,7 @@ type FundingConnection struct {
 	Edges    []*FundingEdge
 	Nodes    []*Funding
 	PageInfo *PageInfo
-	Count    func() (int, error)       `json:"-"`
+	Count    func() (int, error)      `json:"-"`
 	Sums     func() ([]*Money, error) `json:"-"`
 }
 

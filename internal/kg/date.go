@@ -36,7 +36,7 @@ func ParseDate(s string) (Date, error) {
 	}
 	nums := make([]int, len(parts))
 	for i, p := range parts {
-		if (i > 0 && len(p) != 2) || p == "" {
+		if (i > 0 && len(p) != 2) || p == "" || strings.TrimLeft(p, "0123456789") != "" {
 			return bad()
 		}
 		n, err := strconv.Atoi(p)

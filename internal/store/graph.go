@@ -482,4 +482,3 @@ func (s *Store) CountSourceFacts(ctx context.Context, sourceID string) (int, err
 	n, _ := c.(int64)
 	return int(n), nil
 }
-
