@@ -176,10 +176,14 @@ func foldText(s string) string {
 // is not a letter or digit separates tokens, so Lucene syntax typed by a user
 // is treated as text and can never be a syntax error.
 func searchTokens(text string) []string {
+	text = apostrophes.Replace(text)
 	return strings.FieldsFunc(foldText(text), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
 }
+
+// apostrophes are dropped so that "Chang’e" and "Chang'e" read as "change".
+var apostrophes = strings.NewReplacer("'", "", "’", "", "‘", "", "ʼ", "", "`", "")
 
 // luceneQuery builds a forgiving query from tokens: each token matches
 // exactly (boosted), as a prefix, and, when long enough, fuzzily; names and
@@ -200,7 +204,7 @@ func luceneQuery(tokens []string) string {
 		parts = append(parts, "("+strings.Join(alts, " OR ")+")")
 	}
 	body := strings.Join(parts, " ")
-	return fmt.Sprintf("name:(%s)^3 OR aliasText:(%s)^3 OR description:(%s)", body, body, body)
+	return fmt.Sprintf("name:(%s)^3 OR aliasText:(%s)^3 OR searchNames:(%s)^3 OR description:(%s)", body, body, body, body)
 }
 
 // Search runs a full-text search. Exact matches of a whole name or alias rank

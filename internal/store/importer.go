@@ -152,7 +152,8 @@ SET n.aliasText = reduce(t = '', a IN n.aliases | t + a + ' ; ')`
 	if len(g.Mentions) > 0 {
 		var rows []map[string]any
 		for _, m := range g.Mentions {
-			rows = append(rows, map[string]any{"id": m.EntityID, "source": m.SourceID, "aliases": orEmpty(m.Aliases)})
+			rows = append(rows, map[string]any{"id": m.EntityID, "source": m.SourceID, "aliases": orEmpty(m.Aliases),
+				"searchNames": searchNames("", m.Aliases)})
 		}
 		err := txRun(ctx, tx, `UNWIND $rows AS r
 MATCH (n:Entity {id: r.id})
@@ -160,7 +161,8 @@ WITH n, r, coalesce(n.aliases, []) AS oldAliases, coalesce(n.sources, []) AS old
 SET n.aliases = oldAliases + [a IN r.aliases WHERE NOT a IN oldAliases],
     n.sources = CASE WHEN r.source IN oldSources THEN oldSources ELSE oldSources + r.source END
 WITH n
-SET n.aliasText = reduce(t = '', a IN n.aliases | t + a + ' ; ')`, map[string]any{"rows": rows})
+SET n.aliasText = reduce(t = '', a IN n.aliases | t + a + ' ; '),
+    n.searchNames = coalesce(n.searchNames, '') + ' ' + r.searchNames`, map[string]any{"rows": rows})
 		if err != nil {
 			return err
 		}

@@ -111,7 +111,14 @@ func entityProps(e *kg.Entity) map[string]any {
 		"aliasText":   strings.Join(aliases, " ; "),
 		"description": e.Description,
 		"nameKeys":    nameKeys(e.Name, aliases),
+		"searchNames": searchNames(e.Name, aliases),
 	}
+}
+
+// searchNames is the full-text field that makes "Chang’e", "Chang'e" and
+// "Change" one word: names and aliases with apostrophes removed and accents folded.
+func searchNames(name string, aliases []string) string {
+	return strings.Join(searchTokens(name+" ; "+strings.Join(aliases, " ; ")), " ")
 }
 
 func entityFromMap(m map[string]any) kg.Entity {

@@ -25,7 +25,7 @@ func migrations() []struct{ name, cypher string } {
 		{"funding_funder", "CREATE INDEX funding_funder IF NOT EXISTS FOR (n:Funding) ON (n.funder)"},
 		{"funding_programme", "CREATE INDEX funding_programme IF NOT EXISTS FOR (n:Funding) ON (n.programme)"},
 		{"funding_recipients", "CREATE INDEX funding_recipients IF NOT EXISTS FOR (n:Funding) ON (n.recipients)"},
-		{SearchIndex, "CREATE FULLTEXT INDEX " + SearchIndex + " IF NOT EXISTS FOR (n:Entity) ON EACH [n.name, n.aliasText, n.description] " +
+		{SearchIndex, "CREATE FULLTEXT INDEX " + SearchIndex + " IF NOT EXISTS FOR (n:Entity) ON EACH [" + searchIndexProps + "] " +
 			"OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding', `fulltext.eventually_consistent`: false}}"},
 	}
 	for _, t := range kg.RelTypes {
@@ -36,14 +36,31 @@ func migrations() []struct{ name, cypher string } {
 	return m
 }
 
+// searchIndexProps are the properties the full-text index covers.
+const searchIndexProps = "n.name, n.aliasText, n.searchNames, n.description"
+
 // Migrate applies the schema: uniqueness constraints, range indexes and the
-// full-text index, then waits for the indexes to come online.
+// full-text index, then waits for the indexes to come online. A full-text
+// index whose properties differ from the current definition is rebuilt.
 func (s *Store) Migrate(ctx context.Context) error {
+	recs, err := s.read(ctx, "migrate:inspect", "SHOW FULLTEXT INDEXES YIELD name, properties WHERE name = $name RETURN properties", map[string]any{"name": SearchIndex})
+	if err != nil {
+		return fmt.Errorf("inspecting indexes: %w", err)
+	}
+	if len(recs) == 1 {
+		props, _ := recs[0].Get("properties")
+		want := strings.ReplaceAll(strings.ReplaceAll(searchIndexProps, "n.", ""), " ", "")
+		if strings.Join(toStrings(props), ",") != want {
+			if _, err := s.write(ctx, "migrate:drop-search", "DROP INDEX "+SearchIndex, nil); err != nil {
+				return err
+			}
+		}
+	}
 	for _, m := range migrations() {
 		if _, err := s.write(ctx, "migrate:"+m.name, m.cypher, nil); err != nil {
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
 	}
-	_, err := s.write(ctx, "migrate:await", "CALL db.awaitIndexes(120)", nil)
+	_, err = s.write(ctx, "migrate:await", "CALL db.awaitIndexes(120)", nil)
 	return err
 }
