@@ -17,35 +17,35 @@ func toEntity(e kg.Entity) model.Entity {
 	desc := optStr(e.Description)
 	switch e.Kind {
 	case kg.KindPerson:
-		return &model.Person{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+		return &model.Person{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc, Version: int(e.Version)}
 	case kg.KindUniversity:
-		return &model.University{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+		return &model.University{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc, Version: int(e.Version)}
 	case kg.KindLab:
-		return &model.Lab{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+		return &model.Lab{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc, Version: int(e.Version)}
 	case kg.KindGovernmentBody:
-		return &model.GovernmentBody{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+		return &model.GovernmentBody{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc, Version: int(e.Version)}
 	case kg.KindAgreement:
-		return &model.Agreement{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+		return &model.Agreement{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc, Version: int(e.Version)}
 	case kg.KindProject:
-		return &model.Project{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+		return &model.Project{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc, Version: int(e.Version)}
 	case kg.KindInstitute:
-		return &model.Institute{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+		return &model.Institute{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc, Version: int(e.Version)}
 	case kg.KindCompany:
-		return &model.Company{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+		return &model.Company{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc, Version: int(e.Version)}
 	case kg.KindDepartment:
-		return &model.Department{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+		return &model.Department{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc, Version: int(e.Version)}
 	case kg.KindFacility:
-		return &model.Facility{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+		return &model.Facility{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc, Version: int(e.Version)}
 	case kg.KindEvent:
-		return &model.Event{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+		return &model.Event{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc, Version: int(e.Version)}
 	case kg.KindPolicy:
-		return &model.Policy{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+		return &model.Policy{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc, Version: int(e.Version)}
 	case kg.KindPlace:
-		return &model.Place{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+		return &model.Place{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc, Version: int(e.Version)}
 	case kg.KindOrganization:
-		return &model.Organization{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+		return &model.Organization{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc, Version: int(e.Version)}
 	default:
-		return &model.Organization{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc}
+		return &model.Organization{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc, Version: int(e.Version)}
 	}
 }
 

@@ -50,6 +50,7 @@ type ResolverRoot interface {
 	GovernmentBody() GovernmentBodyResolver
 	Institute() InstituteResolver
 	Lab() LabResolver
+	Mutation() MutationResolver
 	Organization() OrganizationResolver
 	Person() PersonResolver
 	Place() PlaceResolver
@@ -80,6 +81,26 @@ type ComplexityRoot struct {
 		Signatories   func(childComplexity int, first *int) int
 		SignedOn      func(childComplexity int) int
 		Sources       func(childComplexity int) int
+		Version       func(childComplexity int) int
+	}
+
+	Change struct {
+		Actor          func(childComplexity int) int
+		After          func(childComplexity int) int
+		At             func(childComplexity int) int
+		Before         func(childComplexity int) int
+		EntityID       func(childComplexity int) int
+		Evidence       func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Operation      func(childComplexity int) int
+		Reason         func(childComplexity int) int
+		RelationshipID func(childComplexity int) int
+		Role           func(childComplexity int) int
+	}
+
+	ChangeConnection struct {
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
 	}
 
 	Company struct {
@@ -92,6 +113,7 @@ type ComplexityRoot struct {
 		Partners      func(childComplexity int, first *int) int
 		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
 		Sources       func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	Department struct {
@@ -103,6 +125,7 @@ type ComplexityRoot struct {
 		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) int
 		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
 		Sources       func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	EntityConnection struct {
@@ -127,6 +150,7 @@ type ComplexityRoot struct {
 		Participants  func(childComplexity int, first *int) int
 		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
 		Sources       func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	Evidence struct {
@@ -143,6 +167,7 @@ type ComplexityRoot struct {
 		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) int
 		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
 		Sources       func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	Funding struct {
@@ -183,6 +208,7 @@ type ComplexityRoot struct {
 		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) int
 		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
 		Sources       func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	Institute struct {
@@ -196,6 +222,7 @@ type ComplexityRoot struct {
 		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
 		Sources       func(childComplexity int) int
 		Units         func(childComplexity int, first *int) int
+		Version       func(childComplexity int) int
 	}
 
 	KindInfo struct {
@@ -217,12 +244,22 @@ type ComplexityRoot struct {
 		PartOf           func(childComplexity int, first *int) int
 		Relationships    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
 		Sources          func(childComplexity int) int
+		Version          func(childComplexity int) int
 	}
 
 	Money struct {
 		Currency func(childComplexity int) int
 		Note     func(childComplexity int) int
 		Value    func(childComplexity int) int
+	}
+
+	Mutation struct {
+		CreateEntity       func(childComplexity int, input model.CreateEntityInput, change model.ChangeInput) int
+		CreateRelationship func(childComplexity int, input model.CreateRelationshipInput, change model.ChangeInput) int
+		DeleteEntity       func(childComplexity int, id string, expectedVersion int, change model.ChangeInput) int
+		DeleteRelationship func(childComplexity int, id string, change model.ChangeInput) int
+		MergeEntities      func(childComplexity int, keep string, remove string, change model.ChangeInput) int
+		UpdateEntity       func(childComplexity int, input model.UpdateEntityInput, change model.ChangeInput) int
 	}
 
 	Neighbour struct {
@@ -240,6 +277,7 @@ type ComplexityRoot struct {
 		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) int
 		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
 		Sources       func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -273,6 +311,7 @@ type ComplexityRoot struct {
 		Roles         func(childComplexity int, first *int) int
 		Signed        func(childComplexity int, first *int) int
 		Sources       func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	Place struct {
@@ -284,6 +323,7 @@ type ComplexityRoot struct {
 		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) int
 		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
 		Sources       func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	Policy struct {
@@ -295,6 +335,7 @@ type ComplexityRoot struct {
 		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) int
 		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
 		Sources       func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	Project struct {
@@ -308,9 +349,11 @@ type ComplexityRoot struct {
 		Participants  func(childComplexity int, first *int) int
 		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
 		Sources       func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	Query struct {
+		Changes    func(childComplexity int, entity *string, since *string, first *int, after *string) int
 		Entities   func(childComplexity int, kinds []model.EntityKind, filter *model.EntityFilter, orderBy *model.EntityOrder, first *int, after *string) int
 		Entity     func(childComplexity int, id string) int
 		Fundings   func(childComplexity int, funder *string, recipient *string, programme *string, from *model.Date, to *model.Date, first *int, after *string) int
@@ -417,6 +460,7 @@ type ComplexityRoot struct {
 		People           func(childComplexity int, first *int) int
 		Relationships    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
 		Sources          func(childComplexity int) int
+		Version          func(childComplexity int) int
 	}
 }
 
@@ -490,6 +534,14 @@ type LabResolver interface {
 	PartOf(ctx context.Context, obj *model.Lab, first *int) ([]model.Entity, error)
 	FundingsReceived(ctx context.Context, obj *model.Lab, first *int) ([]*model.Funding, error)
 }
+type MutationResolver interface {
+	CreateEntity(ctx context.Context, input model.CreateEntityInput, change model.ChangeInput) (model.Entity, error)
+	UpdateEntity(ctx context.Context, input model.UpdateEntityInput, change model.ChangeInput) (model.Entity, error)
+	DeleteEntity(ctx context.Context, id string, expectedVersion int, change model.ChangeInput) (string, error)
+	MergeEntities(ctx context.Context, keep string, remove string, change model.ChangeInput) (model.Entity, error)
+	CreateRelationship(ctx context.Context, input model.CreateRelationshipInput, change model.ChangeInput) (*model.Relationship, error)
+	DeleteRelationship(ctx context.Context, id string, change model.ChangeInput) (string, error)
+}
 type OrganizationResolver interface {
 	Sources(ctx context.Context, obj *model.Organization) ([]*model.Source, error)
 	Relationships(ctx context.Context, obj *model.Organization, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error)
@@ -530,6 +582,7 @@ type QueryResolver interface {
 	Sources(ctx context.Context, first *int, after *string) (*model.SourceConnection, error)
 	Source(ctx context.Context, id string) (*model.Source, error)
 	SchemaInfo(ctx context.Context) (*model.SchemaInfo, error)
+	Changes(ctx context.Context, entity *string, since *string, first *int, after *string) (*model.ChangeConnection, error)
 }
 type RelationshipResolver interface {
 	From(ctx context.Context, obj *model.Relationship) (model.Entity, error)
@@ -667,6 +720,92 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Agreement.Sources(childComplexity), true
+	case "Agreement.version":
+		if e.complexity.Agreement.Version == nil {
+			break
+		}
+
+		return e.complexity.Agreement.Version(childComplexity), true
+
+	case "Change.actor":
+		if e.complexity.Change.Actor == nil {
+			break
+		}
+
+		return e.complexity.Change.Actor(childComplexity), true
+	case "Change.after":
+		if e.complexity.Change.After == nil {
+			break
+		}
+
+		return e.complexity.Change.After(childComplexity), true
+	case "Change.at":
+		if e.complexity.Change.At == nil {
+			break
+		}
+
+		return e.complexity.Change.At(childComplexity), true
+	case "Change.before":
+		if e.complexity.Change.Before == nil {
+			break
+		}
+
+		return e.complexity.Change.Before(childComplexity), true
+	case "Change.entityId":
+		if e.complexity.Change.EntityID == nil {
+			break
+		}
+
+		return e.complexity.Change.EntityID(childComplexity), true
+	case "Change.evidence":
+		if e.complexity.Change.Evidence == nil {
+			break
+		}
+
+		return e.complexity.Change.Evidence(childComplexity), true
+	case "Change.id":
+		if e.complexity.Change.ID == nil {
+			break
+		}
+
+		return e.complexity.Change.ID(childComplexity), true
+	case "Change.operation":
+		if e.complexity.Change.Operation == nil {
+			break
+		}
+
+		return e.complexity.Change.Operation(childComplexity), true
+	case "Change.reason":
+		if e.complexity.Change.Reason == nil {
+			break
+		}
+
+		return e.complexity.Change.Reason(childComplexity), true
+	case "Change.relationshipId":
+		if e.complexity.Change.RelationshipID == nil {
+			break
+		}
+
+		return e.complexity.Change.RelationshipID(childComplexity), true
+	case "Change.role":
+		if e.complexity.Change.Role == nil {
+			break
+		}
+
+		return e.complexity.Change.Role(childComplexity), true
+
+	case "ChangeConnection.nodes":
+		if e.complexity.ChangeConnection.Nodes == nil {
+			break
+		}
+
+		return e.complexity.ChangeConnection.Nodes(childComplexity), true
+	case "ChangeConnection.pageInfo":
+		if e.complexity.ChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.complexity.ChangeConnection.PageInfo(childComplexity), true
 
 	case "Company.aliases":
 		if e.complexity.Company.Aliases == nil {
@@ -737,6 +876,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Company.Sources(childComplexity), true
+	case "Company.version":
+		if e.complexity.Company.Version == nil {
+			break
+		}
+
+		return e.complexity.Company.Version(childComplexity), true
 
 	case "Department.aliases":
 		if e.complexity.Department.Aliases == nil {
@@ -796,6 +941,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Department.Sources(childComplexity), true
+	case "Department.version":
+		if e.complexity.Department.Version == nil {
+			break
+		}
+
+		return e.complexity.Department.Version(childComplexity), true
 
 	case "EntityConnection.edges":
 		if e.complexity.EntityConnection.Edges == nil {
@@ -904,6 +1055,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Event.Sources(childComplexity), true
+	case "Event.version":
+		if e.complexity.Event.Version == nil {
+			break
+		}
+
+		return e.complexity.Event.Version(childComplexity), true
 
 	case "Evidence.quote":
 		if e.complexity.Evidence.Quote == nil {
@@ -976,6 +1133,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Facility.Sources(childComplexity), true
+	case "Facility.version":
+		if e.complexity.Facility.Version == nil {
+			break
+		}
+
+		return e.complexity.Facility.Version(childComplexity), true
 
 	case "Funding.administeredBy":
 		if e.complexity.Funding.AdministeredBy == nil {
@@ -1178,6 +1341,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.GovernmentBody.Sources(childComplexity), true
+	case "GovernmentBody.version":
+		if e.complexity.GovernmentBody.Version == nil {
+			break
+		}
+
+		return e.complexity.GovernmentBody.Version(childComplexity), true
 
 	case "Institute.aliases":
 		if e.complexity.Institute.Aliases == nil {
@@ -1259,6 +1428,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Institute.Units(childComplexity, args["first"].(*int)), true
+	case "Institute.version":
+		if e.complexity.Institute.Version == nil {
+			break
+		}
+
+		return e.complexity.Institute.Version(childComplexity), true
 
 	case "KindInfo.count":
 		if e.complexity.KindInfo.Count == nil {
@@ -1371,6 +1546,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Lab.Sources(childComplexity), true
+	case "Lab.version":
+		if e.complexity.Lab.Version == nil {
+			break
+		}
+
+		return e.complexity.Lab.Version(childComplexity), true
 
 	case "Money.currency":
 		if e.complexity.Money.Currency == nil {
@@ -1390,6 +1571,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Money.Value(childComplexity), true
+
+	case "Mutation.createEntity":
+		if e.complexity.Mutation.CreateEntity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createEntity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.CreateEntity(childComplexity, args["input"].(model.CreateEntityInput), args["change"].(model.ChangeInput)), true
+	case "Mutation.createRelationship":
+		if e.complexity.Mutation.CreateRelationship == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createRelationship_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.CreateRelationship(childComplexity, args["input"].(model.CreateRelationshipInput), args["change"].(model.ChangeInput)), true
+	case "Mutation.deleteEntity":
+		if e.complexity.Mutation.DeleteEntity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteEntity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.DeleteEntity(childComplexity, args["id"].(string), args["expectedVersion"].(int), args["change"].(model.ChangeInput)), true
+	case "Mutation.deleteRelationship":
+		if e.complexity.Mutation.DeleteRelationship == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteRelationship_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.DeleteRelationship(childComplexity, args["id"].(string), args["change"].(model.ChangeInput)), true
+	case "Mutation.mergeEntities":
+		if e.complexity.Mutation.MergeEntities == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_mergeEntities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.MergeEntities(childComplexity, args["keep"].(string), args["remove"].(string), args["change"].(model.ChangeInput)), true
+	case "Mutation.updateEntity":
+		if e.complexity.Mutation.UpdateEntity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateEntity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.UpdateEntity(childComplexity, args["input"].(model.UpdateEntityInput), args["change"].(model.ChangeInput)), true
 
 	case "Neighbour.direction":
 		if e.complexity.Neighbour.Direction == nil {
@@ -1468,6 +1716,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Organization.Sources(childComplexity), true
+	case "Organization.version":
+		if e.complexity.Organization.Version == nil {
+			break
+		}
+
+		return e.complexity.Organization.Version(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.complexity.PageInfo.EndCursor == nil {
@@ -1623,6 +1877,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Person.Sources(childComplexity), true
+	case "Person.version":
+		if e.complexity.Person.Version == nil {
+			break
+		}
+
+		return e.complexity.Person.Version(childComplexity), true
 
 	case "Place.aliases":
 		if e.complexity.Place.Aliases == nil {
@@ -1682,6 +1942,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Place.Sources(childComplexity), true
+	case "Place.version":
+		if e.complexity.Place.Version == nil {
+			break
+		}
+
+		return e.complexity.Place.Version(childComplexity), true
 
 	case "Policy.aliases":
 		if e.complexity.Policy.Aliases == nil {
@@ -1741,6 +2007,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Policy.Sources(childComplexity), true
+	case "Policy.version":
+		if e.complexity.Policy.Version == nil {
+			break
+		}
+
+		return e.complexity.Policy.Version(childComplexity), true
 
 	case "Project.aliases":
 		if e.complexity.Project.Aliases == nil {
@@ -1822,7 +2094,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Project.Sources(childComplexity), true
+	case "Project.version":
+		if e.complexity.Project.Version == nil {
+			break
+		}
 
+		return e.complexity.Project.Version(childComplexity), true
+
+	case "Query.changes":
+		if e.complexity.Query.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.Changes(childComplexity, args["entity"].(*string), args["since"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.entities":
 		if e.complexity.Query.Entities == nil {
 			break
@@ -2340,6 +2629,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.University.Sources(childComplexity), true
+	case "University.version":
+		if e.complexity.University.Version == nil {
+			break
+		}
+
+		return e.complexity.University.Version(childComplexity), true
 
 	}
 	return 0, false
@@ -2349,8 +2644,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := executionContext{opCtx, e, 0, 0, make(chan graphql.DeferredResult)}
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputChangeInput,
+		ec.unmarshalInputCreateEntityInput,
+		ec.unmarshalInputCreateRelationshipInput,
 		ec.unmarshalInputEntityFilter,
 		ec.unmarshalInputEntityOrder,
+		ec.unmarshalInputUpdateEntityInput,
 	)
 	first := true
 
@@ -2384,6 +2683,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithUnmarshalerMap(ctx, inputUnmarshalMap)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 
 	default:
@@ -2548,6 +2862,135 @@ type Query {
 
   "The vocabulary: entity kinds and relationship types with their descriptions and counts."
   schemaInfo: SchemaInfo!
+
+  "The audit log: every accepted change, newest first, optionally about one entity and since a time."
+  changes(
+    "Only changes touching this entity."
+    entity: ID
+    "Only changes at or after this instant (RFC 3339, e.g. ` + "`" + `2026-01-31T12:00:00Z` + "`" + `)."
+    since: String
+    "Page size (1-100, default 20)."
+    first: Int = 20
+    "Cursor from a previous page's ` + "`" + `pageInfo.endCursor` + "`" + `."
+    after: String
+  ): ChangeConnection!
+}
+
+"""
+Curation. Every mutation needs ` + "`" + `Authorization: Bearer <token>` + "`" + ` for a curator or admin, carries its
+provenance (a source and a verbatim quote) and is recorded in the audit log in the same transaction.
+An ` + "`" + `idempotencyKey` + "`" + ` makes a retried mutation apply once. Updates and deletes name the version they
+expect; if someone changed the entity meanwhile, the answer is CONFLICT, not a silent overwrite.
+"""
+type Mutation {
+  "Add an entity. Curator or admin."
+  createEntity(input: CreateEntityInput!, change: ChangeInput!): Entity!
+  "Change an entity's kind, name, aliases or description. Curator or admin."
+  updateEntity(input: UpdateEntityInput!, change: ChangeInput!): Entity!
+  "Delete an entity and its relationships. Admin."
+  deleteEntity(id: ID!, expectedVersion: Int!, change: ChangeInput!): ID!
+  "Fold ` + "`" + `remove` + "`" + ` into ` + "`" + `keep` + "`" + `: relationships, aliases, sources and funding references move; ` + "`" + `remove` + "`" + ` redirects to ` + "`" + `keep` + "`" + `. Admin."
+  mergeEntities(keep: ID!, remove: ID!, change: ChangeInput!): Entity!
+  "Add a relationship (or add evidence to an existing identical one). Curator or admin."
+  createRelationship(input: CreateRelationshipInput!, change: ChangeInput!): Relationship!
+  "Delete a relationship. Admin."
+  deleteRelationship(id: ID!, change: ChangeInput!): ID!
+}
+
+"Who-why-whence of a change."
+input ChangeInput {
+  "Id of the source document that supports the change."
+  source: ID!
+  "A verbatim quote from it (one sentence at most)."
+  quote: String!
+  "Why the change is made (shown in the audit log)."
+  reason: String
+  "Any string unique to this change; a retry with the same key applies once."
+  idempotencyKey: String
+}
+
+"A new entity."
+input CreateEntityInput {
+  "Stable slug id."
+  id: ID!
+  "Kind."
+  kind: EntityKind!
+  "Canonical name."
+  name: String!
+  "Other names."
+  aliases: [String!]
+  "Short description."
+  description: String
+}
+
+"Changes to an entity; omitted fields stay as they are."
+input UpdateEntityInput {
+  "Which entity."
+  id: ID!
+  "The version read before editing (` + "`" + `version` + "`" + ` field); the update fails with CONFLICT if it moved on."
+  expectedVersion: Int!
+  "New kind."
+  kind: EntityKind
+  "New canonical name."
+  name: String
+  "New complete list of aliases."
+  aliases: [String!]
+  "New description."
+  description: String
+}
+
+"A new relationship; the change's source and quote become its evidence."
+input CreateRelationshipInput {
+  "Start entity."
+  from: ID!
+  "Type."
+  type: RelationshipType!
+  "End entity."
+  to: ID!
+  "Role or title."
+  role: String
+  "Start of the period."
+  since: Date
+  "End of the period."
+  until: Date
+  "Point in time."
+  on: Date
+  "Distinguishes two relationships with the same from, type and to."
+  key: String
+}
+
+"One accepted change."
+type Change {
+  "Id of the entry."
+  id: ID!
+  "When (RFC 3339)."
+  at: String!
+  "Who."
+  actor: String!
+  "With which role."
+  role: String!
+  "What kind of change."
+  operation: String!
+  "The entity changed, if any."
+  entityId: ID
+  "The relationship changed, if any."
+  relationshipId: ID
+  "JSON snapshot before."
+  before: String
+  "JSON snapshot after."
+  after: String
+  "Why."
+  reason: String
+  "The provenance given."
+  evidence: Evidence!
+}
+
+"A page of changes."
+type ChangeConnection {
+  "Items."
+  nodes: [Change!]!
+  "Paging state."
+  pageInfo: PageInfo!
 }
 
 "Anything with a global id."
@@ -2571,6 +3014,8 @@ interface Entity implements Node {
   aliases: [String!]!
   "A short curator-written description."
   description: String
+  "Increases with every accepted change; pass it as ` + "`" + `expectedVersion` + "`" + ` when updating."
+  version: Int!
   "The source documents that mention the entity."
   sources: [Source!]!
   "Relationships touching the entity, optionally filtered; each carries its evidence."
@@ -3012,6 +3457,8 @@ type Person implements Entity & Node {
   aliases: [String!]!
   "A short curator-written description."
   description: String
+  "Increases with every accepted change; pass it as ` + "`" + `expectedVersion` + "`" + ` when updating."
+  version: Int!
   "The source documents that mention the entity."
   sources: [Source!]!
   "Relationships touching the entity, optionally filtered; each carries its evidence."
@@ -3049,6 +3496,8 @@ type University implements Entity & Node {
   aliases: [String!]!
   "A short curator-written description."
   description: String
+  "Increases with every accepted change; pass it as ` + "`" + `expectedVersion` + "`" + ` when updating."
+  version: Int!
   "The source documents that mention the entity."
   sources: [Source!]!
   "Relationships touching the entity, optionally filtered; each carries its evidence."
@@ -3088,6 +3537,8 @@ type Lab implements Entity & Node {
   aliases: [String!]!
   "A short curator-written description."
   description: String
+  "Increases with every accepted change; pass it as ` + "`" + `expectedVersion` + "`" + ` when updating."
+  version: Int!
   "The source documents that mention the entity."
   sources: [Source!]!
   "Relationships touching the entity, optionally filtered; each carries its evidence."
@@ -3127,6 +3578,8 @@ type GovernmentBody implements Entity & Node {
   aliases: [String!]!
   "A short curator-written description."
   description: String
+  "Increases with every accepted change; pass it as ` + "`" + `expectedVersion` + "`" + ` when updating."
+  version: Int!
   "The source documents that mention the entity."
   sources: [Source!]!
   "Relationships touching the entity, optionally filtered; each carries its evidence."
@@ -3166,6 +3619,8 @@ type Agreement implements Entity & Node {
   aliases: [String!]!
   "A short curator-written description."
   description: String
+  "Increases with every accepted change; pass it as ` + "`" + `expectedVersion` + "`" + ` when updating."
+  version: Int!
   "The source documents that mention the entity."
   sources: [Source!]!
   "Relationships touching the entity, optionally filtered; each carries its evidence."
@@ -3203,6 +3658,8 @@ type Project implements Entity & Node {
   aliases: [String!]!
   "A short curator-written description."
   description: String
+  "Increases with every accepted change; pass it as ` + "`" + `expectedVersion` + "`" + ` when updating."
+  version: Int!
   "The source documents that mention the entity."
   sources: [Source!]!
   "Relationships touching the entity, optionally filtered; each carries its evidence."
@@ -3238,6 +3695,8 @@ type Institute implements Entity & Node {
   aliases: [String!]!
   "A short curator-written description."
   description: String
+  "Increases with every accepted change; pass it as ` + "`" + `expectedVersion` + "`" + ` when updating."
+  version: Int!
   "The source documents that mention the entity."
   sources: [Source!]!
   "Relationships touching the entity, optionally filtered; each carries its evidence."
@@ -3273,6 +3732,8 @@ type Company implements Entity & Node {
   aliases: [String!]!
   "A short curator-written description."
   description: String
+  "Increases with every accepted change; pass it as ` + "`" + `expectedVersion` + "`" + ` when updating."
+  version: Int!
   "The source documents that mention the entity."
   sources: [Source!]!
   "Relationships touching the entity, optionally filtered; each carries its evidence."
@@ -3306,6 +3767,8 @@ type Department implements Entity & Node {
   aliases: [String!]!
   "A short curator-written description."
   description: String
+  "Increases with every accepted change; pass it as ` + "`" + `expectedVersion` + "`" + ` when updating."
+  version: Int!
   "The source documents that mention the entity."
   sources: [Source!]!
   "Relationships touching the entity, optionally filtered; each carries its evidence."
@@ -3337,6 +3800,8 @@ type Facility implements Entity & Node {
   aliases: [String!]!
   "A short curator-written description."
   description: String
+  "Increases with every accepted change; pass it as ` + "`" + `expectedVersion` + "`" + ` when updating."
+  version: Int!
   "The source documents that mention the entity."
   sources: [Source!]!
   "Relationships touching the entity, optionally filtered; each carries its evidence."
@@ -3368,6 +3833,8 @@ type Event implements Entity & Node {
   aliases: [String!]!
   "A short curator-written description."
   description: String
+  "Increases with every accepted change; pass it as ` + "`" + `expectedVersion` + "`" + ` when updating."
+  version: Int!
   "The source documents that mention the entity."
   sources: [Source!]!
   "Relationships touching the entity, optionally filtered; each carries its evidence."
@@ -3401,6 +3868,8 @@ type Policy implements Entity & Node {
   aliases: [String!]!
   "A short curator-written description."
   description: String
+  "Increases with every accepted change; pass it as ` + "`" + `expectedVersion` + "`" + ` when updating."
+  version: Int!
   "The source documents that mention the entity."
   sources: [Source!]!
   "Relationships touching the entity, optionally filtered; each carries its evidence."
@@ -3432,6 +3901,8 @@ type Place implements Entity & Node {
   aliases: [String!]!
   "A short curator-written description."
   description: String
+  "Increases with every accepted change; pass it as ` + "`" + `expectedVersion` + "`" + ` when updating."
+  version: Int!
   "The source documents that mention the entity."
   sources: [Source!]!
   "Relationships touching the entity, optionally filtered; each carries its evidence."
@@ -3463,6 +3934,8 @@ type Organization implements Entity & Node {
   aliases: [String!]!
   "A short curator-written description."
   description: String
+  "Increases with every accepted change; pass it as ` + "`" + `expectedVersion` + "`" + ` when updating."
+  version: Int!
   "The source documents that mention the entity."
   sources: [Source!]!
   "Relationships touching the entity, optionally filtered; each carries its evidence."
@@ -4077,6 +4550,112 @@ func (ec *executionContext) field_Lab_relationships_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createEntity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNCreateEntityInput2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐCreateEntityInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "change", ec.unmarshalNChangeInput2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐChangeInput)
+	if err != nil {
+		return nil, err
+	}
+	args["change"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createRelationship_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNCreateRelationshipInput2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐCreateRelationshipInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "change", ec.unmarshalNChangeInput2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐChangeInput)
+	if err != nil {
+		return nil, err
+	}
+	args["change"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteEntity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id", ec.unmarshalNID2string)
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion", ec.unmarshalNInt2int)
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "change", ec.unmarshalNChangeInput2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐChangeInput)
+	if err != nil {
+		return nil, err
+	}
+	args["change"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteRelationship_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id", ec.unmarshalNID2string)
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "change", ec.unmarshalNChangeInput2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐChangeInput)
+	if err != nil {
+		return nil, err
+	}
+	args["change"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_mergeEntities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keep", ec.unmarshalNID2string)
+	if err != nil {
+		return nil, err
+	}
+	args["keep"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "remove", ec.unmarshalNID2string)
+	if err != nil {
+		return nil, err
+	}
+	args["remove"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "change", ec.unmarshalNChangeInput2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐChangeInput)
+	if err != nil {
+		return nil, err
+	}
+	args["change"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateEntity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNUpdateEntityInput2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐUpdateEntityInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "change", ec.unmarshalNChangeInput2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐChangeInput)
+	if err != nil {
+		return nil, err
+	}
+	args["change"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Organization_neighbours_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4425,6 +5004,32 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "entity", ec.unmarshalOID2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["entity"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "since", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -4977,6 +5582,35 @@ func (ec *executionContext) fieldContext_Agreement_description(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Agreement_version(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Agreement_version,
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Agreement_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agreement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Agreement_sources(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5204,6 +5838,8 @@ func (ec *executionContext) fieldContext_Agreement_signatories(ctx context.Conte
 				return ec.fieldContext_Person_aliases(ctx, field)
 			case "description":
 				return ec.fieldContext_Person_description(ctx, field)
+			case "version":
+				return ec.fieldContext_Person_version(ctx, field)
 			case "sources":
 				return ec.fieldContext_Person_sources(ctx, field)
 			case "relationships":
@@ -5258,6 +5894,423 @@ func (ec *executionContext) fieldContext_Agreement_signedOn(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_id(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Change_id,
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		ec.marshalNID2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Change_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_at(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Change_at,
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Change_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_actor(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Change_actor,
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Change_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_role(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Change_role,
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Change_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_operation(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Change_operation,
+		func(ctx context.Context) (any, error) {
+			return obj.Operation, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Change_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_entityId(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Change_entityId,
+		func(ctx context.Context) (any, error) {
+			return obj.EntityID, nil
+		},
+		nil,
+		ec.marshalOID2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Change_entityId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_relationshipId(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Change_relationshipId,
+		func(ctx context.Context) (any, error) {
+			return obj.RelationshipID, nil
+		},
+		nil,
+		ec.marshalOID2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Change_relationshipId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_before(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Change_before,
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Change_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_after(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Change_after,
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Change_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_reason(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Change_reason,
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Change_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_evidence(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Change_evidence,
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		ec.marshalNEvidence2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐEvidence,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Change_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "quote":
+				return ec.fieldContext_Evidence_quote(ctx, field)
+			case "source":
+				return ec.fieldContext_Evidence_source(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Evidence", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ChangeConnection_nodes,
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		ec.marshalNChange2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐChangeᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ChangeConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Change_id(ctx, field)
+			case "at":
+				return ec.fieldContext_Change_at(ctx, field)
+			case "actor":
+				return ec.fieldContext_Change_actor(ctx, field)
+			case "role":
+				return ec.fieldContext_Change_role(ctx, field)
+			case "operation":
+				return ec.fieldContext_Change_operation(ctx, field)
+			case "entityId":
+				return ec.fieldContext_Change_entityId(ctx, field)
+			case "relationshipId":
+				return ec.fieldContext_Change_relationshipId(ctx, field)
+			case "before":
+				return ec.fieldContext_Change_before(ctx, field)
+			case "after":
+				return ec.fieldContext_Change_after(ctx, field)
+			case "reason":
+				return ec.fieldContext_Change_reason(ctx, field)
+			case "evidence":
+				return ec.fieldContext_Change_evidence(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ChangeConnection_pageInfo,
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		ec.marshalNPageInfo2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐPageInfo,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "hasNextPage":
+				return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+			case "hasPreviousPage":
+				return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+			case "startCursor":
+				return ec.fieldContext_PageInfo_startCursor(ctx, field)
+			case "endCursor":
+				return ec.fieldContext_PageInfo_endCursor(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 		},
 	}
 	return fc, nil
@@ -5403,6 +6456,35 @@ func (ec *executionContext) fieldContext_Company_description(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Company_version(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Company_version,
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Company_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Company",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
 		},
 	}
 	return fc, nil
@@ -5740,6 +6822,35 @@ func (ec *executionContext) fieldContext_Department_description(_ context.Contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Department_version(ctx context.Context, field graphql.CollectedField, obj *model.Department) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Department_version,
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Department_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Department",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
 		},
 	}
 	return fc, nil
@@ -6231,6 +7342,35 @@ func (ec *executionContext) fieldContext_Event_description(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Event_version(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Event_version,
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Event_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Event_sources(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6643,6 +7783,35 @@ func (ec *executionContext) fieldContext_Facility_description(_ context.Context,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Facility_version(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Facility_version,
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Facility_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Facility",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
 		},
 	}
 	return fc, nil
@@ -7494,6 +8663,35 @@ func (ec *executionContext) fieldContext_GovernmentBody_description(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _GovernmentBody_version(ctx context.Context, field graphql.CollectedField, obj *model.GovernmentBody) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_GovernmentBody_version,
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_GovernmentBody_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GovernmentBody",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _GovernmentBody_sources(ctx context.Context, field graphql.CollectedField, obj *model.GovernmentBody) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7741,6 +8939,8 @@ func (ec *executionContext) fieldContext_GovernmentBody_heads(ctx context.Contex
 				return ec.fieldContext_Person_aliases(ctx, field)
 			case "description":
 				return ec.fieldContext_Person_description(ctx, field)
+			case "version":
+				return ec.fieldContext_Person_version(ctx, field)
 			case "sources":
 				return ec.fieldContext_Person_sources(ctx, field)
 			case "relationships":
@@ -7806,6 +9006,8 @@ func (ec *executionContext) fieldContext_GovernmentBody_agreements(ctx context.C
 				return ec.fieldContext_Agreement_aliases(ctx, field)
 			case "description":
 				return ec.fieldContext_Agreement_description(ctx, field)
+			case "version":
+				return ec.fieldContext_Agreement_version(ctx, field)
 			case "sources":
 				return ec.fieldContext_Agreement_sources(ctx, field)
 			case "relationships":
@@ -8017,6 +9219,35 @@ func (ec *executionContext) fieldContext_Institute_description(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Institute_version(ctx context.Context, field graphql.CollectedField, obj *model.Institute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Institute_version,
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Institute_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Institute",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
 		},
 	}
 	return fc, nil
@@ -8249,6 +9480,8 @@ func (ec *executionContext) fieldContext_Institute_people(ctx context.Context, f
 				return ec.fieldContext_Person_aliases(ctx, field)
 			case "description":
 				return ec.fieldContext_Person_description(ctx, field)
+			case "version":
+				return ec.fieldContext_Person_version(ctx, field)
 			case "sources":
 				return ec.fieldContext_Person_sources(ctx, field)
 			case "relationships":
@@ -8511,6 +9744,35 @@ func (ec *executionContext) fieldContext_Lab_description(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Lab_version(ctx context.Context, field graphql.CollectedField, obj *model.Lab) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Lab_version,
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Lab_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Lab",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Lab_sources(ctx context.Context, field graphql.CollectedField, obj *model.Lab) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8696,6 +9958,8 @@ func (ec *executionContext) fieldContext_Lab_director(_ context.Context, field g
 				return ec.fieldContext_Person_aliases(ctx, field)
 			case "description":
 				return ec.fieldContext_Person_description(ctx, field)
+			case "version":
+				return ec.fieldContext_Person_version(ctx, field)
 			case "sources":
 				return ec.fieldContext_Person_sources(ctx, field)
 			case "relationships":
@@ -8929,6 +10193,274 @@ func (ec *executionContext) fieldContext_Money_note(_ context.Context, field gra
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createEntity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_createEntity,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().CreateEntity(ctx, fc.Args["input"].(model.CreateEntityInput), fc.Args["change"].(model.ChangeInput))
+		},
+		nil,
+		ec.marshalNEntity2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐEntity,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_createEntity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createEntity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateEntity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_updateEntity,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().UpdateEntity(ctx, fc.Args["input"].(model.UpdateEntityInput), fc.Args["change"].(model.ChangeInput))
+		},
+		nil,
+		ec.marshalNEntity2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐEntity,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_updateEntity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateEntity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteEntity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_deleteEntity,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().DeleteEntity(ctx, fc.Args["id"].(string), fc.Args["expectedVersion"].(int), fc.Args["change"].(model.ChangeInput))
+		},
+		nil,
+		ec.marshalNID2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_deleteEntity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteEntity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_mergeEntities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_mergeEntities,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().MergeEntities(ctx, fc.Args["keep"].(string), fc.Args["remove"].(string), fc.Args["change"].(model.ChangeInput))
+		},
+		nil,
+		ec.marshalNEntity2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐEntity,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_mergeEntities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_mergeEntities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createRelationship(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_createRelationship,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().CreateRelationship(ctx, fc.Args["input"].(model.CreateRelationshipInput), fc.Args["change"].(model.ChangeInput))
+		},
+		nil,
+		ec.marshalNRelationship2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationship,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_createRelationship(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Relationship_id(ctx, field)
+			case "type":
+				return ec.fieldContext_Relationship_type(ctx, field)
+			case "from":
+				return ec.fieldContext_Relationship_from(ctx, field)
+			case "to":
+				return ec.fieldContext_Relationship_to(ctx, field)
+			case "role":
+				return ec.fieldContext_Relationship_role(ctx, field)
+			case "since":
+				return ec.fieldContext_Relationship_since(ctx, field)
+			case "until":
+				return ec.fieldContext_Relationship_until(ctx, field)
+			case "on":
+				return ec.fieldContext_Relationship_on(ctx, field)
+			case "evidence":
+				return ec.fieldContext_Relationship_evidence(ctx, field)
+			case "funding":
+				return ec.fieldContext_Relationship_funding(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Relationship", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createRelationship_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteRelationship(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_deleteRelationship,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().DeleteRelationship(ctx, fc.Args["id"].(string), fc.Args["change"].(model.ChangeInput))
+		},
+		nil,
+		ec.marshalNID2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_deleteRelationship(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteRelationship_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -9182,6 +10714,35 @@ func (ec *executionContext) fieldContext_Organization_description(_ context.Cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_version(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Organization_version,
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Organization_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
 		},
 	}
 	return fc, nil
@@ -9795,6 +11356,35 @@ func (ec *executionContext) fieldContext_Person_description(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Person_version(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Person_version,
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Person_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Person_sources(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10036,6 +11626,8 @@ func (ec *executionContext) fieldContext_Person_signed(ctx context.Context, fiel
 				return ec.fieldContext_Agreement_aliases(ctx, field)
 			case "description":
 				return ec.fieldContext_Agreement_description(ctx, field)
+			case "version":
+				return ec.fieldContext_Agreement_version(ctx, field)
 			case "sources":
 				return ec.fieldContext_Agreement_sources(ctx, field)
 			case "relationships":
@@ -10101,6 +11693,8 @@ func (ec *executionContext) fieldContext_Person_events(ctx context.Context, fiel
 				return ec.fieldContext_Event_aliases(ctx, field)
 			case "description":
 				return ec.fieldContext_Event_description(ctx, field)
+			case "version":
+				return ec.fieldContext_Event_version(ctx, field)
 			case "sources":
 				return ec.fieldContext_Event_sources(ctx, field)
 			case "relationships":
@@ -10267,6 +11861,35 @@ func (ec *executionContext) fieldContext_Place_description(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Place_version(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Place_version,
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Place_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Place",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
 		},
 	}
 	return fc, nil
@@ -10568,6 +12191,35 @@ func (ec *executionContext) fieldContext_Policy_description(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Policy_version(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Policy_version,
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Policy_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Policy",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Policy_sources(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10859,6 +12511,35 @@ func (ec *executionContext) fieldContext_Project_description(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Project_version(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Project_version,
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Project_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Project",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
 		},
 	}
 	return fc, nil
@@ -11554,6 +13235,53 @@ func (ec *executionContext) fieldContext_Query_schemaInfo(_ context.Context, fie
 			}
 			return nil, fmt.Errorf("no field named %q was found under type SchemaInfo", field.Name)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_changes,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().Changes(ctx, fc.Args["entity"].(*string), fc.Args["since"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		ec.marshalNChangeConnection2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐChangeConnection,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "nodes":
+				return ec.fieldContext_ChangeConnection_nodes(ctx, field)
+			case "pageInfo":
+				return ec.fieldContext_ChangeConnection_pageInfo(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ChangeConnection", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -13514,6 +15242,35 @@ func (ec *executionContext) fieldContext_University_description(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _University_version(ctx context.Context, field graphql.CollectedField, obj *model.University) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_University_version,
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_University_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "University",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _University_sources(ctx context.Context, field graphql.CollectedField, obj *model.University) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13700,6 +15457,8 @@ func (ec *executionContext) fieldContext_University_labs(ctx context.Context, fi
 				return ec.fieldContext_Lab_aliases(ctx, field)
 			case "description":
 				return ec.fieldContext_Lab_description(ctx, field)
+			case "version":
+				return ec.fieldContext_Lab_version(ctx, field)
 			case "sources":
 				return ec.fieldContext_Lab_sources(ctx, field)
 			case "relationships":
@@ -13767,6 +15526,8 @@ func (ec *executionContext) fieldContext_University_people(ctx context.Context, 
 				return ec.fieldContext_Person_aliases(ctx, field)
 			case "description":
 				return ec.fieldContext_Person_description(ctx, field)
+			case "version":
+				return ec.fieldContext_Person_version(ctx, field)
 			case "sources":
 				return ec.fieldContext_Person_sources(ctx, field)
 			case "relationships":
@@ -13832,6 +15593,8 @@ func (ec *executionContext) fieldContext_University_agreements(ctx context.Conte
 				return ec.fieldContext_Agreement_aliases(ctx, field)
 			case "description":
 				return ec.fieldContext_Agreement_description(ctx, field)
+			case "version":
+				return ec.fieldContext_Agreement_version(ctx, field)
 			case "sources":
 				return ec.fieldContext_Agreement_sources(ctx, field)
 			case "relationships":
@@ -15369,6 +17132,185 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputChangeInput(ctx context.Context, obj any) (model.ChangeInput, error) {
+	var it model.ChangeInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"source", "quote", "reason", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "quote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quote"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quote = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCreateEntityInput(ctx context.Context, obj any) (model.CreateEntityInput, error) {
+	var it model.CreateEntityInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "kind", "name", "aliases", "description"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNEntityKind2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐEntityKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCreateRelationshipInput(ctx context.Context, obj any) (model.CreateRelationshipInput, error) {
+	var it model.CreateRelationshipInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"from", "type", "to", "role", "since", "until", "on", "key"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNRelationshipType2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationshipType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputEntityFilter(ctx context.Context, obj any) (model.EntityFilter, error) {
 	var it model.EntityFilter
 	asMap := map[string]any{}
@@ -15442,6 +17384,68 @@ func (ec *executionContext) unmarshalInputEntityOrder(ctx context.Context, obj a
 				return it, err
 			}
 			it.Direction = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpdateEntityInput(ctx context.Context, obj any) (model.UpdateEntityInput, error) {
+	var it model.UpdateEntityInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion", "kind", "name", "aliases", "description"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOEntityKind2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐEntityKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
 		}
 	}
 
@@ -15729,6 +17733,11 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 			}
 		case "description":
 			out.Values[i] = ec._Agreement_description(ctx, field, obj)
+		case "version":
+			out.Values[i] = ec._Agreement_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sources":
 			field := field
 
@@ -15934,6 +17943,124 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var changeImplementors = []string{"Change"}
+
+func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *model.Change) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Change")
+		case "id":
+			out.Values[i] = ec._Change_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._Change_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._Change_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._Change_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "operation":
+			out.Values[i] = ec._Change_operation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entityId":
+			out.Values[i] = ec._Change_entityId(ctx, field, obj)
+		case "relationshipId":
+			out.Values[i] = ec._Change_relationshipId(ctx, field, obj)
+		case "before":
+			out.Values[i] = ec._Change_before(ctx, field, obj)
+		case "after":
+			out.Values[i] = ec._Change_after(ctx, field, obj)
+		case "reason":
+			out.Values[i] = ec._Change_reason(ctx, field, obj)
+		case "evidence":
+			out.Values[i] = ec._Change_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var changeConnectionImplementors = []string{"ChangeConnection"}
+
+func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeConnection")
+		case "nodes":
+			out.Values[i] = ec._ChangeConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ChangeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var companyImplementors = []string{"Company", "Entity", "Node"}
 
 func (ec *executionContext) _Company(ctx context.Context, sel ast.SelectionSet, obj *model.Company) graphql.Marshaler {
@@ -15967,6 +18094,11 @@ func (ec *executionContext) _Company(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "description":
 			out.Values[i] = ec._Company_description(ctx, field, obj)
+		case "version":
+			out.Values[i] = ec._Company_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sources":
 			field := field
 
@@ -16167,6 +18299,11 @@ func (ec *executionContext) _Department(ctx context.Context, sel ast.SelectionSe
 			}
 		case "description":
 			out.Values[i] = ec._Department_description(ctx, field, obj)
+		case "version":
+			out.Values[i] = ec._Department_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sources":
 			field := field
 
@@ -16460,6 +18597,11 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "description":
 			out.Values[i] = ec._Event_description(ctx, field, obj)
+		case "version":
+			out.Values[i] = ec._Event_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sources":
 			field := field
 
@@ -16735,6 +18877,11 @@ func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "description":
 			out.Values[i] = ec._Facility_description(ctx, field, obj)
+		case "version":
+			out.Values[i] = ec._Facility_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sources":
 			field := field
 
@@ -17252,6 +19399,11 @@ func (ec *executionContext) _GovernmentBody(ctx context.Context, sel ast.Selecti
 			}
 		case "description":
 			out.Values[i] = ec._GovernmentBody_description(ctx, field, obj)
+		case "version":
+			out.Values[i] = ec._GovernmentBody_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sources":
 			field := field
 
@@ -17560,6 +19712,11 @@ func (ec *executionContext) _Institute(ctx context.Context, sel ast.SelectionSet
 			}
 		case "description":
 			out.Values[i] = ec._Institute_description(ctx, field, obj)
+		case "version":
+			out.Values[i] = ec._Institute_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sources":
 			field := field
 
@@ -17845,6 +20002,11 @@ func (ec *executionContext) _Lab(ctx context.Context, sel ast.SelectionSet, obj 
 			}
 		case "description":
 			out.Values[i] = ec._Lab_description(ctx, field, obj)
+		case "version":
+			out.Values[i] = ec._Lab_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sources":
 			field := field
 
@@ -18160,6 +20322,90 @@ func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "createEntity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createEntity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateEntity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateEntity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteEntity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteEntity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mergeEntities":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_mergeEntities(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createRelationship":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createRelationship(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteRelationship":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteRelationship(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var neighbourImplementors = []string{"Neighbour"}
 
 func (ec *executionContext) _Neighbour(ctx context.Context, sel ast.SelectionSet, obj *model.Neighbour) graphql.Marshaler {
@@ -18242,6 +20488,11 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 			}
 		case "description":
 			out.Values[i] = ec._Organization_description(ctx, field, obj)
+		case "version":
+			out.Values[i] = ec._Organization_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sources":
 			field := field
 
@@ -18543,6 +20794,11 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "description":
 			out.Values[i] = ec._Person_description(ctx, field, obj)
+		case "version":
+			out.Values[i] = ec._Person_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sources":
 			field := field
 
@@ -18815,6 +21071,11 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "description":
 			out.Values[i] = ec._Place_description(ctx, field, obj)
+		case "version":
+			out.Values[i] = ec._Place_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sources":
 			field := field
 
@@ -18979,6 +21240,11 @@ func (ec *executionContext) _Policy(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "description":
 			out.Values[i] = ec._Policy_description(ctx, field, obj)
+		case "version":
+			out.Values[i] = ec._Policy_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sources":
 			field := field
 
@@ -19143,6 +21409,11 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "description":
 			out.Values[i] = ec._Project_description(ctx, field, obj)
+		case "version":
+			out.Values[i] = ec._Project_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sources":
 			field := field
 
@@ -19545,6 +21816,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_schemaInfo(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "changes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_changes(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -20508,6 +22801,11 @@ func (ec *executionContext) _University(ctx context.Context, sel ast.SelectionSe
 			}
 		case "description":
 			out.Values[i] = ec._University_description(ctx, field, obj)
+		case "version":
+			out.Values[i] = ec._University_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sources":
 			field := field
 
@@ -21186,6 +23484,89 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNChange2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Change) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNChange2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐChange(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChange2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			ec.Errorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Change(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChangeConnection2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐChangeConnection(ctx context.Context, sel ast.SelectionSet, v model.ChangeConnection) graphql.Marshaler {
+	return ec._ChangeConnection(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNChangeConnection2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐChangeConnection(ctx context.Context, sel ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			ec.Errorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ChangeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChangeInput2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐChangeInput(ctx context.Context, v any) (model.ChangeInput, error) {
+	res, err := ec.unmarshalInputChangeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateEntityInput2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐCreateEntityInput(ctx context.Context, v any) (model.CreateEntityInput, error) {
+	res, err := ec.unmarshalInputCreateEntityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateRelationshipInput2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐCreateRelationshipInput(ctx context.Context, v any) (model.CreateRelationshipInput, error) {
+	res, err := ec.unmarshalInputCreateRelationshipInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNDecimal2string(ctx context.Context, v any) (string, error) {
@@ -22008,6 +24389,10 @@ func (ec *executionContext) marshalNPerson2ᚖgithubᚗcomᚋinnographᚋinnogra
 	return ec._Person(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNRelationship2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationship(ctx context.Context, sel ast.SelectionSet, v model.Relationship) graphql.Marshaler {
+	return ec._Relationship(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNRelationship2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
 	ret := make(graphql.Array, len(v))
 	var wg sync.WaitGroup
@@ -22502,6 +24887,11 @@ func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋinnographᚋinnog
 	return ec._Subgraph(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNUpdateEntityInput2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐUpdateEntityInput(ctx context.Context, v any) (model.UpdateEntityInput, error) {
+	res, err := ec.unmarshalInputUpdateEntityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
@@ -22897,6 +25287,22 @@ func (ec *executionContext) marshalOEntityKind2ᚕgithubᚗcomᚋinnographᚋinn
 	return ret
 }
 
+func (ec *executionContext) unmarshalOEntityKind2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐEntityKind(ctx context.Context, v any) (*model.EntityKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.EntityKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEntityKind2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐEntityKind(ctx context.Context, sel ast.SelectionSet, v *model.EntityKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOEntityOrder2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐEntityOrder(ctx context.Context, v any) (*model.EntityOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -23075,6 +25481,42 @@ func (ec *executionContext) marshalOSource2ᚖgithubᚗcomᚋinnographᚋinnogra
 		return graphql.Null
 	}
 	return ec._Source(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

@@ -39,5 +39,6 @@ type Store interface {
 // Resolver is the root resolver; it holds the dependencies every resolver shares.
 type Resolver struct {
 	Store  Store
+	Writer Writer
 	Logger *slog.Logger
 }

@@ -258,6 +258,36 @@ func (r *labResolver) FundingsReceived(ctx context.Context, obj *model.Lab, firs
 	return r.fundingsOf(ctx, obj.ID, "recipient", first)
 }
 
+// CreateEntity is the resolver for the createEntity field.
+func (r *mutationResolver) CreateEntity(ctx context.Context, input model.CreateEntityInput, change model.ChangeInput) (model.Entity, error) {
+	return r.createEntity(ctx, input, change)
+}
+
+// UpdateEntity is the resolver for the updateEntity field.
+func (r *mutationResolver) UpdateEntity(ctx context.Context, input model.UpdateEntityInput, change model.ChangeInput) (model.Entity, error) {
+	return r.updateEntity(ctx, input, change)
+}
+
+// DeleteEntity is the resolver for the deleteEntity field.
+func (r *mutationResolver) DeleteEntity(ctx context.Context, id string, expectedVersion int, change model.ChangeInput) (string, error) {
+	return r.deleteEntity(ctx, id, expectedVersion, change)
+}
+
+// MergeEntities is the resolver for the mergeEntities field.
+func (r *mutationResolver) MergeEntities(ctx context.Context, keep string, remove string, change model.ChangeInput) (model.Entity, error) {
+	return r.mergeEntities(ctx, keep, remove, change)
+}
+
+// CreateRelationship is the resolver for the createRelationship field.
+func (r *mutationResolver) CreateRelationship(ctx context.Context, input model.CreateRelationshipInput, change model.ChangeInput) (*model.Relationship, error) {
+	return r.createRelationship(ctx, input, change)
+}
+
+// DeleteRelationship is the resolver for the deleteRelationship field.
+func (r *mutationResolver) DeleteRelationship(ctx context.Context, id string, change model.ChangeInput) (string, error) {
+	return r.deleteRelationship(ctx, id, change)
+}
+
 // Sources is the resolver for the sources field.
 func (r *organizationResolver) Sources(ctx context.Context, obj *model.Organization) ([]*model.Source, error) {
 	return r.entitySources(ctx, obj.ID)
@@ -403,6 +433,11 @@ func (r *queryResolver) Source(ctx context.Context, id string) (*model.Source, e
 // SchemaInfo is the resolver for the schemaInfo field.
 func (r *queryResolver) SchemaInfo(ctx context.Context) (*model.SchemaInfo, error) {
 	return &model.SchemaInfo{}, nil
+}
+
+// Changes is the resolver for the changes field.
+func (r *queryResolver) Changes(ctx context.Context, entity *string, since *string, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.changes(ctx, entity, since, first, after)
 }
 
 // From is the resolver for the from field.
@@ -551,6 +586,9 @@ func (r *Resolver) Institute() InstituteResolver { return &instituteResolver{r} 
 // Lab returns LabResolver implementation.
 func (r *Resolver) Lab() LabResolver { return &labResolver{r} }
 
+// Mutation returns MutationResolver implementation.
+func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+
 // Organization returns OrganizationResolver implementation.
 func (r *Resolver) Organization() OrganizationResolver { return &organizationResolver{r} }
 
@@ -601,6 +639,7 @@ type fundingConnectionResolver struct{ *Resolver }
 type governmentBodyResolver struct{ *Resolver }
 type instituteResolver struct{ *Resolver }
 type labResolver struct{ *Resolver }
+type mutationResolver struct{ *Resolver }
 type organizationResolver struct{ *Resolver }
 type personResolver struct{ *Resolver }
 type placeResolver struct{ *Resolver }

@@ -29,6 +29,9 @@ type config struct {
 	DepthLimit      int
 	CORSOrigins     string
 	LogLevel        string
+	AuthTokens      string
+	AuthTokenFile   string
+	AnonymousReads  bool
 }
 
 func env(key, def string) string {
@@ -82,6 +85,9 @@ func loadConfig() (config, error) {
 		DepthLimit:      num("DEPTH_LIMIT", 12),
 		CORSOrigins:     env("CORS_ORIGINS", ""),
 		LogLevel:        env("LOG_LEVEL", "info"),
+		AuthTokens:      env("AUTH_TOKENS", ""),
+		AuthTokenFile:   env("AUTH_TOKEN_FILE", ""),
+		AnonymousReads:  boolean("ANONYMOUS_READS", true),
 	}
 	if c.TxTimeout >= c.RequestTimeout {
 		errs = append(errs, fmt.Errorf("NEO4J_TX_TIMEOUT (%s) must be shorter than REQUEST_TIMEOUT (%s)", c.TxTimeout, c.RequestTimeout))

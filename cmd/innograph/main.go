@@ -22,6 +22,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/innograph/innograph/graph"
 	"github.com/innograph/innograph/internal/neo4jlocal"
 	"github.com/innograph/innograph/internal/store"
 	"github.com/innograph/innograph/seed"
@@ -111,6 +112,17 @@ func run(ctx context.Context, args []string) error {
 		return nil
 	case "neo4j":
 		return neo4jCmd(ctx, cfg, log, args)
+	case "generate":
+		return generateCmd(args)
+	case "bulkload":
+		return bulkloadCmd(ctx, cfg, log, args)
+	case "hash-token":
+		// Prints the SHA-256 of a token, for AUTH_TOKENS / AUTH_TOKEN_FILE entries.
+		if len(args) != 1 {
+			return errors.New("usage: innograph hash-token TOKEN")
+		}
+		fmt.Println(graph.HashToken(args[0]))
+		return nil
 	case "healthcheck":
 		// For container health checks: exit 0 when this server's /readyz says ok.
 		c := http.Client{Timeout: 3 * time.Second}
@@ -131,7 +143,7 @@ func run(ctx context.Context, args []string) error {
 }
 
 const usage = `
-usage: innograph [run|serve|migrate|load [PATH…]|validate [PATH…]|neo4j start|stop|status|healthcheck]
+usage: innograph [run|serve|migrate|load [PATH…]|validate [PATH…]|neo4j start|stop|status|hash-token TOKEN|healthcheck]
 Configuration comes from the environment; see README.md.`
 
 func localServer(cfg config, log *slog.Logger) *neo4jlocal.Server {

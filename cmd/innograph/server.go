@@ -27,7 +27,7 @@ import (
 // newGraphQLHandler wires the GraphQL executor: explicit transports (GET and
 // JSON POST only: no form posts), query cache, limits, error presenter.
 func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics) http.Handler {
-	c := graph.Config{Resolvers: &graph.Resolver{Store: st, Logger: log}}
+	c := graph.Config{Resolvers: &graph.Resolver{Store: st, Writer: st, Logger: log}}
 	graph.SetComplexity(&c)
 	srv := handler.New(graph.NewExecutableSchema(c))
 	srv.AddTransport(transport.Options{})
@@ -134,9 +134,13 @@ func cors(origins string, next http.Handler) http.Handler {
 	})
 }
 
-func newMux(cfg config, log *slog.Logger, st *store.Store, m *metrics) http.Handler {
+func newMux(cfg config, log *slog.Logger, st *store.Store, m *metrics) (http.Handler, error) {
+	tokens, err := graph.LoadTokens(cfg.AuthTokens, cfg.AuthTokenFile)
+	if err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
-	gql := newGraphQLHandler(cfg, log, st, m)
+	gql := graph.Authenticate(tokens, cfg.AnonymousReads, newGraphQLHandler(cfg, log, st, m))
 	mux.Handle("/graphql", instrument("graphql", m, log, cors(cfg.CORSOrigins, limitBody(cfg.MaxBodyBytes, deadline(cfg.RequestTimeout, gql)))))
 	mux.Handle("/export/", instrument("export", m, log, cors(cfg.CORSOrigins, deadline(cfg.RequestTimeout, export.Handler(st, log)))))
 	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, r *http.Request) {
@@ -160,13 +164,17 @@ func newMux(cfg config, log *slog.Logger, st *store.Store, m *metrics) http.Hand
 	if cfg.Playground {
 		mux.Handle("/", instrument("web", m, log, web.Handler()))
 	}
-	return mux
+	return mux, nil
 }
 
 func serveWith(ctx context.Context, cfg config, log *slog.Logger, st *store.Store, m *metrics) error {
+	handler, err := newMux(cfg, log, st, m)
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
 		Addr:              net.JoinHostPort("", strconv.Itoa(cfg.Port)),
-		Handler:           newMux(cfg, log, st, m),
+		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      cfg.RequestTimeout + 5*time.Second,

@@ -33,6 +33,8 @@ type Agreement struct {
 	Aliases []string `json:"aliases"`
 	// A short curator-written description.
 	Description *string `json:"description,omitempty"`
+	// Increases with every accepted change; pass it as `expectedVersion` when updating.
+	Version int `json:"version"`
 	// The source documents that mention the entity.
 	Sources []*Source `json:"sources"`
 	// Relationships touching the entity, optionally filtered; each carries its evidence.
@@ -51,6 +53,52 @@ func (Agreement) IsEntity() {}
 
 func (Agreement) IsNode() {}
 
+// One accepted change.
+type Change struct {
+	// Id of the entry.
+	ID string `json:"id"`
+	// When (RFC 3339).
+	At string `json:"at"`
+	// Who.
+	Actor string `json:"actor"`
+	// With which role.
+	Role string `json:"role"`
+	// What kind of change.
+	Operation string `json:"operation"`
+	// The entity changed, if any.
+	EntityID *string `json:"entityId,omitempty"`
+	// The relationship changed, if any.
+	RelationshipID *string `json:"relationshipId,omitempty"`
+	// JSON snapshot before.
+	Before *string `json:"before,omitempty"`
+	// JSON snapshot after.
+	After *string `json:"after,omitempty"`
+	// Why.
+	Reason *string `json:"reason,omitempty"`
+	// The provenance given.
+	Evidence *Evidence `json:"evidence"`
+}
+
+// A page of changes.
+type ChangeConnection struct {
+	// Items.
+	Nodes []*Change `json:"nodes"`
+	// Paging state.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// Who-why-whence of a change.
+type ChangeInput struct {
+	// Id of the source document that supports the change.
+	Source string `json:"source"`
+	// A verbatim quote from it (one sentence at most).
+	Quote string `json:"quote"`
+	// Why the change is made (shown in the audit log).
+	Reason *string `json:"reason,omitempty"`
+	// Any string unique to this change; a retry with the same key applies once.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
 // A company or other commercial enterprise.
 type Company struct {
 	// Stable, human-readable id (a slug such as `polyu`).
@@ -63,6 +111,8 @@ type Company struct {
 	Aliases []string `json:"aliases"`
 	// A short curator-written description.
 	Description *string `json:"description,omitempty"`
+	// Increases with every accepted change; pass it as `expectedVersion` when updating.
+	Version int `json:"version"`
 	// The source documents that mention the entity.
 	Sources []*Source `json:"sources"`
 	// Relationships touching the entity, optionally filtered; each carries its evidence.
@@ -77,6 +127,40 @@ func (Company) IsEntity() {}
 
 func (Company) IsNode() {}
 
+// A new entity.
+type CreateEntityInput struct {
+	// Stable slug id.
+	ID string `json:"id"`
+	// Kind.
+	Kind EntityKind `json:"kind"`
+	// Canonical name.
+	Name string `json:"name"`
+	// Other names.
+	Aliases []string `json:"aliases,omitempty"`
+	// Short description.
+	Description *string `json:"description,omitempty"`
+}
+
+// A new relationship; the change's source and quote become its evidence.
+type CreateRelationshipInput struct {
+	// Start entity.
+	From string `json:"from"`
+	// Type.
+	Type RelationshipType `json:"type"`
+	// End entity.
+	To string `json:"to"`
+	// Role or title.
+	Role *string `json:"role,omitempty"`
+	// Start of the period.
+	Since *Date `json:"since,omitempty"`
+	// End of the period.
+	Until *Date `json:"until,omitempty"`
+	// Point in time.
+	On *Date `json:"on,omitempty"`
+	// Distinguishes two relationships with the same from, type and to.
+	Key *string `json:"key,omitempty"`
+}
+
 // A faculty, department or school inside a university or institute.
 type Department struct {
 	// Stable, human-readable id (a slug such as `polyu`).
@@ -89,6 +173,8 @@ type Department struct {
 	Aliases []string `json:"aliases"`
 	// A short curator-written description.
 	Description *string `json:"description,omitempty"`
+	// Increases with every accepted change; pass it as `expectedVersion` when updating.
+	Version int `json:"version"`
 	// The source documents that mention the entity.
 	Sources []*Source `json:"sources"`
 	// Relationships touching the entity, optionally filtered; each carries its evidence.
@@ -139,6 +225,8 @@ type Event struct {
 	Aliases []string `json:"aliases"`
 	// A short curator-written description.
 	Description *string `json:"description,omitempty"`
+	// Increases with every accepted change; pass it as `expectedVersion` when updating.
+	Version int `json:"version"`
 	// The source documents that mention the entity.
 	Sources []*Source `json:"sources"`
 	// Relationships touching the entity, optionally filtered; each carries its evidence.
@@ -165,6 +253,8 @@ type Facility struct {
 	Aliases []string `json:"aliases"`
 	// A short curator-written description.
 	Description *string `json:"description,omitempty"`
+	// Increases with every accepted change; pass it as `expectedVersion` when updating.
+	Version int `json:"version"`
 	// The source documents that mention the entity.
 	Sources []*Source `json:"sources"`
 	// Relationships touching the entity, optionally filtered; each carries its evidence.
@@ -197,6 +287,8 @@ type GovernmentBody struct {
 	Aliases []string `json:"aliases"`
 	// A short curator-written description.
 	Description *string `json:"description,omitempty"`
+	// Increases with every accepted change; pass it as `expectedVersion` when updating.
+	Version int `json:"version"`
 	// The source documents that mention the entity.
 	Sources []*Source `json:"sources"`
 	// Relationships touching the entity, optionally filtered; each carries its evidence.
@@ -229,6 +321,8 @@ type Institute struct {
 	Aliases []string `json:"aliases"`
 	// A short curator-written description.
 	Description *string `json:"description,omitempty"`
+	// Increases with every accepted change; pass it as `expectedVersion` when updating.
+	Version int `json:"version"`
 	// The source documents that mention the entity.
 	Sources []*Source `json:"sources"`
 	// Relationships touching the entity, optionally filtered; each carries its evidence.
@@ -267,6 +361,8 @@ type Lab struct {
 	Aliases []string `json:"aliases"`
 	// A short curator-written description.
 	Description *string `json:"description,omitempty"`
+	// Increases with every accepted change; pass it as `expectedVersion` when updating.
+	Version int `json:"version"`
 	// The source documents that mention the entity.
 	Sources []*Source `json:"sources"`
 	// Relationships touching the entity, optionally filtered; each carries its evidence.
@@ -297,6 +393,13 @@ type Money struct {
 	Note *string `json:"note,omitempty"`
 }
 
+// Curation. Every mutation needs `Authorization: Bearer <token>` for a curator or admin, carries its
+// provenance (a source and a verbatim quote) and is recorded in the audit log in the same transaction.
+// An `idempotencyKey` makes a retried mutation apply once. Updates and deletes name the version they
+// expect; if someone changed the entity meanwhile, the answer is CONFLICT, not a silent overwrite.
+type Mutation struct {
+}
+
 // An entity next to another, and the relationship between them.
 type Neighbour struct {
 	// The relationship.
@@ -319,6 +422,8 @@ type Organization struct {
 	Aliases []string `json:"aliases"`
 	// A short curator-written description.
 	Description *string `json:"description,omitempty"`
+	// Increases with every accepted change; pass it as `expectedVersion` when updating.
+	Version int `json:"version"`
 	// The source documents that mention the entity.
 	Sources []*Source `json:"sources"`
 	// Relationships touching the entity, optionally filtered; each carries its evidence.
@@ -375,6 +480,8 @@ type Person struct {
 	Aliases []string `json:"aliases"`
 	// A short curator-written description.
 	Description *string `json:"description,omitempty"`
+	// Increases with every accepted change; pass it as `expectedVersion` when updating.
+	Version int `json:"version"`
 	// The source documents that mention the entity.
 	Sources []*Source `json:"sources"`
 	// Relationships touching the entity, optionally filtered; each carries its evidence.
@@ -405,6 +512,8 @@ type Place struct {
 	Aliases []string `json:"aliases"`
 	// A short curator-written description.
 	Description *string `json:"description,omitempty"`
+	// Increases with every accepted change; pass it as `expectedVersion` when updating.
+	Version int `json:"version"`
 	// The source documents that mention the entity.
 	Sources []*Source `json:"sources"`
 	// Relationships touching the entity, optionally filtered; each carries its evidence.
@@ -429,6 +538,8 @@ type Policy struct {
 	Aliases []string `json:"aliases"`
 	// A short curator-written description.
 	Description *string `json:"description,omitempty"`
+	// Increases with every accepted change; pass it as `expectedVersion` when updating.
+	Version int `json:"version"`
 	// The source documents that mention the entity.
 	Sources []*Source `json:"sources"`
 	// Relationships touching the entity, optionally filtered; each carries its evidence.
@@ -453,6 +564,8 @@ type Project struct {
 	Aliases []string `json:"aliases"`
 	// A short curator-written description.
 	Description *string `json:"description,omitempty"`
+	// Increases with every accepted change; pass it as `expectedVersion` when updating.
+	Version int `json:"version"`
 	// The source documents that mention the entity.
 	Sources []*Source `json:"sources"`
 	// Relationships touching the entity, optionally filtered; each carries its evidence.
@@ -542,6 +655,8 @@ type University struct {
 	Aliases []string `json:"aliases"`
 	// A short curator-written description.
 	Description *string `json:"description,omitempty"`
+	// Increases with every accepted change; pass it as `expectedVersion` when updating.
+	Version int `json:"version"`
 	// The source documents that mention the entity.
 	Sources []*Source `json:"sources"`
 	// Relationships touching the entity, optionally filtered; each carries its evidence.
@@ -561,6 +676,22 @@ type University struct {
 func (University) IsEntity() {}
 
 func (University) IsNode() {}
+
+// Changes to an entity; omitted fields stay as they are.
+type UpdateEntityInput struct {
+	// Which entity.
+	ID string `json:"id"`
+	// The version read before editing (`version` field); the update fails with CONFLICT if it moved on.
+	ExpectedVersion int `json:"expectedVersion"`
+	// New kind.
+	Kind *EntityKind `json:"kind,omitempty"`
+	// New canonical name.
+	Name *string `json:"name,omitempty"`
+	// New complete list of aliases.
+	Aliases []string `json:"aliases,omitempty"`
+	// New description.
+	Description *string `json:"description,omitempty"`
+}
 
 // Which relationships to follow, relative to an entity.
 type Direction string

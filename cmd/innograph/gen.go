@@ -1,0 +1,232 @@
+package main
+
+// The benchmark subcommands:
+//
+//	innograph generate --entities N [--seed S] [--rels R] --out DIR   write a synthetic graph (NDJSON)
+//	innograph bulkload [--batch N] [--wipe] DIR                      load it into an empty database
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/innograph/innograph/internal/kg"
+	"github.com/innograph/innograph/internal/synth"
+)
+
+func generateCmd(args []string) error {
+	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
+	n := fs.Int("entities", 10000, "number of entities")
+	seed := fs.Uint64("seed", 1, "random seed (same seed, same graph)")
+	rels := fs.Float64("rels", 5, "mean relationships per entity (besides FUNDS)")
+	out := fs.String("out", "", "output directory")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return errors.New("generate: --out DIR is required")
+	}
+	start := time.Now()
+	m, err := synth.Write(synth.Config{Entities: *n, Seed: *seed, RelsPerEntity: *rels}, *out, func(stage string, done, total int) {
+		fmt.Fprintf(os.Stderr, "\rgenerate: %s %d/%d", stage, done, total)
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(os.Stderr)
+	fmt.Printf("generated %d entities, %d relationships, %d fundings, %d sources in %s into %s (biggest hub %s: %d edges)\n",
+		m.Entities, m.Relationships, m.Fundings, m.Sources, time.Since(start).Round(time.Millisecond), *out, m.HubID, m.MaxDegree)
+	return nil
+}
+
+func bulkloadCmd(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("bulkload", flag.ContinueOnError)
+	batch := fs.Int("batch", 10000, "rows per transaction")
+	wipe := fs.Bool("wipe", false, "delete everything in the database first")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: innograph bulkload [--batch N] [--wipe] DIR")
+	}
+	dir := fs.Arg(0)
+	if _, err := synth.ReadManifest(dir); err != nil {
+		return fmt.Errorf("bulkload: %s is not a generated graph: %w", dir, err)
+	}
+	st, err := openStore(ctx, cfg, log, nil)
+	if err != nil {
+		return err
+	}
+	defer st.Close(context.Background())
+	if *wipe {
+		t := time.Now()
+		if err := st.BulkWipe(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "bulkload: wiped the database in %s\n", time.Since(t).Round(time.Millisecond))
+	} else if empty, err := st.BulkEmpty(ctx); err != nil {
+		return err
+	} else if !empty {
+		return errors.New("bulkload: the database is not empty (pass --wipe to delete everything first)")
+	}
+	// Constraints and indexes first: the MATCHes of the relationship batches need the id index.
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	start := time.Now()
+	var counts [4]int64
+	stages := []struct {
+		name, file string
+		load       func(path string) (int64, error)
+	}{
+		{"sources", synth.FileSources, func(p string) (int64, error) {
+			return bulkStage(ctx, p, *batch, "sources", func(w *synth.WireSource) (kg.Source, error) {
+				src := kg.Source{ID: w.ID, File: w.File, Title: w.Title, Publisher: w.Publisher, Author: w.Author, URL: w.URL}
+				var err error
+				src.Published, err = optDate(w.Published)
+				return src, err
+			}, st.BulkSources)
+		}},
+		{"entities", synth.FileEntities, func(p string) (int64, error) {
+			return bulkStage(ctx, p, *batch, "entities", func(w *synth.WireEntity) (kg.Entity, error) {
+				return kg.Entity{ID: w.ID, Kind: w.Kind, Name: w.Name, Aliases: w.Aliases, Description: w.Description, Sources: w.Sources}, nil
+			}, st.BulkEntities)
+		}},
+		{"fundings", synth.FileFundings, func(p string) (int64, error) {
+			return bulkStage(ctx, p, *batch, "fundings", wireFunding, st.BulkFundings)
+		}},
+		{"relationships", synth.FileRelationships, func(p string) (int64, error) {
+			return bulkStage(ctx, p, *batch, "relationships", wireRel, st.BulkRelationships)
+		}},
+	}
+	for i, s := range stages {
+		n, err := s.load(filepath.Join(dir, s.file))
+		if err != nil {
+			return fmt.Errorf("bulkload %s: %w", s.name, err)
+		}
+		counts[i] = n
+	}
+	total := time.Since(start)
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Printf("bulkload: %d sources, %d entities, %d fundings, %d relationships in %s (%.0f entities/s, %.0f relationships/s overall; peak Go heap %d MiB)\n",
+		counts[0], counts[1], counts[2], counts[3], total.Round(time.Millisecond),
+		float64(counts[1])/total.Seconds(), float64(counts[3])/total.Seconds(), ms.HeapSys>>20)
+	return nil
+}
+
+// bulkStage streams one NDJSON file into the database in batches. Decoding
+// the next batch overlaps with writing the current one; at most two batches
+// are in memory.
+func bulkStage[W, T any](ctx context.Context, path string, batch int, name string, conv func(*W) (T, error), write func(context.Context, []T) error) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []T, 1)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		cur := make([]T, 0, batch)
+		err := synth.Scan(f, func(w *W) error {
+			v, err := conv(w)
+			if err != nil {
+				return err
+			}
+			cur = append(cur, v)
+			if len(cur) == batch {
+				select {
+				case batches <- cur:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				cur = make([]T, 0, batch)
+			}
+			return nil
+		})
+		if err == nil && len(cur) > 0 {
+			select {
+			case batches <- cur:
+			case <-ctx.Done():
+				err = ctx.Err()
+			}
+		}
+		readErr <- err
+	}()
+	start, last := time.Now(), time.Now()
+	var n int64
+	for b := range batches {
+		if err := write(ctx, b); err != nil {
+			return n, err
+		}
+		n += int64(len(b))
+		if time.Since(last) > time.Second {
+			last = time.Now()
+			fmt.Fprintf(os.Stderr, "\rbulkload: %-13s %10d  %8.0f/s", name, n, float64(n)/time.Since(start).Seconds())
+		}
+	}
+	if err := <-readErr; err != nil {
+		return n, err
+	}
+	d := time.Since(start)
+	fmt.Fprintf(os.Stderr, "\rbulkload: %-13s %10d  %8.0f/s  in %s\n", name, n, float64(n)/max(d.Seconds(), 1e-9), d.Round(time.Millisecond))
+	return n, nil
+}
+
+func optDate(s string) (*kg.Date, error) {
+	if s == "" {
+		return nil, nil
+	}
+	d, err := kg.ParseDate(s)
+	if err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+func wireEvidence(ws []synth.WireEvidence) []kg.Evidence {
+	out := make([]kg.Evidence, len(ws))
+	for i, w := range ws {
+		out[i] = kg.Evidence{SourceID: w.Source, Quote: w.Quote}
+	}
+	return out
+}
+
+func wireRel(w *synth.WireRel) (kg.Relationship, error) {
+	r := kg.Relationship{ID: w.ID, Type: w.Type, From: w.From, To: w.To, Role: w.Role, Evidence: wireEvidence(w.Evidence), FundingID: w.FundingID}
+	var err error
+	if r.Since, err = optDate(w.Since); err != nil {
+		return r, err
+	}
+	if r.Until, err = optDate(w.Until); err != nil {
+		return r, err
+	}
+	r.On, err = optDate(w.On)
+	return r, err
+}
+
+func wireFunding(w *synth.WireFunding) (kg.Funding, error) {
+	f := kg.Funding{ID: w.ID, Funder: w.Funder, Recipients: w.Recipients, AdministeredBy: w.AdministeredBy,
+		Programme: w.Programme, Purpose: w.Purpose, Evidence: wireEvidence(w.Evidence)}
+	if w.Amount != nil {
+		f.Amount = &kg.Money{Value: w.Amount.Value, Currency: w.Amount.Currency, Note: w.Amount.Note}
+	}
+	var err error
+	if f.Since, err = optDate(w.Since); err != nil {
+		return f, err
+	}
+	if f.Until, err = optDate(w.Until); err != nil {
+		return f, err
+	}
+	f.On, err = optDate(w.On)
+	return f, err
+}

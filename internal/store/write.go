@@ -1,0 +1,540 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/innograph/innograph/internal/kg"
+)
+
+// EntityPatch is a partial update of an entity: nil fields stay as they are.
+type EntityPatch struct {
+	Kind        *kg.Kind
+	Name        *string
+	Aliases     *[]string
+	Description *string
+}
+
+// changeRec is what an operation reports for the audit log.
+type changeRec struct {
+	entityID, relID string
+	entityIDs       []string
+	before, after   any
+}
+
+func newID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func snapshot(v any) any {
+	if v == nil {
+		return nil
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// change runs op in one write transaction together with its audit log entry.
+// A repeated idempotency key replays: the operation is not applied again and
+// the ids recorded the first time are returned.
+func (s *Store) change(ctx context.Context, op kg.Op, meta kg.ChangeMeta, fn func(tx neo4j.ManagedTransaction) (changeRec, error)) (changeRec, error) {
+	if !meta.Actor.Can(op) {
+		return changeRec{}, &kg.Error{Code: kg.CodeForbidden, Message: fmt.Sprintf("role %q may not %s", meta.Actor.Role, strings.ToLower(strings.ReplaceAll(string(op), "_", " ")))}
+	}
+	if err := meta.Validate(); err != nil {
+		return changeRec{}, err
+	}
+	attempt := func() (changeRec, error) {
+		res, err := s.writeTx(ctx, "change:"+string(op), s.cfg.TxTimeout, func(tx neo4j.ManagedTransaction) (any, error) {
+			if meta.IdempotencyKey != "" {
+				prev, err := txOne(ctx, tx, "MATCH (c:Change {idempotencyKey: $key}) RETURN c {.*} AS c", map[string]any{"key": meta.IdempotencyKey})
+				if err != nil {
+					return nil, err
+				}
+				if prev != nil {
+					c := prev["c"].(map[string]any)
+					if str(c, "actor") != meta.Actor.Name || str(c, "op") != string(op) {
+						return nil, &kg.Error{Code: kg.CodeConflict, Field: "idempotencyKey", Message: "this idempotency key was used for a different change"}
+					}
+					return changeRec{entityID: str(c, "entityId"), relID: str(c, "relationshipId")}, nil
+				}
+			}
+			if err := requireSource(ctx, tx, meta.Evidence.SourceID); err != nil {
+				return nil, err
+			}
+			rec, err := fn(tx)
+			if err != nil {
+				return nil, err
+			}
+			now := time.Now().UTC()
+			id := newID()
+			ids := rec.entityIDs
+			if rec.entityID != "" {
+				ids = append([]string{rec.entityID}, ids...)
+			}
+			err = txRun(ctx, tx, `CREATE (c:Change {id: $id, at: $at, sortKey: $sortKey, actor: $actor, role: $role, op: $op,
+  entityId: $entityId, entityIds: $entityIds, relationshipId: $relId, before: $before, after: $after,
+  reason: $reason, sourceId: $sourceId, quote: $quote, idempotencyKey: $key})`, map[string]any{
+				"id": id, "at": now, "sortKey": now.Format("2006-01-02T15:04:05.000000000Z") + "|" + id,
+				"actor": meta.Actor.Name, "role": string(meta.Actor.Role), "op": string(op),
+				"entityId": nilIfEmpty(rec.entityID), "entityIds": orEmpty(ids), "relId": nilIfEmpty(rec.relID),
+				"before": snapshot(rec.before), "after": snapshot(rec.after), "reason": nilIfEmpty(meta.Reason),
+				"sourceId": meta.Evidence.SourceID, "quote": meta.Evidence.Quote, "key": nilIfEmpty(meta.IdempotencyKey),
+			})
+			return rec, err
+		})
+		if err != nil {
+			return changeRec{}, err
+		}
+		return res.(changeRec), nil
+	}
+	rec, err := attempt()
+	if err != nil && meta.IdempotencyKey != "" && kg.ErrorCode(err) == kg.CodeConflict && isConstraintErr(err) {
+		// A concurrent request with the same key won the race: replay it.
+		return attempt()
+	}
+	return rec, err
+}
+
+func isConstraintErr(err error) bool {
+	var ne *neo4j.Neo4jError
+	return errors.As(err, &ne) && strings.Contains(ne.Code, "ConstraintValidationFailed")
+}
+
+func txOne(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (map[string]any, error) {
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	return recs[0].AsMap(), nil
+}
+
+func requireSource(ctx context.Context, tx neo4j.ManagedTransaction, id string) error {
+	r, err := txOne(ctx, tx, "MATCH (s:Source {id: $id}) RETURN s.id AS id", map[string]any{"id": id})
+	if err != nil {
+		return err
+	}
+	if r == nil {
+		return &kg.Error{Code: kg.CodeNotFound, Field: "evidence.source", Message: fmt.Sprintf("no source with id %q; load the document's seed file first", id)}
+	}
+	return nil
+}
+
+// lockEntity takes the entity's write lock, so that what the transaction reads
+// next is the latest committed state and no concurrent change can slip in
+// between the version check and the write.
+func lockEntity(ctx context.Context, tx neo4j.ManagedTransaction, id string) error {
+	return txRun(ctx, tx, "MATCH (n:Entity {id: $id}) SET n.lock = true REMOVE n.lock", map[string]any{"id": id})
+}
+
+func txEntity(ctx context.Context, tx neo4j.ManagedTransaction, id string) (*kg.Entity, error) {
+	r, err := txOne(ctx, tx, "MATCH (n:Entity {id: $id}) RETURN n {.*} AS n", map[string]any{"id": id})
+	if err != nil || r == nil {
+		return nil, err
+	}
+	e := entityFromMap(r["n"].(map[string]any))
+	return &e, nil
+}
+
+// checkNames fails when a name or alias of e belongs to another entity, or
+// e's id is taken by a redirect.
+func checkNames(ctx context.Context, tx neo4j.ManagedTransaction, e *kg.Entity, ignore ...string) error {
+	r, err := txOne(ctx, tx, `MATCH (n:Entity) WHERE any(k IN n.nameKeys WHERE k IN $keys) AND NOT n.id IN $ignore
+RETURN n.id AS id, n.name AS name LIMIT 1`, map[string]any{"keys": nameKeys(e.Name, e.Aliases), "ignore": append(ignore, e.ID)})
+	if err != nil {
+		return err
+	}
+	if r != nil {
+		return &kg.Error{Code: kg.CodeConflict, Field: "aliases", Message: fmt.Sprintf("a name or alias collides with entity %q (%s); merge the two instead", r["id"], r["name"])}
+	}
+	return nil
+}
+
+func setEntityCypher(k kg.Kind) string {
+	return `MATCH (n:Entity {id: $id})
+SET n += $props, n.version = n.version + 1, n.updatedAt = datetime(),
+    n.sources = CASE WHEN $source IN n.sources THEN n.sources ELSE n.sources + $source END,
+    n.aliasText = reduce(t = '', a IN $props.aliases | t + a + ' ; '), n:` + k.Label() + `
+REMOVE ` + otherLabels(k)
+}
+
+// CreateEntity adds a new entity, audited with meta.
+func (s *Store) CreateEntity(ctx context.Context, e kg.Entity, meta kg.ChangeMeta) (kg.Entity, error) {
+	if err := e.Validate(); err != nil {
+		return kg.Entity{}, err
+	}
+	rec, err := s.change(ctx, kg.OpCreateEntity, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
+		r, err := txOne(ctx, tx, "OPTIONAL MATCH (n:Entity {id: $id}) OPTIONAL MATCH (d:Redirect {id: $id}) RETURN n IS NOT NULL OR d IS NOT NULL AS taken", map[string]any{"id": e.ID})
+		if err != nil {
+			return changeRec{}, err
+		}
+		if r["taken"] == true {
+			return changeRec{}, &kg.Error{Code: kg.CodeConflict, Field: "id", Message: fmt.Sprintf("id %q is already taken", e.ID)}
+		}
+		if err := checkNames(ctx, tx, &e); err != nil {
+			return changeRec{}, err
+		}
+		props := entityProps(&e)
+		props["aliasText"] = strings.Join(e.Aliases, " ; ")
+		err = txRun(ctx, tx, "CREATE (n:Entity:"+e.Kind.Label()+") SET n = $props, n.version = 1, n.createdAt = datetime(), n.updatedAt = datetime(), n.sources = [$source]",
+			map[string]any{"props": props, "source": meta.Evidence.SourceID})
+		return changeRec{entityID: e.ID, after: entitySnap(e)}, err
+	})
+	if err != nil {
+		return kg.Entity{}, err
+	}
+	return s.Entity(ctx, rec.entityID)
+}
+
+type snap struct {
+	Kind        kg.Kind  `json:"kind"`
+	Name        string   `json:"name"`
+	Aliases     []string `json:"aliases"`
+	Description string   `json:"description,omitempty"`
+	Version     int64    `json:"version,omitempty"`
+}
+
+func entitySnap(e kg.Entity) snap {
+	return snap{Kind: e.Kind, Name: e.Name, Aliases: orEmpty(e.Aliases), Description: e.Description, Version: e.Version}
+}
+
+func versionConflict(id string, have, want int64) error {
+	return &kg.Error{Code: kg.CodeConflict, Field: "expectedVersion", Message: fmt.Sprintf("entity %q is at version %d, not %d: someone changed it meanwhile; reload it and apply your change again", id, have, want)}
+}
+
+// UpdateEntity applies patch when the entity is still at expectedVersion
+// (optimistic concurrency); otherwise it fails with CONFLICT.
+func (s *Store) UpdateEntity(ctx context.Context, id string, patch EntityPatch, expectedVersion int64, meta kg.ChangeMeta) (kg.Entity, error) {
+	rec, err := s.change(ctx, kg.OpUpdateEntity, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
+		if err := lockEntity(ctx, tx, id); err != nil {
+			return changeRec{}, err
+		}
+		cur, err := txEntity(ctx, tx, id)
+		if err != nil {
+			return changeRec{}, err
+		}
+		if cur == nil {
+			return changeRec{}, &kg.Error{Code: kg.CodeNotFound, Field: "id", Message: fmt.Sprintf("no entity with id %q", id)}
+		}
+		if cur.Version != expectedVersion {
+			return changeRec{}, versionConflict(id, cur.Version, expectedVersion)
+		}
+		next := *cur
+		if patch.Kind != nil {
+			next.Kind = *patch.Kind
+		}
+		if patch.Name != nil {
+			next.Name = strings.TrimSpace(*patch.Name)
+		}
+		if patch.Aliases != nil {
+			next.Aliases = *patch.Aliases
+		}
+		if patch.Description != nil {
+			next.Description = strings.TrimSpace(*patch.Description)
+		}
+		if err := next.Validate(); err != nil {
+			return changeRec{}, err
+		}
+		if err := checkNames(ctx, tx, &next); err != nil {
+			return changeRec{}, err
+		}
+		props := entityProps(&next)
+		delete(props, "id")
+		err = txRun(ctx, tx, setEntityCypher(next.Kind), map[string]any{"id": id, "props": props, "source": meta.Evidence.SourceID})
+		next.Version = cur.Version + 1
+		return changeRec{entityID: id, before: entitySnap(*cur), after: entitySnap(next)}, err
+	})
+	if err != nil {
+		return kg.Entity{}, err
+	}
+	return s.Entity(ctx, rec.entityID)
+}
+
+// DeleteEntity removes an entity and its relationships when it is still at
+// expectedVersion. Entities named by a funding record cannot be deleted.
+func (s *Store) DeleteEntity(ctx context.Context, id string, expectedVersion int64, meta kg.ChangeMeta) error {
+	_, err := s.change(ctx, kg.OpDeleteEntity, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
+		if err := lockEntity(ctx, tx, id); err != nil {
+			return changeRec{}, err
+		}
+		cur, err := txEntity(ctx, tx, id)
+		if err != nil {
+			return changeRec{}, err
+		}
+		if cur == nil {
+			return changeRec{}, &kg.Error{Code: kg.CodeNotFound, Field: "id", Message: fmt.Sprintf("no entity with id %q", id)}
+		}
+		if cur.Version != expectedVersion {
+			return changeRec{}, versionConflict(id, cur.Version, expectedVersion)
+		}
+		r, err := txOne(ctx, tx, "MATCH (f:Funding) WHERE f.funder = $id OR $id IN f.recipients OR f.programme = $id OR f.administeredBy = $id RETURN f.id AS f LIMIT 1", map[string]any{"id": id})
+		if err != nil {
+			return changeRec{}, err
+		}
+		if r != nil {
+			return changeRec{}, &kg.Error{Code: kg.CodeConflict, Field: "id", Message: fmt.Sprintf("entity %q is named by funding %q; merge it into another entity instead", id, r["f"])}
+		}
+		err = txRun(ctx, tx, "MATCH (n:Entity {id: $id}) DETACH DELETE n", map[string]any{"id": id})
+		return changeRec{entityID: id, before: entitySnap(*cur)}, err
+	})
+	return err
+}
+
+// MergeEntities folds remove into keep: every relationship, alias, source and
+// funding reference moves to keep, and remove's id redirects to keep.
+func (s *Store) MergeEntities(ctx context.Context, keep, remove string, meta kg.ChangeMeta) (kg.Entity, error) {
+	if keep == remove {
+		return kg.Entity{}, kg.InvalidArg("remove", "cannot merge an entity into itself")
+	}
+	rec, err := s.change(ctx, kg.OpMergeEntities, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
+		// Lock in id order so that two merges of the same pair cannot deadlock.
+		first, second := keep, remove
+		if second < first {
+			first, second = second, first
+		}
+		for _, id := range []string{first, second} {
+			if err := lockEntity(ctx, tx, id); err != nil {
+				return changeRec{}, err
+			}
+		}
+		k, err := txEntity(ctx, tx, keep)
+		if err != nil {
+			return changeRec{}, err
+		}
+		r, err := txEntity(ctx, tx, remove)
+		if err != nil {
+			return changeRec{}, err
+		}
+		if k == nil {
+			return changeRec{}, &kg.Error{Code: kg.CodeNotFound, Field: "keep", Message: fmt.Sprintf("no entity with id %q", keep)}
+		}
+		if r == nil {
+			return changeRec{}, &kg.Error{Code: kg.CodeNotFound, Field: "remove", Message: fmt.Sprintf("no entity with id %q", remove)}
+		}
+		// Relationships move one statement per allow-listed type and direction;
+		// ids are rebuilt as from~type~to[~key] with keep in place of remove.
+		// Relationships between keep and remove vanish with remove.
+		for _, t := range kg.RelTypes {
+			for _, out := range []bool{true, false} {
+				pattern := "(r)-[x:" + string(t.Type) + "]->(m:Entity)"
+				idExpr := "$keep + '~' + toLower(type(x)) + '~' + m.id"
+				merge := "MERGE (k)-[y:" + string(t.Type) + " {id: newId}]->(m)"
+				if !out {
+					pattern = "(m:Entity)-[x:" + string(t.Type) + "]->(r)"
+					idExpr = "m.id + '~' + toLower(type(x)) + '~' + $keep"
+					merge = "MERGE (m)-[y:" + string(t.Type) + " {id: newId}]->(k)"
+				}
+				cypher := `MATCH (r:Entity {id: $remove}) MATCH (k:Entity {id: $keep})
+MATCH ` + pattern + ` WHERE m.id <> $keep
+WITH k, m, x, properties(x) AS props,
+     ` + idExpr + ` + CASE WHEN size(split(x.id, '~')) > 3 THEN '~' + split(x.id, '~')[3] ELSE '' END AS newId
+` + merge + `
+WITH x, y, props, newId, coalesce(y.evidence, []) AS oldEv, coalesce(y.sourceIds, []) AS oldSrc
+SET y += props, y.id = newId,
+    y.evidence = oldEv + [e IN props.evidence WHERE NOT e IN oldEv],
+    y.sourceIds = oldSrc + [s IN props.sourceIds WHERE NOT s IN oldSrc]
+DELETE x`
+				if err := txRun(ctx, tx, cypher, map[string]any{"keep": keep, "remove": remove}); err != nil {
+					return changeRec{}, err
+				}
+			}
+		}
+		merged := *k
+		for _, a := range append([]string{r.Name}, r.Aliases...) {
+			if !containsFold(append([]string{merged.Name}, merged.Aliases...), a) {
+				merged.Aliases = append(merged.Aliases, a)
+			}
+		}
+		props := entityProps(&merged)
+		delete(props, "id")
+		err = txRun(ctx, tx, `MATCH (k:Entity {id: $keep}) MATCH (r:Entity {id: $remove})
+SET k += $props, k.version = k.version + 1, k.updatedAt = datetime(),
+    k.aliasText = reduce(t = '', a IN $props.aliases | t + a + ' ; '),
+    k.sources = k.sources + [x IN r.sources WHERE NOT x IN k.sources]
+WITH k, r
+OPTIONAL MATCH (f:Funding) WHERE f.funder = $remove OR $remove IN f.recipients OR f.programme = $remove OR f.administeredBy = $remove
+SET f.funder = CASE f.funder WHEN $remove THEN $keep ELSE f.funder END,
+    f.recipients = [x IN f.recipients | CASE x WHEN $remove THEN $keep ELSE x END],
+    f.programme = CASE f.programme WHEN $remove THEN $keep ELSE f.programme END,
+    f.administeredBy = CASE f.administeredBy WHEN $remove THEN $keep ELSE f.administeredBy END
+WITH DISTINCT k, r
+OPTIONAL MATCH (old:Redirect {target: $remove}) SET old.target = $keep
+WITH DISTINCT r
+DETACH DELETE r
+MERGE (d:Redirect {id: $remove}) SET d.target = $keep, d.at = datetime()`, map[string]any{"keep": keep, "remove": remove, "props": props})
+		merged.Version = k.Version + 1
+		return changeRec{entityID: keep, entityIDs: []string{remove}, before: map[string]any{"keep": entitySnap(*k), "remove": entitySnap(*r)}, after: entitySnap(merged)}, err
+	})
+	if err != nil {
+		return kg.Entity{}, err
+	}
+	return s.Entity(ctx, rec.entityID)
+}
+
+func containsFold(ss []string, s string) bool {
+	k := kg.NameKey(s)
+	for _, x := range ss {
+		if kg.NameKey(x) == k {
+			return true
+		}
+	}
+	return false
+}
+
+// CreateRelationship adds a relationship with meta's evidence, or adds that
+// evidence to the existing relationship with the same id.
+func (s *Store) CreateRelationship(ctx context.Context, r kg.Relationship, key string, meta kg.ChangeMeta) (kg.Relationship, error) {
+	r.Evidence = []kg.Evidence{meta.Evidence}
+	if err := r.Validate(); err != nil {
+		return kg.Relationship{}, err
+	}
+	if key != "" && !kg.ValidID(key) {
+		return kg.Relationship{}, kg.InvalidArg("key", "malformed key %q: a lowercase slug", key)
+	}
+	r.ID = kg.RelationshipID(r.From, r.Type, r.To, key)
+	rec, err := s.change(ctx, kg.OpCreateRelationship, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
+		for _, end := range []struct{ arg, id string }{{"from", r.From}, {"to", r.To}} {
+			e, err := txEntity(ctx, tx, end.id)
+			if err != nil {
+				return changeRec{}, err
+			}
+			if e == nil {
+				return changeRec{}, &kg.Error{Code: kg.CodeNotFound, Field: end.arg, Message: fmt.Sprintf("no entity with id %q", end.id)}
+			}
+		}
+		props := relProps(&r)
+		err := txRun(ctx, tx, `MATCH (a:Entity {id: $from}) MATCH (b:Entity {id: $to})
+MERGE (a)-[x:`+string(r.Type)+` {id: $props.id}]->(b)
+WITH x, coalesce(x.evidence, []) AS oldEv, coalesce(x.sourceIds, []) AS oldSrc
+SET x += $props,
+    x.evidence = oldEv + [e IN $props.evidence WHERE NOT e IN oldEv],
+    x.sourceIds = oldSrc + [s IN $props.sourceIds WHERE NOT s IN oldSrc]`,
+			map[string]any{"from": r.From, "to": r.To, "props": props})
+		return changeRec{relID: r.ID, entityIDs: []string{r.From, r.To}, after: relJSONSnap(r)}, err
+	})
+	if err != nil {
+		return kg.Relationship{}, err
+	}
+	return s.Relationship(ctx, rec.relID)
+}
+
+func relJSONSnap(r kg.Relationship) map[string]any {
+	m := map[string]any{"type": r.Type, "from": r.From, "to": r.To}
+	if r.Role != "" {
+		m["role"] = r.Role
+	}
+	for k, d := range map[string]*kg.Date{"since": r.Since, "until": r.Until, "on": r.On} {
+		if d != nil {
+			m[k] = d.String()
+		}
+	}
+	return m
+}
+
+// relTypeOfID recovers the allow-listed type from a relationship id, so the
+// lookup can use the type's index.
+func relTypeOfID(id string) (kg.RelType, error) {
+	parts := strings.Split(id, "~")
+	if len(parts) < 3 || len(parts) > 4 {
+		return "", kg.InvalidArg("id", "malformed relationship id %q: want from~type~to", id)
+	}
+	t, err := kg.ParseRelType(parts[1])
+	if err != nil {
+		return "", kg.InvalidArg("id", "malformed relationship id %q: unknown type", id)
+	}
+	return t, nil
+}
+
+// Relationship returns one relationship by id or NOT_FOUND.
+func (s *Store) Relationship(ctx context.Context, id string) (kg.Relationship, error) {
+	t, err := relTypeOfID(id)
+	if err != nil {
+		return kg.Relationship{}, err
+	}
+	recs, err := s.read(ctx, "relationship", "MATCH (:Entity)-[r:"+string(t)+" {id: $id}]->(:Entity) RETURN r "+relProjection+" AS r", map[string]any{"id": id})
+	if err != nil {
+		return kg.Relationship{}, err
+	}
+	if len(recs) == 0 {
+		return kg.Relationship{}, &kg.Error{Code: kg.CodeNotFound, Field: "id", Message: fmt.Sprintf("no relationship with id %q", id)}
+	}
+	return relFromMap(recMap(recs[0], "r")), nil
+}
+
+// DeleteRelationship removes a relationship. Relationships derived from a
+// funding record go with the record, not one by one.
+func (s *Store) DeleteRelationship(ctx context.Context, id string, meta kg.ChangeMeta) error {
+	t, err := relTypeOfID(id)
+	if err != nil {
+		return err
+	}
+	_, err = s.change(ctx, kg.OpDeleteRelationship, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
+		r, err := txOne(ctx, tx, "MATCH (:Entity)-[r:"+string(t)+" {id: $id}]->(:Entity) RETURN r "+relProjection+" AS r", map[string]any{"id": id})
+		if err != nil {
+			return changeRec{}, err
+		}
+		if r == nil {
+			return changeRec{}, &kg.Error{Code: kg.CodeNotFound, Field: "id", Message: fmt.Sprintf("no relationship with id %q", id)}
+		}
+		rel := relFromMap(r["r"].(map[string]any))
+		if rel.FundingID != "" {
+			return changeRec{}, &kg.Error{Code: kg.CodeConflict, Field: "id", Message: fmt.Sprintf("relationship %q comes from funding record %q", id, rel.FundingID)}
+		}
+		err = txRun(ctx, tx, "MATCH (:Entity)-[r:"+string(t)+" {id: $id}]->(:Entity) DELETE r", map[string]any{"id": id})
+		return changeRec{relID: id, entityIDs: []string{rel.From, rel.To}, before: relJSONSnap(rel)}, err
+	})
+	return err
+}
+
+// Changes returns a keyset page of the audit log, newest first.
+func (s *Store) Changes(ctx context.Context, f kg.ChangeFilter, page kg.Page) ([]kg.Change, []string, bool, error) {
+	p := map[string]any{"entity": nilIfEmpty(f.EntityID), "since": nil, "after": nil, "limit": page.First + 1}
+	if f.Since != nil {
+		p["since"] = *f.Since
+	}
+	if page.After != "" {
+		vals, err := DecodeCursor(page.After, 1)
+		if err != nil {
+			return nil, nil, false, err
+		}
+		p["after"] = vals[0]
+	}
+	recs, err := s.read(ctx, "changes", `MATCH (c:Change)
+WHERE ($entity IS NULL OR $entity IN c.entityIds) AND ($since IS NULL OR c.at >= $since) AND ($after IS NULL OR c.sortKey < $after)
+RETURN c {.*} AS c ORDER BY c.sortKey DESC LIMIT $limit`, p)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	more := len(recs) > page.First
+	if more {
+		recs = recs[:page.First]
+	}
+	var out []kg.Change
+	var cursors []string
+	for _, r := range recs {
+		m := recMap(r, "c")
+		at, _ := m["at"].(time.Time)
+		out = append(out, kg.Change{
+			ID: str(m, "id"), At: at, Actor: str(m, "actor"), Role: kg.Role(str(m, "role")), Op: kg.Op(str(m, "op")),
+			EntityID: str(m, "entityId"), RelationshipID: str(m, "relationshipId"), Before: str(m, "before"), After: str(m, "after"),
+			Reason: str(m, "reason"), Evidence: kg.Evidence{SourceID: str(m, "sourceId"), Quote: str(m, "quote")},
+			IdempotencyKey: str(m, "idempotencyKey"),
+		})
+		cursors = append(cursors, EncodeCursor(str(m, "sortKey")))
+	}
+	return out, cursors, more, nil
+}
