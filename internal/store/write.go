@@ -57,6 +57,11 @@ func (s *Store) change(ctx context.Context, op kg.Op, meta kg.ChangeMeta, fn fun
 	attempt := func() (changeRec, error) {
 		res, err := s.writeTx(ctx, "change:"+string(op), s.cfg.TxTimeout, func(tx neo4j.ManagedTransaction) (any, error) {
 			if meta.IdempotencyKey != "" {
+				// Requests with the same key queue here: MERGE on a uniquely
+				// constrained key waits for a concurrent holder to commit.
+				if err := txRun(ctx, tx, "MERGE (k:IdempotencyKey {key: $key}) ON CREATE SET k.at = datetime() SET k.lock = true REMOVE k.lock", map[string]any{"key": meta.IdempotencyKey}); err != nil {
+					return nil, err
+				}
 				prev, err := txOne(ctx, tx, "MATCH (c:Change {idempotencyKey: $key}) RETURN c {.*} AS c", map[string]any{"key": meta.IdempotencyKey})
 				if err != nil {
 					return nil, err

@@ -54,6 +54,7 @@ func cleanupPrefix(t *testing.T, prefix string) {
 	t.Cleanup(func() {
 		cypher(t, `MATCH (n) WHERE (n:Entity OR n:Redirect) AND n.id STARTS WITH $p DETACH DELETE n`, map[string]any{"p": prefix})
 		cypher(t, `MATCH (c:Change) WHERE any(id IN c.entityIds WHERE id STARTS WITH $p) OR c.idempotencyKey STARTS WITH $p DELETE c`, map[string]any{"p": prefix})
+		cypher(t, `MATCH (k:IdempotencyKey) WHERE k.key STARTS WITH $p DELETE k`, map[string]any{"p": prefix})
 	})
 }
 
