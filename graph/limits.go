@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -40,6 +41,12 @@ func (d DepthLimit) MutateOperationContext(ctx context.Context, oc *graphql.Oper
 		for _, sel := range ss {
 			switch s := sel.(type) {
 			case *ast.Field:
+				// Introspection (__schema, __type) is bounded by the schema
+				// itself; tools' standard introspection query is deeper than
+				// any data query needs to be.
+				if strings.HasPrefix(s.Name, "__") {
+					continue
+				}
 				n := 0
 				if len(s.SelectionSet) > 0 {
 					n = depth(s.SelectionSet, visiting)

@@ -1,0 +1,244 @@
+// End-to-end test of innograph's pages in headless Chromium.
+//
+//   node web/e2e/run.mjs <baseURL> <artifactDir>
+//
+// Opens the playground and the explorer against a running server with the
+// seed graph loaded, drives them as a user would and asserts what is on
+// screen. Fails when any request leaves the server's origin (the pages must
+// work with no internet access), on any uncaught page error and on any
+// Content-Security-Policy violation. Screenshots go to <artifactDir>.
+// web/e2e_test.go builds and starts the server and runs this script.
+import { chromium } from 'playwright-core';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const [base, artifacts] = process.argv.slice(2);
+if (!base || !artifacts) {
+  console.error('usage: node run.mjs <baseURL> <artifactDir>');
+  process.exit(2);
+}
+const origin = new URL(base).origin;
+const here = dirname(fileURLToPath(import.meta.url));
+mkdirSync(artifacts, { recursive: true });
+
+const STEP_TIMEOUT = 20_000;
+const external = [];
+const pageErrors = [];
+const cspErrors = [];
+let failures = 0;
+
+function log(...a) {
+  console.log(`[e2e ${new Date().toISOString().slice(11, 19)}]`, ...a);
+}
+
+function check(cond, msg) {
+  if (!cond) throw new Error(`assertion failed: ${msg}`);
+}
+
+async function step(name, fn) {
+  const t = Date.now();
+  try {
+    await fn();
+    log(`ok   ${name} (${Date.now() - t} ms)`);
+  } catch (e) {
+    failures++;
+    log(`FAIL ${name}: ${e.message}`);
+    await page.screenshot({ path: join(artifacts, `FAILED-${name.replace(/\W+/g, '-')}.png`) }).catch(() => {});
+  }
+}
+
+const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`) });
+
+// A fresh profile: no cache, no stored GraphiQL tabs.
+const profile = mkdtempSync(join(tmpdir(), 'innograph-e2e-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1400, height: 900 },
+  acceptDownloads: true,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+context.setDefaultTimeout(STEP_TIMEOUT);
+
+// Every request must stay on the server: record and block anything else.
+await context.route('**/*', (route) => {
+  const url = route.request().url();
+  if (url.startsWith(origin + '/')) return route.continue();
+  external.push(url);
+  return route.abort('blockedbyclient');
+});
+context.on('request', (r) => {
+  const url = r.url();
+  if (!url.startsWith(origin + '/') && !url.startsWith('data:') && !url.startsWith('blob:' + origin) && !external.includes(url)) external.push(url);
+});
+
+const page = context.pages()[0] ?? (await context.newPage());
+page.on('pageerror', (e) => pageErrors.push(e.message));
+page.on('console', (m) => {
+  if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) cspErrors.push(m.text());
+});
+
+// --- Examples: every example query answers with data and no errors. ---------
+await step('examples return data', async () => {
+  const dir = join(here, '..', 'ui', 'src', 'playground', 'examples');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.graphql'));
+  check(files.length >= 5, `at least 5 examples, found ${files.length}`);
+  for (const f of files) {
+    const text = readFileSync(join(dir, f), 'utf8');
+    const vars = /^# variables: (.*)$/m.exec(text)?.[1];
+    const res = await fetch(`${origin}/graphql`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ query: text, variables: vars ? JSON.parse(vars) : {} }),
+    });
+    const body = await res.json();
+    check(!body.errors, `${f}: errors ${JSON.stringify(body.errors)}`);
+    const empty = (v) => v == null || (Array.isArray(v) && v.length === 0);
+    for (const [k, v] of Object.entries(body.data ?? {})) check(!empty(v), `${f}: ${k} is empty`);
+  }
+});
+
+// --- Playground ----------------------------------------------------------------
+await step('playground runs an example', async () => {
+  await page.goto(`${origin}/?example=polyu-labs`);
+  const response = page.locator('.graphiql-response');
+  await response.getByText('Ni Yiqing').first().waitFor();
+  const text = (await response.innerText()).replace(/\s+/g, ' '); // Monaco wraps long lines
+  check(text.includes('"data"') && text.includes('The Hong Kong Polytechnic University'), 'result pane shows PolyU data');
+  check(!text.includes('"errors"'), 'result pane shows no errors');
+  await shot('playground-example');
+});
+
+await step('playground examples pane and docs', async () => {
+  await page.locator('[data-example="search"]').click();
+  await page.locator('.graphiql-response').getByText('Partner State Key Laboratory of Chirosciences').first().waitFor();
+  await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+  await page.locator('.graphiql-doc-explorer').getByText('Query', { exact: true }).first().waitFor();
+  await page.locator('.graphiql-doc-explorer').getByText('Root Types').first().waitFor();
+  await shot('playground-docs');
+});
+
+// --- Explorer ---------------------------------------------------------------
+const graph = page.getByTestId('graph');
+const drawnNodes = async () => Number((await graph.getAttribute('data-nodes')) ?? 0);
+
+await step('explorer search and entity page', async () => {
+  await page.goto(`${origin}/explore`);
+  await page.getByTestId('home-search').fill('polytechnic');
+  const option = page.getByRole('option', { name: /^The Hong Kong Polytechnic University/ });
+  await option.waitFor();
+  await shot('explorer-search');
+  await option.click();
+  await page.getByTestId('entity-name').getByText('The Hong Kong Polytechnic University').waitFor();
+  check(new URL(page.url()).searchParams.get('entity') === 'polyu', `URL names the entity: ${page.url()}`);
+  const facts = page.getByTestId('facts');
+  await facts.getByRole('heading', { name: /hosts/i }).waitFor();
+  await facts.getByText('Partner State Key Laboratory of Chirosciences').first().waitFor();
+  check((await facts.locator('blockquote').count()) > 0, 'facts show evidence quotes');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=graph]')?.getAttribute('data-nodes')) > 5);
+  await shot('explorer-entity');
+});
+
+await step('explorer expands a node', async () => {
+  const before = await drawnNodes();
+  // Click the drawn node of the Chirosciences lab where Cytoscape rendered it.
+  const pos = await page.evaluate(() => {
+    const el = document.querySelector('[data-testid=graph]');
+    const cy = el._cyreg.cy;
+    const lab = cy.getElementById('pskl-chirosciences');
+    const n = lab.nonempty() ? lab : cy.nodes().not('.centre')[0];
+    const p = n.renderedPosition();
+    const r = el.getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y, id: n.id() };
+  });
+  await page.mouse.click(pos.x, pos.y);
+  const card = page.getByTestId('node-card');
+  await card.waitFor();
+  await card.getByTestId('expand').click();
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=graph]')?.getAttribute('data-nodes')) > n, before);
+  check(new URL(page.url()).searchParams.get('expand') === pos.id, `URL records the expansion: ${page.url()}`);
+  await shot('explorer-expanded');
+});
+
+await step('explorer filters and shareable URL', async () => {
+  await page.getByTestId('depth-2').click();
+  await page.waitForURL(/depth=2/);
+  const shared = page.url();
+  await page.goto(shared);
+  await page.getByTestId('entity-name').waitFor();
+  check((await page.getByTestId('depth-2').getAttribute('aria-pressed')) === 'true', 'depth restored from the URL');
+  await page.getByRole('button', { name: /×$/ }).first().waitFor();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=graph]')?.getAttribute('data-nodes')) > 10);
+  await shot('explorer-depth2-shared');
+});
+
+await step('explorer downloads', async () => {
+  for (const [format, want] of [
+    ['graphml', '<graphml'],
+    ['cytoscape', '"elements"'],
+    ['gexf', '<gexf'],
+  ]) {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-format=${format}]`).click()]);
+    const content = readFileSync(await dl.path(), 'utf8');
+    check(content.includes(want), `${format} download contains ${want}`);
+    check(content.includes('pskl-chirosciences'), `${format} download contains the view's nodes`);
+  }
+  const [png] = await Promise.all([page.waitForEvent('download'), page.locator('[data-format=png]').click()]);
+  const bytes = readFileSync(await png.path());
+  check(bytes.subarray(1, 4).toString() === 'PNG', 'PNG download is a PNG');
+});
+
+await step('path finder', async () => {
+  await page.getByRole('link', { name: 'Paths' }).click();
+  await page.getByTestId('path-from').fill('harry shum');
+  await page.getByRole('option', { name: /Harry Shum/ }).click();
+  await page.getByTestId('path-to').fill('HKUST (GZ)');
+  await page.getByRole('option', { name: /Guangzhou/ }).first().click();
+  const paths = page.getByTestId('paths');
+  await paths.getByRole('heading', { name: /Path 1/ }).waitFor();
+  check(/from=harry-shum/.test(page.url()) && /to=hkust-gz/.test(page.url()), `URL holds the path: ${page.url()}`);
+  await paths.getByText('International Digital Economy Academy').first().waitFor();
+  check((await paths.locator('blockquote').count()) > 0, 'each hop shows evidence');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=graph]')?.getAttribute('data-nodes')) >= 3);
+  await paths.locator('li').first().hover();
+  await shot('explorer-paths');
+});
+
+await step('funding view', async () => {
+  await page.getByRole('link', { name: 'Funding' }).click();
+  await page.getByTestId('funding-table').waitFor();
+  check((await page.getByTestId('funding-table').locator('tbody tr').count()) >= 3, 'funding table has rows');
+  const totals = await page.getByTestId('funding-totals').innerText();
+  check(/HKD [\d,]+/.test(totals) && /CNY [\d,]+/.test(totals), `totals per currency: ${totals}`);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=graph]')?.getAttribute('data-nodes')) >= 4);
+  await shot('explorer-funding');
+});
+
+await context.close();
+rmSync(profile, { recursive: true, force: true });
+
+if (external.length) {
+  failures++;
+  log(`FAIL requests left ${origin}:\n  ${[...new Set(external)].join('\n  ')}`);
+}
+if (pageErrors.length) {
+  failures++;
+  log(`FAIL uncaught errors in the page:\n  ${pageErrors.join('\n  ')}`);
+}
+if (cspErrors.length) {
+  failures++;
+  log(`FAIL Content-Security-Policy violations:\n  ${cspErrors.join('\n  ')}`);
+}
+log(failures ? `${failures} failure(s); screenshots in ${artifacts}` : `all passed; screenshots in ${artifacts}`);
+process.exit(failures ? 1 : 0);

@@ -1,0 +1,115 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/innograph/innograph/internal/neo4jtest"
+)
+
+// TestBrowser drives the playground and the explorer in headless Chromium
+// against the real binary and a real Neo4j with the seed graph loaded
+// (web/e2e/run.mjs holds the scenario). It fails, never skips, when Node.js,
+// the test's npm packages or Chromium are missing: web/e2e/setup.sh installs
+// the last two. Screenshots are written to testartifacts/web-e2e.
+func TestBrowser(t *testing.T) {
+	root := neo4jtest.Root()
+	neo4jtest.Store(t) // schema applied, seed loaded
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	cfg, err := neo4jtest.Config(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	run(t, ctx, root, "bash", "web/e2e/setup.sh")
+
+	bin := filepath.Join(t.TempDir(), "innograph")
+	run(t, ctx, root, "go", "build", "-o", bin, "./cmd/innograph")
+
+	port := freePort(t)
+	base := "http://127.0.0.1:" + strconv.Itoa(port)
+	srv := exec.Command(bin, "serve")
+	srv.Dir = root
+	srv.Env = append(os.Environ(),
+		"PORT="+strconv.Itoa(port),
+		"NEO4J_URI="+cfg.URI,
+		"NEO4J_USER="+cfg.User,
+		"NEO4J_PASSWORD="+cfg.Password,
+		"NEO4J_DATABASE="+cfg.Database,
+		"PLAYGROUND=true",
+		"INTROSPECTION=true",
+		"ANONYMOUS_READS=true",
+		"AUTH_TOKENS=",
+		"AUTH_TOKEN_FILE=",
+		"LOG_LEVEL=warn",
+	)
+	var logs bytes.Buffer
+	srv.Stdout, srv.Stderr = &logs, &logs
+	if err := srv.Start(); err != nil {
+		t.Fatalf("starting the server: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = srv.Process.Kill()
+		_ = srv.Wait()
+		if t.Failed() {
+			t.Logf("server log:\n%s", logs.String())
+		}
+	})
+	waitReady(t, base+"/readyz", 60*time.Second)
+
+	artifacts := filepath.Join(root, "testartifacts", "web-e2e")
+	run(t, ctx, root, "node", "web/e2e/run.mjs", base, artifacts)
+}
+
+// run executes a command in dir, logging its output, and fails t when it fails.
+func run(t *testing.T, ctx context.Context, dir string, name string, args ...string) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if len(out) > 0 {
+		t.Logf("%s %v:\n%s", name, args, out)
+	}
+	if err != nil {
+		t.Fatalf("%s %v: %v", name, args, err)
+	}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func waitReady(t *testing.T, url string, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	var last error
+	for time.Now().Before(deadline) {
+		res, err := http.Get(url)
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return
+			}
+			err = fmt.Errorf("status %d", res.StatusCode)
+		}
+		last = err
+		time.Sleep(250 * time.Millisecond)
+	}
+	t.Fatalf("server not ready at %s after %s: %v", url, within, last)
+}

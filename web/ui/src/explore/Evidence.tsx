@@ -1,0 +1,32 @@
+import type { Evidence as Ev, SourceRef } from './api';
+
+export function SourceCite({ source }: { source: SourceRef }) {
+  const meta = [source.publisher, source.published].filter(Boolean).join(', ');
+  return (
+    <cite className="source" title={`source id: ${source.id}`}>
+      {source.url ? (
+        <a href={source.url} target="_blank" rel="noopener noreferrer">
+          {source.title}
+        </a>
+      ) : (
+        source.title
+      )}
+      {meta && <span className="muted"> ({meta})</span>}
+    </cite>
+  );
+}
+
+/** The verbatim quotes supporting a fact, each with its source. */
+export default function EvidenceList({ evidence }: { evidence: Ev[] }) {
+  if (!evidence.length) return null;
+  return (
+    <ul className="evidence">
+      {evidence.map((e, i) => (
+        <li key={i}>
+          <blockquote>“{e.quote}”</blockquote>
+          <SourceCite source={e.source} />
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,132 @@
+// A search field with suggestions from the `search` query (an ARIA combobox).
+import { useEffect, useId, useRef, useState } from 'react';
+import { SEARCH, gql, type EntityRef, type SearchHit } from './api';
+import { KindBadge } from './Legend';
+
+interface Props {
+  label: string;
+  placeholder?: string;
+  onPick: (e: EntityRef) => void;
+  /** The entity currently chosen (shown as the field's text). */
+  selected?: EntityRef | null;
+  autoFocus?: boolean;
+  testId?: string;
+}
+
+export default function SearchBox({ label, placeholder, onPick, selected, autoFocus, testId }: Props) {
+  const [text, setText] = useState(selected?.name ?? '');
+  const [hits, setHits] = useState<SearchHit[]>([]);
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const listId = useId();
+  const typed = useRef(false);
+
+  useEffect(() => {
+    setText(selected?.name ?? '');
+    typed.current = false;
+  }, [selected?.id, selected?.name]);
+
+  useEffect(() => {
+    const q = text.trim();
+    if (!typed.current || q.length < 2) {
+      setHits([]);
+      return;
+    }
+    const ctl = new AbortController();
+    const t = setTimeout(() => {
+      gql<{ search: SearchHit[] }>(SEARCH, { q, first: 8 }, ctl.signal)
+        .then((d) => {
+          setHits(d.search);
+          setActive(0);
+          setOpen(true);
+          setError(null);
+        })
+        .catch((e) => {
+          if (!ctl.signal.aborted) setError(e.message);
+        });
+    }, 150);
+    return () => {
+      clearTimeout(t);
+      ctl.abort();
+    };
+  }, [text]);
+
+  function pick(h: SearchHit | undefined) {
+    if (!h) return;
+    setOpen(false);
+    typed.current = false;
+    setText(h.entity.name);
+    onPick(h.entity);
+  }
+
+  return (
+    <div className="search">
+      <label className="visually-hidden" htmlFor={listId + '-input'}>
+        {label}
+      </label>
+      <input
+        id={listId + '-input'}
+        type="search"
+        role="combobox"
+        aria-expanded={open && hits.length > 0}
+        aria-controls={listId}
+        aria-autocomplete="list"
+        aria-activedescendant={open && hits[active] ? `${listId}-${active}` : undefined}
+        autoComplete="off"
+        spellCheck={false}
+        placeholder={placeholder}
+        value={text}
+        autoFocus={autoFocus}
+        data-testid={testId}
+        onChange={(e) => {
+          typed.current = true;
+          setText(e.target.value);
+        }}
+        onFocus={() => hits.length && setOpen(true)}
+        onBlur={() => setTimeout(() => setOpen(false), 150)}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown') {
+            e.preventDefault();
+            setOpen(true);
+            setActive((a) => Math.min(a + 1, hits.length - 1));
+          } else if (e.key === 'ArrowUp') {
+            e.preventDefault();
+            setActive((a) => Math.max(a - 1, 0));
+          } else if (e.key === 'Enter') {
+            e.preventDefault();
+            pick(hits[active]);
+          } else if (e.key === 'Escape') {
+            setOpen(false);
+          }
+        }}
+      />
+      {open && hits.length > 0 && (
+        <ul className="suggestions" role="listbox" id={listId}>
+          {hits.map((h, i) => (
+            <li
+              key={h.entity.id}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={i === active}
+              className={i === active ? 'active' : ''}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                pick(h);
+              }}
+              onMouseEnter={() => setActive(i)}
+            >
+              <span className="suggestion-name">{h.entity.name}</span>
+              <KindBadge kind={h.entity.kind} />
+              {h.matchedName && h.matchedName !== h.entity.name && <span className="muted">“{h.matchedName}”</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {open && typed.current && text.trim().length >= 2 && hits.length === 0 && !error && (
+        <div className="suggestions empty">No matches</div>
+      )}
+      {error && <div className="suggestions empty error">{error}</div>}
+    </div>
+  );
+}
