@@ -61,3 +61,13 @@ test: $(BIN) ## run every test, integration tests included, against a real Neo4j
 .PHONY: clean
 clean: ## remove build output (keeps Neo4j data; rm -rf .neo4j to reset it)
 	rm -rf bin
+
+# Benchmarks: innograph vs @neo4j/graphql vs raw Cypher over one Neo4j (its own
+# local instance "bench" on Bolt 7689; servers on 18080/18081). Results in
+# bench/results/latest.{json,md}. See bench/README.md.
+BENCH_SIZES ?= 10000 100000
+.PHONY: bench bench-quick
+bench-quick: ## benchmark at 10k entities with short runs
+	BENCH_MODE=quick BENCH_SIZES=10000 bench/run.sh
+bench: ## full benchmark at $(BENCH_SIZES) entities (add 1000000 for 1M)
+	BENCH_MODE=full BENCH_SIZES="$(BENCH_SIZES)" bench/run.sh

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/innograph/innograph/internal/kg"
@@ -34,6 +35,12 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			out.Extensions = map[string]any{"code": ke.Code}
 			if ke.Field != "" {
 				out.Extensions["argument"] = ke.Field
+			} else if ke.Code == kg.CodeInvalid && len(out.Path) > 1 {
+				// An input value that failed to parse (a Date scalar): its path
+				// ends with the argument's name.
+				if arg, ok := out.Path[len(out.Path)-1].(ast.PathName); ok {
+					out.Extensions["argument"] = string(arg)
+				}
 			}
 			if ke.Code == kg.CodeInternal {
 				log.ErrorContext(ctx, "internal error", "path", out.Path.String(), "err", err)

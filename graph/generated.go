@@ -470,6 +470,7 @@ type AgreementResolver interface {
 	Neighbours(ctx context.Context, obj *model.Agreement, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error)
 	Parties(ctx context.Context, obj *model.Agreement, first *int) ([]model.Entity, error)
 	Signatories(ctx context.Context, obj *model.Agreement, first *int) ([]*model.Person, error)
+	SignedOn(ctx context.Context, obj *model.Agreement) (*model.Date, error)
 }
 type CompanyResolver interface {
 	Sources(ctx context.Context, obj *model.Company) ([]*model.Source, error)
@@ -5877,7 +5878,7 @@ func (ec *executionContext) _Agreement_signedOn(ctx context.Context, field graph
 		field,
 		ec.fieldContext_Agreement_signedOn,
 		func(ctx context.Context) (any, error) {
-			return obj.SignedOn, nil
+			return ec.resolvers.Agreement().SignedOn(ctx, obj)
 		},
 		nil,
 		ec.marshalODate2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐDate,
@@ -5890,8 +5891,8 @@ func (ec *executionContext) fieldContext_Agreement_signedOn(_ context.Context, f
 	fc = &graphql.FieldContext{
 		Object:     "Agreement",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Date does not have child fields")
 		},
@@ -17919,7 +17920,38 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "signedOn":
-			out.Values[i] = ec._Agreement_signedOn(ctx, field, obj)
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Agreement_signedOn(ctx, field, obj)
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

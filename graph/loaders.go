@@ -25,7 +25,11 @@ type Loaders struct {
 	fundOf   map[string]*dataloadgen.Loader[string, []kg.Funding]
 }
 
-const loaderWait = 2 * time.Millisecond
+// LoaderWait is how long a loader collects keys before it queries: the
+// sibling resolvers of a list join one batch within it. Every nesting level
+// of a query may wait this long once, so it trades latency for batching; set
+// it at start-up (LOADER_WAIT), not while serving.
+var LoaderWait = time.Millisecond
 
 func mapped[V any](fetch func(ctx context.Context, ids []string) (map[string]V, error)) func(ctx context.Context, ids []string) ([]*V, []error) {
 	return func(ctx context.Context, ids []string) ([]*V, []error) {
@@ -51,9 +55,9 @@ func mapped[V any](fetch func(ctx context.Context, ids []string) (map[string]V, 
 func NewLoaders(s Store) *Loaders {
 	return &Loaders{
 		store:    s,
-		Entity:   dataloadgen.NewLoader(mapped(s.EntitiesByIDs), dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(500)),
-		Source:   dataloadgen.NewLoader(mapped(s.SourcesByIDs), dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(500)),
-		Funding:  dataloadgen.NewLoader(mapped(s.FundingsByIDs), dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(500)),
+		Entity:   dataloadgen.NewLoader(mapped(s.EntitiesByIDs), dataloadgen.WithWait(LoaderWait), dataloadgen.WithBatchCapacity(500)),
+		Source:   dataloadgen.NewLoader(mapped(s.SourcesByIDs), dataloadgen.WithWait(LoaderWait), dataloadgen.WithBatchCapacity(500)),
+		Funding:  dataloadgen.NewLoader(mapped(s.FundingsByIDs), dataloadgen.WithWait(LoaderWait), dataloadgen.WithBatchCapacity(500)),
 		adjacent: map[string]*dataloadgen.Loader[string, []kg.Adjacent]{},
 		fundOf:   map[string]*dataloadgen.Loader[string, []kg.Funding]{},
 	}
@@ -75,7 +79,7 @@ func (l *Loaders) Adjacent(f kg.RelFilter, page kg.Page) *dataloadgen.Loader[str
 	ld := dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([][]kg.Adjacent, []error) {
 		m, err := l.store.Adjacent(ctx, ids, f, page)
 		return byKey(ids, m, err)
-	}, dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(500))
+	}, dataloadgen.WithWait(LoaderWait), dataloadgen.WithBatchCapacity(500))
 	l.adjacent[key] = ld
 	return ld
 }
@@ -91,7 +95,7 @@ func (l *Loaders) FundingsOf(role string, first int) *dataloadgen.Loader[string,
 	ld := dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([][]kg.Funding, []error) {
 		m, err := l.store.FundingsOf(ctx, ids, role, first)
 		return byKey(ids, m, err)
-	}, dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(500))
+	}, dataloadgen.WithWait(LoaderWait), dataloadgen.WithBatchCapacity(500))
 	l.fundOf[key] = ld
 	return ld
 }

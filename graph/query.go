@@ -50,14 +50,18 @@ func (r *Resolver) entity(ctx context.Context, id string) (model.Entity, error) 
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	e, err := r.loadEntity(ctx, id)
+	// A root lookup has no siblings to batch with: query at once, then prime
+	// the loader for nested fields.
+	m, err := r.Store.EntitiesByIDs(ctx, []string{id})
 	if err != nil {
 		return nil, err
 	}
-	if e == nil {
+	e, ok := m[id]
+	if !ok {
 		return nil, notFound("id", "entity", id)
 	}
-	return e, nil
+	LoadersFrom(ctx).Entity.Prime(id, &e)
+	return toEntity(e), nil
 }
 
 func (r *Resolver) entities(ctx context.Context, kinds []model.EntityKind, filter *model.EntityFilter, orderBy *model.EntityOrder, first *int, after *string) (*model.EntityConnection, error) {

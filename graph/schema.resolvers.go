@@ -37,6 +37,11 @@ func (r *agreementResolver) Signatories(ctx context.Context, obj *model.Agreemen
 	return ofType[*model.Person](es), err
 }
 
+// SignedOn is the resolver for the signedOn field.
+func (r *agreementResolver) SignedOn(ctx context.Context, obj *model.Agreement) (*model.Date, error) {
+	return r.signedOn(ctx, obj.ID)
+}
+
 // Sources is the resolver for the sources field.
 func (r *companyResolver) Sources(ctx context.Context, obj *model.Company) ([]*model.Source, error) {
 	return r.entitySources(ctx, obj.ID)

@@ -32,6 +32,7 @@ type config struct {
 	AuthTokens      string
 	AuthTokenFile   string
 	AnonymousReads  bool
+	LoaderWait      time.Duration
 }
 
 func env(key, def string) string {
@@ -88,6 +89,7 @@ func loadConfig() (config, error) {
 		AuthTokens:      env("AUTH_TOKENS", ""),
 		AuthTokenFile:   env("AUTH_TOKEN_FILE", ""),
 		AnonymousReads:  boolean("ANONYMOUS_READS", true),
+		LoaderWait:      dur("LOADER_WAIT", time.Millisecond),
 	}
 	if c.TxTimeout >= c.RequestTimeout {
 		errs = append(errs, fmt.Errorf("NEO4J_TX_TIMEOUT (%s) must be shorter than REQUEST_TIMEOUT (%s)", c.TxTimeout, c.RequestTimeout))

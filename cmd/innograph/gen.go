@@ -49,21 +49,32 @@ func bulkloadCmd(ctx context.Context, cfg config, log *slog.Logger, args []strin
 	fs := flag.NewFlagSet("bulkload", flag.ContinueOnError)
 	batch := fs.Int("batch", 10000, "rows per transaction")
 	wipe := fs.Bool("wipe", false, "delete everything in the database first")
+	reuse := fs.Bool("reuse", false, "do nothing when this very graph is already loaded")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return errors.New("usage: innograph bulkload [--batch N] [--wipe] DIR")
+		return errors.New("usage: innograph bulkload [--batch N] [--wipe] [--reuse] DIR")
 	}
 	dir := fs.Arg(0)
-	if _, err := synth.ReadManifest(dir); err != nil {
+	man, err := synth.ReadManifest(dir)
+	if err != nil {
 		return fmt.Errorf("bulkload: %s is not a generated graph: %w", dir, err)
 	}
+	fingerprint := fmt.Sprintf("entities=%d seed=%d rels=%d", man.Entities, man.Config.Seed, man.Relationships)
 	st, err := openStore(ctx, cfg, log, nil)
 	if err != nil {
 		return err
 	}
 	defer st.Close(context.Background())
+	if *reuse {
+		if f, err := st.BulkMarker(ctx); err != nil {
+			return err
+		} else if f == fingerprint {
+			fmt.Printf("bulkload: %s is already loaded (%s)\n", dir, f)
+			return nil
+		}
+	}
 	if *wipe {
 		t := time.Now()
 		if err := st.BulkWipe(ctx); err != nil {
@@ -111,6 +122,9 @@ func bulkloadCmd(ctx context.Context, cfg config, log *slog.Logger, args []strin
 			return fmt.Errorf("bulkload %s: %w", s.name, err)
 		}
 		counts[i] = n
+	}
+	if err := st.SetBulkMarker(ctx, fingerprint); err != nil {
+		return err
 	}
 	total := time.Since(start)
 	var ms runtime.MemStats

@@ -27,6 +27,7 @@ import (
 // newGraphQLHandler wires the GraphQL executor: explicit transports (GET and
 // JSON POST only: no form posts), query cache, limits, error presenter.
 func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics) http.Handler {
+	graph.LoaderWait = cfg.LoaderWait
 	c := graph.Config{Resolvers: &graph.Resolver{Store: st, Writer: st, Logger: log}}
 	graph.SetComplexity(&c)
 	srv := handler.New(graph.NewExecutableSchema(c))

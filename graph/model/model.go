@@ -5,7 +5,6 @@
 package model
 
 import (
-	"fmt"
 	"io"
 	"strconv"
 
@@ -22,11 +21,11 @@ func (d Date) MarshalGQL(w io.Writer) { io.WriteString(w, strconv.Quote(d.String
 func (d *Date) UnmarshalGQL(v any) error {
 	s, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("Date must be a string such as \"2019\", \"2019-05\" or \"2019-05-21\"")
+		return kg.Errorf(kg.CodeInvalid, "Date must be a string such as \"2019\", \"2019-05\" or \"2019-05-21\"")
 	}
 	p, err := kg.ParseDate(s)
 	if err != nil {
-		return fmt.Errorf("%s", kg.ErrorMessage(err))
+		return err // a *kg.Error: BAD_USER_INPUT, the argument named by the error presenter
 	}
 	d.Date = p
 	return nil

@@ -77,8 +77,14 @@ func (s *Store) Entity(ctx context.Context, id string) (kg.Entity, error) {
 }
 
 func entityFilterParams(f kg.EntityFilter) (string, map[string]any) {
-	where := []string{"($kinds = [] OR n.kind IN $kinds)"}
-	p := map[string]any{"kinds": kindStrings(f.Kinds)}
+	// Predicates are added only when used, so the planner can use the
+	// name/id indexes for the common unfiltered, ordered walk.
+	where := []string{"n.id IS NOT NULL"}
+	p := map[string]any{}
+	if len(f.Kinds) > 0 {
+		where = append(where, "n.kind IN $kinds")
+		p["kinds"] = kindStrings(f.Kinds)
+	}
 	if f.NameContains != "" {
 		where = append(where, "any(k IN n.nameKeys WHERE k CONTAINS $nameKey)")
 		p["nameKey"] = kg.NameKey(f.NameContains)
@@ -114,7 +120,8 @@ func (s *Store) ListEntities(ctx context.Context, f kg.EntityFilter, page kg.Pag
 			if err != nil {
 				return nil, nil, false, err
 			}
-			where += fmt.Sprintf(" AND (n.name %s $afterName OR (n.name = $afterName AND n.id %s $afterId))", cmp, cmp)
+			// Equivalent to (name, id) > (afterName, afterId), written so an index can seek on name.
+			where += fmt.Sprintf(" AND n.name %s= $afterName AND (n.name %s $afterName OR n.id %s $afterId)", cmp, cmp, cmp)
 			p["afterName"], p["afterId"] = vals[0], vals[1]
 		} else {
 			vals, err := DecodeCursor(page.After, 1)

@@ -121,9 +121,11 @@ func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error) {
 		arrow = "->"
 	}
 	// K and MaxHops are validated integers, formatted in: Cypher takes them as literals.
+	// Paths are simple (no entity twice); the filter applies before SHORTEST selects.
 	cypher := fmt.Sprintf(`
 MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
-MATCH p = SHORTEST %d (a)((x:Entity)-[r]%s(y:Entity) WHERE ($types = [] OR type(r) IN $types) AND %s){1,%d}(b)
+MATCH p = SHORTEST %d ((a)((x:Entity)-[r]%s(y:Entity) WHERE ($types = [] OR type(r) IN $types) AND %s){1,%d}(b)
+  WHERE all(i IN range(0, size(x) - 1) WHERE NOT x[i] IN x[i+1..]) AND NOT b IN x)
 RETURN [n IN nodes(p) | n {.*}] AS nodes, [r IN relationships(p) | r %s] AS rels`,
 		q.K, arrow, validOn, q.MaxHops, relProjection)
 	recs, err := s.read(ctx, "paths", cypher, map[string]any{

@@ -152,17 +152,23 @@ SET n.aliasText = reduce(t = '', a IN n.aliases | t + a + ' ; ')`
 	if len(g.Mentions) > 0 {
 		var rows []map[string]any
 		for _, m := range g.Mentions {
+			// Search words per alias, so that only aliases new to the entity add words (idempotent).
+			words := map[string]any{}
+			for _, a := range m.Aliases {
+				words[a] = searchNames("", []string{a})
+			}
 			rows = append(rows, map[string]any{"id": m.EntityID, "source": m.SourceID, "aliases": orEmpty(m.Aliases),
-				"searchNames": searchNames("", m.Aliases)})
+				"words": words})
 		}
 		err := txRun(ctx, tx, `UNWIND $rows AS r
 MATCH (n:Entity {id: r.id})
 WITH n, r, coalesce(n.aliases, []) AS oldAliases, coalesce(n.sources, []) AS oldSources
-SET n.aliases = oldAliases + [a IN r.aliases WHERE NOT a IN oldAliases],
-    n.sources = CASE WHEN r.source IN oldSources THEN oldSources ELSE oldSources + r.source END
+WITH n, r, oldAliases, oldSources, [a IN r.aliases WHERE NOT a IN oldAliases] AS newAliases
+SET n.aliases = oldAliases + newAliases,
+    n.sources = CASE WHEN r.source IN oldSources THEN oldSources ELSE oldSources + r.source END,
+    n.searchNames = reduce(t = coalesce(n.searchNames, ''), a IN newAliases | t + ' ' + r.words[a])
 WITH n
-SET n.aliasText = reduce(t = '', a IN n.aliases | t + a + ' ; '),
-    n.searchNames = coalesce(n.searchNames, '') + ' ' + r.searchNames`, map[string]any{"rows": rows})
+SET n.aliasText = reduce(t = '', a IN n.aliases | t + a + ' ; ')`, map[string]any{"rows": rows})
 		if err != nil {
 			return err
 		}
@@ -172,13 +178,14 @@ SET n.aliasText = reduce(t = '', a IN n.aliases | t + a + ' ; '),
 			return err
 		}
 	}
-	// Fundings and their FUNDS edges.
+	// Fundings and their FUNDS edges (added to a copy: g is the caller's).
+	allRels := append([]kg.Relationship(nil), g.Relationships...)
 	var fundRows []map[string]any
 	for i := range g.Fundings {
 		f := &g.Fundings[i]
 		fundRows = append(fundRows, fundingProps(f))
 		for _, r := range f.Recipients {
-			g.Relationships = append(g.Relationships, kg.Relationship{
+			allRels = append(allRels, kg.Relationship{
 				ID: kg.RelationshipID(f.Funder, "FUNDS", r, f.ID), Type: "FUNDS", From: f.Funder, To: r,
 				Since: f.Since, Until: f.Until, On: f.On, Evidence: f.Evidence, FundingID: f.ID,
 			})
@@ -196,8 +203,8 @@ SET f += r, f.evidence = oldEv + [e IN r.evidence WHERE NOT e IN oldEv],
 	}
 	// Relationships, one statement per type: the type comes from the kg enum.
 	byType := map[kg.RelType][]map[string]any{}
-	for i := range g.Relationships {
-		r := &g.Relationships[i]
+	for i := range allRels {
+		r := &allRels[i]
 		byType[r.Type] = append(byType[r.Type], map[string]any{"from": r.From, "to": r.To, "props": relProps(r)})
 	}
 	for _, ti := range kg.RelTypes {

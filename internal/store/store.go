@@ -141,15 +141,18 @@ func (s *Store) translate(ctx context.Context, name string, err error) error {
 		return err
 	}
 	switch {
+	case errors.Is(err, context.Canceled):
+		return &kg.Error{Code: kg.CodeTimeout, Message: "the request was cancelled", Err: err}
+	// Checked before timeouts: when Neo4j is down, the driver retries until its
+	// retry time runs out and reports a TransactionExecutionLimit wrapping the
+	// connectivity error.
+	case neo4j.IsConnectivityError(err) || isUnavailable(err):
+		s.log.ErrorContext(ctx, "neo4j unavailable", "query", name, "err", err)
+		return &kg.Error{Code: kg.CodeUnavailable, Message: "the graph database is unavailable; try again shortly", Err: err}
 	case errors.Is(err, context.DeadlineExceeded) || neo4j.IsTransactionExecutionLimit(err) ||
 		strings.Contains(err.Error(), "TransactionTimedOut"):
 		s.log.WarnContext(ctx, "neo4j query timed out", "query", name, "err", err)
 		return &kg.Error{Code: kg.CodeTimeout, Message: "the query took too long and was stopped; narrow it (fewer hops, a smaller limit) and try again", Err: err}
-	case errors.Is(err, context.Canceled):
-		return &kg.Error{Code: kg.CodeTimeout, Message: "the request was cancelled", Err: err}
-	case neo4j.IsConnectivityError(err) || isUnavailable(err):
-		s.log.ErrorContext(ctx, "neo4j unavailable", "query", name, "err", err)
-		return &kg.Error{Code: kg.CodeUnavailable, Message: "the graph database is unavailable; try again shortly", Err: err}
 	}
 	var ne *neo4j.Neo4jError
 	if errors.As(err, &ne) && strings.HasPrefix(ne.Code, "Neo.ClientError.Schema.ConstraintValidationFailed") {

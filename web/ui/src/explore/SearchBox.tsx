@@ -22,9 +22,11 @@ export default function SearchBox({ label, placeholder, onPick, selected, autoFo
   const listId = useId();
   const typed = useRef(false);
 
+  // Show the chosen entity, unless the user has started typing: a selection
+  // that arrives late (loaded from the URL) must not overwrite their text.
   useEffect(() => {
+    if (typed.current) return;
     setText(selected?.name ?? '');
-    typed.current = false;
   }, [selected?.id, selected?.name]);
 
   useEffect(() => {

@@ -1,0 +1,397 @@
+// Command loadgen drives innograph's benchmark: the same query mix against
+// innograph (GraphQL), the @neo4j/graphql server (GraphQL) and raw Cypher
+// (innograph's own store statements sent through the Go driver, in process:
+// the floor), at several concurrencies, on loopback only. Requests are
+// bounded by count and duration.
+//
+//	go run ./bench/cmd/loadgen -data bench/data/10k -size 10k -out bench/results
+//
+// It writes DIR/latest.json (one row per shape, concurrency and system),
+// DIR/latest.md (tables, ratios, targets, machine) and a timestamped copy of both.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/innograph/innograph/internal/kg"
+	"github.com/innograph/innograph/internal/store"
+	"github.com/innograph/innograph/internal/synth"
+)
+
+// Row is one measurement: a shape at a concurrency on a system.
+type Row struct {
+	Shape       string  `json:"shape"`
+	Concurrency int     `json:"concurrency"`
+	System      string  `json:"system"`
+	Size        string  `json:"size"`
+	RPS         float64 `json:"rps"`
+	P50         float64 `json:"p50_ms"`
+	P99         float64 `json:"p99_ms"`
+	Errors      int     `json:"errors"`
+	Requests    int     `json:"requests"`
+}
+
+const (
+	sysInnograph = "innograph"
+	sysNGQL      = "neo4j-graphql"
+	sysCypher    = "cypher"
+)
+
+type opts struct {
+	data, size, out, igURL, ngURL, bolt string
+	concs                               []int
+	duration, warmup                    time.Duration
+	maxRequests                         int
+	shapes, systems                     []string
+	igPID, ngPID                        int
+	appendRows                          bool
+}
+
+func main() {
+	var o opts
+	var concs, shapes, systems string
+	flag.StringVar(&o.data, "data", "", "generated graph directory (its manifest.json picks ids and search terms)")
+	flag.StringVar(&o.size, "size", "", "size label for the rows (default: the entity count)")
+	flag.StringVar(&o.out, "out", "bench/results", "results directory")
+	flag.StringVar(&o.igURL, "innograph", "http://127.0.0.1:18080/graphql", "innograph GraphQL endpoint")
+	flag.StringVar(&o.ngURL, "neo4j-graphql", "http://127.0.0.1:18081/", "@neo4j/graphql endpoint")
+	flag.StringVar(&o.bolt, "bolt", "bolt://127.0.0.1:7689", "Neo4j for the raw Cypher system")
+	flag.StringVar(&concs, "c", "1,8,32,64", "concurrencies")
+	flag.DurationVar(&o.duration, "d", 10*time.Second, "measured duration per cell")
+	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "warm-up per cell (not measured)")
+	flag.IntVar(&o.maxRequests, "n", 20000, "most measured requests per cell")
+	flag.StringVar(&shapes, "shapes", strings.Join(shapeNames(), ","), "shapes")
+	flag.StringVar(&systems, "systems", "innograph,neo4j-graphql,cypher", "systems")
+	flag.IntVar(&o.igPID, "innograph-pid", 0, "pid of the innograph server (for RSS)")
+	flag.IntVar(&o.ngPID, "neo4j-graphql-pid", 0, "pid of the @neo4j/graphql server (for RSS)")
+	flag.BoolVar(&o.appendRows, "append", false, "keep other sizes' rows in latest.json (multi-size runs)")
+	flag.Parse()
+	for _, s := range strings.Split(concs, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 || n > 256 {
+			log.Fatalf("bad concurrency %q", s)
+		}
+		o.concs = append(o.concs, n)
+	}
+	o.shapes, o.systems = strings.Split(shapes, ","), strings.Split(systems, ",")
+	if err := run(o); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// loopback refuses any target that is not on this machine.
+func loopback(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return err
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("%s: only loopback targets are allowed", raw)
+}
+
+func run(o opts) error {
+	for _, u := range []string{o.igURL, o.ngURL, o.bolt} {
+		if err := loopback(u); err != nil {
+			return err
+		}
+	}
+	m, err := synth.ReadManifest(o.data)
+	if err != nil {
+		return fmt.Errorf("reading the generated graph's manifest: %w", err)
+	}
+	plan, err := synth.NewPlan(m.Config)
+	if err != nil {
+		return err
+	}
+	if o.size == "" {
+		o.size = sizeLabel(m.Entities)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Config{URI: o.bolt, TxTimeout: 8 * time.Second, MaxPoolSize: 100})
+	if err != nil {
+		return err
+	}
+	defer st.Close(ctx)
+	client := &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{
+		MaxIdleConns: 512, MaxIdleConnsPerHost: 512, IdleConnTimeout: time.Minute,
+	}}
+	b := &bench{plan: plan, st: st, client: client, o: o}
+	benchForMachine = b
+	var rows []Row
+	rss := map[string]int64{}
+	start := time.Now()
+	for _, sh := range o.shapes {
+		shape, ok := shapeByName[sh]
+		if !ok {
+			return fmt.Errorf("unknown shape %q (have %s)", sh, strings.Join(shapeNames(), ", "))
+		}
+		for _, c := range o.concs {
+			for _, sys := range o.systems {
+				row := b.cell(ctx, shape, sys, c)
+				rows = append(rows, row)
+				fmt.Fprintf(os.Stderr, "%-9s c=%-3d %-14s %8.1f req/s  p50 %7.2f ms  p99 %8.2f ms  errors %d (%d requests)\n",
+					row.Shape, c, sys, row.RPS, row.P50, row.P99, row.Errors, row.Requests)
+				for name, pid := range map[string]int{sysInnograph: o.igPID, sysNGQL: o.ngPID} {
+					if r := rssKiB(pid); r > rss[name] {
+						rss[name] = r
+					}
+				}
+			}
+		}
+	}
+	return writeResults(o, m, rows, rss, time.Since(start))
+}
+
+func sizeLabel(n int) string {
+	switch {
+	case n >= 1000000 && n%1000000 == 0:
+		return fmt.Sprintf("%dM", n/1000000)
+	case n >= 1000 && n%1000 == 0:
+		return fmt.Sprintf("%dk", n/1000)
+	}
+	return strconv.Itoa(n)
+}
+
+type bench struct {
+	plan   *synth.Plan
+	st     *store.Store
+	client *http.Client
+	o      opts
+}
+
+// worker state: its random source and, for the paginated walk, its cursor.
+type worker struct {
+	r      *rand.Rand
+	cursor string
+	pages  int
+}
+
+// cell runs one shape on one system at concurrency c: warm-up, then at most
+// o.duration and o.maxRequests measured requests.
+func (b *bench) cell(ctx context.Context, sh *shape, sys string, c int) Row {
+	row := Row{Shape: sh.name, Concurrency: c, System: sys, Size: b.o.size}
+	for phase, d := range []time.Duration{b.o.warmup, b.o.duration} {
+		measured := phase == 1
+		var mu sync.Mutex
+		var lat []time.Duration
+		errs, issued := 0, 0
+		deadline := time.Now().Add(d)
+		var wg sync.WaitGroup
+		start := time.Now()
+		for w := range c {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				wk := &worker{r: rand.New(rand.NewPCG(uint64(w+1), uint64(c)*1000+uint64(phase)))}
+				var mine []time.Duration
+				myErrs := 0
+				for time.Now().Before(deadline) {
+					mu.Lock()
+					if measured && issued >= b.o.maxRequests {
+						mu.Unlock()
+						break
+					}
+					issued++
+					mu.Unlock()
+					t := time.Now()
+					err := b.do(ctx, sh, sys, wk)
+					el := time.Since(t)
+					if err != nil {
+						myErrs++
+						if myErrs <= 2 && measured {
+							log.Printf("%s %s: %v", sys, sh.name, err)
+						}
+						continue
+					}
+					mine = append(mine, el)
+				}
+				mu.Lock()
+				lat = append(lat, mine...)
+				errs += myErrs
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		if !measured {
+			continue
+		}
+		el := time.Since(start)
+		slices.Sort(lat)
+		row.Requests = len(lat) + errs
+		row.Errors = errs
+		row.RPS = round(float64(len(lat))/el.Seconds(), 1)
+		row.P50 = round(pct(lat, 0.50), 3)
+		row.P99 = round(pct(lat, 0.99), 3)
+	}
+	return row
+}
+
+func pct(sorted []time.Duration, p float64) float64 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(float64(len(sorted)-1) * p)
+	return float64(sorted[i]) / float64(time.Millisecond)
+}
+
+func round(x float64, d int) float64 {
+	s := strconv.FormatFloat(x, 'f', d, 64)
+	v, _ := strconv.ParseFloat(s, 64)
+	return v
+}
+
+func (b *bench) do(ctx context.Context, sh *shape, sys string, w *worker) error {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	switch sys {
+	case sysCypher:
+		return sh.cypher(ctx, b, w)
+	case sysInnograph:
+		q, vars := sh.innograph(b, w)
+		data, err := b.post(ctx, b.o.igURL, q, vars)
+		if err == nil && sh.after != nil {
+			sh.after(w, data, sys)
+		}
+		return err
+	case sysNGQL:
+		q, vars := sh.ngql(b, w)
+		data, err := b.post(ctx, b.o.ngURL, q, vars)
+		if err == nil && sh.after != nil {
+			sh.after(w, data, sys)
+		}
+		return err
+	}
+	return fmt.Errorf("unknown system %q", sys)
+}
+
+// post sends one GraphQL request and fails on transport errors, non-200
+// statuses and GraphQL errors.
+func (b *bench) post(ctx context.Context, endpoint, query string, vars map[string]any) (json.RawMessage, error) {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := b.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	var out struct {
+		Data   json.RawMessage `json:"data"`
+		Errors []struct {
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, raw)
+	}
+	if len(out.Errors) > 0 {
+		return nil, fmt.Errorf("HTTP %d: %s", resp.StatusCode, out.Errors[0].Message)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	return out.Data, nil
+}
+
+// --- picking ids -------------------------------------------------------------
+
+func (b *bench) anyEntity(w *worker) int { return w.r.IntN(b.plan.Cfg.Entities) }
+
+func (b *bench) ofKind(w *worker, k kg.Kind, maxRank int) string {
+	blk := b.plan.Block(k)
+	n := blk.N
+	if maxRank > 0 && maxRank < n {
+		n = maxRank
+	}
+	return b.plan.IDOf(k, w.r.IntN(n))
+}
+
+// luceneQuery mirrors store.luceneQuery so @neo4j/graphql's @fulltext query
+// runs the very Lucene query innograph runs.
+func luceneQuery(text string) string {
+	tokens := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	})
+	var parts []string
+	for _, t := range tokens {
+		alts := []string{t + "^4"}
+		if len(t) >= 2 {
+			alts = append(alts, t+"*^2")
+		}
+		switch n := len(t); {
+		case n >= 8:
+			alts = append(alts, t+"~2")
+		case n >= 4:
+			alts = append(alts, t+"~1")
+		}
+		parts = append(parts, "("+strings.Join(alts, " OR ")+")")
+	}
+	body := strings.Join(parts, " ")
+	return fmt.Sprintf("name:(%s)^3 OR aliasText:(%s)^3 OR description:(%s)", body, body, body)
+}
+
+// --- machine -------------------------------------------------------------------
+
+func rssKiB(pid int) int64 {
+	if pid <= 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmRSS:") {
+			f := strings.Fields(l)
+			if len(f) >= 2 {
+				n, _ := strconv.ParseInt(f[1], 10, 64)
+				return n
+			}
+		}
+	}
+	return 0
+}
+
+func sortRows(rows []Row) {
+	order := map[string]int{sysInnograph: 0, sysNGQL: 1, sysCypher: 2}
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		if a.Shape != b.Shape {
+			return shapeIndex(a.Shape) < shapeIndex(b.Shape)
+		}
+		if a.Concurrency != b.Concurrency {
+			return a.Concurrency < b.Concurrency
+		}
+		return order[a.System] < order[b.System]
+	})
+}

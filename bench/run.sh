@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# innograph benchmark: innograph vs @neo4j/graphql vs raw Cypher on one Neo4j.
+#
+#   BENCH_MODE=quick BENCH_SIZES="10000" bench/run.sh     (make bench-quick)
+#   BENCH_MODE=full  BENCH_SIZES="10000 100000" bench/run.sh (make bench)
+#
+# Starts a separate local Neo4j (instance "bench", Bolt 7689), generates and
+# bulk-loads each size (reused when already loaded), starts innograph on
+# 18080 and the @neo4j/graphql server on 18081, runs the Go load driver, and
+# writes bench/results/latest.{json,md}. Servers it started are stopped on
+# exit, and so is the bench Neo4j unless BENCH_KEEP_NEO4J=1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MODE=${BENCH_MODE:-quick}
+SIZES=${BENCH_SIZES:-10000}
+SEED=${BENCH_SEED:-1}
+export NEO4J_INSTANCE=bench NEO4J_BOLT_PORT=${BENCH_BOLT_PORT:-7689}
+export NEO4J_HEAP=${BENCH_NEO4J_HEAP:-3g} NEO4J_PAGECACHE=${BENCH_NEO4J_PAGECACHE:-3g}
+BOLT=bolt://127.0.0.1:$NEO4J_BOLT_PORT
+IG_PORT=${BENCH_INNOGRAPH_PORT:-18080}
+NG_PORT=${BENCH_NEO4J_GRAPHQL_PORT:-18081}
+OUT=bench/results
+case $MODE in
+  quick) LOAD_ARGS=(-c 1,8,32,64 -d 3s -warmup 1s -n 5000) ;;
+  full)  LOAD_ARGS=(-c 1,8,32,64 -d 10s -warmup 3s -n 50000) ;;
+  *) echo "BENCH_MODE must be quick or full" >&2; exit 2 ;;
+esac
+
+BIN=bin/innograph
+mkdir -p bin "$OUT" bench/data
+go build -o "$BIN" ./cmd/innograph
+go build -o bin/loadgen ./bench/cmd/loadgen
+
+IG_PID= NG_PID=
+cleanup() {
+  [ -n "$IG_PID" ] && kill "$IG_PID" 2>/dev/null && wait "$IG_PID" 2>/dev/null || true
+  [ -n "$NG_PID" ] && kill "$NG_PID" 2>/dev/null && wait "$NG_PID" 2>/dev/null || true
+  if [ "${BENCH_KEEP_NEO4J:-0}" != 1 ]; then "$BIN" neo4j stop >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+
+"$BIN" neo4j start >/dev/null
+
+if [ ! -d bench/neo4j-graphql/node_modules ]; then
+  (cd bench/neo4j-graphql && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+wait_http() { # url what pid
+  for _ in $(seq 1 120); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    kill -0 "$3" 2>/dev/null || { echo "$2 exited; see its log in $OUT/*.log.tmp" >&2; return 1; }
+    sleep 0.5
+  done
+  echo "$2 did not come up" >&2; return 1
+}
+
+first=1
+for n in $SIZES; do
+  dir=bench/data/$n-seed$SEED
+  [ -f "$dir/manifest.json" ] || "$BIN" generate --entities "$n" --seed "$SEED" --out "$dir"
+  NEO4J_URI=$BOLT NEO4J_USER= LOG_LEVEL=warn "$BIN" bulkload --wipe --reuse "$dir"
+
+  NEO4J_URI=$BOLT NEO4J_USER= PORT=$IG_PORT LOG_LEVEL=warn PLAYGROUND=false "$BIN" serve >"$OUT/innograph.log.tmp" 2>&1 &
+  IG_PID=$!
+  NEO4J_URI=$BOLT PORT=$NG_PORT node bench/neo4j-graphql/server.mjs >"$OUT/neo4j-graphql.log.tmp" 2>&1 &
+  NG_PID=$!
+  wait_http "http://127.0.0.1:$IG_PORT/readyz" innograph "$IG_PID"
+  for _ in $(seq 1 120); do
+    grep -q "ready at" "$OUT/neo4j-graphql.log.tmp" && break
+    kill -0 "$NG_PID" 2>/dev/null || { cat "$OUT/neo4j-graphql.log.tmp" >&2; exit 1; }
+    sleep 0.5
+  done
+
+  append=()
+  [ $first = 1 ] || append=(-append)
+  bin/loadgen -data "$dir" -out "$OUT" -bolt "$BOLT" \
+    -innograph "http://127.0.0.1:$IG_PORT/graphql" -neo4j-graphql "http://127.0.0.1:$NG_PORT/" \
+    -innograph-pid "$IG_PID" -neo4j-graphql-pid "$NG_PID" "${append[@]}" "${LOAD_ARGS[@]}" >/dev/null
+  first=0
+
+  kill "$IG_PID" "$NG_PID" 2>/dev/null || true
+  wait "$IG_PID" "$NG_PID" 2>/dev/null || true
+  IG_PID= NG_PID=
+done
+
+# latest.md: every size's report, smallest first.
+: >"$OUT/latest.md"
+for n in $SIZES; do
+  for f in "$OUT"/run-*.md; do
+    if grep -q "^# innograph benchmark — .* entities" "$f" && grep -q "graph: $n entities" "$f"; then cat "$f" >>"$OUT/latest.md"; echo >>"$OUT/latest.md"; fi
+  done
+done
+cat "$OUT/latest.md"

@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/innograph/innograph/internal/kg"
+)
+
+func TestCursorRoundTrip(t *testing.T) {
+	tests := [][]string{{"polyu"}, {"The Hong Kong Polytechnic University", "polyu"}, {"Chang’e 4 \"quoted\" \\ ~", "x"}, {""}}
+	for _, vals := range tests {
+		c := EncodeCursor(vals...)
+		if strings.ContainsAny(c, "+/= ") {
+			t.Errorf("cursor %q is not URL-safe", c)
+		}
+		got, err := DecodeCursor(c, len(vals))
+		if err != nil || !reflect.DeepEqual(got, vals) {
+			t.Errorf("DecodeCursor(EncodeCursor(%q)) = %q, %v", vals, got, err)
+		}
+		if _, err := DecodeCursor(c, len(vals)+1); kg.ErrorCode(err) != kg.CodeInvalid {
+			t.Errorf("cursor with %d values accepted for %d: %v", len(vals), len(vals)+1, err)
+		}
+	}
+	for _, bad := range []string{"", "!!", "e30", "WyJhIiwxXQ", strings.Repeat("A", 3000)} { // "", {}, ["a",1]
+		_, err := DecodeCursor(bad, 1)
+		var ke *kg.Error
+		if !errors.As(err, &ke) || ke.Code != kg.CodeInvalid || ke.Field != "after" {
+			t.Errorf("DecodeCursor(%q) = %v, want BAD_USER_INPUT on after", bad, err)
+		}
+	}
+}
+
+func TestSearchTokens(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"PolyU", []string{"polyu"}},
+		{`"polyu) AND (`, []string{"polyu", "and"}},
+		{"Chang’e 4", []string{"change", "4"}},
+		{"Chang'e", []string{"change"}},
+		{"Zürich Café", []string{"zurich", "cafe"}},
+		{`a*b~c\d[e]f:g^h`, []string{"a", "b", "c", "d", "e", "f", "g", "h"}},
+		{"*~\\[", nil},
+	}
+	for _, tt := range tests {
+		if got := searchTokens(tt.in); !reflect.DeepEqual(got, tt.want) && !(len(got) == 0 && len(tt.want) == 0) {
+			t.Errorf("searchTokens(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	// The Lucene query holds only tokens and the syntax luceneQuery adds itself.
+	q := luceneQuery(searchTokens(`polyu) OR name:"x" AND \ [`))
+	for _, c := range []string{`"`, `\`, "[", "name:x"} {
+		if strings.Contains(q, c) {
+			t.Errorf("user syntax %q reached the Lucene query %q", c, q)
+		}
+	}
+}
+
+func TestOpenUnavailable(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := Open(ctx, Config{URI: "bolt://127.0.0.1:1"})
+	var ke *kg.Error
+	if !errors.As(err, &ke) || ke.Code != kg.CodeUnavailable {
+		t.Fatalf("Open(closed port) = %v, want UNAVAILABLE", err)
+	}
+	for _, leak := range []string{"bolt", "refused", "127.0.0.1"} {
+		if strings.Contains(ke.Message, leak) {
+			t.Errorf("user message %q leaks %q", ke.Message, leak)
+		}
+	}
+	if ke.Err == nil {
+		t.Error("the cause is not kept for the logs")
+	}
+	_, err = Open(ctx, Config{URI: "nonsense://x"})
+	if kg.ErrorCode(err) != kg.CodeInvalid {
+		t.Errorf("Open(bad scheme) = %v, want BAD_USER_INPUT", err)
+	}
+}
