@@ -38,6 +38,10 @@ load: $(BIN) ## validate and merge seed files into the running graph: make load 
 validate: $(BIN) ## validate the seed files (quotes checked against ../shared/seeds)
 	$(BIN) validate $(FILES)
 
+.PHONY: web
+web: ## rebuild the web pages into web/dist (commit the result)
+	cd web/ui && npm ci --no-audit --no-fund && npm run build
+
 .PHONY: generate
 generate: ## regenerate gqlgen code from schema.graphqls
 	$(GO) run github.com/99designs/gqlgen@v0.17.81 generate
@@ -56,7 +60,8 @@ test: $(BIN) ## run every test, integration tests included, against a real Neo4j
 	fi; \
 	test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.neo4j/*'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }; \
 	$(GO) vet ./...; \
-	INNOGRAPH_REQUIRE_NEO4J=1 $(GO) test -p 1 -count=1 -timeout 20m ./...
+	bash web/check-dist.sh; \
+	$(GO) test -p 1 -count=1 -timeout 20m ./...
 
 .PHONY: clean
 clean: ## remove build output (keeps Neo4j data; rm -rf .neo4j to reset it)
