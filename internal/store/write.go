@@ -217,26 +217,32 @@ func entitySnap(e kg.Entity) snap {
 	return snap{Kind: e.Kind, Name: e.Name, Aliases: orEmpty(e.Aliases), Description: e.Description, Version: e.Version}
 }
 
-func versionConflict(id string, have, want int64) error {
-	return &kg.Error{Code: kg.CodeConflict, Field: "expectedVersion", Message: fmt.Sprintf("entity %q is at version %d, not %d: someone changed it meanwhile; reload it and apply your change again", id, have, want)}
+// lockedAt locks entity id and returns it if it is still at version want:
+// NOT_FOUND when it is gone, CONFLICT when someone changed it meanwhile.
+func lockedAt(ctx context.Context, tx neo4j.ManagedTransaction, id string, want int64) (*kg.Entity, error) {
+	if err := lockEntity(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	cur, err := txEntity(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if cur == nil {
+		return nil, &kg.Error{Code: kg.CodeNotFound, Field: "id", Message: fmt.Sprintf("no entity with id %q", id)}
+	}
+	if cur.Version != want {
+		return nil, &kg.Error{Code: kg.CodeConflict, Field: "expectedVersion", Message: fmt.Sprintf("entity %q is at version %d, not %d: someone changed it meanwhile; reload it and apply your change again", id, cur.Version, want)}
+	}
+	return cur, nil
 }
 
 // UpdateEntity applies patch when the entity is still at expectedVersion
 // (optimistic concurrency); otherwise it fails with CONFLICT.
 func (s *Store) UpdateEntity(ctx context.Context, id string, patch EntityPatch, expectedVersion int64, meta kg.ChangeMeta) (kg.Entity, error) {
 	rec, err := s.change(ctx, kg.OpUpdateEntity, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
-		if err := lockEntity(ctx, tx, id); err != nil {
-			return changeRec{}, err
-		}
-		cur, err := txEntity(ctx, tx, id)
+		cur, err := lockedAt(ctx, tx, id, expectedVersion)
 		if err != nil {
 			return changeRec{}, err
-		}
-		if cur == nil {
-			return changeRec{}, &kg.Error{Code: kg.CodeNotFound, Field: "id", Message: fmt.Sprintf("no entity with id %q", id)}
-		}
-		if cur.Version != expectedVersion {
-			return changeRec{}, versionConflict(id, cur.Version, expectedVersion)
 		}
 		next := *cur
 		if patch.Kind != nil {
@@ -273,18 +279,9 @@ func (s *Store) UpdateEntity(ctx context.Context, id string, patch EntityPatch, 
 // expectedVersion. Entities named by a funding record cannot be deleted.
 func (s *Store) DeleteEntity(ctx context.Context, id string, expectedVersion int64, meta kg.ChangeMeta) error {
 	_, err := s.change(ctx, kg.OpDeleteEntity, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
-		if err := lockEntity(ctx, tx, id); err != nil {
-			return changeRec{}, err
-		}
-		cur, err := txEntity(ctx, tx, id)
+		cur, err := lockedAt(ctx, tx, id, expectedVersion)
 		if err != nil {
 			return changeRec{}, err
-		}
-		if cur == nil {
-			return changeRec{}, &kg.Error{Code: kg.CodeNotFound, Field: "id", Message: fmt.Sprintf("no entity with id %q", id)}
-		}
-		if cur.Version != expectedVersion {
-			return changeRec{}, versionConflict(id, cur.Version, expectedVersion)
 		}
 		r, err := txOne(ctx, tx, "MATCH (f:Funding) WHERE f.funder = $id OR $id IN f.recipients OR f.programme = $id OR f.administeredBy = $id RETURN f.id AS f LIMIT 1", map[string]any{"id": id})
 		if err != nil {
