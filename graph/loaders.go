@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -149,5 +148,3 @@ func firstError(err error) error {
 	}
 	return err
 }
-
-var _ = strings.Join

@@ -25,7 +25,7 @@ func changeMeta(ctx context.Context, c model.ChangeInput) (kg.ChangeMeta, error)
 	if !ok {
 		return kg.ChangeMeta{}, &kg.Error{Code: kg.CodeUnauthenticated, Message: "mutations need Authorization: Bearer <token> of a curator or admin"}
 	}
-	if err := checkID("change.source", c.Source); err != nil {
+	if err := kg.CheckID("change.source", c.Source); err != nil {
 		return kg.ChangeMeta{}, err
 	}
 	return kg.ChangeMeta{Actor: actor, Reason: optString(c.Reason), IdempotencyKey: optString(c.IdempotencyKey),
@@ -54,7 +54,7 @@ func (r *Resolver) updateEntity(ctx context.Context, in model.UpdateEntityInput,
 	if err != nil {
 		return nil, err
 	}
-	if err := checkID("input.id", in.ID); err != nil {
+	if err := kg.CheckID("input.id", in.ID); err != nil {
 		return nil, err
 	}
 	p := store.EntityPatch{Name: in.Name, Description: in.Description}
@@ -77,7 +77,7 @@ func (r *Resolver) deleteEntity(ctx context.Context, id string, version int, c m
 	if err != nil {
 		return "", err
 	}
-	if err := checkID("id", id); err != nil {
+	if err := kg.CheckID("id", id); err != nil {
 		return "", err
 	}
 	if err := r.Writer.DeleteEntity(ctx, id, int64(version), meta); err != nil {
@@ -92,10 +92,10 @@ func (r *Resolver) mergeEntities(ctx context.Context, keep, remove string, c mod
 	if err != nil {
 		return nil, err
 	}
-	if err := checkID("keep", keep); err != nil {
+	if err := kg.CheckID("keep", keep); err != nil {
 		return nil, err
 	}
-	if err := checkID("remove", remove); err != nil {
+	if err := kg.CheckID("remove", remove); err != nil {
 		return nil, err
 	}
 	e, err := r.Writer.MergeEntities(ctx, keep, remove, meta)
@@ -146,7 +146,7 @@ func (r *Resolver) changes(ctx context.Context, entity, since *string, first *in
 	}
 	f := kg.ChangeFilter{EntityID: optString(entity)}
 	if f.EntityID != "" {
-		if err := checkID("entity", f.EntityID); err != nil {
+		if err := kg.CheckID("entity", f.EntityID); err != nil {
 			return nil, err
 		}
 	}

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/innograph/innograph/graph/model"
 	"github.com/innograph/innograph/internal/kg"
@@ -28,26 +29,12 @@ func dedupe(es []model.Entity) []model.Entity {
 	return out
 }
 
-func checkID(arg, id string) error {
-	if !kg.ValidID(id) {
-		return kg.InvalidArg(arg, "malformed id %q: ids are lowercase slugs such as \"polyu\"", truncate(id, 80))
-	}
-	return nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}
-
 func notFound(arg, what, id string) error {
 	return &kg.Error{Code: kg.CodeNotFound, Field: arg, Message: fmt.Sprintf("no %s with id %q", what, id)}
 }
 
 func (r *Resolver) entity(ctx context.Context, id string) (model.Entity, error) {
-	if err := checkID("id", id); err != nil {
+	if err := kg.CheckID("id", id); err != nil {
 		return nil, err
 	}
 	// A root lookup has no siblings to batch with: query at once, then prime
@@ -131,32 +118,17 @@ func (r *Resolver) search(ctx context.Context, query string, kinds []model.Entit
 	return out, nil
 }
 
-func intArg(arg string, v *int, def, min, max int) (int, error) {
+// intOr returns *v, or def when the argument is absent.
+func intOr(v *int, def int) int {
 	if v == nil {
-		return def, nil
+		return def
 	}
-	if *v < min || *v > max {
-		return 0, kg.InvalidArg(arg, "must be between %d and %d, got %d", min, max, *v)
-	}
-	return *v, nil
+	return *v
 }
 
 func (r *Resolver) paths(ctx context.Context, from, to string, maxHops, first *int, types []model.RelationshipType, asOf *model.Date, directed *bool) ([]*model.Path, error) {
-	if err := checkID("from", from); err != nil {
-		return nil, err
-	}
-	if err := checkID("to", to); err != nil {
-		return nil, err
-	}
-	hops, err := intArg("maxHops", maxHops, 4, 1, kg.MaxPathHops)
-	if err != nil {
-		return nil, err
-	}
-	k, err := intArg("first", first, 3, 1, kg.MaxPaths)
-	if err != nil {
-		return nil, err
-	}
-	ps, err := r.Store.Paths(ctx, kg.PathQuery{From: from, To: to, MaxHops: hops, K: k, Types: typesOf(types), AsOf: dayOf(asOf), Directed: directed != nil && *directed})
+	ps, err := r.Store.Paths(ctx, kg.PathQuery{From: from, To: to, MaxHops: intOr(maxHops, kg.DefaultPathHops),
+		K: intOr(first, kg.DefaultPaths), Types: typesOf(types), AsOf: dayOf(asOf), Directed: directed != nil && *directed})
 	if err != nil {
 		return nil, err
 	}
@@ -177,35 +149,9 @@ func (r *Resolver) paths(ctx context.Context, from, to string, maxHops, first *i
 	return out, nil
 }
 
-// SubgraphArgs validates subgraph arguments into a kg.SubgraphQuery; the
-// export endpoints share it.
-func SubgraphArgs(ids []string, depth *int, kinds []model.EntityKind, types []model.RelationshipType, asOf *model.Date, limit *int) (kg.SubgraphQuery, error) {
-	var q kg.SubgraphQuery
-	if len(ids) == 0 || len(ids) > kg.MaxSubgraphSeeds {
-		return q, kg.InvalidArg("ids", "give between 1 and %d ids, got %d", kg.MaxSubgraphSeeds, len(ids))
-	}
-	for _, id := range ids {
-		if err := checkID("ids", id); err != nil {
-			return q, err
-		}
-	}
-	d, err := intArg("depth", depth, 1, 0, kg.MaxSubgraphDepth)
-	if err != nil {
-		return q, err
-	}
-	lim, err := intArg("limit", limit, 100, 1, kg.MaxSubgraphNodes)
-	if err != nil {
-		return q, err
-	}
-	return kg.SubgraphQuery{IDs: ids, Depth: d, Kinds: kindsOf(kinds), Types: typesOf(types), AsOf: dayOf(asOf), Limit: lim}, nil
-}
-
 func (r *Resolver) subgraph(ctx context.Context, ids []string, depth *int, kinds []model.EntityKind, types []model.RelationshipType, asOf *model.Date, limit *int) (*model.Subgraph, error) {
-	q, err := SubgraphArgs(ids, depth, kinds, types, asOf, limit)
-	if err != nil {
-		return nil, err
-	}
-	sg, err := r.Store.Subgraph(ctx, q)
+	sg, err := r.Store.Subgraph(ctx, kg.SubgraphQuery{IDs: ids, Depth: intOr(depth, kg.DefaultSubgraphDepth),
+		Kinds: kindsOf(kinds), Types: typesOf(types), AsOf: dayOf(asOf), Limit: intOr(limit, kg.DefaultSubgraphNodes)})
 	if err != nil {
 		return nil, err
 	}
@@ -230,7 +176,7 @@ func (r *Resolver) fundings(ctx context.Context, funder, recipient, programme *s
 	f := kg.FundingFilter{Funder: optString(funder), Recipient: optString(recipient), Programme: optString(programme)}
 	for _, x := range []struct{ arg, v string }{{"funder", f.Funder}, {"recipient", f.Recipient}, {"programme", f.Programme}} {
 		if x.v != "" {
-			if err := checkID(x.arg, x.v); err != nil {
+			if err := kg.CheckID(x.arg, x.v); err != nil {
 				return nil, err
 			}
 		}
@@ -293,7 +239,7 @@ func (r *Resolver) sources(ctx context.Context, first *int, after *string) (*mod
 }
 
 func (r *Resolver) source(ctx context.Context, id string) (*model.Source, error) {
-	if err := checkID("id", id); err != nil {
+	if err := kg.CheckID("id", id); err != nil {
 		return nil, err
 	}
 	s, err := LoadersFrom(ctx).Source.Load(ctx, id)
@@ -326,11 +272,19 @@ func (r *Resolver) sourceFacts(ctx context.Context, id string, first *int, after
 	return conn, nil
 }
 
-func (r *Resolver) schemaKinds(ctx context.Context) ([]*model.KindInfo, error) {
-	ents, _, err := r.Store.KindCounts(ctx)
+func (r *Resolver) schemaInfo(ctx context.Context) *model.SchemaInfo {
+	return &model.SchemaInfo{Counts: sync.OnceValues(func() (model.KindCounts, error) {
+		ents, rels, err := r.Store.KindCounts(ctx)
+		return model.KindCounts{Entities: ents, Relationships: rels}, err
+	})}
+}
+
+func (r *Resolver) schemaKinds(info *model.SchemaInfo) ([]*model.KindInfo, error) {
+	c, err := info.Counts()
 	if err != nil {
 		return nil, err
 	}
+	ents := c.Entities
 	out := make([]*model.KindInfo, 0, len(kg.Kinds))
 	for _, k := range kg.Kinds {
 		out = append(out, &model.KindInfo{Kind: model.EntityKind(k.Kind), Description: k.Description, Count: int(ents[string(k.Kind)])})
@@ -338,11 +292,12 @@ func (r *Resolver) schemaKinds(ctx context.Context) ([]*model.KindInfo, error) {
 	return out, nil
 }
 
-func (r *Resolver) schemaRelTypes(ctx context.Context) ([]*model.RelationshipTypeInfo, error) {
-	_, rels, err := r.Store.KindCounts(ctx)
+func (r *Resolver) schemaRelTypes(info *model.SchemaInfo) ([]*model.RelationshipTypeInfo, error) {
+	c, err := info.Counts()
 	if err != nil {
 		return nil, err
 	}
+	rels := c.Relationships
 	out := make([]*model.RelationshipTypeInfo, 0, len(kg.RelTypes))
 	for _, t := range kg.RelTypes {
 		out = append(out, &model.RelationshipTypeInfo{Type: model.RelationshipType(t.Type), Description: t.Description, Count: int(rels[string(t.Type)])})

@@ -437,7 +437,7 @@ func (r *queryResolver) Source(ctx context.Context, id string) (*model.Source, e
 
 // SchemaInfo is the resolver for the schemaInfo field.
 func (r *queryResolver) SchemaInfo(ctx context.Context) (*model.SchemaInfo, error) {
-	return &model.SchemaInfo{}, nil
+	return r.schemaInfo(ctx), nil
 }
 
 // Changes is the resolver for the changes field.
@@ -479,12 +479,12 @@ func (r *roleResolver) Organization(ctx context.Context, obj *model.Role) (model
 
 // Kinds is the resolver for the kinds field.
 func (r *schemaInfoResolver) Kinds(ctx context.Context, obj *model.SchemaInfo) ([]*model.KindInfo, error) {
-	return r.schemaKinds(ctx)
+	return r.schemaKinds(obj)
 }
 
 // RelationshipTypes is the resolver for the relationshipTypes field.
 func (r *schemaInfoResolver) RelationshipTypes(ctx context.Context, obj *model.SchemaInfo) ([]*model.RelationshipTypeInfo, error) {
-	return r.schemaRelTypes(ctx)
+	return r.schemaRelTypes(obj)
 }
 
 // Entities is the resolver for the entities field.

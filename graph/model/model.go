@@ -120,8 +120,17 @@ type Source struct {
 	File      *string
 }
 
-// SchemaInfo is resolved field by field.
-type SchemaInfo struct{}
+// SchemaInfo is resolved field by field from one count of the graph.
+type SchemaInfo struct {
+	// Counts returns entity counts by kind and relationship counts by type;
+	// both fields share one call.
+	Counts func() (KindCounts, error) `json:"-"`
+}
+
+// KindCounts are the numbers of entities per kind and relationships per type.
+type KindCounts struct {
+	Entities, Relationships map[string]int64
+}
 
 // IsNode marks Source as a Node.
 func (Source) IsNode() {}

@@ -109,14 +109,16 @@ func list(r *http.Request, name string) []string {
 	return out
 }
 
-func intParam(r *http.Request, name string, def, min, max int) (int, error) {
+// intParam parses a whole-number parameter, def when absent; the ranges are
+// checked by the query's Validate in the store.
+func intParam(r *http.Request, name string, def int) (int, error) {
 	v := r.URL.Query().Get(name)
 	if v == "" {
 		return def, nil
 	}
 	n, err := strconv.Atoi(v)
-	if err != nil || n < min || n > max {
-		return 0, kg.InvalidArg(name, "must be a whole number between %d and %d", min, max)
+	if err != nil {
+		return 0, kg.InvalidArg(name, "must be a whole number, got %q", v)
 	}
 	return n, nil
 }
@@ -154,14 +156,6 @@ func subgraphQuery(r *http.Request) (kg.SubgraphQuery, Format, error) {
 	}
 	q.Types, q.AsOf = types, asOf
 	q.IDs = list(r, "ids")
-	if len(q.IDs) == 0 || len(q.IDs) > kg.MaxSubgraphSeeds {
-		return q, "", kg.InvalidArg("ids", "give between 1 and %d comma-separated ids", kg.MaxSubgraphSeeds)
-	}
-	for _, id := range q.IDs {
-		if err := kg.CheckID("ids", id); err != nil {
-			return q, "", err
-		}
-	}
 	for _, k := range list(r, "kinds") {
 		kind, err := kg.ParseKind(k)
 		if err != nil {
@@ -169,10 +163,10 @@ func subgraphQuery(r *http.Request) (kg.SubgraphQuery, Format, error) {
 		}
 		q.Kinds = append(q.Kinds, kind)
 	}
-	if q.Depth, err = intParam(r, "depth", 1, 0, kg.MaxSubgraphDepth); err != nil {
+	if q.Depth, err = intParam(r, "depth", kg.DefaultSubgraphDepth); err != nil {
 		return q, "", err
 	}
-	if q.Limit, err = intParam(r, "limit", 100, 1, kg.MaxSubgraphNodes); err != nil {
+	if q.Limit, err = intParam(r, "limit", kg.DefaultSubgraphNodes); err != nil {
 		return q, "", err
 	}
 	return q, f, nil
@@ -186,16 +180,10 @@ func pathQuery(r *http.Request) (kg.PathQuery, Format, error) {
 	}
 	q.Types, q.AsOf = types, asOf
 	q.From, q.To = r.URL.Query().Get("from"), r.URL.Query().Get("to")
-	if err := kg.CheckID("from", q.From); err != nil {
+	if q.MaxHops, err = intParam(r, "maxHops", kg.DefaultPathHops); err != nil {
 		return q, "", err
 	}
-	if err := kg.CheckID("to", q.To); err != nil {
-		return q, "", err
-	}
-	if q.MaxHops, err = intParam(r, "maxHops", 4, 1, kg.MaxPathHops); err != nil {
-		return q, "", err
-	}
-	if q.K, err = intParam(r, "first", 3, 1, kg.MaxPaths); err != nil {
+	if q.K, err = intParam(r, "first", kg.DefaultPaths); err != nil {
 		return q, "", err
 	}
 	q.Directed = r.URL.Query().Get("directed") == "true"

@@ -118,3 +118,49 @@ type FundingFilter struct {
 	// SourceID keeps records supported by that source.
 	SourceID string
 }
+
+// Defaults for the optional arguments of paths and subgraph requests.
+const (
+	DefaultPathHops      = 4
+	DefaultPaths         = 3
+	DefaultSubgraphDepth = 1
+	DefaultSubgraphNodes = 100
+)
+
+func inRange(arg string, v, min, max int) error {
+	if v < min || v > max {
+		return InvalidArg(arg, "must be between %d and %d, got %d", min, max, v)
+	}
+	return nil
+}
+
+// Validate checks a path request against the limits; the errors name the
+// GraphQL argument at fault.
+func (q PathQuery) Validate() error {
+	if err := CheckID("from", q.From); err != nil {
+		return err
+	}
+	if err := CheckID("to", q.To); err != nil {
+		return err
+	}
+	if err := inRange("maxHops", q.MaxHops, 1, MaxPathHops); err != nil {
+		return err
+	}
+	return inRange("first", q.K, 1, MaxPaths)
+}
+
+// Validate checks a subgraph request against the limits.
+func (q SubgraphQuery) Validate() error {
+	if len(q.IDs) == 0 || len(q.IDs) > MaxSubgraphSeeds {
+		return InvalidArg("ids", "give between 1 and %d ids, got %d", MaxSubgraphSeeds, len(q.IDs))
+	}
+	for _, id := range q.IDs {
+		if err := CheckID("ids", id); err != nil {
+			return err
+		}
+	}
+	if err := inRange("depth", q.Depth, 0, MaxSubgraphDepth); err != nil {
+		return err
+	}
+	return inRange("limit", q.Limit, 1, MaxSubgraphNodes)
+}

@@ -9,10 +9,6 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
-// configureAuth is a hook for preparing authentication before start; a new
-// store starts with user neo4j / password neo4j, which setPassword replaces.
-func (s *Server) configureAuth() error { return nil }
-
 func (s *Server) pingDefault(ctx context.Context) error {
 	d, err := neo4j.NewDriverWithContext(s.URI(), neo4j.BasicAuth("neo4j", "neo4j", ""))
 	if err != nil {

@@ -252,7 +252,7 @@ func (s *Server) Start(ctx context.Context) error {
 	defer unlock()
 
 	if pid := s.alivePID(); pid != 0 {
-		if err := s.waitReady(ctx, pid); err != nil {
+		if err := s.waitReadyOrExit(ctx, nil); err != nil {
 			return err
 		}
 		s.cfg.Log("Neo4j already running (pid %d) at %s", pid, s.URI())
@@ -266,9 +266,6 @@ func (s *Server) Start(ctx context.Context) error {
 		return fmt.Errorf("neo4jlocal: port %d is taken by something that is not a Neo4j answering without errors; free it or set NEO4J_BOLT_PORT", s.cfg.Port)
 	}
 	if err := s.EnsureJars(ctx); err != nil {
-		return err
-	}
-	if err := s.configureAuth(); err != nil {
 		return err
 	}
 	if err := s.writeConf(); err != nil {
@@ -323,10 +320,6 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	s.cfg.Log("Neo4j ready in %s", time.Since(start).Round(time.Millisecond))
 	return nil
-}
-
-func (s *Server) waitReady(ctx context.Context, pid int) error {
-	return s.waitReadyOrExit(ctx, nil)
 }
 
 func (s *Server) waitReadyOrExit(ctx context.Context, exited <-chan error) error {

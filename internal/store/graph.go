@@ -97,11 +97,8 @@ RETURN count(r) AS c`, map[string]any{
 
 // Paths returns the k shortest paths between two entities.
 func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error) {
-	if q.K < 1 || q.K > kg.MaxPaths {
-		return nil, kg.InvalidArg("first", "must be between 1 and %d", kg.MaxPaths)
-	}
-	if q.MaxHops < 1 || q.MaxHops > kg.MaxPathHops {
-		return nil, kg.InvalidArg("maxHops", "must be between 1 and %d", kg.MaxPathHops)
+	if err := q.Validate(); err != nil {
+		return nil, err
 	}
 	ends, err := s.EntitiesByIDs(ctx, []string{q.From, q.To})
 	if err != nil {
@@ -156,6 +153,9 @@ RETURN [n IN nodes(p) | n {.*}] AS nodes, [r IN relationships(p) | r %s] AS rels
 // Truncated tells whether the neighbourhood was cut.
 func (s *Store) Subgraph(ctx context.Context, q kg.SubgraphQuery) (kg.Subgraph, error) {
 	var sg kg.Subgraph
+	if err := q.Validate(); err != nil {
+		return sg, err
+	}
 	seeds, err := s.EntitiesByIDs(ctx, q.IDs)
 	if err != nil {
 		return sg, err

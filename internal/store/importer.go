@@ -228,8 +228,7 @@ SET x += r.props,
 }
 
 func mentionKeys(ms []kg.Mention) map[string]any {
-	// nameKeys are recomputed in Cypher-free Go would need the stored name;
-	// instead, append the new aliases' keys to the existing list.
+	// The new aliases' keys, appended to the stored ones by the caller's Cypher.
 	keys := map[string]any{}
 	var ids []string
 	for _, m := range ms {

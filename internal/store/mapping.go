@@ -77,7 +77,7 @@ func neoDate(t time.Time) dbtype.Date { return neo4j.DateOf(t) }
 
 // dateParams stores a date as its text (with precision) and as the Neo4j
 // date its period starts or ends on, for range filters.
-func dateParams(props map[string]any, name string, d *kg.Date, bound string) {
+func dateParams(props map[string]any, name string, d *kg.Date) {
 	if d == nil {
 		props[name] = nil
 		props[name+"Start"] = nil
@@ -142,9 +142,9 @@ func relProps(r *kg.Relationship) map[string]any {
 		"sourceIds": srcs,
 		"fundingId": nilIfEmpty(r.FundingID),
 	}
-	dateParams(p, "since", r.Since, "start")
-	dateParams(p, "until", r.Until, "end")
-	dateParams(p, "on", r.On, "")
+	dateParams(p, "since", r.Since)
+	dateParams(p, "until", r.Until)
+	dateParams(p, "on", r.On)
 	return p
 }
 
@@ -190,9 +190,9 @@ func fundingProps(f *kg.Funding) map[string]any {
 		p["currency"] = f.Amount.Currency
 		p["amountNote"] = nilIfEmpty(f.Amount.Note)
 	}
-	dateParams(p, "since", f.Since, "start")
-	dateParams(p, "until", f.Until, "end")
-	dateParams(p, "on", f.On, "")
+	dateParams(p, "since", f.Since)
+	dateParams(p, "until", f.Until)
+	dateParams(p, "on", f.On)
 	// sortKey orders records newest first, then by id; it is the keyset cursor.
 	when := "0000"
 	for _, d := range []*kg.Date{f.On, f.Since, f.Until} {
