@@ -85,14 +85,14 @@ export default function PathFinder({ view }: { view: PathView }) {
       <form className="path-form" onSubmit={(e) => e.preventDefault()}>
         <div className="field">
           <span>From</span>
-          <SearchBox label="From entity" placeholder="e.g. Harry Shum" selected={from} onPick={(e) => update({ from: e.id })} testId="path-from" />
+          <SearchBox label="From entity" placeholder="e.g. Harry Shum" selected={from} pending={ends.loading && Boolean(view.from)} onPick={(e) => update({ from: e.id })} testId="path-from" />
         </div>
         <button type="button" className="small-button" title="Swap the ends" onClick={() => update({ from: view.to, to: view.from })}>
           ⇄
         </button>
         <div className="field">
           <span>To</span>
-          <SearchBox label="To entity" placeholder="e.g. HKUST (Guangzhou)" selected={to} onPick={(e) => update({ to: e.id })} testId="path-to" />
+          <SearchBox label="To entity" placeholder="e.g. HKUST (Guangzhou)" selected={to} pending={ends.loading && Boolean(view.to)} onPick={(e) => update({ to: e.id })} testId="path-to" />
         </div>
         <label className="field narrow">
           <span>Max hops</span>

@@ -11,9 +11,12 @@ interface Props {
   selected?: EntityRef | null;
   autoFocus?: boolean;
   testId?: string;
+  /** The selected entity is still loading: the field is read-only until it
+   * arrives, so a late value cannot land in the middle of the user's typing. */
+  pending?: boolean;
 }
 
-export default function SearchBox({ label, placeholder, onPick, selected, autoFocus, testId }: Props) {
+export default function SearchBox({ label, placeholder, onPick, selected, autoFocus, testId, pending }: Props) {
   const [text, setText] = useState(selected?.name ?? '');
   const [hits, setHits] = useState<SearchHit[]>([]);
   const [open, setOpen] = useState(false);
@@ -24,10 +27,14 @@ export default function SearchBox({ label, placeholder, onPick, selected, autoFo
 
   // Show the chosen entity, unless the user has started typing: a selection
   // that arrives late (loaded from the URL) must not overwrite their text.
-  useEffect(() => {
-    if (typed.current) return;
-    setText(selected?.name ?? '');
-  }, [selected?.id, selected?.name]);
+  // Derived during render, not in an effect, so the name and the end of
+  // `pending` reach the DOM in the same commit.
+  const shownKey = `${selected?.id ?? ''}|${selected?.name ?? ''}`;
+  const [shown, setShown] = useState(shownKey);
+  if (shown !== shownKey) {
+    setShown(shownKey);
+    if (!typed.current) setText(selected?.name ?? '');
+  }
 
   useEffect(() => {
     const q = text.trim();
@@ -79,6 +86,8 @@ export default function SearchBox({ label, placeholder, onPick, selected, autoFo
         spellCheck={false}
         placeholder={placeholder}
         value={text}
+        readOnly={pending}
+        aria-busy={pending || undefined}
         autoFocus={autoFocus}
         data-testid={testId}
         onChange={(e) => {
