@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -30,11 +29,9 @@ func newHandler(t testing.TB, st *store.Store) http.Handler {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	c := graph.Config{Resolvers: &graph.Resolver{Store: st, Writer: st, Logger: log}}
-	graph.SetComplexity(&c)
 	srv := handler.New(graph.NewExecutableSchema(c))
 	srv.AddTransport(transport.POST{})
-	srv.Use(extension.FixedComplexityLimit(20000))
-	srv.Use(graph.DepthLimit{Max: 12})
+	srv.Use(&graph.Limits{MaxCost: 50000, MaxDepth: 12, MaxTokens: 5000, MaxRepeat: 20})
 	srv.SetErrorPresenter(graph.ErrorPresenter(log))
 	srv.SetRecoverFunc(graph.RecoverFunc(log))
 	return graph.Middleware(st, srv)

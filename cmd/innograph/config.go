@@ -82,7 +82,7 @@ func loadConfig() (config, error) {
 		MaxBodyBytes:    int64(num("MAX_BODY_BYTES", 64<<10)),
 		Introspection:   boolean("INTROSPECTION", true),
 		Playground:      boolean("PLAYGROUND", true),
-		ComplexityLimit: num("COMPLEXITY_LIMIT", 20000),
+		ComplexityLimit: num("COMPLEXITY_LIMIT", 50000),
 		DepthLimit:      num("DEPTH_LIMIT", 12),
 		CORSOrigins:     env("CORS_ORIGINS", ""),
 		LogLevel:        env("LOG_LEVEL", "info"),

@@ -24,25 +24,30 @@ import (
 	"github.com/innograph/innograph/web"
 )
 
+// tokenLimit bounds the lexer's work on one query; a real query has a few
+// hundred tokens.
+const tokenLimit = 5000
+
+// repeatLimit bounds fields sharing one response name in a selection set.
+const repeatLimit = 20
+
 // newGraphQLHandler wires the GraphQL executor: explicit transports (GET and
 // JSON POST only: no form posts), query cache, limits, error presenter.
 func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics) http.Handler {
 	graph.LoaderWait = cfg.LoaderWait
 	c := graph.Config{Resolvers: &graph.Resolver{Store: st, Writer: st, Logger: log}}
-	graph.SetComplexity(&c)
 	srv := handler.New(graph.NewExecutableSchema(c))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.SetParserTokenLimit(5000)
+	srv.SetParserTokenLimit(tokenLimit)
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	} else {
 		srv.SetDisableSuggestion(true)
 	}
-	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
-	srv.Use(graph.DepthLimit{Max: cfg.DepthLimit})
+	srv.Use(&graph.Limits{MaxCost: cfg.ComplexityLimit, MaxDepth: cfg.DepthLimit, MaxTokens: tokenLimit, MaxRepeat: repeatLimit})
 	if m != nil {
 		srv.Use(graphqlTracer{m: m})
 	}
