@@ -47,6 +47,12 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			return out
 		}
+		if errors.Unwrap(err) == nil && err.Error() == "introspection disabled" || gerr != nil && gerr.Err != nil && gerr.Err.Error() == "introspection disabled" {
+			// gqlgen's generated resolver for __schema and __type.
+			out.Message = "introspection is switched off on this server"
+			out.Extensions = map[string]any{"code": kg.CodeForbidden}
+			return out
+		}
 		log.ErrorContext(ctx, "unexpected resolver error", "path", out.Path.String(), "err", err)
 		out.Message = "internal error"
 		out.Extensions = map[string]any{"code": kg.CodeInternal}

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -58,14 +60,32 @@ func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics
 	return h
 }
 
-// limitBody rejects bodies over max bytes with 413 before GraphQL sees them.
+// limitBody rejects bodies over max bytes with 413 before GraphQL sees them,
+// whether or not the client declared a length.
 func limitBody(max int64, next http.Handler) http.Handler {
+	tooLarge := func(w http.ResponseWriter, what string) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusRequestEntityTooLarge)
+		fmt.Fprintf(w, `{"errors":[{"message":"request body is %s; at most %d bytes allowed","extensions":{"code":"LIMIT_EXCEEDED"}}]}`, what, max)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > max {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			fmt.Fprintf(w, `{"errors":[{"message":"request body is %d bytes; at most %d allowed","extensions":{"code":"LIMIT_EXCEEDED"}}]}`, r.ContentLength, max)
+			tooLarge(w, strconv.FormatInt(r.ContentLength, 10)+" bytes")
 			return
+		}
+		if r.ContentLength < 0 && r.Body != nil && r.Body != http.NoBody {
+			// Chunked: read at most max+1 bytes to find out.
+			b, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+			if err != nil {
+				w.WriteHeader(http.StatusBadRequest)
+				return
+			}
+			if int64(len(b)) > max {
+				tooLarge(w, "larger than that")
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(b))
+			r.ContentLength = int64(len(b))
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, max)
 		next.ServeHTTP(w, r)

@@ -140,6 +140,15 @@ func (s *Store) translate(ctx context.Context, name string, err error) error {
 	if errors.As(err, &ke) {
 		return err
 	}
+	// The request's own deadline or cancellation comes first: the driver may
+	// report it as a connectivity error.
+	if ctx.Err() != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			s.log.WarnContext(ctx, "request deadline reached during a query", "query", name, "err", err)
+			return &kg.Error{Code: kg.CodeTimeout, Message: "the request ran out of time; narrow it (fewer hops, a smaller limit) and try again", Err: err}
+		}
+		return &kg.Error{Code: kg.CodeTimeout, Message: "the request was cancelled", Err: err}
+	}
 	switch {
 	case errors.Is(err, context.Canceled):
 		return &kg.Error{Code: kg.CodeTimeout, Message: "the request was cancelled", Err: err}

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/innograph/innograph/internal/neo4jtest"
+)
+
+// limitsServer serves newMux over the shared test store with cfg changed by edit.
+func limitsServer(t *testing.T, edit func(*config)) *httptest.Server {
+	t.Helper()
+	st := neo4jtest.Store(t)
+	for _, k := range []string{"MAX_BODY_BYTES", "COMPLEXITY_LIMIT", "DEPTH_LIMIT", "INTROSPECTION", "PLAYGROUND",
+		"CORS_ORIGINS", "REQUEST_TIMEOUT", "AUTH_TOKENS", "AUTH_TOKEN_FILE", "ANONYMOUS_READS"} {
+		t.Setenv(k, "")
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edit != nil {
+		edit(&cfg)
+	}
+	h, err := newMux(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+type limitsResponse struct {
+	status int
+	header http.Header
+	Data   json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+}
+
+func limitsDo(t *testing.T, req *http.Request) limitsResponse {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := limitsResponse{status: resp.StatusCode, header: resp.Header}
+	if len(body) > 0 && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/") {
+		if err := json.Unmarshal(body, &out); err != nil {
+			t.Fatalf("status %d, body is not JSON: %s", resp.StatusCode, body)
+		}
+	}
+	return out
+}
+
+func limitsPost(t *testing.T, base, body string) limitsResponse {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, base+"/graphql", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	return limitsDo(t, req)
+}
+
+func jsonQuery(q string) string {
+	b, _ := json.Marshal(map[string]string{"query": q})
+	return string(b)
+}
+
+// Every HTTP-level limit answers with an error that says what to change.
+func TestHTTPLimits(t *testing.T) {
+	srv := limitsServer(t, func(c *config) { c.MaxBodyBytes = 4 << 10 })
+	// A syntactically valid query just over the body limit.
+	big := jsonQuery("{ entity(id: \"polyu\") { id } }" + strings.Repeat(" ", 5<<10))
+
+	t.Run("body size", func(t *testing.T) {
+		r := limitsPost(t, srv.URL, big)
+		if r.status != http.StatusRequestEntityTooLarge || len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "LIMIT_EXCEEDED" ||
+			!strings.Contains(r.Errors[0].Message, "at most 4096 bytes") {
+			t.Errorf("status %d, errors %+v", r.status, r.Errors)
+		}
+	})
+	t.Run("body size without a length", func(t *testing.T) {
+		// Chunked: no Content-Length, so the limit applies while reading.
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", io.MultiReader(strings.NewReader(big)))
+		req.Header.Set("Content-Type", "application/json")
+		req.ContentLength = -1
+		r := limitsDo(t, req)
+		if r.status != http.StatusRequestEntityTooLarge || len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "LIMIT_EXCEEDED" {
+			t.Errorf("status %d, errors %+v", r.status, r.Errors)
+		}
+	})
+	t.Run("form posts have no transport", func(t *testing.T) {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(url.Values{"query": {"{ schemaInfo { kinds { kind } } }"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r := limitsDo(t, req)
+		if r.status < 400 || r.status >= 500 || len(r.Data) > 0 && string(r.Data) != "null" {
+			t.Errorf("form post: status %d, data %s", r.status, r.Data)
+		}
+	})
+	t.Run("no mutations over GET", func(t *testing.T) {
+		q := url.QueryEscape(`mutation { deleteEntity(id: "polyu", expectedVersion: 1, change: {source: "s", quote: "q"}) { id } }`)
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/graphql?query="+q, nil)
+		r := limitsDo(t, req)
+		if len(r.Errors) == 0 || len(r.Data) > 0 && string(r.Data) != "null" {
+			t.Errorf("GET mutation: status %d, data %s, errors %+v", r.status, r.Data, r.Errors)
+		}
+	})
+	t.Run("tokens", func(t *testing.T) {
+		srv := limitsServer(t, nil)
+		r := limitsPost(t, srv.URL, jsonQuery("{ "+strings.Repeat("a: __typename ", 1700)+"}"))
+		if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "LIMIT_EXCEEDED" || !strings.Contains(r.Errors[0].Message, "5000 tokens") {
+			t.Errorf("status %d, errors %+v", r.status, r.Errors)
+		}
+	})
+	t.Run("fragment bomb", func(t *testing.T) {
+		var b strings.Builder
+		b.WriteString("query { ...F30 } fragment F0 on Query { schemaInfo { kinds { kind } } } ")
+		for i := 1; i <= 30; i++ {
+			b.WriteString("fragment F" + itoa(i) + " on Query { ...F" + itoa(i-1) + " ...F" + itoa(i-1) + " } ")
+		}
+		start := time.Now()
+		r := limitsPost(t, srv.URL, jsonQuery(b.String()))
+		if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "LIMIT_EXCEEDED" {
+			t.Errorf("status %d, errors %+v", r.status, r.Errors)
+		}
+		t.Logf("a %d-byte fragment bomb (2^30 fields expanded) answered in %v", b.Len(), time.Since(start).Round(time.Microsecond))
+	})
+	t.Run("deadline", func(t *testing.T) {
+		srv := limitsServer(t, func(c *config) { c.RequestTimeout = time.Nanosecond })
+		r := limitsPost(t, srv.URL, jsonQuery(`{ entity(id: "polyu") { id } }`))
+		if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "TIMEOUT" {
+			t.Errorf("status %d, errors %+v", r.status, r.Errors)
+		}
+	})
+}
+
+// Introspection and the playground can be switched off, and field
+// suggestions go with them; CORS is closed unless configured.
+func TestProductionSwitches(t *testing.T) {
+	prod := limitsServer(t, func(c *config) { c.Introspection, c.Playground = false, false })
+	dev := limitsServer(t, func(c *config) { c.CORSOrigins = "https://analyst.example" })
+
+	r := limitsPost(t, prod.URL, jsonQuery(`{ __schema { types { name } } }`))
+	if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "FORBIDDEN" || !strings.Contains(r.Errors[0].Message, "introspection is switched off") {
+		t.Errorf("introspection off: %+v", r.Errors)
+	}
+	r = limitsPost(t, dev.URL, jsonQuery(`{ __schema { types { name } } }`))
+	if len(r.Errors) > 0 {
+		t.Errorf("introspection on: %+v", r.Errors)
+	}
+	r = limitsPost(t, prod.URL, jsonQuery(`{ entitie(id: "polyu") { id } }`))
+	if len(r.Errors) == 0 || strings.Contains(r.Errors[0].Message, "Did you mean") {
+		t.Errorf("suggestions with introspection off: %+v", r.Errors)
+	}
+	r = limitsPost(t, dev.URL, jsonQuery(`{ entitie(id: "polyu") { id } }`))
+	if len(r.Errors) == 0 || !strings.Contains(r.Errors[0].Message, "Did you mean") {
+		t.Errorf("suggestions with introspection on: %+v", r.Errors)
+	}
+	for name, base := range map[string]string{"prod": prod.URL, "dev": dev.URL} {
+		req, _ := http.NewRequest(http.MethodGet, base+"/", nil)
+		r := limitsDo(t, req)
+		if want := map[string]int{"prod": 404, "dev": 200}[name]; r.status != want {
+			t.Errorf("%s playground: status %d, want %d", name, r.status, want)
+		}
+	}
+
+	for _, tc := range []struct {
+		base, origin, want string
+	}{
+		{prod.URL, "https://evil.example", ""},
+		{dev.URL, "https://evil.example", ""},
+		{dev.URL, "https://analyst.example", "https://analyst.example"},
+	} {
+		req, _ := http.NewRequest(http.MethodOptions, tc.base+"/graphql", nil)
+		req.Header.Set("Origin", tc.origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		r := limitsDo(t, req)
+		if got := r.header.Get("Access-Control-Allow-Origin"); got != tc.want {
+			t.Errorf("preflight from %s: Allow-Origin %q, want %q", tc.origin, got, tc.want)
+		}
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
