@@ -33,6 +33,8 @@ type config struct {
 	AuthTokenFile   string
 	AnonymousReads  bool
 	LoaderWait      time.Duration
+	CacheBytes      int64
+	VersionPoll     time.Duration
 }
 
 func env(key, def string) string {
@@ -89,10 +91,18 @@ func loadConfig() (config, error) {
 		AuthTokens:      env("AUTH_TOKENS", ""),
 		AuthTokenFile:   env("AUTH_TOKEN_FILE", ""),
 		AnonymousReads:  boolean("ANONYMOUS_READS", true),
+		CacheBytes:      int64(num("CACHE_MAX_BYTES", 64<<20)),
+		VersionPoll:     dur("GRAPH_VERSION_POLL", time.Second),
 		LoaderWait:      dur("LOADER_WAIT", time.Millisecond),
 	}
 	if c.TxTimeout >= c.RequestTimeout {
 		errs = append(errs, fmt.Errorf("NEO4J_TX_TIMEOUT (%s) must be shorter than REQUEST_TIMEOUT (%s)", c.TxTimeout, c.RequestTimeout))
+	}
+	if c.VersionPoll <= 0 {
+		errs = append(errs, fmt.Errorf("GRAPH_VERSION_POLL must be positive, such as 1s"))
+	}
+	if c.CacheBytes < 0 {
+		errs = append(errs, fmt.Errorf("CACHE_MAX_BYTES must be 0 (no cache) or more"))
 	}
 	if len(errs) > 0 {
 		return c, fmt.Errorf("configuration: %v", errs)

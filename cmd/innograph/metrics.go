@@ -8,6 +8,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/innograph/innograph/graph"
 )
 
 // metrics are innograph's Prometheus collectors. Label values are bounded:
@@ -46,6 +48,15 @@ func newMetrics() *metrics {
 	m.reg.MustRegister(m.requests, m.latency, m.queries, m.queryErrs, m.http,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// watchCache exports the result cache's hits and misses.
+func (m *metrics) watchCache(c *graph.ResultCache) {
+	m.reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "innograph_result_cache_hits_total", Help: "Queries answered from the result cache."},
+			func() float64 { h, _ := c.Stats(); return float64(h) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "innograph_result_cache_misses_total", Help: "Cacheable queries that were computed."},
+			func() float64 { _, mi := c.Stats(); return float64(mi) }))
 }
 
 func (m *metrics) observeQuery(name string, d time.Duration, err error) {

@@ -49,6 +49,11 @@ func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics
 	} else {
 		srv.SetDisableSuggestion(true)
 	}
+	cache := &graph.ResultCache{Version: st.GraphVersion, MaxBytes: cfg.CacheBytes, MaxEntryBytes: cfg.CacheBytes / 16}
+	srv.Use(cache)
+	if m != nil {
+		m.watchCache(cache)
+	}
 	srv.Use(&graph.Limits{MaxCost: cfg.ComplexityLimit, MaxDepth: cfg.DepthLimit, MaxTokens: tokenLimit, MaxRepeat: repeatLimit})
 	if m != nil {
 		srv.Use(graphqlTracer{m: m})
@@ -198,6 +203,8 @@ func serveWith(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 	if err != nil {
 		return err
 	}
+	// The result cache trusts only a graph version read within this interval.
+	go st.WatchVersion(ctx, cfg.VersionPoll)
 	srv := &http.Server{
 		Addr:              net.JoinHostPort("", strconv.Itoa(cfg.Port)),
 		Handler:           handler,

@@ -40,7 +40,7 @@ func (s *Store) BulkWipe(ctx context.Context) error {
 	if _, err := res.Consume(ctx); err != nil {
 		return s.translate(ctx, "bulkWipe", err)
 	}
-	s.graphVersion.Add(1)
+	s.localVersion.Add(1)
 	return nil
 }
 
@@ -55,7 +55,7 @@ func (s *Store) BulkSources(ctx context.Context, srcs []kg.Source) error {
 		}
 		rows = append(rows, p)
 	}
-	_, err := s.writeTx(ctx, "bulkSources", 10*time.Minute, func(tx neo4j.ManagedTransaction) (any, error) {
+	_, err := s.writeTxBump(ctx, "bulkSources", 10*time.Minute, false, func(tx neo4j.ManagedTransaction) (any, error) {
 		return nil, txRun(ctx, tx, `UNWIND $rows AS r CREATE (s:Source) SET s = r`, map[string]any{"rows": rows})
 	})
 	return err
@@ -80,7 +80,7 @@ func (s *Store) BulkEntities(ctx context.Context, es []kg.Entity) error {
 		p["version"] = int64(1)
 		byKind[e.Kind] = append(byKind[e.Kind], p)
 	}
-	_, err := s.writeTx(ctx, "bulkEntities", 10*time.Minute, func(tx neo4j.ManagedTransaction) (any, error) {
+	_, err := s.writeTxBump(ctx, "bulkEntities", 10*time.Minute, false, func(tx neo4j.ManagedTransaction) (any, error) {
 		for _, ki := range kg.Kinds {
 			rows := byKind[ki.Kind]
 			if len(rows) == 0 {
@@ -103,7 +103,7 @@ func (s *Store) BulkFundings(ctx context.Context, fs []kg.Funding) error {
 	for i := range fs {
 		rows = append(rows, fundingProps(&fs[i]))
 	}
-	_, err := s.writeTx(ctx, "bulkFundings", 10*time.Minute, func(tx neo4j.ManagedTransaction) (any, error) {
+	_, err := s.writeTxBump(ctx, "bulkFundings", 10*time.Minute, false, func(tx neo4j.ManagedTransaction) (any, error) {
 		return nil, txRun(ctx, tx, `UNWIND $rows AS r CREATE (f:Funding) SET f = r`, map[string]any{"rows": rows})
 	})
 	return err
@@ -121,7 +121,7 @@ func (s *Store) BulkRelationships(ctx context.Context, rs []kg.Relationship) err
 		}
 		byType[r.Type] = append(byType[r.Type], map[string]any{"from": r.From, "to": r.To, "props": relProps(r)})
 	}
-	_, err := s.writeTx(ctx, "bulkRelationships", 10*time.Minute, func(tx neo4j.ManagedTransaction) (any, error) {
+	_, err := s.writeTxBump(ctx, "bulkRelationships", 10*time.Minute, false, func(tx neo4j.ManagedTransaction) (any, error) {
 		for _, ti := range kg.RelTypes {
 			rows := byType[ti.Type]
 			if len(rows) == 0 {

@@ -62,18 +62,35 @@ func sortedCounts(m map[string]int64) []kn {
 
 // writeTx runs fn in one managed write transaction: all or nothing.
 func (s *Store) writeTx(ctx context.Context, name string, timeout time.Duration, fn func(tx neo4j.ManagedTransaction) (any, error)) (any, error) {
+	return s.writeTxBump(ctx, name, timeout, true, fn)
+}
+
+// bumpCypher increases the persisted graph version; see GraphVersion.
+const bumpCypher = "MERGE (m:GraphVersion {id: 1}) SET m.version = coalesce(m.version, 0) + 1"
+
+// writeTxBump runs fn in a managed write transaction. With bump, the same
+// transaction increases the persisted graph version last, so that other
+// servers see the change and its version together; bulk loads bump once at
+// the end instead of serializing every batch on the version node.
+func (s *Store) writeTxBump(ctx context.Context, name string, timeout time.Duration, bump bool, fn func(tx neo4j.ManagedTransaction) (any, error)) (any, error) {
 	s.queries.Add(1)
 	start := time.Now()
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(ctx)
-	res, err := sess.ExecuteWrite(ctx, fn, neo4j.WithTxTimeout(timeout), neo4j.WithTxMetadata(map[string]any{"app": "innograph", "query": name}))
+	res, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		res, err := fn(tx)
+		if err == nil && bump {
+			err = txRun(ctx, tx, bumpCypher, nil)
+		}
+		return res, err
+	}, neo4j.WithTxTimeout(timeout), neo4j.WithTxMetadata(map[string]any{"app": "innograph", "query": name}))
 	if s.cfg.Observe != nil {
 		s.cfg.Observe(name, time.Since(start), err)
 	}
 	if err != nil {
 		return nil, s.translate(ctx, name, err)
 	}
-	s.graphVersion.Add(1)
+	s.localVersion.Add(1)
 	return res, nil
 }
 

@@ -22,6 +22,7 @@ func migrations() []struct{ name, cypher string } {
 		{"change_id_unique", "CREATE CONSTRAINT change_id_unique IF NOT EXISTS FOR (n:Change) REQUIRE n.id IS UNIQUE"},
 		{"change_idempotency_unique", "CREATE CONSTRAINT change_idempotency_unique IF NOT EXISTS FOR (n:Change) REQUIRE n.idempotencyKey IS UNIQUE"},
 		{"idempotency_key_unique", "CREATE CONSTRAINT idempotency_key_unique IF NOT EXISTS FOR (n:IdempotencyKey) REQUIRE n.key IS UNIQUE"},
+		{"graph_version_unique", "CREATE CONSTRAINT graph_version_unique IF NOT EXISTS FOR (n:GraphVersion) REQUIRE n.id IS UNIQUE"},
 		{"change_sortkey", "CREATE INDEX change_sortkey IF NOT EXISTS FOR (n:Change) ON (n.sortKey)"},
 		{"change_entityids", "CREATE INDEX change_entityids IF NOT EXISTS FOR (n:Change) ON (n.entityIds)"},
 		{"entity_name", "CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)"},

@@ -46,9 +46,15 @@ type Store struct {
 	cfg     Config
 	log     *slog.Logger
 	queries atomic.Int64
-	// graphVersion increases on every write made through this Store.
-	graphVersion atomic.Int64
+	// localVersion increases on every write made through this Store.
+	localVersion atomic.Int64
+	// remoteVersion is the persisted version last read by WatchVersion, or
+	// versionUnknown when that read failed.
+	remoteVersion atomic.Int64
 }
+
+// versionUnknown marks a persisted version that could not be read.
+const versionUnknown = -1
 
 // Open connects to Neo4j and checks connectivity.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
@@ -75,6 +81,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, &kg.Error{Code: kg.CodeInvalid, Message: "invalid Neo4j URI: " + cfg.URI, Err: err}
 	}
 	s := &Store{driver: d, cfg: cfg, log: cfg.Logger}
+	s.remoteVersion.Store(versionUnknown)
 	if err := s.Ping(ctx); err != nil {
 		d.Close(ctx)
 		return nil, err
@@ -95,8 +102,44 @@ func (s *Store) Ping(ctx context.Context) error {
 // to prove that round trips are bounded.
 func (s *Store) QueryCount() int64 { return s.queries.Load() }
 
-// GraphVersion returns a counter that changes whenever this Store writes.
-func (s *Store) GraphVersion() int64 { return s.graphVersion.Load() }
+// GraphVersion identifies the state of the graph for caches: it changes
+// whenever this Store writes and, while WatchVersion runs, within one poll
+// interval of a write by any other process (every write transaction bumps a
+// persisted counter). ok is false when the persisted counter could not be
+// read lately (Neo4j unreachable): nothing cached may be trusted then.
+func (s *Store) GraphVersion() (v int64, ok bool) {
+	r := s.remoteVersion.Load()
+	return s.localVersion.Load() + r, r != versionUnknown
+}
+
+// WatchVersion reads the persisted graph version every interval until ctx
+// ends. Without it, and after any failed read, GraphVersion reports not ok.
+func (s *Store) WatchVersion(ctx context.Context, every time.Duration) {
+	defer s.remoteVersion.Store(versionUnknown)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		s.refreshVersion(ctx, every)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (s *Store) refreshVersion(ctx context.Context, timeout time.Duration) {
+	ctx, cancel := context.WithTimeout(ctx, max(timeout, time.Second))
+	defer cancel()
+	recs, err := s.read(ctx, "graphVersion", "OPTIONAL MATCH (m:GraphVersion {id: 1}) RETURN coalesce(m.version, 0) AS v", nil)
+	if err != nil || len(recs) == 0 {
+		s.remoteVersion.Store(versionUnknown)
+		return
+	}
+	v, _ := recs[0].Get("v")
+	n, _ := v.(int64)
+	s.remoteVersion.Store(n)
+}
 
 func (s *Store) run(ctx context.Context, name, cypher string, params map[string]any, write bool) ([]*neo4j.Record, error) {
 	s.queries.Add(1)
@@ -120,7 +163,10 @@ func (s *Store) run(ctx context.Context, name, cypher string, params map[string]
 		return nil, s.translate(ctx, name, err)
 	}
 	if write {
-		s.graphVersion.Add(1)
+		if _, err := neo4j.ExecuteQuery(ctx, s.driver, bumpCypher, nil, neo4j.EagerResultTransformer, opts...); err != nil {
+			s.log.WarnContext(ctx, "could not bump the graph version", "query", name, "err", err)
+		}
+		s.localVersion.Add(1)
 	}
 	return res.Records, nil
 }

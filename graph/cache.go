@@ -1,0 +1,159 @@
+package graph
+
+import (
+	"container/list"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"sync"
+	"sync/atomic"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// ResultCache answers a query that was answered before, at the same graph
+// version, from memory. The graph is read-mostly and every write changes the
+// version (see store.Store.GraphVersion), so an entry can never be served
+// after the data under it changed; entries of older versions are dropped as
+// soon as the version moves.
+//
+// Only queries are cached, only answers without errors, and only answers of
+// at most MaxEntryBytes; the whole cache holds at most MaxBytes of answers,
+// least recently used first out. The key is the query text, the operation
+// name and the coerced variables. Answers do not depend on who asks (reads
+// are the same for every role), so the key holds no identity.
+type ResultCache struct {
+	// Version reports the graph version and whether it is known; while it is
+	// not, the cache is bypassed.
+	Version func() (int64, bool)
+	// MaxBytes bounds the cached answers' total size.
+	MaxBytes int64
+	// MaxEntryBytes bounds one cached answer.
+	MaxEntryBytes int64
+
+	mu      sync.Mutex
+	version int64
+	bytes   int64
+	order   *list.List // of *cacheEntry, most recently used first
+	entries map[[32]byte]*list.Element
+
+	hits, misses atomic.Int64
+}
+
+type cacheEntry struct {
+	key  [32]byte
+	data json.RawMessage
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.ResponseInterceptor
+} = &ResultCache{}
+
+// ExtensionName implements graphql.HandlerExtension.
+func (*ResultCache) ExtensionName() string { return "ResultCache" }
+
+// Validate implements graphql.HandlerExtension.
+func (*ResultCache) Validate(graphql.ExecutableSchema) error { return nil }
+
+// Stats returns how many queries were answered from the cache and how many
+// were not (bypassed ones excluded).
+func (c *ResultCache) Stats() (hits, misses int64) { return c.hits.Load(), c.misses.Load() }
+
+// Bytes returns the size of the cached answers.
+func (c *ResultCache) Bytes() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.bytes
+}
+
+// InterceptResponse implements graphql.ResponseInterceptor.
+func (c *ResultCache) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if c.MaxBytes <= 0 || !graphql.HasOperationContext(ctx) {
+		return next(ctx)
+	}
+	oc := graphql.GetOperationContext(ctx)
+	if oc.Operation == nil || oc.Operation.Operation != ast.Query {
+		return next(ctx)
+	}
+	version, ok := c.Version()
+	if !ok {
+		return next(ctx)
+	}
+	key, ok := cacheKey(oc)
+	if !ok {
+		return next(ctx)
+	}
+	if data, ok := c.get(version, key); ok {
+		c.hits.Add(1)
+		return &graphql.Response{Data: data}
+	}
+	c.misses.Add(1)
+	resp := next(ctx)
+	if resp != nil && len(resp.Errors) == 0 && resp.Data != nil && int64(len(resp.Data)) <= c.MaxEntryBytes {
+		c.put(version, key, resp.Data)
+	}
+	return resp
+}
+
+func cacheKey(oc *graphql.OperationContext) ([32]byte, bool) {
+	// json.Marshal writes map keys sorted: equal variables give equal bytes.
+	vars, err := json.Marshal(oc.Variables)
+	if err != nil {
+		return [32]byte{}, false
+	}
+	h := sha256.New()
+	h.Write([]byte(oc.RawQuery))
+	h.Write([]byte{0})
+	h.Write([]byte(oc.OperationName))
+	h.Write([]byte{0})
+	h.Write(vars)
+	var k [32]byte
+	h.Sum(k[:0])
+	return k, true
+}
+
+// sync drops everything when the version moved; c.mu is held.
+func (c *ResultCache) sync(version int64) {
+	if c.entries == nil || version != c.version {
+		c.version, c.bytes = version, 0
+		c.order = list.New()
+		c.entries = map[[32]byte]*list.Element{}
+	}
+}
+
+func (c *ResultCache) get(version int64, key [32]byte) (json.RawMessage, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sync(version)
+	el, ok := c.entries[key]
+	if !ok {
+		return nil, false
+	}
+	c.order.MoveToFront(el)
+	return el.Value.(*cacheEntry).data, true
+}
+
+func (c *ResultCache) put(version int64, key [32]byte, data json.RawMessage) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries != nil && version != c.version {
+		// The graph changed while this answer was computed: it may mix
+		// versions, so it is not kept.
+		return
+	}
+	c.sync(version)
+	if _, ok := c.entries[key]; ok {
+		return
+	}
+	c.entries[key] = c.order.PushFront(&cacheEntry{key: key, data: data})
+	c.bytes += int64(len(data))
+	for c.bytes > c.MaxBytes {
+		last := c.order.Back()
+		e := last.Value.(*cacheEntry)
+		c.order.Remove(last)
+		delete(c.entries, e.key)
+		c.bytes -= int64(len(e.data))
+	}
+}
