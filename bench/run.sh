@@ -20,7 +20,7 @@ export NEO4J_HEAP=${BENCH_NEO4J_HEAP:-3g} NEO4J_PAGECACHE=${BENCH_NEO4J_PAGECACH
 BOLT=bolt://127.0.0.1:$NEO4J_BOLT_PORT
 IG_PORT=${BENCH_INNOGRAPH_PORT:-18080}
 NG_PORT=${BENCH_NEO4J_GRAPHQL_PORT:-18081}
-OUT=bench/results
+OUT=${BENCH_OUT:-bench/results}
 case $MODE in
   quick) LOAD_ARGS=(-c 1,8,32,64 -d 3s -warmup 1s -n 5000) ;;
   full)  LOAD_ARGS=(-c 1,8,32,64 -d 10s -warmup 3s -n 50000) ;;
@@ -55,7 +55,9 @@ wait_http() { # url what pid
   echo "$2 did not come up" >&2; return 1
 }
 
+# BENCH_APPEND=1 keeps the rows of sizes measured by earlier runs in latest.json.
 first=1
+[ "${BENCH_APPEND:-0}" = 1 ] && first=0
 for n in $SIZES; do
   dir=bench/data/$n-seed$SEED
   [ -f "$dir/manifest.json" ] || "$BIN" generate --entities "$n" --seed "$SEED" --out "$dir"
@@ -78,6 +80,10 @@ for n in $SIZES; do
     -innograph "http://127.0.0.1:$IG_PORT/graphql" -neo4j-graphql "http://127.0.0.1:$NG_PORT/" \
     -innograph-pid "$IG_PID" -neo4j-graphql-pid "$NG_PID" "${append[@]}" "${LOAD_ARGS[@]}" >/dev/null
   first=0
+  # The result cache's share of innograph's answers in this size's run.
+  hits=$(curl -fsS "http://127.0.0.1:$IG_PORT/metrics" | awk '/^innograph_result_cache_hits_total/ {print $2}')
+  misses=$(curl -fsS "http://127.0.0.1:$IG_PORT/metrics" | awk '/^innograph_result_cache_misses_total/ {print $2}')
+  printf '\nResult cache over the whole run (all shapes, warm-ups included): %s hits, %s misses.\n' "${hits:-0}" "${misses:-0}" >>"$(ls -t "$OUT"/run-*.md | head -1)"
 
   kill "$IG_PID" "$NG_PID" 2>/dev/null || true
   wait "$IG_PID" "$NG_PID" 2>/dev/null || true

@@ -39,7 +39,10 @@ import (
 // A zero limit is not enforced.
 type Limits struct {
 	MaxCost, MaxDepth, MaxTokens, MaxRepeat int
-	schema                                  *ast.Schema
+	// Cache, when set, keeps parsed documents by query text, so that a
+	// repeated query is parsed once.
+	Cache  graphql.Cache[*ast.QueryDocument]
+	schema *ast.Schema
 }
 
 var _ interface {
@@ -59,13 +62,23 @@ func (l *Limits) Validate(es graphql.ExecutableSchema) error {
 
 // MutateOperationParameters implements graphql.OperationParameterMutator.
 func (l *Limits) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
-	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, l.MaxTokens)
-	if err != nil {
-		if l.MaxTokens > 0 && strings.Contains(err.Error(), "token limit") {
-			return limitError("the query has more than %d tokens: split it into several smaller queries", l.MaxTokens)
+	var doc *ast.QueryDocument
+	if l.Cache != nil {
+		doc, _ = l.Cache.Get(ctx, p.Query)
+	}
+	if doc == nil {
+		var err error
+		doc, err = parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, l.MaxTokens)
+		if err != nil {
+			if l.MaxTokens > 0 && strings.Contains(err.Error(), "token limit") {
+				return limitError("the query has more than %d tokens: split it into several smaller queries", l.MaxTokens)
+			}
+			// gqlgen parses again and reports the syntax error with its position.
+			return nil
 		}
-		// gqlgen parses again and reports the syntax error with its position.
-		return nil
+		if l.Cache != nil {
+			l.Cache.Add(ctx, p.Query, doc)
+		}
 	}
 	s := Analyse(l.schema, doc, p.Variables)
 	if l.MaxDepth > 0 && s.Depth > l.MaxDepth {

@@ -528,12 +528,28 @@ func (r *universityResolver) Neighbours(ctx context.Context, obj *model.Universi
 
 // Labs is the resolver for the labs field.
 func (r *universityResolver) Labs(ctx context.Context, obj *model.University, first *int) ([]*model.Lab, error) {
+	// Both directions at once: two batched loads in parallel, one round trip
+	// of latency.
+	var parts []model.Entity
+	var partsErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		parts, partsErr = r.related(ctx, obj.ID, first, kg.Incoming, []kg.Kind{kg.KindLab}, "PART_OF")
+	}()
 	hosted, err := r.related(ctx, obj.ID, first, kg.Outgoing, []kg.Kind{kg.KindLab}, "HOSTS")
+	<-done
 	if err != nil {
 		return nil, err
 	}
-	parts, err := r.related(ctx, obj.ID, first, kg.Incoming, []kg.Kind{kg.KindLab}, "PART_OF")
-	return ofType[*model.Lab](dedupe(append(hosted, parts...))), err
+	if partsErr != nil {
+		return nil, partsErr
+	}
+	labs := ofType[*model.Lab](dedupe(append(hosted, parts...)))
+	if n := intOr(first, 20); len(labs) > n {
+		labs = labs[:n]
+	}
+	return labs, nil
 }
 
 // People is the resolver for the people field.

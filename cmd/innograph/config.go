@@ -35,6 +35,7 @@ type config struct {
 	LoaderWait      time.Duration
 	CacheBytes      int64
 	VersionPoll     time.Duration
+	PprofAddr       string
 }
 
 func env(key, def string) string {
@@ -93,6 +94,7 @@ func loadConfig() (config, error) {
 		AnonymousReads:  boolean("ANONYMOUS_READS", true),
 		CacheBytes:      int64(num("CACHE_MAX_BYTES", 64<<20)),
 		VersionPoll:     dur("GRAPH_VERSION_POLL", time.Second),
+		PprofAddr:       env("PPROF_ADDR", ""),
 		LoaderWait:      dur("LOADER_WAIT", time.Millisecond),
 	}
 	if c.TxTimeout >= c.RequestTimeout {

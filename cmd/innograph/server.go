@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -54,7 +55,8 @@ func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics
 	if m != nil {
 		m.watchCache(cache)
 	}
-	srv.Use(&graph.Limits{MaxCost: cfg.ComplexityLimit, MaxDepth: cfg.DepthLimit, MaxTokens: tokenLimit, MaxRepeat: repeatLimit})
+	srv.Use(&graph.Limits{MaxCost: cfg.ComplexityLimit, MaxDepth: cfg.DepthLimit, MaxTokens: tokenLimit, MaxRepeat: repeatLimit,
+		Cache: lru.New[*ast.QueryDocument](1000)})
 	if m != nil {
 		srv.Use(graphqlTracer{m: m})
 	}
@@ -205,6 +207,9 @@ func serveWith(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 	}
 	// The result cache trusts only a graph version read within this interval.
 	go st.WatchVersion(ctx, cfg.VersionPoll)
+	if cfg.PprofAddr != "" {
+		go servePprof(ctx, cfg.PprofAddr, log)
+	}
 	srv := &http.Server{
 		Addr:              net.JoinHostPort("", strconv.Itoa(cfg.Port)),
 		Handler:           handler,
@@ -236,4 +241,22 @@ func serveWith(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// servePprof serves the Go profiler on addr (a loopback address: profiles
+// reveal internals) until ctx ends.
+func servePprof(ctx context.Context, addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	log.Info("serving pprof", "addr", addr)
+	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("pprof server", "err", err)
+	}
 }
