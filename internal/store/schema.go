@@ -27,6 +27,7 @@ func migrations() []struct{ name, cypher string } {
 		{"change_entityids", "CREATE INDEX change_entityids IF NOT EXISTS FOR (n:Change) ON (n.entityIds)"},
 		{"entity_name", "CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)"},
 		{"entity_kind", "CREATE INDEX entity_kind IF NOT EXISTS FOR (n:Entity) ON (n.kind)"},
+		{"entity_kind_name", "CREATE INDEX entity_kind_name IF NOT EXISTS FOR (n:Entity) ON (n.kind, n.name)"},
 		{"entity_namekeys", "CREATE INDEX entity_namekeys IF NOT EXISTS FOR (n:Entity) ON (n.nameKeys)"},
 		{"funding_funder", "CREATE INDEX funding_funder IF NOT EXISTS FOR (n:Funding) ON (n.funder)"},
 		{"funding_programme", "CREATE INDEX funding_programme IF NOT EXISTS FOR (n:Funding) ON (n.programme)"},
