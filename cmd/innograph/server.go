@@ -221,9 +221,16 @@ func serveWith(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	ln, err := net.Listen("tcp", srv.Addr)
+	conns := &connCounter{}
+	srv.ConnState = conns.track
+	tcp, err := net.Listen("tcp", srv.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on port %d: %w (set PORT to use another)", cfg.Port, err)
+	}
+	ln, err := newDrainListener(tcp)
+	if err != nil {
+		tcp.Close()
+		return err
 	}
 	log.Info("serving GraphQL", "url", fmt.Sprintf("http://localhost:%d/graphql", cfg.Port), "playground", cfg.Playground)
 	errc := make(chan error, 1)
@@ -236,7 +243,8 @@ func serveWith(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 	log.Info("shutting down: draining requests", "timeout", cfg.ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	// Not srv.Shutdown alone: it would drop requests already sent (drain.go).
+	if err := drainServer(sctx, srv, ln, errc, conns); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	log.Info("stopped")

@@ -389,6 +389,58 @@ func (s *Server) Stop(ctx context.Context) error {
 	return nil
 }
 
+// Kill ends the server abruptly, the way a crash or a power cut would: SIGKILL
+// to its process group, with no shutdown and no checkpoint. It waits until the
+// process has exited (so the Bolt port is free) and removes the pid file; the
+// next Start recovers the database from its transaction log. Fault-injection
+// tests use it. Killing a stopped server is not an error.
+func (s *Server) Kill(ctx context.Context) error {
+	unlock, err := lockFile(ctx, filepath.Join(s.cfg.Root, ".neo4j", s.cfg.Instance+".lock"))
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	pid := s.alivePID()
+	if pid == 0 {
+		_ = os.Remove(s.pidFile())
+		return nil
+	}
+	if err := syscall.Kill(-pid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
+		return fmt.Errorf("neo4jlocal: killing Neo4j (pid %d): %w", pid, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	// The JVM's main thread can be a zombie while its other threads still
+	// hold the sockets: wait for the port too.
+	for !processGone(pid) || portInUse(s.cfg.Port) {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("neo4jlocal: Neo4j (pid %d) or its port %d still there after SIGKILL: %w", pid, s.cfg.Port, ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	_ = os.Remove(s.pidFile())
+	s.cfg.Log("killed Neo4j (pid %d)", pid)
+	return nil
+}
+
+// processGone reports whether pid has exited: it no longer exists, or it is a
+// zombie waiting for its parent (its sockets are closed already).
+func processGone(pid int) bool {
+	if syscall.Kill(pid, 0) != nil {
+		return true
+	}
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true
+	}
+	// The state follows the parenthesised command name: "pid (comm) S ...".
+	if i := bytes.LastIndexByte(stat, ')'); i >= 0 && i+2 < len(stat) {
+		return stat[i+2] == 'Z' || stat[i+2] == 'X'
+	}
+	return false
+}
+
 func portInUse(port int) bool {
 	c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 500*time.Millisecond)
 	if err != nil {

@@ -73,6 +73,11 @@ const bumpCypher = "MERGE (m:GraphVersion {id: 1}) SET m.version = coalesce(m.ve
 // servers see the change and its version together; bulk loads bump once at
 // the end instead of serializing every batch on the version node.
 func (s *Store) writeTxBump(ctx context.Context, name string, timeout time.Duration, bump bool, fn func(tx neo4j.ManagedTransaction) (any, error)) (any, error) {
+	if err := s.failFast(ctx, name); err != nil {
+		return nil, err
+	}
+	ctx, unwatch := s.watch(ctx)
+	defer unwatch()
 	s.queries.Add(1)
 	start := time.Now()
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeWrite})

@@ -51,6 +51,10 @@ type Store struct {
 	// remoteVersion is the persisted version last read by WatchVersion, or
 	// versionUnknown when that read failed.
 	remoteVersion atomic.Int64
+	// unreachable is set when a query found Neo4j unreachable; probes share
+	// their results (see failfast.go).
+	unreachable atomic.Bool
+	probes      prober
 }
 
 // versionUnknown marks a persisted version that could not be read.
@@ -142,6 +146,11 @@ func (s *Store) refreshVersion(ctx context.Context, timeout time.Duration) {
 }
 
 func (s *Store) run(ctx context.Context, name, cypher string, params map[string]any, write bool) ([]*neo4j.Record, error) {
+	if err := s.failFast(ctx, name); err != nil {
+		return nil, err
+	}
+	ctx, unwatch := s.watch(ctx)
+	defer unwatch()
 	s.queries.Add(1)
 	start := time.Now()
 	opts := []neo4j.ExecuteQueryConfigurationOption{
@@ -186,6 +195,10 @@ func (s *Store) translate(ctx context.Context, name string, err error) error {
 	if errors.As(err, &ke) {
 		return err
 	}
+	if errors.Is(context.Cause(ctx), errUnreachable) {
+		s.log.ErrorContext(ctx, "neo4j unavailable", "query", name, "err", err)
+		return &kg.Error{Code: kg.CodeUnavailable, Message: unavailableMessage, Err: err}
+	}
 	// The request's own deadline or cancellation comes first: the driver may
 	// report it as a connectivity error.
 	if ctx.Err() != nil {
@@ -203,7 +216,8 @@ func (s *Store) translate(ctx context.Context, name string, err error) error {
 	// connectivity error.
 	case neo4j.IsConnectivityError(err) || isUnavailable(err):
 		s.log.ErrorContext(ctx, "neo4j unavailable", "query", name, "err", err)
-		return &kg.Error{Code: kg.CodeUnavailable, Message: "the graph database is unavailable; try again shortly", Err: err}
+		s.markUnreachable()
+		return &kg.Error{Code: kg.CodeUnavailable, Message: unavailableMessage, Err: err}
 	case errors.Is(err, context.DeadlineExceeded) || neo4j.IsTransactionExecutionLimit(err) ||
 		strings.Contains(err.Error(), "TransactionTimedOut"):
 		s.log.WarnContext(ctx, "neo4j query timed out", "query", name, "err", err)
@@ -216,6 +230,9 @@ func (s *Store) translate(ctx context.Context, name string, err error) error {
 	s.log.ErrorContext(ctx, "neo4j query failed", "query", name, "err", err)
 	return &kg.Error{Code: kg.CodeInternal, Message: "internal error", Err: fmt.Errorf("%s: %w", name, err)}
 }
+
+// unavailableMessage is all a client learns when Neo4j cannot be reached.
+const unavailableMessage = "the graph database is unavailable; try again shortly"
 
 func isUnavailable(err error) bool {
 	msg := err.Error()
