@@ -63,6 +63,15 @@ test: $(BIN) ## run every test, integration tests included, against a real Neo4j
 	bash web/check-dist.sh; \
 	$(GO) test -p 1 -count=1 -timeout 20m ./...
 
+# make soak: the faults and load suite of cmd/innograph (which make test runs
+# with a 20s load) with a long sustained load. It starts and stops its own
+# local Neo4j instance ("faults", Bolt port 7690), which it kills on purpose.
+SOAK_DURATION ?= 3m
+.PHONY: soak
+soak: ## faults and load suite with a sustained load of SOAK_DURATION (3m)
+	FAULTS_LOAD_DURATION=$(SOAK_DURATION) $(GO) test -p 1 -count=1 -timeout 60m -v \
+	  -run '^(TestNeo4jOutage|TestCrashMidMutation|TestMixedLoad|TestGracefulShutdownUnderLoad)$$' ./cmd/innograph
+
 .PHONY: clean
 clean: ## remove build output (keeps Neo4j data; rm -rf .neo4j to reset it)
 	rm -rf bin
