@@ -81,8 +81,9 @@ for n in $SIZES; do
     -innograph-pid "$IG_PID" -neo4j-graphql-pid "$NG_PID" "${append[@]}" "${LOAD_ARGS[@]}" >/dev/null
   first=0
   # The result cache's share of innograph's answers in this size's run.
-  hits=$(curl -fsS "http://127.0.0.1:$IG_PORT/metrics" | awk '/^innograph_result_cache_hits_total/ {print $2}')
-  misses=$(curl -fsS "http://127.0.0.1:$IG_PORT/metrics" | awk '/^innograph_result_cache_misses_total/ {print $2}')
+  metrics=$(curl -fsS "http://127.0.0.1:$IG_PORT/metrics")
+  hits=$(awk '/^innograph_result_cache_hits_total/ {print $2}' <<<"$metrics")
+  misses=$(awk '/^innograph_result_cache_misses_total/ {print $2}' <<<"$metrics")
   printf '\nResult cache over the whole run (all shapes, warm-ups included): %s hits, %s misses.\n' "${hits:-0}" "${misses:-0}" >>"$(ls -t "$OUT"/run-*.md | head -1)"
 
   kill "$IG_PID" "$NG_PID" 2>/dev/null || true

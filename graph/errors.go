@@ -47,8 +47,7 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			return out
 		}
-		if errors.Unwrap(err) == nil && err.Error() == "introspection disabled" || gerr != nil && gerr.Err != nil && gerr.Err.Error() == "introspection disabled" {
-			// gqlgen's generated resolver for __schema and __type.
+		if introspectionDisabled(err) {
 			out.Message = "introspection is switched off on this server"
 			out.Extensions = map[string]any{"code": kg.CodeForbidden}
 			return out
@@ -58,6 +57,17 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		out.Extensions = map[string]any{"code": kg.CodeInternal}
 		return out
 	}
+}
+
+// introspectionDisabled reports the error gqlgen's generated resolvers for
+// __schema and __type return while introspection is switched off.
+func introspectionDisabled(err error) bool {
+	for ; err != nil; err = errors.Unwrap(err) {
+		if err.Error() == "introspection disabled" {
+			return true
+		}
+	}
+	return false
 }
 
 // RecoverFunc turns a resolver panic into an INTERNAL error and logs it.

@@ -134,7 +134,7 @@ func TestHTTPLimits(t *testing.T) {
 		var b strings.Builder
 		b.WriteString("query { ...F30 } fragment F0 on Query { schemaInfo { kinds { kind } } } ")
 		for i := 1; i <= 30; i++ {
-			b.WriteString("fragment F" + itoa(i) + " on Query { ...F" + itoa(i-1) + " ...F" + itoa(i-1) + " } ")
+			b.WriteString("fragment F" + strconv.Itoa(i) + " on Query { ...F" + strconv.Itoa(i-1) + " ...F" + strconv.Itoa(i-1) + " } ")
 		}
 		start := time.Now()
 		r := limitsPost(t, srv.URL, jsonQuery(b.String()))
@@ -198,5 +198,3 @@ func TestProductionSwitches(t *testing.T) {
 		}
 	}
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }

@@ -68,7 +68,8 @@ func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics
 }
 
 // limitBody rejects bodies over max bytes with 413 before GraphQL sees them,
-// whether or not the client declared a length.
+// whether or not the client declared a length. A declared length is enforced
+// by net/http; a chunked body is read here, at most max+1 bytes of it.
 func limitBody(max int64, next http.Handler) http.Handler {
 	tooLarge := func(w http.ResponseWriter, what string) {
 		w.Header().Set("Content-Type", "application/json")
@@ -81,7 +82,6 @@ func limitBody(max int64, next http.Handler) http.Handler {
 			return
 		}
 		if r.ContentLength < 0 && r.Body != nil && r.Body != http.NoBody {
-			// Chunked: read at most max+1 bytes to find out.
 			b, err := io.ReadAll(io.LimitReader(r.Body, max+1))
 			if err != nil {
 				w.WriteHeader(http.StatusBadRequest)
@@ -94,7 +94,6 @@ func limitBody(max int64, next http.Handler) http.Handler {
 			r.Body = io.NopCloser(bytes.NewReader(b))
 			r.ContentLength = int64(len(b))
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, max)
 		next.ServeHTTP(w, r)
 	})
 }

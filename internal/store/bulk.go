@@ -168,8 +168,11 @@ func (s *Store) BulkMarker(ctx context.Context) (string, error) {
 	return recStr(recs[0], "f"), nil
 }
 
-// SetBulkMarker records that the graph with this fingerprint is fully loaded.
+// SetBulkMarker records that the graph with this fingerprint is fully
+// loaded; its transaction bumps the graph version once for the whole load.
 func (s *Store) SetBulkMarker(ctx context.Context, fingerprint string) error {
-	_, err := s.write(ctx, "setBulkMarker", "MERGE (m:BenchGraph) SET m.fingerprint = $f, m.loadedAt = datetime()", map[string]any{"f": fingerprint})
+	_, err := s.writeTx(ctx, "setBulkMarker", s.cfg.TxTimeout, func(tx neo4j.ManagedTransaction) (any, error) {
+		return nil, txRun(ctx, tx, "MERGE (m:BenchGraph) SET m.fingerprint = $f, m.loadedAt = datetime()", map[string]any{"f": fingerprint})
+	})
 	return err
 }

@@ -171,12 +171,6 @@ func (s *Store) run(ctx context.Context, name, cypher string, params map[string]
 	if err != nil {
 		return nil, s.translate(ctx, name, err)
 	}
-	if write {
-		if _, err := neo4j.ExecuteQuery(ctx, s.driver, bumpCypher, nil, neo4j.EagerResultTransformer, opts...); err != nil {
-			s.log.WarnContext(ctx, "could not bump the graph version", "query", name, "err", err)
-		}
-		s.localVersion.Add(1)
-	}
 	return res.Records, nil
 }
 
@@ -184,6 +178,8 @@ func (s *Store) read(ctx context.Context, name, cypher string, params map[string
 	return s.run(ctx, name, cypher, params, false)
 }
 
+// write runs a schema statement (migrations). Data changes go through
+// writeTx, whose transaction also bumps the graph version.
 func (s *Store) write(ctx context.Context, name, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	return s.run(ctx, name, cypher, params, true)
 }
