@@ -57,8 +57,8 @@ func TestResultCache(t *testing.T) {
 	names.reset()
 	description()
 	description()
-	if n := len(names.list()); n != 2 {
-		t.Fatalf("version unknown: %d queries for 2 requests, want 2 (%v)", n, names.list())
+	if n := len(dataQueries(names)); n != 2 {
+		t.Fatalf("version unknown: %d queries for 2 requests, want 2 (%v)", n, dataQueries(names))
 	}
 
 	ctx, stop := context.WithCancel(context.Background())
@@ -73,7 +73,7 @@ func TestResultCache(t *testing.T) {
 			t.Fatalf("description changed to %q with no write", got)
 		}
 	}
-	if got := names.list(); len(got) != 1 {
+	if got := dataQueries(names); len(got) != 1 {
 		t.Errorf("6 identical queries ran %d Neo4j queries, want 1: %v", len(got), got)
 	}
 	if hits, _ := cache.Stats(); hits < 5 {
@@ -92,7 +92,7 @@ func TestResultCache(t *testing.T) {
 			t.Fatalf("%s exists already", id)
 		}
 	}
-	if n := len(names.list()); n != 2 {
+	if n := len(dataQueries(names)); n != 2 {
 		t.Errorf("2 failing queries ran %d Neo4j queries, want 2", n)
 	}
 
@@ -118,6 +118,18 @@ func TestResultCache(t *testing.T) {
 		query(t, h, qd, map[string]any{"id": id}, &d)
 		return d.Entity.Description == desc
 	})
+}
+
+// dataQueries lists the queries requests ran: the version watcher's polls,
+// which run on the same Store in the background, are left out.
+func dataQueries(names *queryNames) []string {
+	var out []string
+	for _, n := range names.list() {
+		if n != "graphVersion" {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func waitUntil(t *testing.T, cond func() bool) {
