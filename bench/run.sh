@@ -16,7 +16,7 @@ MODE=${BENCH_MODE:-quick}
 SIZES=${BENCH_SIZES:-10000}
 SEED=${BENCH_SEED:-1}
 export NEO4J_INSTANCE=bench NEO4J_BOLT_PORT=${BENCH_BOLT_PORT:-7689}
-export NEO4J_HEAP=${BENCH_NEO4J_HEAP:-3g} NEO4J_PAGECACHE=${BENCH_NEO4J_PAGECACHE:-3g}
+export NEO4J_HEAP=${BENCH_NEO4J_HEAP:-3g} NEO4J_PAGECACHE=${BENCH_NEO4J_PAGECACHE:-7g}
 BOLT=bolt://127.0.0.1:$NEO4J_BOLT_PORT
 IG_PORT=${BENCH_INNOGRAPH_PORT:-18080}
 NG_PORT=${BENCH_NEO4J_GRAPHQL_PORT:-18081}
@@ -61,7 +61,7 @@ first=1
 for n in $SIZES; do
   dir=bench/data/$n-seed$SEED
   [ -f "$dir/manifest.json" ] || "$BIN" generate --entities "$n" --seed "$SEED" --out "$dir"
-  NEO4J_URI=$BOLT NEO4J_USER= LOG_LEVEL=warn "$BIN" bulkload --wipe --reuse "$dir"
+  NEO4J_URI=$BOLT NEO4J_USER= LOG_LEVEL=warn "$BIN" bulkload --wipe --reuse --warm "$dir"
 
   NEO4J_URI=$BOLT NEO4J_USER= PORT=$IG_PORT LOG_LEVEL=warn PLAYGROUND=false "$BIN" serve >"$OUT/innograph.log.tmp" 2>&1 &
   IG_PID=$!

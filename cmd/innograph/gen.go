@@ -45,16 +45,17 @@ func generateCmd(args []string) error {
 	return nil
 }
 
-func bulkloadCmd(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
+func bulkloadCmd(ctx context.Context, cfg config, log *slog.Logger, args []string) (err error) {
 	fs := flag.NewFlagSet("bulkload", flag.ContinueOnError)
 	batch := fs.Int("batch", 10000, "rows per transaction")
 	wipe := fs.Bool("wipe", false, "delete everything in the database first")
 	reuse := fs.Bool("reuse", false, "do nothing when this very graph is already loaded")
+	warm := fs.Bool("warm", false, "afterwards, read the whole graph once so that Neo4j's page cache holds it (for benchmarks)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return errors.New("usage: innograph bulkload [--batch N] [--wipe] [--reuse] DIR")
+		return errors.New("usage: innograph bulkload [--batch N] [--wipe] [--reuse] [--warm] DIR")
 	}
 	dir := fs.Arg(0)
 	man, err := synth.ReadManifest(dir)
@@ -67,6 +68,20 @@ func bulkloadCmd(ctx context.Context, cfg config, log *slog.Logger, args []strin
 		return err
 	}
 	defer st.Close(context.Background())
+	if *warm {
+		defer func() {
+			if err != nil {
+				return
+			}
+			t := time.Now()
+			n, werr := st.WarmPageCache(ctx)
+			if werr != nil {
+				err = fmt.Errorf("bulkload: warming the page cache: %w", werr)
+				return
+			}
+			fmt.Printf("bulkload: read %d properties to warm the page cache in %s\n", n, time.Since(t).Round(time.Millisecond))
+		}()
+	}
 	if *reuse {
 		if f, err := st.BulkMarker(ctx); err != nil {
 			return err
