@@ -20,14 +20,6 @@ func kindStrings(ks []kg.Kind) []string {
 	return out
 }
 
-func typeStrings(ts []kg.RelType) []string {
-	out := make([]string, 0, len(ts))
-	for _, t := range ts {
-		out = append(out, string(t))
-	}
-	return out
-}
-
 func recMap(r *neo4j.Record, key string) map[string]any {
 	v, _ := r.Get(key)
 	m, _ := v.(map[string]any)

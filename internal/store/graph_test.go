@@ -49,6 +49,8 @@ func TestAdjacent(t *testing.T) {
 		{"funding after its period", "central-government", kg.RelFilter{Types: []kg.RelType{"FUNDS"}, Direction: kg.Outgoing, AsOf: dayp(2022, 1, 1)},
 			[]string{"central-funded-st-plans", "hk-research-institutes"}, nil, 2},
 		{"unknown entity", "no-such-id", kg.RelFilter{Direction: kg.Both}, []string{}, nil, 0},
+		{"unknown type matches nothing", "polyu", kg.RelFilter{Types: []kg.RelType{"NOT_A_TYPE"}, Direction: kg.Both}, []string{}, nil, 0},
+		{"unknown type beside a known one", "polyu", kg.RelFilter{Types: []kg.RelType{"NOT_A_TYPE", "HOSTS"}, Direction: kg.Outgoing}, polyuLabs, ptr(true), 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

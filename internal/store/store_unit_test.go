@@ -83,3 +83,26 @@ func TestOpenUnavailable(t *testing.T) {
 		t.Errorf("Open(bad scheme) = %v, want BAD_USER_INPUT", err)
 	}
 }
+
+func TestRelTypes(t *testing.T) {
+	tests := []struct {
+		name    string
+		types   []kg.RelType
+		pattern string
+		none    bool
+	}{
+		{"no filter", nil, "", false},
+		{"one type", []kg.RelType{"HOSTS"}, ":HOSTS", false},
+		{"duplicates once", []kg.RelType{"HOSTS", "PART_OF", "HOSTS"}, ":HOSTS|PART_OF", false},
+		{"unknown types are never spelled into Cypher", []kg.RelType{"HOSTS]-() DETACH DELETE n //"}, "", true},
+		{"unknown among known", []kg.RelType{"nope", "FUNDS"}, ":FUNDS", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, none := relTypes(tt.types)
+			if p != tt.pattern || none != tt.none {
+				t.Errorf("relTypes(%q) = %q, %v; want %q, %v", tt.types, p, none, tt.pattern, tt.none)
+			}
+		})
+	}
+}
