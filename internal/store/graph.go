@@ -394,7 +394,7 @@ func (s *Store) Fundings(ctx context.Context, f kg.FundingFilter, page kg.Page) 
 		p["after"] = vals[0]
 	}
 	p["limit"] = page.First + 1
-	recs, err := s.read(ctx, "fundings", "MATCH (f:Funding) WHERE "+where+" RETURN f {.*} AS f ORDER BY f.sortKey DESC LIMIT $limit", p)
+	recs, err := s.read(ctx, "fundings", "MATCH (f:Funding) WHERE "+where+" WITH f ORDER BY f.sortKey DESC LIMIT $limit RETURN f {.*} AS f", p)
 	if err != nil {
 		return nil, nil, false, err
 	}
