@@ -17,6 +17,10 @@ SIZES=${BENCH_SIZES:-10000}
 SEED=${BENCH_SEED:-1}
 export NEO4J_INSTANCE=bench NEO4J_BOLT_PORT=${BENCH_BOLT_PORT:-7689}
 export NEO4J_HEAP=${BENCH_NEO4J_HEAP:-3g} NEO4J_PAGECACHE=${BENCH_NEO4J_PAGECACHE:-7g}
+# The same 8 s server-side limit for every system: innograph and the cypher
+# floor set it per transaction; @neo4j/graphql sets none, and without this its
+# abandoned queries kept running for minutes and slowed every later cell.
+export NEO4J_LOCAL_TX_TIMEOUT=${BENCH_TX_TIMEOUT:-8s}
 BOLT=bolt://127.0.0.1:$NEO4J_BOLT_PORT
 IG_PORT=${BENCH_INNOGRAPH_PORT:-18080}
 NG_PORT=${BENCH_NEO4J_GRAPHQL_PORT:-18081}

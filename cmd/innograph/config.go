@@ -18,6 +18,7 @@ type config struct {
 	LocalInstance   string
 	LocalHeap       string
 	LocalPageCache  string
+	LocalTxTimeout  string
 	SeedDocs        string
 	RequestTimeout  time.Duration
 	TxTimeout       time.Duration
@@ -78,6 +79,7 @@ func loadConfig() (config, error) {
 		LocalInstance:   env("NEO4J_INSTANCE", "dev"),
 		LocalHeap:       env("NEO4J_HEAP", "512m"),
 		LocalPageCache:  env("NEO4J_PAGECACHE", "256m"),
+		LocalTxTimeout:  env("NEO4J_LOCAL_TX_TIMEOUT", ""),
 		SeedDocs:        env("SEED_DOCS", "../shared/seeds"),
 		RequestTimeout:  dur("REQUEST_TIMEOUT", 10*time.Second),
 		TxTimeout:       dur("NEO4J_TX_TIMEOUT", 8*time.Second),

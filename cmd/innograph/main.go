@@ -153,7 +153,7 @@ func localServer(cfg config, log *slog.Logger) *neo4jlocal.Server {
 	}
 	return neo4jlocal.New(neo4jlocal.Config{
 		Root: root, Instance: cfg.LocalInstance, Port: cfg.LocalBoltPort, Password: env("NEO4J_LOCAL_PASSWORD", ""),
-		Heap: cfg.LocalHeap, PageCache: cfg.LocalPageCache,
+		Heap: cfg.LocalHeap, PageCache: cfg.LocalPageCache, TxTimeout: cfg.LocalTxTimeout,
 		Log: func(format string, args ...any) { log.Info(fmt.Sprintf(format, args...), "component", "neo4jlocal") },
 	})
 }

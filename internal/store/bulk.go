@@ -33,7 +33,7 @@ func (s *Store) BulkWipe(ctx context.Context) error {
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(ctx)
 	// CALL … IN TRANSACTIONS needs an implicit (auto-commit) transaction.
-	res, err := sess.Run(ctx, "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS", nil)
+	res, err := sess.Run(ctx, "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS", nil, neo4j.WithTxTimeout(time.Hour))
 	if err != nil {
 		return s.translate(ctx, "bulkWipe", err)
 	}
@@ -57,7 +57,7 @@ func (s *Store) WarmPageCache(ctx context.Context) (int64, error) {
 		"MATCH (n) RETURN sum(size(keys(properties(n)))) AS c",
 		"MATCH ()-[r]->() RETURN sum(size(keys(properties(r)))) AS c",
 	} {
-		res, err := sess.Run(ctx, q, nil)
+		res, err := sess.Run(ctx, q, nil, neo4j.WithTxTimeout(time.Hour))
 		if err != nil {
 			return total, s.translate(ctx, "warmPageCache", err)
 		}

@@ -80,9 +80,21 @@ func (s *Store) probe(ctx context.Context) error {
 }
 
 // definitelyUnreachable tells a connection failure from a probe that merely
-// ran out of time (a busy pool, a database still starting).
+// ran out of time (a busy pool, a database still starting, a server so loaded
+// that it is slow to accept a connection). The driver reports a dial or
+// handshake timeout as a connectivity error too; under a heavy benchmark load
+// that made the watchdog abandon healthy queries, so timeouts never count.
 func definitelyUnreachable(err error) bool {
-	return err != nil && (neo4j.IsConnectivityError(err) || strings.Contains(err.Error(), "connection refused"))
+	if err == nil || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	msg := err.Error()
+	for _, t := range []string{"timeout", "deadline exceeded", "timed out"} {
+		if strings.Contains(msg, t) {
+			return false
+		}
+	}
+	return neo4j.IsConnectivityError(err) || strings.Contains(msg, "connection refused")
 }
 
 // failFast returns UNAVAILABLE without running the query while the circuit

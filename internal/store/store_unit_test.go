@@ -3,10 +3,14 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/innograph/innograph/internal/kg"
 )
@@ -102,6 +106,30 @@ func TestRelTypes(t *testing.T) {
 			p, none := relTypes(tt.types)
 			if p != tt.pattern || none != tt.none {
 				t.Errorf("relTypes(%q) = %q, %v; want %q, %v", tt.types, p, none, tt.pattern, tt.none)
+			}
+		})
+	}
+}
+
+func TestDefinitelyUnreachable(t *testing.T) {
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"no error", nil, false},
+		{"connection refused", &neo4j.ConnectivityError{Inner: refused}, true},
+		{"refused, unwrapped", refused, true},
+		{"dial timeout under load", &neo4j.ConnectivityError{Inner: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("i/o timeout")}}, false},
+		{"probe out of time", fmt.Errorf("probe: %w", context.DeadlineExceeded), false},
+		{"connectivity error wrapping a deadline", &neo4j.ConnectivityError{Inner: context.DeadlineExceeded}, false},
+		{"other error", errors.New("Neo.ClientError.Statement.SyntaxError"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := definitelyUnreachable(tt.err); got != tt.want {
+				t.Errorf("definitelyUnreachable(%v) = %v, want %v", tt.err, got, tt.want)
 			}
 		})
 	}
