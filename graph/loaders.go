@@ -28,7 +28,7 @@ type Loaders struct {
 // sibling resolvers of a list join one batch within it. Every nesting level
 // of a query may wait this long once, so it trades latency for batching; set
 // it at start-up (LOADER_WAIT), not while serving.
-var LoaderWait = time.Millisecond
+var LoaderWait = 250 * time.Microsecond
 
 func mapped[V any](fetch func(ctx context.Context, ids []string) (map[string]V, error)) func(ctx context.Context, ids []string) ([]*V, []error) {
 	return func(ctx context.Context, ids []string) ([]*V, []error) {
