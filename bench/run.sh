@@ -84,18 +84,16 @@ for n in $SIZES; do
     -innograph "http://127.0.0.1:$IG_PORT/graphql" -neo4j-graphql "http://127.0.0.1:$NG_PORT/" \
     -innograph-pid "$IG_PID" -neo4j-graphql-pid "$NG_PID" "${append[@]}" "${LOAD_ARGS[@]}" >/dev/null
   first=0
-  # The result cache's share of innograph's answers in this size's run.
-  metrics=$(curl -fsS "http://127.0.0.1:$IG_PORT/metrics")
-  hits=$(awk '/^innograph_result_cache_hits_total/ {print $2}' <<<"$metrics")
-  misses=$(awk '/^innograph_result_cache_misses_total/ {print $2}' <<<"$metrics")
-  printf '\nResult cache over the whole run (all shapes, warm-ups included): %s hits, %s misses.\n' "${hits:-0}" "${misses:-0}" >>"$(ls -t "$OUT"/run-*.md | head -1)"
 
   kill "$IG_PID" "$NG_PID" 2>/dev/null || true
   wait "$IG_PID" "$NG_PID" 2>/dev/null || true
   IG_PID= NG_PID=
 done
 
-# latest.md: every size's report, smallest first.
+# Rewrite each size's report now that every size has run (the scale ratios
+# compare with the smallest size's final run), then latest.md: every size's
+# report, smallest first.
+bin/loadgen -rereport -out "$OUT"
 : >"$OUT/latest.md"
 for n in $SIZES; do
   for f in "$OUT"/run-*.md; do

@@ -82,7 +82,14 @@ func main() {
 	flag.IntVar(&o.igPID, "innograph-pid", 0, "pid of the innograph server (for RSS)")
 	flag.IntVar(&o.ngPID, "neo4j-graphql-pid", 0, "pid of the @neo4j/graphql server (for RSS)")
 	flag.BoolVar(&o.appendRows, "append", false, "keep other sizes' rows in latest.json (multi-size runs)")
+	reReport := flag.Bool("rereport", false, "only rewrite every run-<size>.md in -out from its run-<size>.json, then exit")
 	flag.Parse()
+	if *reReport {
+		if err := rereport(o.out); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	for _, s := range strings.Split(concs, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 || n > 256 {
