@@ -160,8 +160,11 @@ func run(o opts) error {
 		for _, sys := range o.systems {
 			b.warm(ctx, shape, sys, 8, o.warmup)
 		}
-		for _, c := range o.concs {
-			for _, sys := range o.systems {
+		for ci, c := range o.concs {
+			// The order of systems rotates with the concurrency, so that no
+			// system is always measured first (right after a shape change).
+			for si := range o.systems {
+				sys := o.systems[(si+ci)%len(o.systems)]
 				row := b.cell(ctx, shape, sys, c)
 				rows = append(rows, row)
 				fmt.Fprintf(os.Stderr, "%-9s c=%-3d %-14s %8.1f req/s  p50 %7.2f ms  p99 %8.2f ms  errors %d (%d requests)\n",
