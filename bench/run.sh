@@ -94,10 +94,14 @@ done
 # compare with the smallest size's final run), then latest.md: every size's
 # report, smallest first.
 bin/loadgen -rereport -out "$OUT"
+# With BENCH_APPEND=1, latest.json keeps the other sizes' rows, so latest.md
+# shows every size on record; otherwise only the sizes of this run.
 : >"$OUT/latest.md"
-for n in $SIZES; do
-  for f in "$OUT"/run-*.md; do
-    if grep -q "^# innograph benchmark — .* entities" "$f" && grep -q "graph: $n entities" "$f"; then cat "$f" >>"$OUT/latest.md"; echo >>"$OUT/latest.md"; fi
-  done
+for f in $(for f in "$OUT"/run-*.md; do
+             n=$(grep -o "graph: [0-9]* entities" "$f" | grep -o "[0-9]*" || true)
+             [ -n "$n" ] || continue
+             if [ "${BENCH_APPEND:-0}" = 1 ] || [[ " $SIZES " == *" $n "* ]]; then echo "$n $f"; fi
+           done | sort -n | cut -d' ' -f2); do
+  cat "$f" >>"$OUT/latest.md"; echo >>"$OUT/latest.md"
 done
 cat "$OUT/latest.md"
