@@ -641,3 +641,15 @@ func failedToConnect(err error) bool {
 	var op *net.OpError
 	return isRefused(err) || errors.As(err, &op) && op.Op == "dial"
 }
+
+// auditEntries counts the audit entries (Change nodes) about entities whose
+// ids start with prefix, by idempotency key ("" for entries without one).
+func auditEntries(t *testing.T, prefix string) map[string]int64 {
+	t.Helper()
+	out := map[string]int64{}
+	for _, r := range cypher(t, `MATCH (c:Change) WHERE any(e IN c.entityIds WHERE e STARTS WITH $p)
+RETURN coalesce(c.idempotencyKey, '') AS k, count(*) AS n`, map[string]any{"p": prefix}) {
+		out[r["k"].(string)] = r["n"].(int64)
+	}
+	return out
+}

@@ -403,11 +403,7 @@ func scanVersion(r result, v *int) bool {
 func verifyLoad(t *testing.T, plan loadPlan, ws []*loadWorker) int {
 	t.Helper()
 	p := map[string]any{"p": plan.prefix}
-	changes := map[string]int64{}
-	for _, r := range cypher(t, `MATCH (c:Change) WHERE any(e IN c.entityIds WHERE e STARTS WITH $p)
-RETURN coalesce(c.idempotencyKey, '') AS k, count(*) AS n`, p) {
-		changes[r["k"].(string)] = r["n"].(int64)
-	}
+	changes := auditEntries(t, plan.prefix)
 	versions := map[string]int64{}
 	descriptions := map[string]string{}
 	for _, r := range cypher(t, "MATCH (n:Entity) WHERE n.id STARTS WITH $p RETURN n.id AS id, n.version AS v, coalesce(n.description, '') AS d", p) {

@@ -423,11 +423,7 @@ func TestCrashMidMutation(t *testing.T) {
 func verifyCrash(t *testing.T, plan crashPlan, state [][nOps]opState) map[string]bool {
 	t.Helper()
 	p := map[string]any{"p": plan.prefix}
-	changes := map[string]int64{}
-	for _, r := range cypher(t, `MATCH (c:Change) WHERE any(e IN c.entityIds WHERE e STARTS WITH $p)
-RETURN coalesce(c.idempotencyKey, '') AS k, count(*) AS n`, p) {
-		changes[r["k"].(string)] = r["n"].(int64)
-	}
+	changes := auditEntries(t, plan.prefix)
 	type ent struct {
 		version     int64
 		description string

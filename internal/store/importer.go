@@ -88,7 +88,7 @@ func (s *Store) writeTxBump(ctx context.Context, name string, timeout time.Durat
 			err = txRun(ctx, tx, bumpCypher, nil)
 		}
 		return res, err
-	}, neo4j.WithTxTimeout(timeout), neo4j.WithTxMetadata(map[string]any{"app": "innograph", "query": name}))
+	}, neo4j.WithTxTimeout(timeout), txMeta(name))
 	if s.cfg.Observe != nil {
 		s.cfg.Observe(name, time.Since(start), err)
 	}

@@ -153,33 +153,40 @@ func (s *Store) run(ctx context.Context, name, cypher string, params map[string]
 	defer unwatch()
 	s.queries.Add(1)
 	start := time.Now()
-	if !write {
-		recs, err := s.autoCommitRead(ctx, cypher, params, name)
-		if s.cfg.Observe != nil {
-			s.cfg.Observe(name, time.Since(start), err)
-		}
-		if err != nil {
-			return nil, s.translate(ctx, name, err)
-		}
-		return recs, nil
-	}
-	opts := []neo4j.ExecuteQueryConfigurationOption{
-		neo4j.ExecuteQueryWithTransactionConfig(neo4j.WithTxTimeout(s.cfg.TxTimeout), neo4j.WithTxMetadata(map[string]any{"app": "innograph", "query": name})),
-	}
-	if s.cfg.Database != "" {
-		opts = append(opts, neo4j.ExecuteQueryWithDatabase(s.cfg.Database))
-	}
+	var recs []*neo4j.Record
+	var err error
 	if write {
-		opts = append(opts, neo4j.ExecuteQueryWithWritersRouting())
+		recs, err = s.managedWrite(ctx, cypher, params, name)
 	} else {
-		opts = append(opts, neo4j.ExecuteQueryWithReadersRouting())
+		recs, err = s.autoCommitRead(ctx, cypher, params, name)
 	}
-	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer, opts...)
 	if s.cfg.Observe != nil {
 		s.cfg.Observe(name, time.Since(start), err)
 	}
 	if err != nil {
 		return nil, s.translate(ctx, name, err)
+	}
+	return recs, nil
+}
+
+// txMeta tags a transaction with the query's name (SHOW TRANSACTIONS, query.log).
+func txMeta(name string) func(*neo4j.TransactionConfig) {
+	return neo4j.WithTxMetadata(map[string]any{"app": "innograph", "query": name})
+}
+
+// managedWrite runs a write in a managed transaction, which the driver
+// retries on transient failures.
+func (s *Store) managedWrite(ctx context.Context, cypher string, params map[string]any, name string) ([]*neo4j.Record, error) {
+	opts := []neo4j.ExecuteQueryConfigurationOption{
+		neo4j.ExecuteQueryWithTransactionConfig(neo4j.WithTxTimeout(s.cfg.TxTimeout), txMeta(name)),
+		neo4j.ExecuteQueryWithWritersRouting(),
+	}
+	if s.cfg.Database != "" {
+		opts = append(opts, neo4j.ExecuteQueryWithDatabase(s.cfg.Database))
+	}
+	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer, opts...)
+	if err != nil {
+		return nil, err
 	}
 	return res.Records, nil
 }
@@ -218,8 +225,7 @@ func (s *Store) autoCommitOnce(ctx context.Context, cypher string, params map[st
 		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
 	})
 	defer sess.Close(ctx)
-	res, err := sess.Run(ctx, cypher, params,
-		neo4j.WithTxTimeout(s.cfg.TxTimeout), neo4j.WithTxMetadata(map[string]any{"app": "innograph", "query": name}))
+	res, err := sess.Run(ctx, cypher, params, neo4j.WithTxTimeout(s.cfg.TxTimeout), txMeta(name))
 	if err != nil {
 		return nil, err
 	}
