@@ -48,7 +48,7 @@ func (r *Resolver) loadEntity(ctx context.Context, id string) (model.Entity, err
 	}
 	e, err := LoadersFrom(ctx).Entity.Load(ctx, id)
 	if err != nil || e == nil {
-		return nil, firstError(err)
+		return nil, err
 	}
 	return toEntity(*e), nil
 }
@@ -57,7 +57,7 @@ func (r *Resolver) loadEntity(ctx context.Context, id string) (model.Entity, err
 func (r *Resolver) loadEntities(ctx context.Context, ids []string) ([]model.Entity, error) {
 	es, err := LoadersFrom(ctx).Entity.LoadAll(ctx, ids)
 	if err != nil {
-		return nil, firstError(err)
+		return nil, err
 	}
 	out := make([]model.Entity, 0, len(es))
 	for _, e := range es {
@@ -72,11 +72,11 @@ func (r *Resolver) entitySources(ctx context.Context, id string) ([]*model.Sourc
 	l := LoadersFrom(ctx)
 	e, err := l.Entity.Load(ctx, id)
 	if err != nil || e == nil {
-		return []*model.Source{}, firstError(err)
+		return []*model.Source{}, err
 	}
 	srcs, err := l.Source.LoadAll(ctx, e.Sources)
 	if err != nil {
-		return nil, firstError(err)
+		return nil, err
 	}
 	out := make([]*model.Source, 0, len(srcs))
 	for _, s := range srcs {
@@ -93,7 +93,7 @@ func (r *Resolver) adjacent(ctx context.Context, id string, f kg.RelFilter, page
 	l := LoadersFrom(ctx)
 	adj, err := l.Adjacent(f, page).Load(ctx, id)
 	if err != nil {
-		return nil, firstError(err)
+		return nil, err
 	}
 	for i := range adj {
 		o := adj[i].Other
@@ -192,7 +192,7 @@ func (r *Resolver) fundingsOf(ctx context.Context, id, role string, first *int) 
 	}
 	fs, err := LoadersFrom(ctx).FundingsOf(role, n).Load(ctx, id)
 	if err != nil {
-		return nil, firstError(err)
+		return nil, err
 	}
 	out := make([]*model.Funding, 0, len(fs))
 	for _, f := range fs {

@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/vikstrous/dataloadgen"
-
 	"github.com/innograph/innograph/internal/kg"
 )
 
@@ -16,19 +14,18 @@ import (
 // bounded by the nesting depth of the GraphQL query, not by list sizes.
 type Loaders struct {
 	store    Store
-	Entity   *dataloadgen.Loader[string, *kg.Entity]
-	Source   *dataloadgen.Loader[string, *kg.Source]
-	Funding  *dataloadgen.Loader[string, *kg.Funding]
+	Entity   *Loader[string, *kg.Entity]
+	Source   *Loader[string, *kg.Source]
+	Funding  *Loader[string, *kg.Funding]
 	mu       sync.Mutex
-	adjacent map[string]*dataloadgen.Loader[string, []kg.Adjacent]
-	fundOf   map[string]*dataloadgen.Loader[string, []kg.Funding]
+	adjacent map[string]*Loader[string, []kg.Adjacent]
+	fundOf   map[string]*Loader[string, []kg.Funding]
 }
 
-// LoaderWait is how long a loader collects keys before it queries: the
-// sibling resolvers of a list join one batch within it. Every nesting level
-// of a query may wait this long once, so it trades latency for batching; set
-// it at start-up (LOADER_WAIT), not while serving.
-var LoaderWait = 250 * time.Microsecond
+// LoaderWait is the longest a loader collects keys before it queries (see
+// Loader: it usually sends a batch much sooner). Set it at start-up
+// (LOADER_WAIT), not while serving.
+var LoaderWait = 500 * time.Microsecond
 
 func mapped[V any](fetch func(ctx context.Context, ids []string) (map[string]V, error)) func(ctx context.Context, ids []string) ([]*V, []error) {
 	return func(ctx context.Context, ids []string) ([]*V, []error) {
@@ -54,17 +51,17 @@ func mapped[V any](fetch func(ctx context.Context, ids []string) (map[string]V, 
 func NewLoaders(s Store) *Loaders {
 	return &Loaders{
 		store:    s,
-		Entity:   dataloadgen.NewLoader(mapped(s.EntitiesByIDs), dataloadgen.WithWait(LoaderWait), dataloadgen.WithBatchCapacity(500)),
-		Source:   dataloadgen.NewLoader(mapped(s.SourcesByIDs), dataloadgen.WithWait(LoaderWait), dataloadgen.WithBatchCapacity(500)),
-		Funding:  dataloadgen.NewLoader(mapped(s.FundingsByIDs), dataloadgen.WithWait(LoaderWait), dataloadgen.WithBatchCapacity(500)),
-		adjacent: map[string]*dataloadgen.Loader[string, []kg.Adjacent]{},
-		fundOf:   map[string]*dataloadgen.Loader[string, []kg.Funding]{},
+		Entity:   NewLoader(mapped(s.EntitiesByIDs), 500),
+		Source:   NewLoader(mapped(s.SourcesByIDs), 500),
+		Funding:  NewLoader(mapped(s.FundingsByIDs), 500),
+		adjacent: map[string]*Loader[string, []kg.Adjacent]{},
+		fundOf:   map[string]*Loader[string, []kg.Funding]{},
 	}
 }
 
 // Adjacent returns the loader for relationships matching f and page; loaders
 // with equal arguments are shared, so sibling fields batch together.
-func (l *Loaders) Adjacent(f kg.RelFilter, page kg.Page) *dataloadgen.Loader[string, []kg.Adjacent] {
+func (l *Loaders) Adjacent(f kg.RelFilter, page kg.Page) *Loader[string, []kg.Adjacent] {
 	asOf := ""
 	if f.AsOf != nil {
 		asOf = f.AsOf.Format("2006-01-02")
@@ -75,26 +72,26 @@ func (l *Loaders) Adjacent(f kg.RelFilter, page kg.Page) *dataloadgen.Loader[str
 	if ld, ok := l.adjacent[key]; ok {
 		return ld
 	}
-	ld := dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([][]kg.Adjacent, []error) {
+	ld := NewLoader(func(ctx context.Context, ids []string) ([][]kg.Adjacent, []error) {
 		m, err := l.store.Adjacent(ctx, ids, f, page)
 		return byKey(ids, m, err)
-	}, dataloadgen.WithWait(LoaderWait), dataloadgen.WithBatchCapacity(500))
+	}, 500)
 	l.adjacent[key] = ld
 	return ld
 }
 
 // FundingsOf returns the loader for fundings in which entities play role.
-func (l *Loaders) FundingsOf(role string, first int) *dataloadgen.Loader[string, []kg.Funding] {
+func (l *Loaders) FundingsOf(role string, first int) *Loader[string, []kg.Funding] {
 	key := fmt.Sprintf("%s|%d", role, first)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if ld, ok := l.fundOf[key]; ok {
 		return ld
 	}
-	ld := dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([][]kg.Funding, []error) {
+	ld := NewLoader(func(ctx context.Context, ids []string) ([][]kg.Funding, []error) {
 		m, err := l.store.FundingsOf(ctx, ids, role, first)
 		return byKey(ids, m, err)
-	}, dataloadgen.WithWait(LoaderWait), dataloadgen.WithBatchCapacity(500))
+	}, 500)
 	l.fundOf[key] = ld
 	return ld
 }
@@ -132,19 +129,4 @@ func Middleware(s Store, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, r.WithContext(WithLoaders(r.Context(), NewLoaders(s))))
 	})
-}
-
-// firstError unwraps dataloadgen's error slices to the first error.
-func firstError(err error) error {
-	if err == nil {
-		return nil
-	}
-	if es, ok := err.(dataloadgen.ErrorSlice); ok {
-		for _, e := range es {
-			if e != nil {
-				return e
-			}
-		}
-	}
-	return err
 }

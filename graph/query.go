@@ -244,7 +244,7 @@ func (r *Resolver) source(ctx context.Context, id string) (*model.Source, error)
 	}
 	s, err := LoadersFrom(ctx).Source.Load(ctx, id)
 	if err != nil {
-		return nil, firstError(err)
+		return nil, err
 	}
 	if s == nil {
 		return nil, notFound("id", "source", id)

@@ -106,7 +106,7 @@ func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, firs
 func (r *evidenceResolver) Source(ctx context.Context, obj *model.Evidence) (*model.Source, error) {
 	s, err := LoadersFrom(ctx).Source.Load(ctx, obj.SourceID)
 	if err != nil || s == nil {
-		return nil, firstError(err)
+		return nil, err
 	}
 	return toSource(*s), nil
 }
@@ -462,7 +462,7 @@ func (r *relationshipResolver) Funding(ctx context.Context, obj *model.Relations
 	}
 	f, err := LoadersFrom(ctx).Funding.Load(ctx, obj.FundingID)
 	if err != nil || f == nil {
-		return nil, firstError(err)
+		return nil, err
 	}
 	return toFunding(*f), nil
 }

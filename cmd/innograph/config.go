@@ -97,7 +97,7 @@ func loadConfig() (config, error) {
 		CacheBytes:      int64(num("CACHE_MAX_BYTES", 64<<20)),
 		VersionPoll:     dur("GRAPH_VERSION_POLL", time.Second),
 		PprofAddr:       env("PPROF_ADDR", ""),
-		LoaderWait:      dur("LOADER_WAIT", 250*time.Microsecond),
+		LoaderWait:      dur("LOADER_WAIT", 500*time.Microsecond),
 	}
 	if c.TxTimeout >= c.RequestTimeout {
 		errs = append(errs, fmt.Errorf("NEO4J_TX_TIMEOUT (%s) must be shorter than REQUEST_TIMEOUT (%s)", c.TxTimeout, c.RequestTimeout))
