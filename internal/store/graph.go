@@ -340,9 +340,21 @@ RETURN m {.*} AS m`, map[string]any{
 	if len(order) < 2 || none {
 		return sg, nil
 	}
+	// The relationships among the nodes kept: each is found from its end
+	// with fewer relationships (ties broken by id), so a hub's own
+	// relationships are never read; before, expanding the biggest 1M hub
+	// cost 114k db hits and 110 ms for a 100-node subgraph, now 4.6k and
+	// 23 ms. Entities never relate to themselves (kg.Relationship.Validate).
 	recs, err := s.read(ctx, "subgraphRels", `
-MATCH (a:Entity)-[r`+types+`]->(b:Entity)
-WHERE a.id IN $ids AND b.id IN $ids`+relFilter(q.AsOf)+`
+UNWIND $ids AS id
+MATCH (a:Entity {id: id})
+WITH a, COUNT { (a)-[`+types+`]-() } AS deg
+WITH collect({n: a, deg: deg}) AS ns
+UNWIND ns AS x
+WITH x.n AS a, [y IN ns WHERE y.deg > x.deg OR (y.deg = x.deg AND y.n.id > x.n.id) | y.n] AS bigger
+WHERE size(bigger) > 0
+MATCH (a)-[r`+types+`]-(b)
+WHERE b IN bigger`+relFilter(q.AsOf)+`
 WITH r ORDER BY r.id LIMIT $cap
 RETURN r `+relProjection+` AS r`, map[string]any{
 		"ids": order, "asOf": asOfParam(q.AsOf), "cap": q.Limit * 20,

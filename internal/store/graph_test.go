@@ -366,6 +366,7 @@ func TestSubgraph(t *testing.T) {
 		t.Errorf("depth 2 = %d nodes (depth 1: %d), truncated %v; want lab directors included", len(got2), len(got1), sg2.Truncated)
 	}
 	checkSubgraphRels(t, sg2)
+	checkSubgraphComplete(t, st, sg2, kg.RelFilter{})
 	if sg2.Nodes[0].ID != "polyu" {
 		t.Errorf("the centre comes first, got %s", sg2.Nodes[0].ID)
 	}
@@ -379,6 +380,7 @@ func TestSubgraph(t *testing.T) {
 		t.Errorf("limit 3 = %v, truncated %v", entityIDs(small.Nodes), small.Truncated)
 	}
 	checkSubgraphRels(t, small)
+	checkSubgraphComplete(t, st, small, kg.RelFilter{})
 	// A limit exactly the size of the neighbourhood is not a cut.
 	exact, err := st.Subgraph(ctx, kg.SubgraphQuery{IDs: []string{"polyu"}, Depth: 1, Limit: len(neighbours)})
 	if err != nil || len(exact.Nodes) != len(neighbours) || exact.Truncated {
@@ -401,6 +403,7 @@ func TestSubgraph(t *testing.T) {
 	if got := fmt.Sprint(keysOf(idSet(signed.Nodes))); got != "[carrie-lam chunli-bai hksar-cas-mou]" || len(signed.Rels) != 2 {
 		t.Errorf("types SIGNED = %s with %d rels", got, len(signed.Rels))
 	}
+	checkSubgraphComplete(t, st, signed, kg.RelFilter{Types: []kg.RelType{"SIGNED"}})
 	// asOf drops relationships not valid that day (Roborn's 2018 partnerships).
 	old, err := st.Subgraph(ctx, kg.SubgraphQuery{IDs: []string{"roborn"}, Depth: 1, AsOf: dayp(2017, 1, 1), Limit: 100})
 	if err != nil {
@@ -439,6 +442,33 @@ func containsRel(rs []kg.Relationship, id string) bool {
 }
 
 // checkSubgraphRels asserts every relationship joins two returned nodes, once.
+// checkSubgraphComplete checks that sg holds every relationship matching f
+// between two of its nodes, asking Adjacent for each node's relationships.
+func checkSubgraphComplete(t *testing.T, st *store.Store, sg kg.Subgraph, f kg.RelFilter) {
+	t.Helper()
+	nodes := idSet(sg.Nodes)
+	f.Direction = kg.Both
+	adj, err := st.Adjacent(ctxT(t), entityIDs(sg.Nodes), f, kg.Page{First: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for id, as := range adj {
+		for _, a := range as {
+			if !nodes[a.Other.ID] || id > a.Other.ID {
+				continue // outside, or counted from the other end
+			}
+			want++
+			if !containsRel(sg.Rels, a.Rel.ID) {
+				t.Errorf("relationship %s (%s–%s) joins two nodes of the subgraph but is missing", a.Rel.ID, id, a.Other.ID)
+			}
+		}
+	}
+	if want == 0 && len(sg.Nodes) > 1 {
+		t.Errorf("no relationships among %d nodes: not a useful check", len(sg.Nodes))
+	}
+}
+
 func checkSubgraphRels(t *testing.T, sg kg.Subgraph) {
 	t.Helper()
 	nodes := idSet(sg.Nodes)
