@@ -151,14 +151,14 @@ func (r *Resolver) neighbours(ctx context.Context, id string, types []model.Rela
 	return out, nil
 }
 
-// related returns the entities linked to id by types in direction dir,
-// optionally only of kinds, deduplicated, at most first.
-func (r *Resolver) related(ctx context.Context, id string, first *int, dir kg.Direction, kinds []kg.Kind, types ...kg.RelType) ([]model.Entity, error) {
+// related returns the entities linked to id by relationships matching f
+// (one of typedFields), deduplicated, at most first.
+func (r *Resolver) related(ctx context.Context, id string, first *int, f kg.RelFilter) ([]model.Entity, error) {
 	n, err := pageSize("first", first, 20, kg.MaxPageSize)
 	if err != nil {
 		return nil, err
 	}
-	adj, err := r.adjacent(ctx, id, kg.RelFilter{Types: types, Direction: dir, Kinds: kinds}, kg.Page{First: n})
+	adj, err := r.adjacent(ctx, id, f, kg.Page{First: n})
 	if err != nil {
 		return nil, err
 	}

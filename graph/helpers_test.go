@@ -27,8 +27,15 @@ import (
 // and depth limits, error presenter, recover func and per-request loaders.
 func newHandler(t testing.TB, st *store.Store) http.Handler {
 	t.Helper()
+	return newHandlerWith(t, st, &graph.Resolver{})
+}
+
+// newHandlerWith is newHandler with the options set in r.
+func newHandlerWith(t testing.TB, st *store.Store, r *graph.Resolver) http.Handler {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	c := graph.Config{Resolvers: &graph.Resolver{Store: st, Writer: st, Logger: log}}
+	r.Store, r.Writer, r.Logger = st, st, log
+	c := graph.Config{Resolvers: r}
 	srv := handler.New(graph.NewExecutableSchema(c))
 	srv.AddTransport(transport.POST{})
 	srv.Use(&graph.Limits{MaxCost: 50000, MaxDepth: 12, MaxTokens: 5000, MaxRepeat: 20})

@@ -38,7 +38,21 @@ func (r *Resolver) entity(ctx context.Context, id string) (model.Entity, error) 
 		return nil, err
 	}
 	// A root lookup has no siblings to batch with: query at once, then prime
-	// the loader for nested fields.
+	// the loaders for nested fields. The typed fields selected under it
+	// (labs { director }) come in the same statement.
+	if plan := treePlan(ctx); len(plan) > 0 && !r.NoEntityTrees {
+		e, found, err := r.Store.EntityTree(ctx, id, plan)
+		if kg.ErrorCode(err) == kg.CodeNotFound {
+			return nil, notFound("id", "entity", id)
+		}
+		if err != nil {
+			return nil, err
+		}
+		l := LoadersFrom(ctx)
+		l.Entity.Prime(id, &e)
+		primeTree(l, e.ID, e.Kind, plan, found)
+		return toEntity(e), nil
+	}
 	m, err := r.Store.EntitiesByIDs(ctx, []string{id})
 	if err != nil {
 		return nil, err

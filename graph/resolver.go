@@ -16,6 +16,7 @@ import (
 // Store is what the resolvers need from the database layer.
 type Store interface {
 	EntitiesByIDs(ctx context.Context, ids []string) (map[string]kg.Entity, error)
+	EntityTree(ctx context.Context, id string, plan []kg.Expand) (kg.Entity, [][]kg.Expanded, error)
 	ListEntities(ctx context.Context, f kg.EntityFilter, page kg.Page) ([]kg.Entity, []string, bool, error)
 	CountEntities(ctx context.Context, f kg.EntityFilter) (int, error)
 	Search(ctx context.Context, text string, kinds []kg.Kind, first int) ([]kg.SearchHit, error)
@@ -41,4 +42,8 @@ type Resolver struct {
 	Store  Store
 	Writer Writer
 	Logger *slog.Logger
+	// NoEntityTrees makes an entity lookup load its typed nested fields
+	// level by level through the loaders, instead of in the lookup's own
+	// statement (Store.EntityTree); for comparisons in tests and benchmarks.
+	NoEntityTrees bool
 }

@@ -28,12 +28,12 @@ func (r *agreementResolver) Neighbours(ctx context.Context, obj *model.Agreement
 
 // Parties is the resolver for the parties field.
 func (r *agreementResolver) Parties(ctx context.Context, obj *model.Agreement, first *int) ([]model.Entity, error) {
-	return r.related(ctx, obj.ID, first, kg.Incoming, []kg.Kind{kg.KindGovernmentBody, kg.KindUniversity, kg.KindInstitute, kg.KindCompany, kg.KindOrganization, kg.KindLab, kg.KindDepartment, kg.KindPlace}, "PARTY_TO", "SIGNED")
+	return r.related(ctx, obj.ID, first, typedFields["Agreement.parties"][0])
 }
 
 // Signatories is the resolver for the signatories field.
 func (r *agreementResolver) Signatories(ctx context.Context, obj *model.Agreement, first *int) ([]*model.Person, error) {
-	es, err := r.related(ctx, obj.ID, first, kg.Incoming, []kg.Kind{kg.KindPerson}, "SIGNED")
+	es, err := r.related(ctx, obj.ID, first, typedFields["Agreement.signatories"][0])
 	return ofType[*model.Person](es), err
 }
 
@@ -59,7 +59,7 @@ func (r *companyResolver) Neighbours(ctx context.Context, obj *model.Company, ty
 
 // Partners is the resolver for the partners field.
 func (r *companyResolver) Partners(ctx context.Context, obj *model.Company, first *int) ([]model.Entity, error) {
-	return r.related(ctx, obj.ID, first, kg.Both, nil, "COLLABORATES_WITH", "PARTY_TO")
+	return r.related(ctx, obj.ID, first, typedFields["Company.partners"][0])
 }
 
 // Sources is the resolver for the sources field.
@@ -99,7 +99,7 @@ func (r *eventResolver) Neighbours(ctx context.Context, obj *model.Event, types 
 
 // Participants is the resolver for the participants field.
 func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, first *int) ([]model.Entity, error) {
-	return r.related(ctx, obj.ID, first, kg.Incoming, nil, "ATTENDED", "SPOKE_AT", "ORGANISED", "CHAIRS")
+	return r.related(ctx, obj.ID, first, typedFields["Event.participants"][0])
 }
 
 // Source is the resolver for the source field.
@@ -178,19 +178,19 @@ func (r *governmentBodyResolver) Fundings(ctx context.Context, obj *model.Govern
 
 // Heads is the resolver for the heads field.
 func (r *governmentBodyResolver) Heads(ctx context.Context, obj *model.GovernmentBody, first *int) ([]*model.Person, error) {
-	es, err := r.related(ctx, obj.ID, first, kg.Incoming, []kg.Kind{kg.KindPerson}, "HEADS", "CHAIRS", "DIRECTS")
+	es, err := r.related(ctx, obj.ID, first, typedFields["GovernmentBody.heads"][0])
 	return ofType[*model.Person](es), err
 }
 
 // Agreements is the resolver for the agreements field.
 func (r *governmentBodyResolver) Agreements(ctx context.Context, obj *model.GovernmentBody, first *int) ([]*model.Agreement, error) {
-	es, err := r.related(ctx, obj.ID, first, kg.Outgoing, []kg.Kind{kg.KindAgreement}, "PARTY_TO", "SIGNED")
+	es, err := r.related(ctx, obj.ID, first, typedFields["GovernmentBody.agreements"][0])
 	return ofType[*model.Agreement](es), err
 }
 
 // Established is the resolver for the established field.
 func (r *governmentBodyResolver) Established(ctx context.Context, obj *model.GovernmentBody, first *int) ([]model.Entity, error) {
-	return r.related(ctx, obj.ID, first, kg.Outgoing, nil, "ESTABLISHED", "APPROVED")
+	return r.related(ctx, obj.ID, first, typedFields["GovernmentBody.established"][0])
 }
 
 // Sources is the resolver for the sources field.
@@ -210,12 +210,12 @@ func (r *instituteResolver) Neighbours(ctx context.Context, obj *model.Institute
 
 // Units is the resolver for the units field.
 func (r *instituteResolver) Units(ctx context.Context, obj *model.Institute, first *int) ([]model.Entity, error) {
-	return r.related(ctx, obj.ID, first, kg.Both, []kg.Kind{kg.KindLab, kg.KindDepartment, kg.KindInstitute, kg.KindFacility}, "PART_OF", "HOSTS")
+	return r.related(ctx, obj.ID, first, typedFields["Institute.units"][0])
 }
 
 // People is the resolver for the people field.
 func (r *instituteResolver) People(ctx context.Context, obj *model.Institute, first *int) ([]*model.Person, error) {
-	es, err := r.related(ctx, obj.ID, first, kg.Incoming, []kg.Kind{kg.KindPerson}, "HEADS", "DIRECTS", "WORKS_AT", "MEMBER_OF", "CHAIRS")
+	es, err := r.related(ctx, obj.ID, first, typedFields["Institute.people"][0])
 	return ofType[*model.Person](es), err
 }
 
@@ -236,7 +236,7 @@ func (r *labResolver) Neighbours(ctx context.Context, obj *model.Lab, types []mo
 
 // Director is the resolver for the director field.
 func (r *labResolver) Director(ctx context.Context, obj *model.Lab) (*model.Person, error) {
-	es, err := r.related(ctx, obj.ID, nil, kg.Incoming, []kg.Kind{kg.KindPerson}, "DIRECTS")
+	es, err := r.related(ctx, obj.ID, nil, typedFields["Lab.director"][0])
 	if ps := ofType[*model.Person](es); len(ps) > 0 {
 		return ps[0], err
 	}
@@ -245,17 +245,17 @@ func (r *labResolver) Director(ctx context.Context, obj *model.Lab) (*model.Pers
 
 // Host is the resolver for the host field.
 func (r *labResolver) Host(ctx context.Context, obj *model.Lab) (model.Entity, error) {
-	es, err := r.related(ctx, obj.ID, nil, kg.Incoming, nil, "HOSTS")
+	es, err := r.related(ctx, obj.ID, nil, typedFields["Lab.host"][0])
 	if err != nil || len(es) > 0 {
 		return first(es), err
 	}
-	es, err = r.related(ctx, obj.ID, nil, kg.Outgoing, []kg.Kind{kg.KindUniversity, kg.KindInstitute}, "PART_OF")
+	es, err = r.related(ctx, obj.ID, nil, typedFields["Lab.host"][1])
 	return first(es), err
 }
 
 // PartOf is the resolver for the partOf field.
 func (r *labResolver) PartOf(ctx context.Context, obj *model.Lab, first *int) ([]model.Entity, error) {
-	return r.related(ctx, obj.ID, first, kg.Outgoing, nil, "PART_OF")
+	return r.related(ctx, obj.ID, first, typedFields["Lab.partOf"][0])
 }
 
 // FundingsReceived is the resolver for the fundingsReceived field.
@@ -330,13 +330,13 @@ func (r *personResolver) Roles(ctx context.Context, obj *model.Person, first *in
 
 // Signed is the resolver for the signed field.
 func (r *personResolver) Signed(ctx context.Context, obj *model.Person, first *int) ([]*model.Agreement, error) {
-	es, err := r.related(ctx, obj.ID, first, kg.Outgoing, []kg.Kind{kg.KindAgreement}, "SIGNED", "WITNESSED")
+	es, err := r.related(ctx, obj.ID, first, typedFields["Person.signed"][0])
 	return ofType[*model.Agreement](es), err
 }
 
 // Events is the resolver for the events field.
 func (r *personResolver) Events(ctx context.Context, obj *model.Person, first *int) ([]*model.Event, error) {
-	es, err := r.related(ctx, obj.ID, first, kg.Outgoing, []kg.Kind{kg.KindEvent}, "ATTENDED", "SPOKE_AT", "CHAIRS", "ORGANISED")
+	es, err := r.related(ctx, obj.ID, first, typedFields["Person.events"][0])
 	return ofType[*model.Event](es), err
 }
 
@@ -387,7 +387,7 @@ func (r *projectResolver) Neighbours(ctx context.Context, obj *model.Project, ty
 
 // Participants is the resolver for the participants field.
 func (r *projectResolver) Participants(ctx context.Context, obj *model.Project, first *int) ([]model.Entity, error) {
-	return r.related(ctx, obj.ID, first, kg.Incoming, nil, "PARTICIPATED_IN", "CONTRIBUTED_TO", "LEADS", "PART_OF")
+	return r.related(ctx, obj.ID, first, typedFields["Project.participants"][0])
 }
 
 // Fundings is the resolver for the fundings field.
@@ -535,9 +535,9 @@ func (r *universityResolver) Labs(ctx context.Context, obj *model.University, fi
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		parts, partsErr = r.related(ctx, obj.ID, first, kg.Incoming, []kg.Kind{kg.KindLab}, "PART_OF")
+		parts, partsErr = r.related(ctx, obj.ID, first, typedFields["University.labs"][0])
 	}()
-	hosted, err := r.related(ctx, obj.ID, first, kg.Outgoing, []kg.Kind{kg.KindLab}, "HOSTS")
+	hosted, err := r.related(ctx, obj.ID, first, typedFields["University.labs"][1])
 	<-done
 	if err != nil {
 		return nil, err
@@ -554,13 +554,13 @@ func (r *universityResolver) Labs(ctx context.Context, obj *model.University, fi
 
 // People is the resolver for the people field.
 func (r *universityResolver) People(ctx context.Context, obj *model.University, first *int) ([]*model.Person, error) {
-	es, err := r.related(ctx, obj.ID, first, kg.Incoming, []kg.Kind{kg.KindPerson}, "HEADS", "DIRECTS", "WORKS_AT", "MEMBER_OF", "CHAIRS", "ALUMNUS_OF")
+	es, err := r.related(ctx, obj.ID, first, typedFields["University.people"][0])
 	return ofType[*model.Person](es), err
 }
 
 // Agreements is the resolver for the agreements field.
 func (r *universityResolver) Agreements(ctx context.Context, obj *model.University, first *int) ([]*model.Agreement, error) {
-	es, err := r.related(ctx, obj.ID, first, kg.Outgoing, []kg.Kind{kg.KindAgreement}, "PARTY_TO", "SIGNED")
+	es, err := r.related(ctx, obj.ID, first, typedFields["University.agreements"][0])
 	return ofType[*model.Agreement](es), err
 }
 

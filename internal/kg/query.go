@@ -164,3 +164,39 @@ func (q SubgraphQuery) Validate() error {
 	}
 	return inRange("limit", q.Limit, 1, MaxSubgraphNodes)
 }
+
+// Expand is a relationship pattern to follow from an entity, as an entity
+// query's typed fields do (a university's labs, a lab's director), with the
+// patterns to follow in turn from the entities it reaches. It lets a store
+// answer a whole tree of such fields in one request.
+type Expand struct {
+	// Filter is the pattern, as for an adjacency page; AsOf is not used.
+	Filter RelFilter
+	// First is the page size: the first relationships by id, as Adjacent.
+	First int
+	// On restricts the entities this is followed from to these kinds
+	// (none: all).
+	On []Kind
+	// Next is followed from every entity reached.
+	Next []Expand
+}
+
+// Expanded is what one Expand found from one entity: the same page Adjacent
+// returns for its Filter and First, and for each of those relationships what
+// the Expand's Next found from the entity at its other end, in order.
+type Expanded struct {
+	Adjacent
+	Next [][]Expanded
+}
+
+// MaxExpands bounds the patterns in one tree of Expands.
+const MaxExpands = 32
+
+// CountExpands returns the number of Expands in es, their Next included.
+func CountExpands(es []Expand) int {
+	n := len(es)
+	for _, e := range es {
+		n += CountExpands(e.Next)
+	}
+	return n
+}

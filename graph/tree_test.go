@@ -1,0 +1,58 @@
+package graph_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/innograph/innograph/graph"
+)
+
+// An entity lookup fetches its typed nested fields in its own statement
+// (store.EntityTree). The answers must be exactly those of the resolvers
+// loading level by level, and the round trips fewer.
+func TestEntityTreeAnswersAsLoaders(t *testing.T) {
+	st, names := observedStore(t)
+	tree := newHandler(t, st)
+	levels := newHandlerWith(t, st, &graph.Resolver{NoEntityTrees: true})
+	tests := []struct {
+		name    string
+		query   string
+		vars    map[string]any
+		queries int // round trips with trees; 0: do not check
+	}{
+		{"university, labs, directors (the bench's nested shape)", `query($id: ID!) { entity(id: $id) { id name ... on University { labs(first: 10) { id name director { id name } } } } }`,
+			map[string]any{"id": "polyu"}, 1},
+		{"labs with every typed field, three levels", `{ entity(id: "polyu") { id ... on University { labs { id name director { id name ... on Person { signed { id } events { id name } } } host { id kind } partOf { id } } people(first: 3) { id } agreements { id name } } } }`,
+			nil, 1},
+		{"aliases with different pages", `{ entity(id: "hksar-cas-mou") { ... on Agreement { a: parties(first: 1) { id } b: parties(first: 5) { id name } signatories { id name } } } }`,
+			nil, 1},
+		{"fragments for several types on an interface list", `{ entity(id: "hong-kong") { id } a: entity(id: "mainland-hk-it-forum-2018") { ... on Event { participants(first: 8) { id kind ... on Person { signed { id } } ... on GovernmentBody { heads { id } agreements { id } established { id } } ... on Institute { units { id } people { id } } } } } }`,
+			nil, 0},
+		{"government body and company", `{ g: entity(id: "hksar-government") { ... on GovernmentBody { heads(first: 2) { id } agreements { id ... on Agreement { parties { id } } } established(first: 4) { id } } } c: entity(id: "roborn") { ... on Company { partners { id name ... on Company { partners { id } } } } } }`,
+			nil, 0},
+		{"a redirected or unknown id", `{ entity(id: "no-such-entity") { id ... on University { labs { id } } } }`, nil, 0},
+		{"an invalid page is the resolver's error", `{ entity(id: "polyu") { id ... on University { labs(first: 0) { id } people(first: 2) { id } } } }`, nil, 0},
+		{"typed fields mixed with connections", `{ entity(id: "cas") { id ... on Institute { units { id relationships(first: 2) { nodes { id type } } } people { id sources { id } } } } }`, nil, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			want := post(t, levels, tc.query, tc.vars)
+			names.reset()
+			got := post(t, tree, tc.query, tc.vars)
+			used := names.list()
+			g, _ := json.Marshal(got)
+			w, _ := json.Marshal(want)
+			if !bytes.Equal(g, w) {
+				t.Errorf("with the tree:\n%s\nlevel by level:\n%s", g, w)
+			}
+			if len(want.Data) < 20 && len(want.Errors) == 0 {
+				t.Errorf("little data (%s): not a useful case", want.Data)
+			}
+			if tc.queries > 0 && len(used) != tc.queries {
+				t.Errorf("%d round trips %v, want %d", len(used), used, tc.queries)
+			}
+			t.Logf("%d round trips: %v", len(used), used)
+		})
+	}
+}
