@@ -46,4 +46,6 @@ type Resolver struct {
 	// level by level through the loaders, instead of in the lookup's own
 	// statement (Store.EntityTree); for comparisons in tests and benchmarks.
 	NoEntityTrees bool
+
+	trees treeShapes
 }
