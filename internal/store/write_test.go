@@ -250,6 +250,12 @@ func TestMergeEntities(t *testing.T) {
 	if err != nil || m["zz-w-merge-gone"].ID != "zz-w-merge-keep" {
 		t.Errorf("redirect: %v %v", m, err)
 	}
+	// So does an entity tree, and it follows from the survivor.
+	partners := kg.RelFilter{Types: []kg.RelType{"COLLABORATES_WITH"}, Direction: kg.Both}
+	e, found, err := st.EntityTree(ctx, "zz-w-merge-gone", []kg.Expand{{Filter: partners, First: 5}})
+	if err != nil || e.ID != "zz-w-merge-keep" || len(found) != 1 || len(found[0]) != 1 || found[0][0].Other.ID != "zz-w-merge-other" {
+		t.Errorf("entity tree of the old id = %s, %+v, %v", e.ID, found, err)
+	}
 	cs, _, _, err := st.Changes(ctx, kg.ChangeFilter{EntityID: "zz-w-merge-gone"}, kg.Page{First: 10})
 	if err != nil || len(cs) == 0 || cs[0].Op != kg.OpMergeEntities || cs[0].Actor != admin.Name {
 		t.Errorf("audit of the merge: %+v %v", cs, err)
