@@ -174,58 +174,78 @@ func TestPaths(t *testing.T) {
 	}
 	cleanup(t, "zz-test-paths-")
 	raw(t, "CREATE (:Redirect {id: 'zz-test-paths-bai', target: 'chunli-bai'})", nil)
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ps, err := st.Paths(ctx, tt.q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if tt.wantN >= 0 && len(ps) != tt.wantN || tt.wantN < 0 && len(ps) == 0 {
-				t.Fatalf("%d paths, want %d", len(ps), tt.wantN)
-			}
-			if len(ps) > tt.q.K {
-				t.Errorf("%d paths, more than k=%d", len(ps), tt.q.K)
-			}
-			if tt.wantFirst > 0 && len(ps[0].Rels) != tt.wantFirst {
-				t.Errorf("shortest path has %d hops, want %d", len(ps[0].Rels), tt.wantFirst)
-			}
-			if tt.wantNodes != nil && fmt.Sprint(entityIDs(ps[0].Nodes)) != fmt.Sprint(tt.wantNodes) {
-				t.Errorf("path nodes = %v, want %v", entityIDs(ps[0].Nodes), tt.wantNodes)
-			}
-			from, to := tt.q.From, tt.q.To
-			if to == "zz-test-paths-bai" {
-				to = "chunli-bai"
-			}
-			seenPaths := map[string]bool{}
-			for i, p := range ps {
-				key := fmt.Sprint(relIDsOf(p.Rels))
-				if seenPaths[key] {
-					t.Errorf("path %d repeats an earlier one: %s", i, key)
-				}
-				seenPaths[key] = true
-				if i > 0 && len(p.Rels) < len(ps[i-1].Rels) {
-					t.Errorf("path %d (%d hops) after a longer one (%d)", i, len(p.Rels), len(ps[i-1].Rels))
-				}
-				checkPath(t, p, from, to, tt.q)
-			}
-			// The search starts from whichever end reaches more of the graph
-			// and reverses what it finds; asking the other way round must give
-			// paths of the same lengths, each running from the new from.
-			if !tt.q.Directed {
-				back := tt.q
-				back.From, back.To = tt.q.To, tt.q.From
-				bs, err := st.Paths(ctx, back)
+	// Every case also runs with the second search started at once, so that
+	// both directions race and either may answer (see Paths).
+	defer func(h time.Duration) { store.PathsHedge = h }(store.PathsHedge)
+	for _, hedge := range []time.Duration{store.PathsHedge, 0} {
+		store.PathsHedge = hedge
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("%s, hedge after %v", tt.name, hedge), func(t *testing.T) {
+				ps, err := st.Paths(ctx, tt.q)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if fmt.Sprint(pathLengths(bs)) != fmt.Sprint(pathLengths(ps)) {
-					t.Errorf("reverse query: path lengths %v, want %v", pathLengths(bs), pathLengths(ps))
+				if tt.wantN >= 0 && len(ps) != tt.wantN || tt.wantN < 0 && len(ps) == 0 {
+					t.Fatalf("%d paths, want %d", len(ps), tt.wantN)
 				}
-				for _, p := range bs {
-					checkPath(t, p, to, from, back)
+				if len(ps) > tt.q.K {
+					t.Errorf("%d paths, more than k=%d", len(ps), tt.q.K)
 				}
-			}
-		})
+				if tt.wantFirst > 0 && len(ps[0].Rels) != tt.wantFirst {
+					t.Errorf("shortest path has %d hops, want %d", len(ps[0].Rels), tt.wantFirst)
+				}
+				if tt.wantNodes != nil && fmt.Sprint(entityIDs(ps[0].Nodes)) != fmt.Sprint(tt.wantNodes) {
+					t.Errorf("path nodes = %v, want %v", entityIDs(ps[0].Nodes), tt.wantNodes)
+				}
+				from, to := tt.q.From, tt.q.To
+				if to == "zz-test-paths-bai" {
+					to = "chunli-bai"
+				}
+				seenPaths := map[string]bool{}
+				for i, p := range ps {
+					key := fmt.Sprint(relIDsOf(p.Rels))
+					if seenPaths[key] {
+						t.Errorf("path %d repeats an earlier one: %s", i, key)
+					}
+					seenPaths[key] = true
+					if i > 0 && len(p.Rels) < len(ps[i-1].Rels) {
+						t.Errorf("path %d (%d hops) after a longer one (%d)", i, len(p.Rels), len(ps[i-1].Rels))
+					}
+					checkPath(t, p, from, to, tt.q)
+				}
+				// Either end may answer (the preferred one, or the hedge): both
+				// give paths of the same lengths, each running from from to to.
+				for _, fromTo := range []bool{true, false} {
+					one, err := st.PathsFrom(ctx, tt.q, fromTo)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if fmt.Sprint(pathLengths(one)) != fmt.Sprint(pathLengths(ps)) {
+						t.Errorf("search from the %v end: path lengths %v, want %v", map[bool]string{true: "from", false: "to"}[fromTo], pathLengths(one), pathLengths(ps))
+					}
+					for _, p := range one {
+						checkPath(t, p, from, to, tt.q)
+					}
+				}
+				// The search starts from whichever end reaches more of the graph
+				// and reverses what it finds; asking the other way round must give
+				// paths of the same lengths, each running from the new from.
+				if !tt.q.Directed {
+					back := tt.q
+					back.From, back.To = tt.q.To, tt.q.From
+					bs, err := st.Paths(ctx, back)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if fmt.Sprint(pathLengths(bs)) != fmt.Sprint(pathLengths(ps)) {
+						t.Errorf("reverse query: path lengths %v, want %v", pathLengths(bs), pathLengths(ps))
+					}
+					for _, p := range bs {
+						checkPath(t, p, to, from, back)
+					}
+				}
+			})
+		}
 	}
 }
 
