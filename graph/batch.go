@@ -34,6 +34,8 @@ type Loader[K comparable, V any] struct {
 	groups map[*graphql.FieldContext]*group
 }
 
+// group is a group of sibling calls: how many there are (0: not known) and
+// how many have arrived.
 type group struct{ size, arrived int }
 
 type batch[K comparable, V any] struct {
@@ -119,17 +121,21 @@ func (l *Loader[K, V]) Clear(key K) {
 // enqueue adds the keys of one call to the open batch, opening one if none
 // is, and returns their results.
 func (l *Loader[K, V]) enqueue(ctx context.Context, keys []K) []*result[V] {
-	key, size := siblings(ctx)
+	key, elem := siblings(ctx)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var g *group
-	if size > 0 {
+	if key != nil {
 		g = l.groups[key]
 		if g == nil {
-			g = &group{size: size}
+			// Sized once per group: the list is the same for every element.
+			g = &group{size: groupSize(key, elem)}
 			l.groups[key] = g
 		}
 		g.arrived++
+		if g.size == 0 {
+			g = nil // a list whose elements differ in type: not counted
+		}
 	}
 	out := make([]*result[V], len(keys))
 	var b *batch[K, V]
@@ -165,45 +171,54 @@ func (l *Loader[K, V]) enqueue(ctx context.Context, keys []K) []*result[V] {
 }
 
 // siblings returns the group of resolver calls that load together with the
-// one of ctx, and its size; size 0 when that is not known. A field under no
-// list stands alone: a group of 1. A field of the elements of one list of a
-// single type (labs { director }) is resolved once for every element: the
-// group is the list. When the elements differ in type, only some may select
-// the field; under nested lists, the cousins under the other elements load
-// too; neither is counted here.
-func siblings(ctx context.Context) (*graphql.FieldContext, int) {
+// one of ctx: the field itself when it stands under no list (a group of 1),
+// or, for a field of the elements of one list (labs { director }), the list,
+// with elem the element's context; nil when the group is not known. Under
+// nested lists the cousins under the other elements load too, and how many
+// is not known here.
+func siblings(ctx context.Context) (key, elem *graphql.FieldContext) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
-		return nil, 0
+		return nil, nil
 	}
-	var elem *graphql.FieldContext
 	for p := fc.Parent; p != nil; p = p.Parent {
 		if p.Index != nil {
 			if elem != nil {
-				return nil, 0
+				return nil, nil
 			}
 			elem = p
 		}
 	}
 	if elem == nil {
-		return fc, 1
+		return fc, nil
 	}
 	if elem != fc.Parent || elem.Parent == nil {
-		return nil, 0
+		return nil, nil
+	}
+	return elem.Parent, elem
+}
+
+// groupSize returns how many calls the group key of siblings holds: 1 for a
+// field under no list (elem nil), else the length of the list, provided its
+// elements are all of one type (when they differ, only some may select the
+// field); 0 when not known.
+func groupSize(key, elem *graphql.FieldContext) int {
+	if elem == nil {
+		return 1
 	}
 	// gqlgen gives an element's context a pointer to the list's slot.
 	slot := reflect.ValueOf(elem.Result)
-	list := reflect.ValueOf(elem.Parent.Result)
+	list := reflect.ValueOf(key.Result)
 	if slot.Kind() != reflect.Pointer || slot.IsNil() || list.Kind() != reflect.Slice {
-		return nil, 0
+		return 0
 	}
 	t := dynamicType(slot.Elem())
 	for i := range list.Len() {
 		if dynamicType(list.Index(i)) != t {
-			return nil, 0
+			return 0
 		}
 	}
-	return elem.Parent, list.Len()
+	return list.Len()
 }
 
 // dynamicType returns the type of the value in v, looking into interfaces.

@@ -40,7 +40,7 @@ func (r *Resolver) entity(ctx context.Context, id string) (model.Entity, error) 
 	// A root lookup has no siblings to batch with: query at once, then prime
 	// the loaders for nested fields. The typed fields selected under it
 	// (labs { director }) come in the same statement.
-	if plan := treePlan(ctx); len(plan) > 0 && !r.NoEntityTrees && r.trees.ready(r.Store, id, plan) {
+	if plan := r.treePlan(ctx); len(plan) > 0 && r.trees.ready(r.Store, id, plan) {
 		e, found, err := r.Store.EntityTree(ctx, id, plan)
 		if kg.ErrorCode(err) == kg.CodeNotFound {
 			return nil, notFound("id", "entity", id)

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -79,10 +80,11 @@ var typedFields = map[string][]kg.RelFilter{
 // as a tree of kg.Expands, so that the entity and all of them can be fetched
 // in one statement (store.EntityTree). Fields whose arguments are invalid
 // are left out (their resolvers report the error), and so is everything past
-// kg.MaxExpands patterns (their resolvers load them).
-func treePlan(ctx context.Context) []kg.Expand {
+// kg.MaxExpands patterns (their resolvers load them). With r.NoEntityTrees
+// it plans nothing.
+func (r *Resolver) treePlan(ctx context.Context) []kg.Expand {
 	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || !graphql.HasOperationContext(ctx) {
+	if r.NoEntityTrees || fc == nil || !graphql.HasOperationContext(ctx) {
 		return nil
 	}
 	budget := kg.MaxExpands
@@ -147,7 +149,7 @@ func firstArg(f graphql.CollectedField, vars map[string]any) (int, bool) {
 // ask for, and the entities reached.
 func primeTree(l *Loaders, id string, kind kg.Kind, plan []kg.Expand, found [][]kg.Expanded) {
 	for i, e := range plan {
-		if i >= len(found) || len(e.On) > 0 && !kindIn(kind, e.On) {
+		if i >= len(found) || len(e.On) > 0 && !slices.Contains(e.On, kind) {
 			continue // not followed from this entity: nothing to prime
 		}
 		adj := make([]kg.Adjacent, len(found[i]))
@@ -159,15 +161,6 @@ func primeTree(l *Loaders, id string, kind kg.Kind, plan []kg.Expand, found [][]
 		}
 		l.Adjacent(e.Filter, kg.Page{First: e.First}).Prime(id, adj)
 	}
-}
-
-func kindIn(k kg.Kind, ks []kg.Kind) bool {
-	for _, x := range ks {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }
 
 // treeShapes remembers the shapes of entity trees whose statement Neo4j has

@@ -12,8 +12,13 @@ import (
 	"github.com/innograph/innograph/internal/kg"
 )
 
-// relProjection returns a relationship as a map with its type and endpoint ids.
-const relProjection = "{.*, type: type(r), from: startNode(r).id, to: endNode(r).id}"
+// relProjection returns relationship r as a map with its type and endpoint ids.
+var relProjection = relProjectionOf("r")
+
+// relProjectionOf is relProjection for the relationship in variable r.
+func relProjectionOf(r string) string {
+	return "{.*, type: type(" + r + "), from: startNode(" + r + ").id, to: endNode(" + r + ").id}"
+}
 
 // validOn is the Cypher predicate keeping relationship r when $asOf is null or
 // falls inside its period.
@@ -26,14 +31,16 @@ func asOfParam(t *time.Time) any {
 	return neoDate(*t)
 }
 
-func adjacentPattern(d kg.Direction, types string) string {
+// adjacentPattern is the pattern from node n over relationship r of types
+// in direction d to entity m, in variables n, r and m.
+func adjacentPattern(n, r, m string, d kg.Direction, types string) string {
 	switch d {
 	case kg.Outgoing:
-		return "(n)-[r" + types + "]->(m:Entity)"
+		return "(" + n + ")-[" + r + types + "]->(" + m + ":Entity)"
 	case kg.Incoming:
-		return "(n)<-[r" + types + "]-(m:Entity)"
+		return "(" + n + ")<-[" + r + types + "]-(" + m + ":Entity)"
 	default:
-		return "(n)-[r" + types + "]-(m:Entity)"
+		return "(" + n + ")-[" + r + types + "]-(" + m + ":Entity)"
 	}
 }
 
@@ -83,7 +90,7 @@ UNWIND $ids AS id
 MATCH (n:Entity {id: id})
 CALL {
   WITH n
-  MATCH `+adjacentPattern(f.Direction, types)+`
+  MATCH `+adjacentPattern("n", "r", "m", f.Direction, types)+`
   WHERE ($after IS NULL OR r.id > $after)`+relFilter(f.AsOf)+kindFilter(f.Kinds)+`
   RETURN r, m ORDER BY r.id LIMIT $limit
 }
@@ -111,7 +118,7 @@ func (s *Store) CountAdjacent(ctx context.Context, id string, f kg.RelFilter) (i
 	}
 	recs, err := s.read(ctx, "countAdjacent", `
 MATCH (n:Entity {id: $id})
-MATCH `+adjacentPattern(f.Direction, types)+`
+MATCH `+adjacentPattern("n", "r", "m", f.Direction, types)+`
 WHERE true`+relFilter(f.AsOf)+kindFilter(f.Kinds)+`
 RETURN count(r) AS c`, map[string]any{
 		"id": id, "kinds": kindStrings(f.Kinds), "asOf": asOfParam(f.AsOf),

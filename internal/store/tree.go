@@ -68,16 +68,7 @@ func (t *treeQuery) expands(from string, es []kg.Expand) (string, []string) {
 			fmt.Fprintf(&b, "\n  WITH %s WHERE %s.kind IN $on%d", from, from, k)
 			t.params[fmt.Sprintf("on%d", k)] = kindStrings(e.On)
 		}
-		var pattern string
-		switch e.Filter.Direction {
-		case kg.Outgoing:
-			pattern = fmt.Sprintf("(%s)-[%s%s]->(%s:Entity)", from, r, types, m)
-		case kg.Incoming:
-			pattern = fmt.Sprintf("(%s)<-[%s%s]-(%s:Entity)", from, r, types, m)
-		default:
-			pattern = fmt.Sprintf("(%s)-[%s%s]-(%s:Entity)", from, r, types, m)
-		}
-		fmt.Fprintf(&b, "\n  MATCH %s", pattern)
+		fmt.Fprintf(&b, "\n  MATCH %s", adjacentPattern(from, r, m, e.Filter.Direction, types))
 		if len(e.Filter.Kinds) > 0 {
 			fmt.Fprintf(&b, "\n  WHERE %s.kind IN $kinds%d", m, k)
 			t.params[fmt.Sprintf("kinds%d", k)] = kindStrings(e.Filter.Kinds)
@@ -86,18 +77,17 @@ func (t *treeQuery) expands(from string, es []kg.Expand) (string, []string) {
 		t.params[fmt.Sprintf("first%d", k)] = e.First
 		calls, next := t.expands(m, e.Next)
 		b.WriteString(strings.ReplaceAll(calls, "\n", "\n  "))
-		fmt.Fprintf(&b, "\n  RETURN collect({rel: %s {.*, type: type(%s), from: startNode(%s).id, to: endNode(%s).id}, other: %s {.*}, out: startNode(%s) = %s, next: [%s]}) AS %s\n}",
-			r, r, r, r, m, r, from, strings.Join(next, ", "), name)
+		fmt.Fprintf(&b, "\n  RETURN collect({rel: %s %s, other: %s {.*}, out: startNode(%s) = %s, next: [%s]}) AS %s\n}",
+			r, relProjectionOf(r), m, r, from, strings.Join(next, ", "), name)
 	}
 	return b.String(), names
 }
 
 func returnList(names []string) string {
-	var b strings.Builder
-	for _, n := range names {
-		b.WriteString(", " + n)
+	if len(names) == 0 {
+		return ""
 	}
-	return b.String()
+	return ", " + strings.Join(names, ", ")
 }
 
 // expandedFrom decodes the list a subquery of e returned.

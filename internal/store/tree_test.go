@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/innograph/innograph/internal/kg"
@@ -75,7 +76,7 @@ func checkTree(t *testing.T, st *store.Store, e kg.Entity, plan []kg.Expand, fou
 	n := 0
 	for i, x := range plan {
 		var want []kg.Adjacent
-		if len(x.On) == 0 || kindIn(e.Kind, x.On) {
+		if len(x.On) == 0 || slices.Contains(x.On, e.Kind) {
 			m, err := st.Adjacent(ctxT(t), []string{e.ID}, x.Filter, kg.Page{First: x.First})
 			if err != nil {
 				t.Fatal(err)
@@ -94,13 +95,4 @@ func checkTree(t *testing.T, st *store.Store, e kg.Entity, plan []kg.Expand, fou
 		}
 	}
 	return n
-}
-
-func kindIn(k kg.Kind, ks []kg.Kind) bool {
-	for _, x := range ks {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }
