@@ -2798,8 +2798,8 @@ type Query {
   ): [SearchHit!]!
 
   """
-  The k shortest paths between two entities (Neo4j ` + "`" + `SHORTEST k` + "`" + `), shortest first, each hop with
-  its evidence. Undirected unless ` + "`" + `directed` + "`" + ` is true.
+  The k shortest paths between two entities, shortest first, each hop with its evidence. A path
+  visits no entity twice. Undirected unless ` + "`" + `directed` + "`" + ` is true.
   """
   paths(
     "Id of the start entity."

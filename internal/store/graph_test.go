@@ -174,13 +174,9 @@ func TestPaths(t *testing.T) {
 	}
 	cleanup(t, "zz-test-paths-")
 	raw(t, "CREATE (:Redirect {id: 'zz-test-paths-bai', target: 'chunli-bai'})", nil)
-	// Every case also runs with the second search started at once, so that
-	// both directions race and either may answer (see Paths).
-	defer func(h time.Duration) { store.PathsHedge = h }(store.PathsHedge)
-	for _, hedge := range []time.Duration{store.PathsHedge, 0} {
-		store.PathsHedge = hedge
+	{
 		for _, tt := range tests {
-			t.Run(fmt.Sprintf("%s, hedge after %v", tt.name, hedge), func(t *testing.T) {
+			t.Run(tt.name, func(t *testing.T) {
 				ps, err := st.Paths(ctx, tt.q)
 				if err != nil {
 					t.Fatal(err)
@@ -213,23 +209,20 @@ func TestPaths(t *testing.T) {
 					}
 					checkPath(t, p, from, to, tt.q)
 				}
-				// Either end may answer (the preferred one, or the hedge): both
-				// give paths of the same lengths, each running from from to to.
-				for _, fromTo := range []bool{true, false} {
-					one, err := st.PathsFrom(ctx, tt.q, fromTo)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if fmt.Sprint(pathLengths(one)) != fmt.Sprint(pathLengths(ps)) {
-						t.Errorf("search from the %v end: path lengths %v, want %v", map[bool]string{true: "from", false: "to"}[fromTo], pathLengths(one), pathLengths(ps))
-					}
-					for _, p := range one {
-						checkPath(t, p, from, to, tt.q)
-					}
+				// Neo4j's own SHORTEST k finds paths of the same lengths.
+				ref := tt.q
+				ref.To = to
+				want, err := st.PathsBySHORTEST(ctx, ref)
+				if err != nil {
+					t.Fatal(err)
 				}
-				// The search starts from whichever end reaches more of the graph
-				// and reverses what it finds; asking the other way round must give
-				// paths of the same lengths, each running from the new from.
+				if fmt.Sprint(pathLengths(want)) != fmt.Sprint(pathLengths(ps)) {
+					t.Errorf("path lengths %v, SHORTEST %d gives %v", pathLengths(ps), tt.q.K, pathLengths(want))
+				}
+				// The statement meets in the middle, with the odd hop on the end
+				// that reaches less of the graph; asking the other way round
+				// must give paths of the same lengths, each running from the
+				// new from.
 				if !tt.q.Directed {
 					back := tt.q
 					back.From, back.To = tt.q.To, tt.q.From
@@ -246,6 +239,69 @@ func TestPaths(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestPathsMatchSHORTEST checks Paths against Neo4j's own SHORTEST k search
+// on every ordered pair of a sample of the seed graph's entities, hubs
+// included, for each kind of query: the lengths of the k shortest paths are
+// fixed by the graph, whichever paths of a tied length come back.
+func TestPathsMatchSHORTEST(t *testing.T) {
+	st := neo4jtest.Store(t)
+	ctx := ctxT(t)
+	// The busiest entities, and a spread of the rest.
+	var ids []string
+	for _, r := range raw(t, `MATCH (n:Entity) WITH n ORDER BY COUNT { (n)--() } DESC, n.id
+WITH collect(n.id) AS ns
+RETURN ns[..4] + [i IN range(4, size(ns) - 1, size(ns) / 8) | ns[i]] AS ids`, nil) {
+		for _, id := range r["ids"].([]any) {
+			ids = append(ids, id.(string))
+		}
+	}
+	if len(ids) < 10 {
+		t.Fatalf("sample of %d entities, want at least 10", len(ids))
+	}
+	queries := []struct {
+		name string
+		q    kg.PathQuery
+	}{
+		{"undirected", kg.PathQuery{MaxHops: 4, K: 3}},
+		{"directed", kg.PathQuery{MaxHops: 4, K: 2, Directed: true}},
+		{"some types", kg.PathQuery{MaxHops: 3, K: 5, Types: []kg.RelType{"PART_OF", "HOSTS", "WORKS_AT", "DIRECTS", "PARTY_TO"}}},
+		{"asOf", kg.PathQuery{MaxHops: 3, K: 4, AsOf: dayp(2019, 6, 1)}},
+		{"one hop", kg.PathQuery{MaxHops: 1, K: 2}},
+	}
+	found := 0
+	for _, qq := range queries {
+		t.Run(qq.name, func(t *testing.T) {
+			for _, a := range ids {
+				for _, b := range ids {
+					if a == b {
+						continue
+					}
+					q := qq.q
+					q.From, q.To = a, b
+					got, err := st.Paths(ctx, q)
+					if err != nil {
+						t.Fatalf("%s → %s: %v", a, b, err)
+					}
+					want, err := st.PathsBySHORTEST(ctx, q)
+					if err != nil {
+						t.Fatalf("%s → %s by SHORTEST: %v", a, b, err)
+					}
+					if fmt.Sprint(pathLengths(got)) != fmt.Sprint(pathLengths(want)) {
+						t.Errorf("%s → %s: path lengths %v, SHORTEST %d gives %v", a, b, pathLengths(got), q.K, pathLengths(want))
+					}
+					for _, p := range got {
+						checkPath(t, p, a, b, q)
+					}
+					found += len(got)
+				}
+			}
+		})
+	}
+	if found == 0 {
+		t.Error("no pair of the sample is connected: the comparison proves nothing")
 	}
 }
 

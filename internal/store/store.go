@@ -55,8 +55,6 @@ type Store struct {
 	// their results (see failfast.go).
 	unreachable atomic.Bool
 	probes      prober
-	// hedges holds a token for each second path search running (Paths).
-	hedges chan struct{}
 }
 
 // versionUnknown marks a persisted version that could not be read.
@@ -86,7 +84,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, &kg.Error{Code: kg.CodeInvalid, Message: "invalid Neo4j URI: " + cfg.URI, Err: err}
 	}
-	s := &Store{driver: d, cfg: cfg, log: cfg.Logger, hedges: make(chan struct{}, MaxPathHedges)}
+	s := &Store{driver: d, cfg: cfg, log: cfg.Logger}
 	s.remoteVersion.Store(versionUnknown)
 	if err := s.Ping(ctx); err != nil {
 		d.Close(ctx)
