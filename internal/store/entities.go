@@ -34,8 +34,16 @@ func recStr(r *neo4j.Record, key string) string {
 
 // EntitiesByIDs returns the entities with the given ids, keyed by the id
 // asked for. An id of an entity merged into another resolves to the survivor.
-// Missing ids are absent from the map.
+// Missing ids are absent from the map. Concurrent calls share statements
+// (see coalescer) unless Config.NoCoalescing is set.
 func (s *Store) EntitiesByIDs(ctx context.Context, ids []string) (map[string]kg.Entity, error) {
+	if s.entities != nil && len(ids) > 0 {
+		return s.entities.get(ctx, ids)
+	}
+	return s.entitiesByIDs(ctx, ids)
+}
+
+func (s *Store) entitiesByIDs(ctx context.Context, ids []string) (map[string]kg.Entity, error) {
 	out := make(map[string]kg.Entity, len(ids))
 	if len(ids) == 0 {
 		return out, nil

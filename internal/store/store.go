@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -38,6 +39,9 @@ type Config struct {
 	Observe func(name string, d time.Duration, err error)
 	// Logger receives driver-level failures; nil for slog.Default().
 	Logger *slog.Logger
+	// NoCoalescing makes every call send its own statements, as a plain
+	// client of the driver would (the benchmark's raw Cypher system).
+	NoCoalescing bool
 }
 
 // Store runs innograph's Cypher against one Neo4j database.
@@ -55,7 +59,21 @@ type Store struct {
 	// their results (see failfast.go).
 	unreachable atomic.Bool
 	probes      prober
+	// entities shares entity lookups among concurrent callers; nil with
+	// Config.NoCoalescing.
+	entities *coalescer[kg.Entity]
+	// trees shares entity trees among concurrent callers, per plan (see
+	// EntityTree).
+	treesMu sync.Mutex
+	trees   map[string]*coalescer[entityTree]
 }
+
+// Coalescing limits: how many shared entity lookups run at once, and how
+// many ids one carries.
+const (
+	coalesceRunning = 2
+	coalesceKeys    = 1000
+)
 
 // versionUnknown marks a persisted version that could not be read.
 const versionUnknown = -1
@@ -85,6 +103,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, &kg.Error{Code: kg.CodeInvalid, Message: "invalid Neo4j URI: " + cfg.URI, Err: err}
 	}
 	s := &Store{driver: d, cfg: cfg, log: cfg.Logger}
+	if !cfg.NoCoalescing {
+		s.entities = newCoalescer(coalesceRunning, coalesceKeys, s.entitiesByIDs)
+	}
 	s.remoteVersion.Store(versionUnknown)
 	if err := s.Ping(ctx); err != nil {
 		d.Close(ctx)

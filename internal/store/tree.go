@@ -13,30 +13,101 @@ import (
 // from it and, recursively, from the entities reached: for every Expand the
 // same page that Adjacent returns for its filter and page size. A lookup with
 // typed nested fields is thus one round trip instead of one per level.
+//
+// Concurrent calls with the same plan share statements (see coalescer)
+// unless Config.NoCoalescing is set.
 func (s *Store) EntityTree(ctx context.Context, id string, plan []kg.Expand) (kg.Entity, [][]kg.Expanded, error) {
 	if n := kg.CountExpands(plan); n > kg.MaxExpands {
 		return kg.Entity{}, nil, kg.InvalidArg("plan", "at most %d relationship patterns in one entity tree, got %d", kg.MaxExpands, n)
 	}
-	t := treeQuery{params: map[string]any{"id": id}}
-	calls, names := t.expands("n0", plan)
-	recs, err := s.read(ctx, "entityTree", `
-OPTIONAL MATCH (rd:Redirect {id: $id})
-WITH coalesce(rd.target, $id) AS tid
-MATCH (n0:Entity {id: tid})`+calls+`
-RETURN n0 {.*} AS n0`+returnList(names), t.params)
+	var m map[string]entityTree
+	var err error
+	if c := s.treeCoalescer(plan); c != nil {
+		m, err = c.get(ctx, []string{id})
+	} else {
+		m, err = s.entityTrees(ctx, []string{id}, plan)
+	}
 	if err != nil {
 		return kg.Entity{}, nil, err
 	}
-	if len(recs) == 0 {
+	t, ok := m[id]
+	if !ok {
 		return kg.Entity{}, nil, &kg.Error{Code: kg.CodeNotFound, Field: "id", Message: fmt.Sprintf("no entity with id %q", id)}
 	}
-	r := recs[0]
-	out := make([][]kg.Expanded, len(plan))
-	for i, name := range names {
-		v, _ := r.Get(name)
-		out[i] = expandedFrom(v, plan[i])
+	return t.root, t.found, nil
+}
+
+// entityTree is what EntityTree returns for one id.
+type entityTree struct {
+	root  kg.Entity
+	found [][]kg.Expanded
+}
+
+// treeCoalescer returns the coalescer shared by entity trees of plan, or nil
+// with Config.NoCoalescing.
+func (s *Store) treeCoalescer(plan []kg.Expand) *coalescer[entityTree] {
+	if s.cfg.NoCoalescing {
+		return nil
 	}
-	return entityFromMap(recMap(r, "n0")), out, nil
+	key := planKey(plan)
+	s.treesMu.Lock()
+	defer s.treesMu.Unlock()
+	c, ok := s.trees[key]
+	if !ok {
+		if s.trees == nil || len(s.trees) >= maxTreeCoalescers {
+			// Calls holding a dropped coalescer finish with it.
+			s.trees = map[string]*coalescer[entityTree]{}
+		}
+		c = newCoalescer(coalesceRunning, coalesceKeys/10, func(ctx context.Context, ids []string) (map[string]entityTree, error) {
+			return s.entityTrees(ctx, ids, plan)
+		})
+		s.trees[key] = c
+	}
+	return c
+}
+
+// maxTreeCoalescers bounds the plans whose coalescers are kept.
+const maxTreeCoalescers = 1000
+
+// planKey identifies a plan: its statement and parameters.
+func planKey(plan []kg.Expand) string {
+	var b strings.Builder
+	var walk func([]kg.Expand)
+	walk = func(es []kg.Expand) {
+		for _, e := range es {
+			fmt.Fprintf(&b, "(%v%v%v%v%d", e.Filter.Types, e.Filter.Direction, e.Filter.Kinds, e.On, e.First)
+			walk(e.Next)
+			b.WriteByte(')')
+		}
+	}
+	walk(plan)
+	return b.String()
+}
+
+// entityTrees answers EntityTree for several ids in one statement, keyed by
+// the id asked for; missing ids are absent.
+func (s *Store) entityTrees(ctx context.Context, ids []string, plan []kg.Expand) (map[string]entityTree, error) {
+	t := treeQuery{params: map[string]any{"ids": ids}}
+	calls, names := t.expands("n0", plan)
+	recs, err := s.read(ctx, "entityTree", `
+UNWIND $ids AS id
+OPTIONAL MATCH (rd:Redirect {id: id})
+WITH id, coalesce(rd.target, id) AS tid
+MATCH (n0:Entity {id: tid})`+calls+`
+RETURN id, n0 {.*} AS n0`+returnList(names), t.params)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]entityTree, len(recs))
+	for _, r := range recs {
+		found := make([][]kg.Expanded, len(plan))
+		for i, name := range names {
+			v, _ := r.Get(name)
+			found[i] = expandedFrom(v, plan[i])
+		}
+		out[recStr(r, "id")] = entityTree{root: entityFromMap(recMap(r, "n0")), found: found}
+	}
+	return out, nil
 }
 
 // treeQuery builds the Cypher of an entity tree: variables and parameters

@@ -137,7 +137,9 @@ func run(o opts) error {
 		o.size = sizeLabel(m.Entities)
 	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Config{URI: o.bolt, TxTimeout: 8 * time.Second, MaxPoolSize: 100})
+	// The raw Cypher system is a plain client of the driver: each request
+	// sends its own statements, with none of innograph's sharing.
+	st, err := store.Open(ctx, store.Config{URI: o.bolt, TxTimeout: 8 * time.Second, MaxPoolSize: 100, NoCoalescing: true})
 	if err != nil {
 		return err
 	}
