@@ -2,8 +2,8 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -62,11 +62,7 @@ func NewLoaders(s Store) *Loaders {
 // Adjacent returns the loader for relationships matching f and page; loaders
 // with equal arguments are shared, so sibling fields batch together.
 func (l *Loaders) Adjacent(f kg.RelFilter, page kg.Page) *Loader[string, []kg.Adjacent] {
-	asOf := ""
-	if f.AsOf != nil {
-		asOf = f.AsOf.Format("2006-01-02")
-	}
-	key := fmt.Sprintf("%v|%s|%v|%s|%d|%s", f.Types, f.Direction, f.Kinds, asOf, page.First, page.After)
+	key := f.Key() + "|" + strconv.Itoa(page.First) + "|" + page.After
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if ld, ok := l.adjacent[key]; ok {
@@ -82,7 +78,7 @@ func (l *Loaders) Adjacent(f kg.RelFilter, page kg.Page) *Loader[string, []kg.Ad
 
 // FundingsOf returns the loader for fundings in which entities play role.
 func (l *Loaders) FundingsOf(role string, first int) *Loader[string, []kg.Funding] {
-	key := fmt.Sprintf("%s|%d", role, first)
+	key := role + "|" + strconv.Itoa(first)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if ld, ok := l.fundOf[key]; ok {

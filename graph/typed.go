@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -183,7 +182,7 @@ const maxTreeShapes = 1000
 // ready reports whether plan's statement is planned; if it has not been
 // asked for before, it starts planning it (with id) in the background.
 func (t *treeShapes) ready(s Store, id string, plan []kg.Expand) bool {
-	key := fmt.Sprint(plan)
+	key := kg.PlanKey(plan)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	planned, seen := t.state[key]

@@ -1,6 +1,10 @@
 package kg
 
-import "time"
+import (
+	"strconv"
+	"strings"
+	"time"
+)
 
 // Limits on what one request may ask for. Each is enforced with a
 // BAD_USER_INPUT error that names the argument and the allowed range.
@@ -179,6 +183,56 @@ type Expand struct {
 	On []Kind
 	// Next is followed from every entity reached.
 	Next []Expand
+}
+
+// Key identifies f for caches and batches: filters with equal keys match
+// the same relationships.
+func (f RelFilter) Key() string {
+	var b strings.Builder
+	f.appendKey(&b)
+	return b.String()
+}
+
+func (f RelFilter) appendKey(b *strings.Builder) {
+	for _, t := range f.Types {
+		b.WriteString(string(t))
+		b.WriteByte(',')
+	}
+	b.WriteByte('|')
+	b.WriteString(string(f.Direction))
+	b.WriteByte('|')
+	for _, k := range f.Kinds {
+		b.WriteString(string(k))
+		b.WriteByte(',')
+	}
+	b.WriteByte('|')
+	if f.AsOf != nil {
+		b.WriteString(f.AsOf.Format(time.DateOnly))
+	}
+}
+
+// PlanKey identifies a tree of Expands: plans with equal keys ask for the
+// same patterns and pages.
+func PlanKey(plan []Expand) string {
+	var b strings.Builder
+	appendPlanKey(&b, plan)
+	return b.String()
+}
+
+func appendPlanKey(b *strings.Builder, plan []Expand) {
+	for _, e := range plan {
+		b.WriteByte('(')
+		e.Filter.appendKey(b)
+		b.WriteByte('|')
+		b.WriteString(strconv.Itoa(e.First))
+		b.WriteByte('|')
+		for _, k := range e.On {
+			b.WriteString(string(k))
+			b.WriteByte(',')
+		}
+		appendPlanKey(b, e.Next)
+		b.WriteByte(')')
+	}
 }
 
 // Expanded is what one Expand found from one entity: the same page Adjacent

@@ -49,7 +49,7 @@ func (s *Store) treeCoalescer(plan []kg.Expand) *coalescer[entityTree] {
 	if s.cfg.NoCoalescing {
 		return nil
 	}
-	key := planKey(plan)
+	key := kg.PlanKey(plan)
 	s.treesMu.Lock()
 	defer s.treesMu.Unlock()
 	c, ok := s.trees[key]
@@ -68,21 +68,6 @@ func (s *Store) treeCoalescer(plan []kg.Expand) *coalescer[entityTree] {
 
 // maxTreeCoalescers bounds the plans whose coalescers are kept.
 const maxTreeCoalescers = 1000
-
-// planKey identifies a plan: its statement and parameters.
-func planKey(plan []kg.Expand) string {
-	var b strings.Builder
-	var walk func([]kg.Expand)
-	walk = func(es []kg.Expand) {
-		for _, e := range es {
-			fmt.Fprintf(&b, "(%v%v%v%v%d", e.Filter.Types, e.Filter.Direction, e.Filter.Kinds, e.On, e.First)
-			walk(e.Next)
-			b.WriteByte(')')
-		}
-	}
-	walk(plan)
-	return b.String()
-}
 
 // entityTrees answers EntityTree for several ids in one statement, keyed by
 // the id asked for; missing ids are absent.
