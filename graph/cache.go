@@ -23,6 +23,11 @@ import (
 // least recently used first out. The key is the query text, the operation
 // name and the coerced variables. Answers do not depend on who asks (reads
 // are the same for every role), so the key holds no identity.
+//
+// A query that misses while the same query, at the same version, is already
+// being answered waits for that answer instead of asking Neo4j again: under
+// load, a popular search or hub arriving many times within one answer's time
+// would otherwise run that many times.
 type ResultCache struct {
 	// Version reports the graph version and whether it is known; while it is
 	// not, the cache is bypassed.
@@ -37,8 +42,23 @@ type ResultCache struct {
 	bytes   int64
 	order   *list.List // of *cacheEntry, most recently used first
 	entries map[[32]byte]*list.Element
+	flights map[flightKey]*flight
 
 	hits, misses atomic.Int64
+}
+
+// flightKey identifies a query being answered at a version.
+type flightKey struct {
+	version int64
+	key     [32]byte
+}
+
+// flight is a query being answered; done is closed when data is set (nil
+// when the answer cannot be shared: errors, or too big).
+type flight struct {
+	done      chan struct{}
+	data      json.RawMessage
+	followers int // how many joined; under ResultCache.mu
 }
 
 type cacheEntry struct {
@@ -89,12 +109,58 @@ func (c *ResultCache) InterceptResponse(ctx context.Context, next graphql.Respon
 		c.hits.Add(1)
 		return &graphql.Response{Data: data}
 	}
+	f, leader := c.join(version, key)
+	if !leader {
+		select {
+		case <-f.done:
+			if f.data != nil {
+				c.hits.Add(1)
+				return &graphql.Response{Data: f.data}
+			}
+		case <-ctx.Done():
+		}
+		// Not shareable, or this request's time is up: answer it alone.
+		c.misses.Add(1)
+		return next(ctx)
+	}
 	c.misses.Add(1)
-	resp := next(ctx)
+	var resp *graphql.Response
+	defer func() { c.land(version, key, f, resp) }()
+	resp = next(ctx)
 	if resp != nil && len(resp.Errors) == 0 && resp.Data != nil && int64(len(resp.Data)) <= c.MaxEntryBytes {
 		c.put(version, key, resp.Data)
 	}
 	return resp
+}
+
+// join returns the flight answering key at version and whether the caller
+// leads it (must answer, then land it) or follows (waits for it).
+func (c *ResultCache) join(version int64, key [32]byte) (*flight, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k := flightKey{version, key}
+	if f, ok := c.flights[k]; ok {
+		f.followers++
+		return f, false
+	}
+	if c.flights == nil {
+		c.flights = map[flightKey]*flight{}
+	}
+	f := &flight{done: make(chan struct{})}
+	c.flights[k] = f
+	return f, true
+}
+
+// land ends a flight with its leader's answer (shared only when it could be
+// cached), releasing its followers.
+func (c *ResultCache) land(version int64, key [32]byte, f *flight, resp *graphql.Response) {
+	if resp != nil && len(resp.Errors) == 0 && resp.Data != nil && int64(len(resp.Data)) <= c.MaxEntryBytes {
+		f.data = resp.Data
+	}
+	c.mu.Lock()
+	delete(c.flights, flightKey{version, key})
+	c.mu.Unlock()
+	close(f.done)
 }
 
 func cacheKey(oc *graphql.OperationContext) ([32]byte, bool) {
