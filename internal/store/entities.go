@@ -53,7 +53,7 @@ UNWIND $ids AS id
 OPTIONAL MATCH (rd:Redirect {id: id})
 WITH id, coalesce(rd.target, id) AS tid
 MATCH (n:Entity {id: tid})
-RETURN id, n {.*} AS n`, map[string]any{"ids": ids})
+RETURN id, `+entityProjectionOf("n")+` AS n`, map[string]any{"ids": ids})
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +148,7 @@ func (s *Store) ListEntities(ctx context.Context, f kg.EntityFilter, page kg.Pag
 	}
 	p["limit"] = page.First + 1
 	// Order and limit before projecting: only the page's nodes are read whole.
-	recs, err := s.read(ctx, "listEntities", "MATCH (n:Entity) WHERE "+where+" WITH n ORDER BY "+order+" LIMIT $limit RETURN n {.*} AS n", p)
+	recs, err := s.read(ctx, "listEntities", "MATCH (n:Entity) WHERE "+where+" WITH n ORDER BY "+order+" LIMIT $limit RETURN "+entityProjectionOf("n")+" AS n", p)
 	if err != nil {
 		return nil, nil, false, err
 	}
@@ -247,7 +247,7 @@ func (s *Store) Search(ctx context.Context, text string, kinds []kg.Kind, first 
 CALL db.index.fulltext.queryNodes($index, $q, {limit: $fetch}) YIELD node, score
 WHERE $kinds = [] OR node.kind IN $kinds
 WITH node, score + CASE WHEN $key IN node.nameKeys THEN 100.0 ELSE 0.0 END AS score
-RETURN node {.*} AS n, score
+RETURN `+entityProjectionOf("node")+` AS n, score
 ORDER BY score DESC, node.name ASC, node.id ASC
 LIMIT $first`, map[string]any{
 		"index": SearchIndex, "q": luceneQuery(tokens), "fetch": first*4 + 50,

@@ -39,7 +39,7 @@ RETURN [n IN nodes(p) | n {.*}] AS nodes, [r IN relationships(p) | r %s] AS rels
 	}
 	var ps []kg.Path
 	for _, r := range recs {
-		ps = append(ps, pathFromRecord(r))
+		ps = append(ps, pathFromMap(r.AsMap()))
 	}
 	return ps, nil
 }

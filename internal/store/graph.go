@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/innograph/innograph/internal/kg"
 )
 
@@ -102,7 +100,7 @@ CALL {
   WHERE ($after IS NULL OR r.id > $after)`+relFilter(f.AsOf)+kindFilter(f.Kinds)+`
   RETURN r, m ORDER BY r.id LIMIT $limit
 }
-RETURN id, r `+relProjection+` AS rel, m {.*} AS other, startNode(r) = n AS out`, map[string]any{
+RETURN id, r `+relProjection+` AS rel, `+entityProjectionOf("m")+` AS other, startNode(r) = n AS out`, map[string]any{
 		"ids": ids, "kinds": kindStrings(f.Kinds), "after": after,
 		"asOf": asOfParam(f.AsOf), "limit": page.First,
 	})
@@ -145,40 +143,40 @@ func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	ends, err := s.pathEnds(ctx, q.From, q.To)
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range []struct{ arg, id string }{{"from", q.From}, {"to", q.To}} {
-		if _, ok := ends[x.id]; !ok {
-			return nil, &kg.Error{Code: kg.CodeNotFound, Field: x.arg, Message: fmt.Sprintf("no entity with id %q", x.id)}
-		}
-	}
-	from, to := ends[q.From].ID, ends[q.To].ID
-	if from == to {
-		return nil, kg.InvalidArg("to", "from and to are the same entity")
-	}
-	types, none := relTypes(q.Types)
-	if none {
-		return []kg.Path{}, nil
-	}
-	cypher := pathsStatement(q, types, ends[q.From].reach > ends[q.To].reach)
-	recs, err := s.read(ctx, "paths", cypher, map[string]any{
-		"from": from, "to": to, "asOf": asOfParam(q.AsOf),
+	recs, err := s.read(ctx, "paths", pathsStatement(q), map[string]any{
+		"from": q.From, "to": q.To, "asOf": asOfParam(q.AsOf),
 	})
 	if err != nil {
 		return nil, err
 	}
-	paths := make([]kg.Path, 0, len(recs))
-	for _, r := range recs {
-		paths = append(paths, pathFromRecord(r))
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("paths: %d rows, want 1", len(recs))
+	}
+	r := recs[0]
+	for _, x := range []struct{ arg, id, found string }{{"from", q.From, "fromFound"}, {"to", q.To, "toFound"}} {
+		if found, _ := r.Get(x.found); found != true {
+			return nil, &kg.Error{Code: kg.CodeNotFound, Field: x.arg, Message: fmt.Sprintf("no entity with id %q", x.id)}
+		}
+	}
+	if same, _ := r.Get("same"); same == true {
+		return nil, kg.InvalidArg("to", "from and to are the same entity")
+	}
+	found, _ := r.Get("paths")
+	list, _ := found.([]any)
+	paths := make([]kg.Path, 0, len(list))
+	for _, p := range list {
+		m, _ := p.(map[string]any)
+		paths = append(paths, pathFromMap(m))
 	}
 	sort.SliceStable(paths, func(i, j int) bool { return len(paths[i].Rels) < len(paths[j].Rels) })
 	return paths, nil
 }
 
 // pathsStatement returns the Cypher for the k shortest simple paths of q
-// from $from to $to: one branch per length, shortest first, of which Neo4j
+// from $from to $to (either may be a merged entity's id), in one row: whether
+// each end exists, whether they are the same entity, and the paths.
+//
+// The paths come from one branch per length, shortest first, of which Neo4j
 // runs only as many as it needs to fill the LIMIT. Each branch meets in the
 // middle: it expands about half the hops from each end and joins the two
 // frontiers on the middle entity (USING JOIN), so its cost is the size of
@@ -187,29 +185,61 @@ func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error) {
 // end: on the 1M-entity benchmark graph, between a department and a person
 // both next to a university with 69k relationships, it ran for over 20 s
 // from either end; this statement answers in 50 ms. When the length is odd,
-// the end with the larger two-hop reach (fromHeavier) takes the shorter half.
-func pathsStatement(q kg.PathQuery, types string, fromHeavier bool) string {
+// the end with the larger two-hop reach takes the shorter half; the reach is
+// estimated as the sum of the degrees of an end's first 1000 neighbours,
+// which is cheap (degrees are stored) and large whenever a hub is one hop
+// away. Both splits are written out, and a guard on the estimate runs one.
+func pathsStatement(q kg.PathQuery) string {
 	var b strings.Builder
-	b.WriteString("MATCH (n0:Entity {id: $from}), (t:Entity {id: $to})\nCALL (n0, t) {\n")
-	for l := 1; l <= q.MaxHops; l++ {
-		if l > 1 {
-			b.WriteString("  UNION ALL\n")
+	b.WriteString(`OPTIONAL MATCH (rf:Redirect {id: $from})
+WITH coalesce(rf.target, $from) AS fid
+OPTIONAL MATCH (rt:Redirect {id: $to})
+WITH fid, coalesce(rt.target, $to) AS tid
+OPTIONAL MATCH (n0:Entity {id: fid})
+OPTIONAL MATCH (t:Entity {id: tid})
+CALL (n0, t) {
+`)
+	types, none := relTypes(q.Types)
+	if none {
+		b.WriteString("  RETURN [] AS paths\n")
+	} else {
+		b.WriteString(`  WITH n0, t WHERE n0 IS NOT NULL AND t IS NOT NULL AND n0 <> t
+  CALL (n0) { MATCH (n0)--(m) WITH m LIMIT 1000 RETURN sum(COUNT { (m)--() }) AS reachFrom }
+  CALL (t) { MATCH (t)--(m) WITH m LIMIT 1000 RETURN sum(COUNT { (m)--() }) AS reachTo }
+  WITH n0, t, reachFrom > reachTo AS fromHeavier
+  CALL (n0, t, fromHeavier) {
+`)
+		first := true
+		union := func() {
+			if !first {
+				b.WriteString("    UNION ALL\n")
+			}
+			first = false
 		}
-		h := (l + 1) / 2
-		if fromHeavier {
-			h = l / 2
+		for l := 1; l <= q.MaxHops; l++ {
+			if l%2 == 0 || l == 1 {
+				union()
+				writePathBranch(&b, l, l/2, types, q.Directed, q.AsOf != nil, "")
+				continue
+			}
+			union()
+			writePathBranch(&b, l, l/2, types, q.Directed, q.AsOf != nil, "fromHeavier")
+			union()
+			writePathBranch(&b, l, (l+1)/2, types, q.Directed, q.AsOf != nil, "NOT fromHeavier")
 		}
-		writePathBranch(&b, l, h, types, q.Directed, q.AsOf != nil)
+		// K is a validated integer, formatted in: LIMIT takes it as a literal.
+		fmt.Fprintf(&b, "  }\n  WITH ns, rs LIMIT %d\n  RETURN collect({nodes: [n IN ns | %s], rels: [r IN rs | r %s]}) AS paths\n",
+			q.K, entityProjectionOf("n"), relProjection)
 	}
-	// K is a validated integer, formatted in: LIMIT takes it as a literal.
-	fmt.Fprintf(&b, "}\nWITH ns, rs LIMIT %d\nRETURN [n IN ns | n {.*}] AS nodes, [r IN rs | r %s] AS rels", q.K, relProjection)
+	b.WriteString("}\nRETURN n0 IS NOT NULL AS fromFound, t IS NOT NULL AS toFound, n0 IS NOT NULL AND n0 = t AS same, paths")
 	return b.String()
 }
 
 // writePathBranch writes the branch of pathsStatement for paths of exactly
 // l hops, of which the first h (1 ≤ h < l) are expanded from the from end and
-// the rest from the to end. Entities on a path are pairwise distinct.
-func writePathBranch(b *strings.Builder, l, h int, types string, directed, asOf bool) {
+// the rest from the to end, when guard (if any) holds. Entities on a path
+// are pairwise distinct.
+func writePathBranch(b *strings.Builder, l, h int, types string, directed, asOf bool, guard string) {
 	node := func(i int) string {
 		switch i {
 		case 0:
@@ -235,14 +265,17 @@ func writePathBranch(b *strings.Builder, l, h int, types string, directed, asOf 
 			b.WriteString(")")
 		}
 	}
-	b.WriteString("  MATCH ")
+	if guard != "" {
+		b.WriteString("    WITH n0, t, fromHeavier WHERE " + guard + "\n")
+	}
+	b.WriteString("    MATCH ")
 	if l == 1 {
 		hops(0, 1)
 	} else {
 		hops(0, h)
 		b.WriteString(", ")
 		hops(h, l)
-		b.WriteString("\n  USING JOIN ON " + node(h))
+		b.WriteString("\n    USING JOIN ON " + node(h))
 	}
 	var where []string
 	for i := 0; i <= l; i++ {
@@ -259,7 +292,7 @@ func writePathBranch(b *strings.Builder, l, h int, types string, directed, asOf 
 		}
 	}
 	if len(where) > 0 {
-		b.WriteString("\n  WHERE " + strings.Join(where, " AND "))
+		b.WriteString("\n    WHERE " + strings.Join(where, " AND "))
 	}
 	ns := make([]string, 0, l+1)
 	rs := make([]string, 0, l)
@@ -269,18 +302,18 @@ func writePathBranch(b *strings.Builder, l, h int, types string, directed, asOf 
 			rs = append(rs, "r"+strconv.Itoa(i))
 		}
 	}
-	fmt.Fprintf(b, "\n  RETURN [%s] AS ns, [%s] AS rs\n", strings.Join(ns, ", "), strings.Join(rs, ", "))
+	fmt.Fprintf(b, "\n    RETURN [%s] AS ns, [%s] AS rs\n", strings.Join(ns, ", "), strings.Join(rs, ", "))
 }
 
-// pathFromRecord reads a path returned as nodes and rels.
-func pathFromRecord(r *neo4j.Record) kg.Path {
+// pathFromMap reads a path returned as {nodes, rels}.
+func pathFromMap(m map[string]any) kg.Path {
 	var p kg.Path
-	ns, _ := r.Get("nodes")
-	for _, n := range ns.([]any) {
+	ns, _ := m["nodes"].([]any)
+	for _, n := range ns {
 		p.Nodes = append(p.Nodes, entityFromMap(n.(map[string]any)))
 	}
-	rs, _ := r.Get("rels")
-	for _, x := range rs.([]any) {
+	rs, _ := m["rels"].([]any)
+	for _, x := range rs {
 		p.Rels = append(p.Rels, relFromMap(x.(map[string]any)))
 	}
 	return p
@@ -302,37 +335,6 @@ func kindFilter(kinds []kg.Kind) string {
 		return ""
 	}
 	return " AND m.kind IN $kinds"
-}
-
-// pathEnd is an end of a path query: the entity, and an estimate of how
-// much of the graph lies within two hops of it.
-type pathEnd struct {
-	kg.Entity
-	reach int64
-}
-
-// pathEnds resolves the ends of a path query (following redirects, as
-// EntitiesByIDs does) and estimates each one's two-hop reach: the sum of the
-// degrees of its first 1000 neighbours, which is cheap (degrees are stored)
-// and large whenever a hub is one hop away.
-func (s *Store) pathEnds(ctx context.Context, from, to string) (map[string]pathEnd, error) {
-	recs, err := s.read(ctx, "pathEnds", `
-UNWIND [$from, $to] AS id
-OPTIONAL MATCH (rd:Redirect {id: id})
-WITH id, coalesce(rd.target, id) AS tid
-MATCH (n:Entity {id: tid})
-CALL (n) { MATCH (n)--(m) WITH m LIMIT 1000 RETURN sum(COUNT { (m)--() }) AS reach }
-RETURN id, n {.*} AS n, reach`, map[string]any{"from": from, "to": to})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]pathEnd, 2)
-	for _, r := range recs {
-		reach, _ := r.Get("reach")
-		n, _ := reach.(int64)
-		out[recStr(r, "id")] = pathEnd{Entity: entityFromMap(recMap(r, "n")), reach: n}
-	}
-	return out, nil
 }
 
 // Subgraph expands breadth-first from q.IDs, one query per hop, then fetches
@@ -388,7 +390,7 @@ CALL (n) {
   RETURN DISTINCT m LIMIT $cap
 }
 WITH DISTINCT m ORDER BY m.id LIMIT $cap
-RETURN m {.*} AS m`, map[string]any{
+RETURN `+entityProjectionOf("m")+` AS m`, map[string]any{
 			"frontier": frontier, "kinds": kindStrings(q.Kinds),
 			"seen": order, "asOf": asOfParam(q.AsOf), "cap": rowCap,
 		})

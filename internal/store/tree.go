@@ -79,7 +79,7 @@ UNWIND $ids AS id
 OPTIONAL MATCH (rd:Redirect {id: id})
 WITH id, coalesce(rd.target, id) AS tid
 MATCH (n0:Entity {id: tid})`+calls+`
-RETURN id, n0 {.*} AS n0`+returnList(names), t.params)
+RETURN id, `+entityProjectionOf("n0")+` AS n0`+returnList(names), t.params)
 	if err != nil {
 		return nil, err
 	}
@@ -133,8 +133,8 @@ func (t *treeQuery) expands(from string, es []kg.Expand) (string, []string) {
 		t.params[fmt.Sprintf("first%d", k)] = e.First
 		calls, next := t.expands(m, e.Next)
 		b.WriteString(strings.ReplaceAll(calls, "\n", "\n  "))
-		fmt.Fprintf(&b, "\n  RETURN collect({rel: %s %s, other: %s {.*}, out: startNode(%s) = %s, next: [%s]}) AS %s\n}",
-			r, relProjectionOf(r), m, r, from, strings.Join(next, ", "), name)
+		fmt.Fprintf(&b, "\n  RETURN collect({rel: %s %s, other: %s, out: startNode(%s) = %s, next: [%s]}) AS %s\n}",
+			r, relProjectionOf(r), entityProjectionOf(m), r, from, strings.Join(next, ", "), name)
 	}
 	return b.String(), names
 }
