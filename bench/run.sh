@@ -24,6 +24,14 @@ export NEO4J_LOCAL_TX_TIMEOUT=${BENCH_TX_TIMEOUT:-8s}
 BOLT=bolt://127.0.0.1:$NEO4J_BOLT_PORT
 IG_PORT=${BENCH_INNOGRAPH_PORT:-18080}
 NG_PORT=${BENCH_NEO4J_GRAPHQL_PORT:-18081}
+# A server already listening on either port would answer in place of the one
+# this script starts, which then fails to bind: refuse rather than measure it.
+for port in "$IG_PORT" "$NG_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "bench: port $port is already in use; stop whatever listens there (ss -ltnp | grep :$port) or set BENCH_INNOGRAPH_PORT / BENCH_NEO4J_GRAPHQL_PORT" >&2
+    exit 1
+  fi
+done
 OUT=${BENCH_OUT:-bench/results}
 case $MODE in
   quick) LOAD_ARGS=(-c 1,8,32,64 -d 3s -warmup 1s -n 5000) ;;
