@@ -124,10 +124,11 @@ func (c *ResultCache) InterceptResponse(ctx context.Context, next graphql.Respon
 		return next(ctx)
 	}
 	c.misses.Add(1)
-	var resp *graphql.Response
-	defer func() { c.land(version, key, f, resp) }()
-	resp = next(ctx)
+	var shared json.RawMessage // stays nil if next panics
+	defer func() { c.land(version, key, f, shared) }()
+	resp := next(ctx)
 	if resp != nil && len(resp.Errors) == 0 && resp.Data != nil && int64(len(resp.Data)) <= c.MaxEntryBytes {
+		shared = resp.Data
 		c.put(version, key, resp.Data)
 	}
 	return resp
@@ -151,12 +152,10 @@ func (c *ResultCache) join(version int64, key [32]byte) (*flight, bool) {
 	return f, true
 }
 
-// land ends a flight with its leader's answer (shared only when it could be
-// cached), releasing its followers.
-func (c *ResultCache) land(version int64, key [32]byte, f *flight, resp *graphql.Response) {
-	if resp != nil && len(resp.Errors) == 0 && resp.Data != nil && int64(len(resp.Data)) <= c.MaxEntryBytes {
-		f.data = resp.Data
-	}
+// land ends a flight with its leader's answer, data (nil when it could not
+// be cached, and so is not shared), releasing its followers.
+func (c *ResultCache) land(version int64, key [32]byte, f *flight, data json.RawMessage) {
+	f.data = data
 	c.mu.Lock()
 	delete(c.flights, flightKey{version, key})
 	c.mu.Unlock()

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -122,13 +121,12 @@ func searchNames(name string, aliases []string) string {
 	return strings.Join(searchTokens(name+" ; "+strings.Join(aliases, " ; ")), " ")
 }
 
-// entityProjection is the Cypher map projection of an entity with just the
-// properties entityFromMap reads; the search helpers (nameKeys, searchNames,
-// aliasText) and bookkeeping stay in Neo4j. Format it with the variable.
-const entityProjection = "%[1]s {.id, .kind, .name, .aliases, .description, .sources, .version}"
-
-// entityProjectionOf is entityProjection for the entity in variable n.
-func entityProjectionOf(n string) string { return fmt.Sprintf(entityProjection, n) }
+// entityProjectionOf is the Cypher map projection of the entity in variable
+// n with just the properties entityFromMap reads; the search helpers
+// (nameKeys, searchNames, aliasText) and bookkeeping stay in Neo4j.
+func entityProjectionOf(n string) string {
+	return n + " {.id, .kind, .name, .aliases, .description, .sources, .version}"
+}
 
 func entityFromMap(m map[string]any) kg.Entity {
 	return kg.Entity{

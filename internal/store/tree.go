@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/innograph/innograph/internal/kg"
@@ -25,7 +26,7 @@ func (s *Store) EntityTree(ctx context.Context, id string, plan []kg.Expand) (kg
 	if c := s.treeCoalescer(plan); c != nil {
 		m, err = c.get(ctx, []string{id})
 	} else {
-		m, err = s.entityTrees(ctx, []string{id}, plan)
+		m, err = s.entityTrees(ctx, []string{id}, plan, newTreeStatement(plan))
 	}
 	if err != nil {
 		return kg.Entity{}, nil, err
@@ -58,8 +59,9 @@ func (s *Store) treeCoalescer(plan []kg.Expand) *coalescer[entityTree] {
 			// Calls holding a dropped coalescer finish with it.
 			s.trees = map[string]*coalescer[entityTree]{}
 		}
+		st := newTreeStatement(plan) // built once per plan, not per call
 		c = newCoalescer(coalesceRunning, coalesceKeys/10, func(ctx context.Context, ids []string) (map[string]entityTree, error) {
-			return s.entityTrees(ctx, ids, plan)
+			return s.entityTrees(ctx, ids, plan, st)
 		})
 		s.trees[key] = c
 	}
@@ -69,24 +71,38 @@ func (s *Store) treeCoalescer(plan []kg.Expand) *coalescer[entityTree] {
 // maxTreeCoalescers bounds the plans whose coalescers are kept.
 const maxTreeCoalescers = 1000
 
-// entityTrees answers EntityTree for several ids in one statement, keyed by
-// the id asked for; missing ids are absent.
-func (s *Store) entityTrees(ctx context.Context, ids []string, plan []kg.Expand) (map[string]entityTree, error) {
-	t := treeQuery{params: map[string]any{"ids": ids}}
+// treeStatement is the Cypher of an entity tree for a plan, with its
+// parameters but the ids.
+type treeStatement struct {
+	cypher string
+	params map[string]any // read-only: shared by concurrent calls
+	names  []string       // the columns of the plan's Expands, in order
+}
+
+func newTreeStatement(plan []kg.Expand) treeStatement {
+	t := treeQuery{params: map[string]any{}}
 	calls, names := t.expands("n0", plan)
-	recs, err := s.read(ctx, "entityTree", `
+	return treeStatement{cypher: `
 UNWIND $ids AS id
 OPTIONAL MATCH (rd:Redirect {id: id})
 WITH id, coalesce(rd.target, id) AS tid
-MATCH (n0:Entity {id: tid})`+calls+`
-RETURN id, `+entityProjectionOf("n0")+` AS n0`+returnList(names), t.params)
+MATCH (n0:Entity {id: tid})` + calls + `
+RETURN id, ` + entityProjectionOf("n0") + ` AS n0` + returnList(names), params: t.params, names: names}
+}
+
+// entityTrees answers EntityTree for several ids in one statement st (plan's),
+// keyed by the id asked for; missing ids are absent.
+func (s *Store) entityTrees(ctx context.Context, ids []string, plan []kg.Expand, st treeStatement) (map[string]entityTree, error) {
+	params := maps.Clone(st.params)
+	params["ids"] = ids
+	recs, err := s.read(ctx, "entityTree", st.cypher, params)
 	if err != nil {
 		return nil, err
 	}
 	out := make(map[string]entityTree, len(recs))
 	for _, r := range recs {
 		found := make([][]kg.Expanded, len(plan))
-		for i, name := range names {
+		for i, name := range st.names {
 			v, _ := r.Get(name)
 			found[i] = expandedFrom(v, plan[i])
 		}
