@@ -2786,7 +2786,9 @@ type Query {
   """
   Full-text search over names, aliases and descriptions. Case- and accent-insensitive;
   partial words, acronyms and slightly misspelled names still match. Any characters may be typed:
-  Lucene syntax is treated as text. Best matches first.
+  Lucene syntax is treated as text. Best matches first: exact names and aliases, then entities
+  matching every word (whole or as a prefix). Only when no entity matches every word: entities
+  matching some words, or with a name within an edit or two of them.
   """
   search(
     "What to look for, for example ` + "`" + `polyu` + "`" + `, ` + "`" + `Chung Kwok Fai` + "`" + ` or ` + "`" + `state key lab` + "`" + `."
@@ -3073,7 +3075,11 @@ enum OrderDirection {
 type SearchHit {
   "The entity found."
   entity: Entity!
-  "Relevance; higher is better. Exact name or alias matches score highest."
+  """
+  Relevance, 0 to 3; higher is better. From 2: an exact name or alias. From 1: every word
+  matches. Below 1 (when no entity matches every word): some words, or a near spelling. Within
+  a band, Lucene relevance relative to the best hit.
+  """
   score: Float!
   "The name or alias that matched best, when one did."
   matchedName: String

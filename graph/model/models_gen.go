@@ -607,7 +607,9 @@ type RelationshipTypeInfo struct {
 type SearchHit struct {
 	// The entity found.
 	Entity Entity `json:"entity"`
-	// Relevance; higher is better. Exact name or alias matches score highest.
+	// Relevance, 0 to 3; higher is better. From 2: an exact name or alias. From 1: every word
+	// matches. Below 1 (when no entity matches every word): some words, or a near spelling. Within
+	// a band, Lucene relevance relative to the best hit.
 	Score float64 `json:"score"`
 	// The name or alias that matched best, when one did.
 	MatchedName *string `json:"matchedName,omitempty"`

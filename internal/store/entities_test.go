@@ -385,6 +385,84 @@ func TestSearch(t *testing.T) {
 	}
 }
 
+// Search ranks in tiers: entities matching every word (exactly or as a
+// prefix) score from 1 up; the loose phase's hits (under 1) appear only when
+// no entity matches every word; an exact name or alias scores from 2 up.
+func TestSearchTiers(t *testing.T) {
+	st := neo4jtest.Store(t)
+	ctx := ctxT(t)
+	tests := []struct {
+		query     string
+		first     int
+		wantExact string // id that must score 2 or more, if any
+		wantLoose bool   // whether hits under 1 must appear
+	}{
+		{"PolyU", 10, "polyu", false},
+		{"Hong Kong", 3, "", false},
+		{"Polytechnc", 10, "", true},                   // misspelled: nothing matches every word
+		{"Polytechnic University Zzyzx", 10, "", true}, // one word matches nothing
+		{"Chung Kwok Fai", 10, "", false},              // one entity has every word; others are not padded in
+		{"Kwok-fai Chung", 10, "kwok-fai-chung", false},
+		{"Kwok-fai Chnug", 10, "", true},
+		{"The University of Hong Kong", 10, "", false}, // stop words are not required
+		{"name:polyu", 10, "", false},                  // a field name typed is not required
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			hits, err := st.Search(ctx, tt.query, nil, tt.first)
+			if err != nil {
+				t.Fatalf("Search(%q): %v", tt.query, err)
+			}
+			tokens := store.SearchTokens(tt.query)
+			optional := store.OptionalWords(tt.query)
+			strict, loose := 0, 0
+			for i, h := range hits {
+				if i > 0 && h.Score > hits[i-1].Score {
+					t.Errorf("hits not ordered by score: %v", hitIDs(hits))
+				}
+				if h.Score < 0 || h.Score > 3 {
+					t.Errorf("hit %s scores %v, outside 0..3", h.Entity.ID, h.Score)
+				}
+				words := store.SearchTokens(strings.Join(append([]string{h.Entity.Name, h.Entity.Description}, h.Entity.Aliases...), " "))
+				all := true
+				for _, tok := range tokens {
+					if optional[tok] {
+						continue
+					}
+					found := false
+					for _, w := range words {
+						if strings.HasPrefix(w, tok) {
+							found = true
+							break
+						}
+					}
+					all = all && found
+				}
+				if h.Score >= 1 {
+					strict++
+					if !all {
+						t.Errorf("hit %s scores %v but lacks some of %q", h.Entity.ID, h.Score, tokens)
+					}
+				} else {
+					loose++
+				}
+				if h.Entity.ID == tt.wantExact && h.Score < 2 {
+					t.Errorf("exact name %s scores %v, want 2 or more", h.Entity.ID, h.Score)
+				}
+			}
+			if loose > 0 && strict > 0 {
+				t.Errorf("%d loose hits although %d hits match every word", loose, strict)
+			}
+			if tt.wantLoose != (loose > 0) {
+				t.Errorf("loose hits = %d, want some: %v (hits %v)", loose, tt.wantLoose, hitIDs(hits))
+			}
+			if tt.wantExact != "" && (len(hits) == 0 || hits[0].Entity.ID != tt.wantExact) {
+				t.Errorf("rank 1 = %v, want %s", hitIDs(hits), tt.wantExact)
+			}
+		})
+	}
+}
+
 func hitIDs(hs []kg.SearchHit) []string {
 	out := make([]string, 0, len(hs))
 	for _, h := range hs {

@@ -43,3 +43,11 @@ RETURN [n IN nodes(p) | n {.*}] AS nodes, [r IN relationships(p) | r %s] AS rels
 	}
 	return ps, nil
 }
+
+// SearchTokens exposes searchTokens: tests check hits against the words
+// searched for as Search sees them.
+var SearchTokens = searchTokens
+
+// OptionalWords exposes optionalWords: the words a hit matching every word
+// may lack.
+var OptionalWords = optionalWords

@@ -29,14 +29,15 @@ func FuzzLuceneQuery(f *testing.F) {
 		if len(tokens) == 0 {
 			return
 		}
-		q := luceneQuery(tokens)
-		for _, field := range []string{"name:(", "aliasText:(", "searchNames:(", "description:("} {
-			if !strings.Contains(q, field) {
-				t.Fatalf("query lacks %s: %s", field, q)
+		for _, q := range []string{strictQuery(tokens, optionalWords(s)), looseQuery(tokens)} {
+			for _, field := range []string{"searchNames:(", "description:("} {
+				if !strings.Contains(q, field) {
+					t.Fatalf("query lacks %s: %s", field, q)
+				}
 			}
-		}
-		if strings.Count(q, "(") != strings.Count(q, ")") {
-			t.Fatalf("unbalanced query: %s", q)
+			if strings.Count(q, "(") != strings.Count(q, ")") {
+				t.Fatalf("unbalanced query: %s", q)
+			}
 		}
 	})
 }

@@ -57,11 +57,14 @@ func TestSearchTokens(t *testing.T) {
 			t.Errorf("searchTokens(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	// The Lucene query holds only tokens and the syntax luceneQuery adds itself.
-	q := luceneQuery(searchTokens(`polyu) OR name:"x" AND \ [`))
-	for _, c := range []string{`"`, `\`, "[", "name:x"} {
-		if strings.Contains(q, c) {
-			t.Errorf("user syntax %q reached the Lucene query %q", c, q)
+	// The Lucene queries hold only tokens and the syntax they add themselves.
+	text := `polyu) OR name:"x" AND \ [`
+	tokens := searchTokens(text)
+	for _, q := range []string{strictQuery(tokens, optionalWords(text)), looseQuery(tokens)} {
+		for _, c := range []string{`"`, `\`, "[", "name:x"} {
+			if strings.Contains(q, c) {
+				t.Errorf("user syntax %q reached the Lucene query %q", c, q)
+			}
 		}
 	}
 }
@@ -132,5 +135,31 @@ func TestDefinitelyUnreachable(t *testing.T) {
 				t.Errorf("definitelyUnreachable(%v) = %v, want %v", tt.err, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestStrictQueryRequiresWords(t *testing.T) {
+	tests := []struct {
+		text     string
+		required []string // words the strict query requires
+		optional []string // words it does not
+	}{
+		{"Alfred Sit", []string{"alfred", "sit"}, nil},
+		{"The University of Hong Kong", []string{"university", "hong", "kong"}, []string{"the", "of"}},
+		{"name:polyu", []string{"polyu"}, []string{"name"}},
+		{"polyu OR hkust", []string{"polyu", "hkust"}, []string{"or"}},
+	}
+	for _, tt := range tests {
+		q := strictQuery(searchTokens(tt.text), optionalWords(tt.text))
+		for _, w := range tt.required {
+			if !strings.Contains(q, "+(searchNames:("+w+"^4") {
+				t.Errorf("strictQuery(%q) = %s, does not require %q", tt.text, q, w)
+			}
+		}
+		for _, w := range tt.optional {
+			if strings.Contains(q, "+(searchNames:("+w+"^4") || !strings.Contains(q, "(searchNames:("+w+"^4") {
+				t.Errorf("strictQuery(%q) = %s, want %q optional", tt.text, q, w)
+			}
+		}
 	}
 }

@@ -395,28 +395,15 @@ func (b *bench) ofKind(w *worker, k kg.Kind, maxRank int) string {
 	return b.plan.IDOf(k, w.r.IntN(n))
 }
 
-// luceneQuery mirrors store.luceneQuery so @neo4j/graphql's @fulltext query
-// runs the very Lucene query innograph runs.
+// luceneQuery is the Lucene query of innograph's strict search phase (every
+// word, exactly or as a prefix), for @neo4j/graphql's @fulltext query, which
+// passes it to the same index. innograph runs its forgiving loose phase only
+// when the strict one finds nothing, which never happens here: every search
+// term is two words of an existing entity's name. So both systems run the
+// same Lucene query and return the same entities.
 func luceneQuery(text string) string {
-	tokens := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
-	})
-	var parts []string
-	for _, t := range tokens {
-		alts := []string{t + "^4"}
-		if len(t) >= 2 {
-			alts = append(alts, t+"*^2")
-		}
-		switch n := len(t); {
-		case n >= 8:
-			alts = append(alts, t+"~2")
-		case n >= 4:
-			alts = append(alts, t+"~1")
-		}
-		parts = append(parts, "("+strings.Join(alts, " OR ")+")")
-	}
-	body := strings.Join(parts, " ")
-	return fmt.Sprintf("name:(%s)^3 OR aliasText:(%s)^3 OR description:(%s)", body, body, body)
+	strict, _ := store.LuceneQueries(text)
+	return strict
 }
 
 // --- machine -------------------------------------------------------------------
