@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/innograph/innograph/internal/kg"
@@ -143,7 +144,7 @@ func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	recs, err := s.read(ctx, "paths", pathsStatement(q), map[string]any{
+	recs, err := s.read(ctx, "paths", s.paths.statement(q), map[string]any{
 		"from": q.From, "to": q.To, "asOf": asOfParam(q.AsOf),
 	})
 	if err != nil {
@@ -170,6 +171,47 @@ func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error) {
 	}
 	sort.SliceStable(paths, func(i, j int) bool { return len(paths[i].Rels) < len(paths[j].Rels) })
 	return paths, nil
+}
+
+// pathsStatements keeps the paths statements built so far, by shape: the
+// statement depends on the query's hops, k, types, direction and whether it
+// is dated, not on its ends, and building one costs about as much CPU as
+// decoding its answer.
+type pathsStatements struct {
+	mu sync.RWMutex
+	m  map[pathsShape]string
+}
+
+// pathsShape is what a paths statement depends on.
+type pathsShape struct {
+	hops, k        int
+	types          string
+	directed, asOf bool
+}
+
+// maxPathsStatements bounds the statements kept: type filters can combine
+// in many ways, and a shape past the bound is built for each query.
+const maxPathsStatements = 256
+
+func (c *pathsStatements) statement(q kg.PathQuery) string {
+	types, _ := relTypes(q.Types)
+	key := pathsShape{q.MaxHops, q.K, types, q.Directed, q.AsOf != nil}
+	c.mu.RLock()
+	st, ok := c.m[key]
+	c.mu.RUnlock()
+	if ok {
+		return st
+	}
+	st = pathsStatement(q)
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[pathsShape]string{}
+	}
+	if len(c.m) < maxPathsStatements {
+		c.m[key] = st
+	}
+	c.mu.Unlock()
+	return st
 }
 
 // pathsStatement returns the Cypher for the k shortest simple paths of q

@@ -66,6 +66,8 @@ type Store struct {
 	// EntityTree).
 	treesMu sync.Mutex
 	trees   map[string]*coalescer[entityTree]
+	// paths keeps the paths statements built so far.
+	paths pathsStatements
 }
 
 // Coalescing limits: how many shared entity lookups run at once, and how

@@ -163,3 +163,38 @@ func TestStrictQueryRequiresWords(t *testing.T) {
 		}
 	}
 }
+
+func TestPathsStatementsKeptByShape(t *testing.T) {
+	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	qs := []kg.PathQuery{
+		{From: "a", To: "b", MaxHops: 4, K: 3},
+		{From: "c", To: "d", MaxHops: 4, K: 3}, // same shape, other ends
+		{From: "a", To: "b", MaxHops: 3, K: 3},
+		{From: "a", To: "b", MaxHops: 4, K: 5},
+		{From: "a", To: "b", MaxHops: 4, K: 3, Directed: true},
+		{From: "a", To: "b", MaxHops: 4, K: 3, AsOf: &day},
+		{From: "a", To: "b", MaxHops: 4, K: 3, Types: []kg.RelType{"HOSTS"}},
+		{From: "a", To: "b", MaxHops: 4, K: 3, Types: []kg.RelType{"HOSTS", "FUNDS"}},
+	}
+	var c pathsStatements
+	for round := 0; round < 2; round++ {
+		for _, q := range qs {
+			if got, want := c.statement(q), pathsStatement(q); got != want {
+				t.Errorf("round %d: kept statement for %+v differs from a fresh one", round, q)
+			}
+		}
+	}
+	if len(c.m) != len(qs)-1 {
+		t.Errorf("kept %d statements, want %d (one per shape)", len(c.m), len(qs)-1)
+	}
+	// Past the bound, statements are still right, just not kept.
+	for k := 1; k <= maxPathsStatements+10; k++ {
+		q := kg.PathQuery{From: "a", To: "b", MaxHops: 2, K: k}
+		if c.statement(q) != pathsStatement(q) {
+			t.Fatalf("statement for k=%d differs from a fresh one", k)
+		}
+	}
+	if len(c.m) > maxPathsStatements {
+		t.Errorf("kept %d statements, bound %d", len(c.m), maxPathsStatements)
+	}
+}

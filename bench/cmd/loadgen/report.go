@@ -262,6 +262,13 @@ func markdown(rep Report, outDir string) string {
 	}
 	w.WriteString("\n## Targets\n\n")
 	w.WriteString("| target | shape | measured | met |\n|---|---|---|---|\n")
+	// p99All reads P99All, or P99 from runs recorded before P99All was.
+	p99All := func(r Row) float64 {
+		if r.P99All == 0 {
+			return r.P99
+		}
+		return r.P99All
+	}
 	yes := func(ok bool) string {
 		if ok {
 			return "yes"
@@ -285,9 +292,17 @@ func markdown(rep Report, outDir string) string {
 			continue
 		}
 		okR := ng.RPS > 0 && ig.RPS >= 3*ng.RPS && ig.Errors == 0
-		okP := ng.P99 > 0 && ig.P99 <= ng.P99/3
 		fmt.Fprintf(&w, "| throughput ≥ 3× @neo4j/graphql at c=32 | %s | %s | %s |\n", s.name, ratio(ig.RPS, ng.RPS), yes(okR))
-		fmt.Fprintf(&w, "| p99 ≤ ⅓ of @neo4j/graphql at c=32 | %s | %s | %s |\n", s.name, ratio(ig.P99, ng.P99), yes(okP))
+		// The p99 target counts failed requests at the time they took
+		// (P99All): leaving @neo4j/graphql's timeouts out would reward them.
+		igP, ngP := p99All(ig), p99All(ng)
+		okP := ngP > 0 && igP <= ngP/3
+		measured := ratio(igP, ngP)
+		if ig.Errors+ng.Errors > 0 {
+			measured = fmt.Sprintf("%s counting failed requests (%d of @neo4j/graphql's, %d of innograph's) at the time they took; %s over answered requests only",
+				measured, ng.Errors, ig.Errors, ratio(ig.P99, ng.P99))
+		}
+		fmt.Fprintf(&w, "| p99 ≤ ⅓ of @neo4j/graphql at c=32 | %s | %s | %s |\n", s.name, measured, yes(okP))
 	}
 	for _, t := range []struct {
 		shape string
