@@ -30,6 +30,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/innograph/innograph/internal/kg"
 	"github.com/innograph/innograph/internal/store"
 	"github.com/innograph/innograph/internal/synth"
@@ -149,10 +151,15 @@ func run(o opts) error {
 		return err
 	}
 	defer st.Close(ctx)
+	drv, err := neo4j.NewDriverWithContext(o.bolt, neo4j.NoAuth())
+	if err != nil {
+		return err
+	}
+	defer drv.Close(ctx)
 	client := &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{
 		MaxIdleConns: 512, MaxIdleConnsPerHost: 512, IdleConnTimeout: time.Minute,
 	}}
-	b := &bench{plan: plan, st: st, client: client, o: o}
+	b := &bench{plan: plan, st: st, drv: drv, client: client, o: o}
 	benchForMachine = b
 	var rows []Row
 	rss := map[string]int64{}
@@ -169,6 +176,7 @@ func run(o opts) error {
 	for _, sh := range o.shapes {
 		for _, sys := range o.systems {
 			b.warm(ctx, shapeByName[sh], sys, 8, o.warmup)
+			b.quiesce(ctx)
 		}
 	}
 	for _, sh := range o.shapes {
@@ -177,6 +185,7 @@ func run(o opts) error {
 		// first system measured pays for Neo4j's plan compilation and JIT.
 		for _, sys := range o.systems {
 			b.warm(ctx, shape, sys, 8, o.warmup)
+			b.quiesce(ctx)
 		}
 		for ci, c := range o.concs {
 			// The order of systems rotates with the concurrency, so that no
@@ -184,6 +193,7 @@ func run(o opts) error {
 			for si := range o.systems {
 				sys := o.systems[(si+ci)%len(o.systems)]
 				row := b.cell(ctx, shape, sys, c)
+				b.quiesce(ctx)
 				rows = append(rows, row)
 				fmt.Fprintf(os.Stderr, "%-9s c=%-3d %-14s %8.1f req/s  p50 %7.2f ms  p99 %8.2f ms  errors %d (%d requests)\n",
 					row.Shape, c, sys, row.RPS, row.P50, row.P99, row.Errors, row.Requests)
@@ -211,6 +221,7 @@ func sizeLabel(n int) string {
 type bench struct {
 	plan   *synth.Plan
 	st     *store.Store
+	drv    neo4j.DriverWithContext // for quiesce
 	client *http.Client
 	o      opts
 }
@@ -288,6 +299,35 @@ func (b *bench) cell(ctx context.Context, sh *shape, sys string, c int) Row {
 		row.P99All = round(pct(all, 0.99), 3)
 	}
 	return row
+}
+
+// quiesce waits until Neo4j runs no transaction but its own check, for at
+// most 15 s. A request its client gave up on (or a server abandoned) can
+// run on in Neo4j until the transaction timeout; without the wait, those of
+// one system's cell would slow the next system's.
+func (b *bench) quiesce(ctx context.Context) {
+	const q = `SHOW TRANSACTIONS YIELD currentQuery
+WHERE NOT currentQuery STARTS WITH 'SHOW TRANSACTIONS' RETURN count(*) AS n`
+	start := time.Now()
+	for {
+		res, err := neo4j.ExecuteQuery(ctx, b.drv, q, nil, neo4j.EagerResultTransformer)
+		if err != nil {
+			log.Printf("quiesce: %v", err)
+			return
+		}
+		n, _ := res.Records[0].Get("n")
+		if n == int64(0) {
+			if waited := time.Since(start); waited > 500*time.Millisecond {
+				log.Printf("quiesce: waited %s for Neo4j to finish earlier requests", waited.Round(100*time.Millisecond))
+			}
+			return
+		}
+		if time.Since(start) > 15*time.Second {
+			log.Printf("quiesce: %v transactions still running after 15 s; going on", n)
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // warm runs shape sh on system sys at concurrency c for d, unmeasured, with
