@@ -337,6 +337,14 @@ func markdown(rep Report, outDir string) string {
 				floor = fmt.Sprintf("uncached store calls %s (%.2f vs %.2f ms)", ratio(ca.P50, cb.P50), ca.P50, cb.P50)
 				met = ca.P50 <= 1.5*cb.P50
 			}
+			if s == "fundings" {
+				// Not bounded: the totals add up every record of the funder,
+				// and the biggest funders have 100× the records at 1M that
+				// they have at 10k. Shown, not judged.
+				fmt.Fprintf(&w, "| (not bounded: totals add up all of a funder's records) p50 at %s vs %s (c=1) | %s | %s; innograph as served, cache included, %s (%.2f vs %.2f ms) | not a target |\n",
+					rep.Size, other.Size, s, floor, ratio(a.P50, b.P50), a.P50, b.P50)
+				continue
+			}
 			fmt.Fprintf(&w, "| bounded query p50 at %s within 1.5× of %s (c=1) | %s | %s; innograph as served, cache included, %s (%.2f vs %.2f ms) | %s |\n",
 				rep.Size, other.Size, s, floor, ratio(a.P50, b.P50), a.P50, b.P50, yes(met))
 		}
