@@ -34,6 +34,7 @@ type config struct {
 	AuthTokenFile   string
 	AnonymousReads  bool
 	LoaderWait      time.Duration
+	SearchSlots     int
 	CacheBytes      int64
 	VersionPoll     time.Duration
 	PprofAddr       string
@@ -98,12 +99,16 @@ func loadConfig() (config, error) {
 		VersionPoll:     dur("GRAPH_VERSION_POLL", time.Second),
 		PprofAddr:       env("PPROF_ADDR", ""),
 		LoaderWait:      dur("LOADER_WAIT", 500*time.Microsecond),
+		SearchSlots:     num("NEO4J_SEARCH_CONCURRENCY", 8),
 	}
 	if c.TxTimeout >= c.RequestTimeout {
 		errs = append(errs, fmt.Errorf("NEO4J_TX_TIMEOUT (%s) must be shorter than REQUEST_TIMEOUT (%s)", c.TxTimeout, c.RequestTimeout))
 	}
 	if c.VersionPoll <= 0 {
 		errs = append(errs, fmt.Errorf("GRAPH_VERSION_POLL must be positive, such as 1s"))
+	}
+	if c.SearchSlots < 0 {
+		errs = append(errs, fmt.Errorf("NEO4J_SEARCH_CONCURRENCY must be 0 (no bound) or more"))
 	}
 	if c.CacheBytes < 0 {
 		errs = append(errs, fmt.Errorf("CACHE_MAX_BYTES must be 0 (no cache) or more"))

@@ -192,7 +192,8 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger, m *metrics) (*
 			user = ""
 		}
 	}
-	sc := store.Config{URI: uri, User: user, Password: pw, Database: cfg.Neo4jDatabase, TxTimeout: cfg.TxTimeout, Logger: log}
+	sc := store.Config{URI: uri, User: user, Password: pw, Database: cfg.Neo4jDatabase, TxTimeout: cfg.TxTimeout, Logger: log,
+		SearchConcurrency: cfg.SearchSlots}
 	if m != nil {
 		sc.Observe = m.observeQuery
 	}

@@ -162,6 +162,11 @@ func (s *Server) writeConf() error {
 		"server.memory.pagecache.size=" + s.cfg.PageCache,
 		"dbms.usage_report.enabled=false",
 		"db.logs.query.enabled=OFF",
+		// These instances serve development, tests and the benchmark, not
+		// backups: under the default two-day retention, wiping and reloading
+		// the 1M-entity bench graph left 50 GB of transaction logs and
+		// filled the disk. Logs past 1 GB are pruned at checkpoints.
+		"db.tx_log.rotation.retention_policy=1G size",
 	}
 	if s.cfg.TxTimeout != "" {
 		lines = append(lines, "db.transaction.timeout="+s.cfg.TxTimeout)

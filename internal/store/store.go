@@ -42,6 +42,10 @@ type Config struct {
 	// NoCoalescing makes every call send its own statements, as a plain
 	// client of the driver would (the benchmark's raw Cypher system).
 	NoCoalescing bool
+	// SearchConcurrency bounds the full-text searches running in Neo4j at
+	// once; 0 means no bound. The others wait their turn in order (see
+	// Search).
+	SearchConcurrency int
 }
 
 // Store runs innograph's Cypher against one Neo4j database.
@@ -68,6 +72,9 @@ type Store struct {
 	trees   map[string]*coalescer[entityTree]
 	// paths keeps the paths statements built so far.
 	paths pathsStatements
+	// searchSlots holds a token per search running in Neo4j; nil for no
+	// bound.
+	searchSlots chan struct{}
 }
 
 // Coalescing limits: how many shared entity lookups run at once, and how
@@ -107,6 +114,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s := &Store{driver: d, cfg: cfg, log: cfg.Logger}
 	if !cfg.NoCoalescing {
 		s.entities = newCoalescer(coalesceRunning, coalesceKeys, s.entitiesByIDs)
+	}
+	if cfg.SearchConcurrency > 0 {
+		s.searchSlots = make(chan struct{}, cfg.SearchConcurrency)
 	}
 	s.remoteVersion.Store(versionUnknown)
 	if err := s.Ping(ctx); err != nil {

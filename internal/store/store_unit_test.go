@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"reflect"
 	"strings"
@@ -197,4 +199,56 @@ func TestPathsStatementsKeptByShape(t *testing.T) {
 	if len(c.m) > maxPathsStatements {
 		t.Errorf("kept %d statements, bound %d", len(c.m), maxPathsStatements)
 	}
+}
+
+func TestSearchSlotsTakeTurns(t *testing.T) {
+	s := &Store{log: slog.New(slog.NewTextHandler(io.Discard, nil)), searchSlots: make(chan struct{}, 2)}
+	ctx := context.Background()
+	r1, err1 := s.searchSlot(ctx)
+	r2, err2 := s.searchSlot(ctx)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("free slots: %v, %v", err1, err2)
+	}
+	// A third search waits; its request's deadline ends the wait.
+	tctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel()
+	if _, err := s.searchSlot(tctx); kg.ErrorCode(err) != kg.CodeTimeout {
+		t.Fatalf("waiting past the deadline = %v, want TIMEOUT", err)
+	}
+	// Waiters are served in the order they came.
+	order := make(chan int, 3)
+	for i := range 3 {
+		go func() {
+			release, err := s.searchSlot(ctx)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			order <- i
+			release()
+		}()
+		time.Sleep(20 * time.Millisecond) // let it queue before the next
+	}
+	r1()
+	for want := range 3 {
+		select {
+		case got := <-order:
+			if got != want {
+				t.Fatalf("waiter %d served in turn %d", got, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("a waiter was never served")
+		}
+	}
+	r2()
+	if len(s.searchSlots) != 0 {
+		t.Errorf("%d slots still held", len(s.searchSlots))
+	}
+	// No bound: no waiting.
+	free := &Store{}
+	release, err := free.searchSlot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release()
 }
