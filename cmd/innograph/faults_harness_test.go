@@ -94,6 +94,14 @@ func faultsNeo4j(t *testing.T) *neo4jlocal.Server {
 			faults.err = err
 			return
 		}
+		// Start reuses a Neo4j already answering on the port (docker
+		// compose's); this suite must kill its own, so a foreign one there
+		// is an error, not something to test against.
+		if faults.srv.Status(ctx).PID == 0 {
+			faults.err = fmt.Errorf("Bolt port %d is served by a Neo4j that is not the suite's own instance %q; stop it (or free the port) and rerun",
+				faultsBoltPort, faultsInstance)
+			return
+		}
 		started := time.Since(begin)
 		st, err := store.Open(ctx, store.Config{URI: faults.srv.URI(), TxTimeout: time.Minute})
 		if err != nil {
