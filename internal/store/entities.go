@@ -227,32 +227,30 @@ func strictQuery(tokens []string, optional map[string]bool) string {
 		if !optional[t] {
 			b.WriteByte('+')
 		}
-		exact := t + "^4"
 		if len([]rune(t)) >= 2 {
-			exact += " OR " + t + "*^2"
+			fmt.Fprintf(&b, "(searchNames:(%s^4 OR %s*^2)^3 OR description:(%s OR %s*))", t, t, t, t)
+		} else {
+			fmt.Fprintf(&b, "(searchNames:(%s^4)^3 OR description:(%s))", t, t)
 		}
-		desc := t
-		if len([]rune(t)) >= 2 {
-			desc += " OR " + t + "*"
-		}
-		fmt.Fprintf(&b, "(searchNames:(%s)^3 OR description:(%s))", exact, desc)
 	}
 	return b.String()
 }
 
-// optionalWords returns the words of text that the strict phase does not
-// require: English stop words, which the index's analyzer leaves out, and
-// words typed as Lucene field names ("name" in "name:polyu").
-func optionalWords(text string) map[string]bool {
+// optionalWords returns those of tokens (text's) that the strict phase does
+// not require: English stop words, which the index's analyzer leaves out,
+// and words typed as Lucene field names ("name" in "name:polyu").
+func optionalWords(text string, tokens []string) map[string]bool {
 	opt := map[string]bool{}
-	for _, t := range searchTokens(text) {
+	for _, t := range tokens {
 		if stopWords[t] {
 			opt[t] = true
 		}
 	}
-	for _, m := range fieldPrefix.FindAllStringSubmatch(text, -1) {
-		for _, t := range searchTokens(m[1]) {
-			opt[t] = true
+	if strings.IndexByte(text, ':') >= 0 {
+		for _, m := range fieldPrefix.FindAllStringSubmatch(text, -1) {
+			for _, t := range searchTokens(m[1]) {
+				opt[t] = true
+			}
 		}
 	}
 	return opt
@@ -308,7 +306,7 @@ func LuceneQueries(text string) (strict, loose string) {
 		return "", ""
 	}
 	tokens = tokens[:min(len(tokens), maxSearchTokens)]
-	return strictQuery(tokens, optionalWords(text)), looseQuery(tokens)
+	return strictQuery(tokens, optionalWords(text, tokens)), looseQuery(tokens)
 }
 
 // Search runs a full-text search in one statement of up to two phases.
@@ -316,10 +314,11 @@ func LuceneQueries(text string) (strict, loose string) {
 // prefix); only when it finds none does the loose phase run, which also
 // accepts entities matching some of the words, or names within an edit or
 // two. So "Alfred Sit" finds Alfred Sit alone, not every Alfred, while
-// "Alfred Sitt" finds him among others. A hit's score is its tier plus its Lucene relevance
-// relative to the phase's best hit, scaled below 1: an entity matching every
-// word is in tier 1, the others in tier 0, and an exact name or alias adds 1,
-// so exact matches score from 2, other entities matching every word from 1.
+// "Alfred Sitt" finds him among others. A hit's score is its tier plus its
+// Lucene relevance relative to the phase's best hit, scaled below 1: an
+// entity matching every word is in tier 1, the others in tier 0, and an
+// exact name or alias adds 1, so exact matches score from 2, other entities
+// matching every word from 1.
 // Equal scores (prefix matches score alike) put the shortest name first, of
 // which the words typed are the larger part.
 //
@@ -343,7 +342,7 @@ func (s *Store) Search(ctx context.Context, text string, kinds []kg.Kind, first 
 	}
 	defer release()
 	recs, err := s.read(ctx, "search", searchStatement, map[string]any{
-		"index": SearchIndex, "strict": strictQuery(tokens, optionalWords(text)), "loose": looseQuery(tokens),
+		"index": SearchIndex, "strict": strictQuery(tokens, optionalWords(text, tokens)), "loose": looseQuery(tokens),
 		"fetch": first*4 + 50, "kinds": kindStrings(kinds), "key": kg.NameKey(text), "first": first,
 	})
 	if err != nil {

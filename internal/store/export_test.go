@@ -50,4 +50,4 @@ var SearchTokens = searchTokens
 
 // OptionalWords exposes optionalWords: the words a hit matching every word
 // may lack.
-var OptionalWords = optionalWords
+func OptionalWords(text string) map[string]bool { return optionalWords(text, searchTokens(text)) }
