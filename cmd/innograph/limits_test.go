@@ -111,16 +111,35 @@ func TestHTTPLimits(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(url.Values{"query": {"{ schemaInfo { kinds { kind } } }"}}.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		r := limitsDo(t, req)
-		if r.status < 400 || r.status >= 500 || len(r.Data) > 0 && string(r.Data) != "null" {
-			t.Errorf("form post: status %d, data %s", r.status, r.Data)
+		if r.status != http.StatusUnsupportedMediaType || len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "BAD_REQUEST" ||
+			!strings.Contains(r.Errors[0].Message, "application/json") || len(r.Data) > 0 && string(r.Data) != "null" {
+			t.Errorf("form post: status %d, data %s, errors %+v", r.status, r.Data, r.Errors)
+		}
+	})
+	t.Run("other methods are refused with Allow", func(t *testing.T) {
+		for _, m := range []string{http.MethodPut, http.MethodDelete, http.MethodPatch} {
+			req, _ := http.NewRequest(m, srv.URL+"/graphql", strings.NewReader(`{"query": "{ __typename }"}`))
+			req.Header.Set("Content-Type", "application/json")
+			r := limitsDo(t, req)
+			if r.status != http.StatusMethodNotAllowed || r.header.Get("Allow") != "GET, POST, OPTIONS" ||
+				len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "BAD_REQUEST" || !strings.Contains(r.Errors[0].Message, m) {
+				t.Errorf("%s: status %d, Allow %q, errors %+v", m, r.status, r.header.Get("Allow"), r.Errors)
+			}
 		}
 	})
 	t.Run("no mutations over GET", func(t *testing.T) {
 		q := url.QueryEscape(`mutation { deleteEntity(id: "polyu", expectedVersion: 1, change: {source: "s", quote: "q"}) { id } }`)
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/graphql?query="+q, nil)
 		r := limitsDo(t, req)
-		if len(r.Errors) == 0 || len(r.Data) > 0 && string(r.Data) != "null" {
-			t.Errorf("GET mutation: status %d, data %s, errors %+v", r.status, r.Data, r.Errors)
+		if r.status != http.StatusMethodNotAllowed || r.header.Get("Allow") != http.MethodPost || len(r.Errors) == 0 ||
+			r.Errors[0].Extensions["code"] != "BAD_REQUEST" || len(r.Data) > 0 && string(r.Data) != "null" {
+			t.Errorf("GET mutation: status %d, Allow %q, data %s, errors %+v", r.status, r.header.Get("Allow"), r.Data, r.Errors)
+		}
+		// A document with a query and a mutation may run its query over GET.
+		q = url.QueryEscape(`query a { __typename } mutation b { deleteEntity(id: "polyu", expectedVersion: 1, change: {source: "s", quote: "q"}) }`)
+		req, _ = http.NewRequest(http.MethodGet, srv.URL+"/graphql?operationName=a&query="+q, nil)
+		if r := limitsDo(t, req); r.status != http.StatusOK || len(r.Errors) > 0 || !strings.Contains(string(r.Data), "Query") {
+			t.Errorf("GET query beside a mutation: status %d, data %s, errors %+v", r.status, r.Data, r.Errors)
 		}
 	})
 	t.Run("tokens", func(t *testing.T) {

@@ -41,8 +41,9 @@ func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics
 	c := graph.Config{Resolvers: &graph.Resolver{Store: st, Writer: st, Logger: log}}
 	srv := handler.New(graph.NewExecutableSchema(c))
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
+	srv.AddTransport(graph.GETQueries{})
 	srv.AddTransport(transport.POST{})
+	srv.AddTransport(graph.Unsupported{}) // last: answers what no other takes
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(tokenLimit)
 	if cfg.Introspection {

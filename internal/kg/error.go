@@ -9,6 +9,9 @@ import (
 const (
 	// CodeInvalid: the request or data is malformed (GraphQL BAD_USER_INPUT).
 	CodeInvalid = "BAD_USER_INPUT"
+	// CodeBadRequest: the HTTP request is not one GraphQL can run (a method,
+	// content type or body the endpoint does not take).
+	CodeBadRequest = "BAD_REQUEST"
 	// CodeNotFound: the thing asked for does not exist.
 	CodeNotFound = "NOT_FOUND"
 	// CodeConflict: a concurrent change won, or the data collides with existing data.

@@ -1,0 +1,97 @@
+package graph
+
+import (
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/innograph/innograph/internal/kg"
+)
+
+// GETQueries is gqlgen's GET transport, except that a mutation sent over GET
+// is answered 405 Method Not Allowed with "Allow: POST" and a BAD_REQUEST
+// code, as the GraphQL-over-HTTP specification asks, where gqlgen answers
+// 406 with no code. A GET must not change anything: browsers, caches and
+// crawlers repeat GETs freely.
+type GETQueries struct{ transport.GET }
+
+// Do implements graphql.Transport.
+func (t GETQueries) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	if isMutation(r.URL.Query().Get("query"), r.URL.Query().Get("operationName")) {
+		w.Header().Set("Allow", http.MethodPost)
+		writeTransportError(w, http.StatusMethodNotAllowed,
+			"mutations must be sent with POST; GET requests may only run queries")
+		return
+	}
+	t.GET.Do(w, r, exec)
+}
+
+// isMutation reports whether the operation a GET would run is a mutation.
+// A document that does not parse, or names no operation it has, is left to
+// gqlgen, which explains what is wrong with it.
+func isMutation(query, operationName string) bool {
+	if !strings.Contains(query, "mutation") {
+		return false
+	}
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil {
+		return false
+	}
+	for _, op := range doc.Operations {
+		if operationName == "" && len(doc.Operations) == 1 || op.Name == operationName {
+			return op.Operation == ast.Mutation
+		}
+	}
+	return false
+}
+
+// Unsupported takes every request that the other transports refuse, so that
+// each gets a JSON error with a code and a message saying what to send,
+// where gqlgen answers 400 "transport not supported" in plain text. Add it
+// last: the first transport that supports a request serves it.
+//   - another method than GET, POST, OPTIONS or HEAD: 405, with an Allow header;
+//   - a POST whose body is not JSON (a form, plain text): 415.
+type Unsupported struct{}
+
+var _ graphql.Transport = Unsupported{}
+
+// Supports implements graphql.Transport: it supports every request.
+func (Unsupported) Supports(*http.Request) bool { return true }
+
+// Do implements graphql.Transport.
+func (Unsupported) Do(w http.ResponseWriter, r *http.Request, _ graphql.GraphExecutor) {
+	if r.Method != http.MethodPost && r.Method != http.MethodGet {
+		w.Header().Set("Allow", "GET, POST, OPTIONS")
+		writeTransportError(w, http.StatusMethodNotAllowed, fmt.Sprintf(
+			"method %s is not allowed; send GraphQL with POST (or GET, for queries only)", r.Method))
+		return
+	}
+	ct := r.Header.Get("Content-Type")
+	if mt, _, err := mime.ParseMediaType(ct); err == nil {
+		ct = mt
+	}
+	if ct == "" {
+		ct = "none"
+	}
+	writeTransportError(w, http.StatusUnsupportedMediaType, fmt.Sprintf(
+		`content type %s is not accepted; send a JSON body {"query": "…", "variables": {…}} with Content-Type: application/json`, ct))
+}
+
+// writeTransportError writes a GraphQL error response for a request that
+// never reached GraphQL execution.
+func writeTransportError(w http.ResponseWriter, status int, msg string) {
+	body, _ := json.Marshal(map[string]any{
+		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": kg.CodeBadRequest}}},
+		"data":   nil,
+	})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
