@@ -2754,7 +2754,9 @@ var sources = []*ast.Source{
 # Conventions: lists are paginated and bounded; connections follow the Relay
 # cursor spec (` + "`" + `edges { cursor node }` + "`" + `, ` + "`" + `nodes` + "`" + `, ` + "`" + `pageInfo` + "`" + `, ` + "`" + `totalCount` + "`" + `).
 # Errors carry ` + "`" + `extensions.code` + "`" + `: BAD_USER_INPUT (with ` + "`" + `extensions.argument` + "`" + `),
-# NOT_FOUND, UNAVAILABLE, TIMEOUT, LIMIT_EXCEEDED, INTERNAL.
+# NOT_FOUND, CONFLICT, UNAUTHENTICATED, FORBIDDEN, UNAVAILABLE, TIMEOUT,
+# LIMIT_EXCEEDED, INTERNAL; BAD_REQUEST for HTTP requests GraphQL cannot run
+# (a mutation over GET, a body that is not JSON).
 
 """
 A calendar date with the precision the source supports: ` + "`" + `2019` + "`" + `, ` + "`" + `2019-05` + "`" + ` or ` + "`" + `2019-05-21` + "`" + `.
