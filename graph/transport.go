@@ -1,8 +1,11 @@
 package graph
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"strings"
@@ -50,6 +53,41 @@ func isMutation(query, operationName string) bool {
 		}
 	}
 	return false
+}
+
+// POSTJSON is gqlgen's POST transport, except that a body that is not JSON
+// at all is answered 400 with a BAD_REQUEST code and where the JSON breaks,
+// where gqlgen echoes the whole body back under a validation code.
+type POSTJSON struct{ transport.POST }
+
+// Do implements graphql.Transport.
+func (t POSTJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		writeTransportError(w, http.StatusBadRequest, "the request body could not be read")
+		return
+	}
+	if !json.Valid(body) {
+		writeTransportError(w, http.StatusBadRequest, jsonProblem(body))
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	t.POST.Do(w, r, exec)
+}
+
+// jsonProblem says what is wrong with a body that is not valid JSON.
+func jsonProblem(body []byte) string {
+	const want = `send {"query": "…", "variables": {…}}`
+	if len(bytes.TrimSpace(body)) == 0 {
+		return "the request body is empty; " + want
+	}
+	var v any
+	err := json.Unmarshal(body, &v)
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("the request body is not valid JSON: %s at byte %d; %s", se.Error(), se.Offset, want)
+	}
+	return "the request body is not valid JSON; " + want
 }
 
 // Unsupported takes every request that the other transports refuse, so that

@@ -116,6 +116,21 @@ func TestHTTPLimits(t *testing.T) {
 			t.Errorf("form post: status %d, data %s, errors %+v", r.status, r.Data, r.Errors)
 		}
 	})
+	t.Run("bodies that are not JSON say where they break", func(t *testing.T) {
+		for _, tc := range []struct{ body, want string }{
+			{`{"query": "{ __typename }"`, "not valid JSON: unexpected end of JSON input at byte 26"},
+			{`{query: "{ __typename }"}`, "not valid JSON: invalid character 'q' looking for beginning of object key string at byte 2"},
+			{` `, "the request body is empty"},
+		} {
+			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(tc.body))
+			req.Header.Set("Content-Type", "application/json")
+			r := limitsDo(t, req)
+			if r.status != http.StatusBadRequest || len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "BAD_REQUEST" ||
+				!strings.Contains(r.Errors[0].Message, tc.want) || strings.Contains(r.Errors[0].Message, "__typename") {
+				t.Errorf("body %q: status %d, errors %+v; want 400 BAD_REQUEST saying %q, body not echoed", tc.body, r.status, r.Errors, tc.want)
+			}
+		}
+	})
 	t.Run("other methods are refused with Allow", func(t *testing.T) {
 		for _, m := range []string{http.MethodPut, http.MethodDelete, http.MethodPatch} {
 			req, _ := http.NewRequest(m, srv.URL+"/graphql", strings.NewReader(`{"query": "{ __typename }"}`))

@@ -42,7 +42,7 @@ func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics
 	srv := handler.New(graph.NewExecutableSchema(c))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(graph.GETQueries{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(graph.POSTJSON{})
 	srv.AddTransport(graph.Unsupported{}) // last: answers what no other takes
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(tokenLimit)
