@@ -23,11 +23,17 @@ import (
 // code, as the GraphQL-over-HTTP specification asks, where gqlgen answers
 // 406 with no code. A GET must not change anything: browsers, caches and
 // crawlers repeat GETs freely.
-type GETQueries struct{ transport.GET }
+type GETQueries struct {
+	transport.GET
+	// MaxTokens bounds the lexer's work on the document, as the server's
+	// parser token limit does; 0 means no bound. A document over it is left
+	// to gqlgen, which refuses it.
+	MaxTokens int
+}
 
 // Do implements graphql.Transport.
 func (t GETQueries) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	if isMutation(r.URL.Query().Get("query"), r.URL.Query().Get("operationName")) {
+	if isMutation(r.URL.Query().Get("query"), r.URL.Query().Get("operationName"), t.MaxTokens) {
 		w.Header().Set("Allow", http.MethodPost)
 		writeTransportError(w, http.StatusMethodNotAllowed,
 			"mutations must be sent with POST; GET requests may only run queries")
@@ -39,11 +45,11 @@ func (t GETQueries) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 // isMutation reports whether the operation a GET would run is a mutation.
 // A document that does not parse, or names no operation it has, is left to
 // gqlgen, which explains what is wrong with it.
-func isMutation(query, operationName string) bool {
+func isMutation(query, operationName string, maxTokens int) bool {
 	if !strings.Contains(query, "mutation") {
 		return false
 	}
-	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, maxTokens)
 	if err != nil {
 		return false
 	}

@@ -1,12 +1,16 @@
 package graph
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestIsMutation(t *testing.T) {
 	for _, tc := range []struct {
 		name, query, op string
 		want            bool
 	}{
+		{"over the token limit", `mutation { ` + strings.Repeat("a: __typename ", 50) + `}`, "", false},
 		{"anonymous query", `{ entity(id: "polyu") { id } }`, "", false},
 		{"anonymous mutation", `mutation { deleteEntity(id: "x", expectedVersion: 1) }`, "", true},
 		{"named mutation", `mutation drop { deleteEntity(id: "x", expectedVersion: 1) }`, "drop", true},
@@ -18,7 +22,7 @@ func TestIsMutation(t *testing.T) {
 		{"unknown operation name", `mutation b { __typename }`, "c", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := isMutation(tc.query, tc.op); got != tc.want {
+			if got := isMutation(tc.query, tc.op, 100); got != tc.want {
 				t.Errorf("isMutation(%q, %q) = %v, want %v", tc.query, tc.op, got, tc.want)
 			}
 		})

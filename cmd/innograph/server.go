@@ -41,7 +41,7 @@ func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics
 	c := graph.Config{Resolvers: &graph.Resolver{Store: st, Writer: st, Logger: log}}
 	srv := handler.New(graph.NewExecutableSchema(c))
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(graph.GETQueries{})
+	srv.AddTransport(graph.GETQueries{MaxTokens: tokenLimit})
 	srv.AddTransport(graph.POSTJSON{})
 	srv.AddTransport(graph.Unsupported{}) // last: answers what no other takes
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
