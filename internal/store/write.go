@@ -121,7 +121,7 @@ func txOne(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, para
 	if err != nil {
 		return nil, err
 	}
-	recs, err := res.Collect(ctx)
+	recs, err := collect(ctx, res)
 	if err != nil || len(recs) == 0 {
 		return nil, err
 	}
