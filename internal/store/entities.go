@@ -297,16 +297,27 @@ func looseQuery(tokens []string) string {
 // maxSearchTokens bounds the words of a search that reach Lucene.
 const maxSearchTokens = 16
 
+// searchWords returns the tokens of text that reach Lucene.
+func searchWords(text string) []string {
+	tokens := searchTokens(text)
+	return tokens[:min(len(tokens), maxSearchTokens)]
+}
+
+// luceneQueries returns the strict and loose queries for text, whose tokens
+// (searchWords) are given.
+func luceneQueries(text string, tokens []string) (strict, loose string) {
+	return strictQuery(tokens, optionalWords(text, tokens)), looseQuery(tokens)
+}
+
 // LuceneQueries returns the Lucene queries of Search's strict and loose
 // phases for text, for clients of the same full-text index (the benchmark
 // gives them to @neo4j/graphql). Both are "" when text has no words.
 func LuceneQueries(text string) (strict, loose string) {
-	tokens := searchTokens(text)
+	tokens := searchWords(text)
 	if len(tokens) == 0 {
 		return "", ""
 	}
-	tokens = tokens[:min(len(tokens), maxSearchTokens)]
-	return strictQuery(tokens, optionalWords(text, tokens)), looseQuery(tokens)
+	return luceneQueries(text, tokens)
 }
 
 // Search runs a full-text search in one statement of up to two phases.
@@ -331,18 +342,18 @@ func (s *Store) Search(ctx context.Context, text string, kinds []kg.Kind, first 
 	if len(text) > kg.MaxSearchText {
 		return nil, kg.InvalidArg("query", "search text is %d bytes; at most %d allowed", len(text), kg.MaxSearchText)
 	}
-	tokens := searchTokens(text)
+	tokens := searchWords(text)
 	if len(tokens) == 0 {
 		return nil, kg.InvalidArg("query", "search text needs at least one letter or digit")
 	}
-	tokens = tokens[:min(len(tokens), maxSearchTokens)]
+	strict, loose := luceneQueries(text, tokens)
 	release, err := s.searchSlot(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
 	recs, err := s.read(ctx, "search", searchStatement, map[string]any{
-		"index": SearchIndex, "strict": strictQuery(tokens, optionalWords(text, tokens)), "loose": looseQuery(tokens),
+		"index": SearchIndex, "strict": strict, "loose": loose,
 		"fetch": first*4 + 50, "kinds": kindStrings(kinds), "key": kg.NameKey(text), "first": first,
 	})
 	if err != nil {

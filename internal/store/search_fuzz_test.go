@@ -29,7 +29,8 @@ func FuzzLuceneQuery(f *testing.F) {
 		if len(tokens) == 0 {
 			return
 		}
-		for _, q := range []string{strictQuery(tokens, optionalWords(s, tokens)), looseQuery(tokens)} {
+		strict, loose := LuceneQueries(s)
+		for _, q := range []string{strict, loose} {
 			for _, field := range []string{"searchNames:(", "description:("} {
 				if !strings.Contains(q, field) {
 					t.Fatalf("query lacks %s: %s", field, q)

@@ -60,9 +60,8 @@ func TestSearchTokens(t *testing.T) {
 		}
 	}
 	// The Lucene queries hold only tokens and the syntax they add themselves.
-	text := `polyu) OR name:"x" AND \ [`
-	tokens := searchTokens(text)
-	for _, q := range []string{strictQuery(tokens, optionalWords(text, tokens)), looseQuery(tokens)} {
+	strict, loose := LuceneQueries(`polyu) OR name:"x" AND \ [`)
+	for _, q := range []string{strict, loose} {
 		for _, c := range []string{`"`, `\`, "[", "name:x"} {
 			if strings.Contains(q, c) {
 				t.Errorf("user syntax %q reached the Lucene query %q", c, q)
@@ -152,7 +151,7 @@ func TestStrictQueryRequiresWords(t *testing.T) {
 		{"polyu OR hkust", []string{"polyu", "hkust"}, []string{"or"}},
 	}
 	for _, tt := range tests {
-		q := strictQuery(searchTokens(tt.text), optionalWords(tt.text, searchTokens(tt.text)))
+		q, _ := LuceneQueries(tt.text)
 		for _, w := range tt.required {
 			if !strings.Contains(q, "+(searchNames:("+w+"^4") {
 				t.Errorf("strictQuery(%q) = %s, does not require %q", tt.text, q, w)
