@@ -122,8 +122,6 @@ func Authenticate(t *Tokens, anonymousReads bool, next http.Handler) http.Handle
 }
 
 func authError(w http.ResponseWriter, msg string) {
-	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("WWW-Authenticate", `Bearer realm="innograph"`)
-	w.WriteHeader(http.StatusUnauthorized)
-	fmt.Fprintf(w, `{"errors":[{"message":%q,"extensions":{"code":"UNAUTHENTICATED"}}]}`, msg)
+	WriteHTTPError(w, http.StatusUnauthorized, kg.CodeUnauthenticated, msg)
 }

@@ -128,14 +128,20 @@ func (Unsupported) Do(w http.ResponseWriter, r *http.Request, _ graphql.GraphExe
 		`content type %s is not accepted; send a JSON body {"query": "…", "variables": {…}} with Content-Type: application/json`, ct))
 }
 
-// writeTransportError writes a GraphQL error response for a request that
-// never reached GraphQL execution.
-func writeTransportError(w http.ResponseWriter, status int, msg string) {
+// WriteHTTPError writes a GraphQL-shaped error response, with code as
+// extensions.code, for a request answered before GraphQL execution: a
+// refused transport, a missing credential, an oversized body.
+func WriteHTTPError(w http.ResponseWriter, status int, code, msg string) {
 	body, _ := json.Marshal(map[string]any{
-		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": kg.CodeBadRequest}}},
+		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}},
 		"data":   nil,
 	})
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// writeTransportError answers a request no transport can run.
+func writeTransportError(w http.ResponseWriter, status int, msg string) {
+	WriteHTTPError(w, status, kg.CodeBadRequest, msg)
 }

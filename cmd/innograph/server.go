@@ -23,6 +23,7 @@ import (
 
 	"github.com/innograph/innograph/graph"
 	"github.com/innograph/innograph/internal/export"
+	"github.com/innograph/innograph/internal/kg"
 	"github.com/innograph/innograph/internal/store"
 	"github.com/innograph/innograph/web"
 )
@@ -73,9 +74,8 @@ func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics
 // by net/http; a chunked body is read here, at most max+1 bytes of it.
 func limitBody(max int64, next http.Handler) http.Handler {
 	tooLarge := func(w http.ResponseWriter, what string) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusRequestEntityTooLarge)
-		fmt.Fprintf(w, `{"errors":[{"message":"request body is %s; at most %d bytes allowed","extensions":{"code":"LIMIT_EXCEEDED"}}]}`, what, max)
+		graph.WriteHTTPError(w, http.StatusRequestEntityTooLarge, kg.CodeLimit,
+			fmt.Sprintf("request body is %s; at most %d bytes allowed", what, max))
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > max {
@@ -85,7 +85,7 @@ func limitBody(max int64, next http.Handler) http.Handler {
 		if r.ContentLength < 0 && r.Body != nil && r.Body != http.NoBody {
 			b, err := io.ReadAll(io.LimitReader(r.Body, max+1))
 			if err != nil {
-				w.WriteHeader(http.StatusBadRequest)
+				graph.WriteHTTPError(w, http.StatusBadRequest, kg.CodeBadRequest, "the request body could not be read")
 				return
 			}
 			if int64(len(b)) > max {
