@@ -50,13 +50,17 @@ func newMetrics() *metrics {
 	return m
 }
 
-// watchCache exports the result cache's hits and misses.
+// watchCache exports the result cache's hits, misses and size.
 func (m *metrics) watchCache(c *graph.ResultCache) {
 	m.reg.MustRegister(
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "innograph_result_cache_hits_total", Help: "Queries answered from the result cache."},
 			func() float64 { h, _ := c.Stats(); return float64(h) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "innograph_result_cache_misses_total", Help: "Cacheable queries that were computed."},
-			func() float64 { _, mi := c.Stats(); return float64(mi) }))
+			func() float64 { _, mi := c.Stats(); return float64(mi) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "innograph_result_cache_bytes", Help: "Memory held by the result cache's answers and their bookkeeping (bounded by CACHE_MAX_BYTES)."},
+			func() float64 { return float64(c.Bytes()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "innograph_result_cache_entries", Help: "Answers in the result cache."},
+			func() float64 { return float64(c.Len()) }))
 }
 
 func (m *metrics) observeQuery(name string, d time.Duration, err error) {
