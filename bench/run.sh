@@ -52,6 +52,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# A bench Neo4j left running (BENCH_KEEP_NEO4J=1, or started by hand) may lack
+# this run's settings, the transaction timeout above all: without it, the
+# @neo4j/graphql server's abandoned queries filled Neo4j's transaction memory
+# and failed the later cells of every system. So it is restarted.
+"$BIN" neo4j stop >/dev/null 2>&1 || true
 "$BIN" neo4j start >/dev/null
 
 if [ ! -d bench/neo4j-graphql/node_modules ]; then
