@@ -23,9 +23,10 @@ import (
 // at most MaxEntryBytes; the whole cache holds at most MaxBytes, least
 // recently used first out. MaxBytes counts what an entry really holds in
 // memory: the answer's bytes as allocated and the entry's bookkeeping
-// (entryOverhead), so it bounds the cache's share of the heap. The key is the query text, the operation
-// name and the coerced variables. Answers do not depend on who asks (reads
-// are the same for every role), so the key holds no identity.
+// (entryOverhead), so it bounds the cache's share of the heap. The key is the
+// query text, the operation name and the coerced variables. Answers do not
+// depend on who asks (reads are the same for every role), so the key holds no
+// identity.
 //
 // A query that misses while the same query, at the same version, is already
 // being answered waits for that answer instead of asking Neo4j again: under
@@ -35,7 +36,7 @@ type ResultCache struct {
 	// Version reports the graph version and whether it is known; while it is
 	// not, the cache is bypassed.
 	Version func() (int64, bool)
-	// MaxBytes bounds the cached answers' total size.
+	// MaxBytes bounds the memory the cached answers and their bookkeeping hold.
 	MaxBytes int64
 	// MaxEntryBytes bounds one cached answer.
 	MaxEntryBytes int64
@@ -241,9 +242,9 @@ func (c *ResultCache) put(version int64, key [32]byte, data json.RawMessage) {
 	c.bytes += e.size()
 	for c.bytes > c.MaxBytes {
 		last := c.order.Back()
-		e := last.Value.(*cacheEntry)
+		old := last.Value.(*cacheEntry)
 		c.order.Remove(last)
-		delete(c.entries, e.key)
-		c.bytes -= e.size()
+		delete(c.entries, old.key)
+		c.bytes -= old.size()
 	}
 }
