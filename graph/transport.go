@@ -61,9 +61,12 @@ func isMutation(query, operationName string, maxTokens int) bool {
 	return false
 }
 
-// POSTJSON is gqlgen's POST transport, except that a body that is not JSON
-// at all is answered 400 with a BAD_REQUEST code and where the JSON breaks,
-// where gqlgen echoes the whole body back under a validation code.
+// POSTJSON is gqlgen's POST transport, except that a body gqlgen could not
+// decode is answered 400 with a BAD_REQUEST code and a message saying what
+// is wrong with it, where gqlgen echoes the whole body back under a
+// validation code (and a body of null made it panic): a body that is not
+// JSON says where the JSON breaks, and one that is JSON of the wrong shape
+// (an array, "query": 5) names the member and the type it must have.
 type POSTJSON struct{ transport.POST }
 
 // Do implements graphql.Transport.
@@ -73,27 +76,84 @@ func (t POSTJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 		writeTransportError(w, http.StatusBadRequest, "the request body could not be read")
 		return
 	}
-	if !json.Valid(body) {
-		writeTransportError(w, http.StatusBadRequest, jsonProblem(body))
+	if msg := bodyProblem(body); msg != "" {
+		writeTransportError(w, http.StatusBadRequest, msg)
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	t.POST.Do(w, r, exec)
 }
 
-// jsonProblem says what is wrong with a body that is not valid JSON.
-func jsonProblem(body []byte) string {
-	const want = `send {"query": "…", "variables": {…}}`
-	if len(bytes.TrimSpace(body)) == 0 {
-		return "the request body is empty; " + want
+// sendJSON ends every message about a body's shape.
+const sendJSON = `send {"query": "…", "variables": {…}}`
+
+// bodyProblem says what is wrong with a POST body, or returns "" when
+// gqlgen's decoder accepts it. The members gqlgen decodes are read as raw
+// JSON and checked by type only, so a body costs one more scan, not a
+// second decode.
+func bodyProblem(body []byte) string {
+	var p struct {
+		Query         json.RawMessage `json:"query"`
+		OperationName json.RawMessage `json:"operationName"`
+		Variables     json.RawMessage `json:"variables"`
+		Extensions    json.RawMessage `json:"extensions"`
+		Headers       json.RawMessage `json:"headers"`
 	}
-	var v any
-	err := json.Unmarshal(body, &v)
+	err := json.Unmarshal(body, &p)
 	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Sprintf("the request body is not valid JSON: %s at byte %d; %s", se.Error(), se.Offset, want)
+	switch {
+	case len(bytes.TrimSpace(body)) == 0:
+		return "the request body is empty; " + sendJSON
+	case errors.As(err, &se):
+		return fmt.Sprintf("the request body is not valid JSON: %s at byte %d; %s", se.Error(), se.Offset, sendJSON)
+	case err != nil || jsonKind(body) != "an object":
+		return fmt.Sprintf("the request body must be a JSON object, not %s; %s", jsonKind(body), sendJSON)
 	}
-	return "the request body is not valid JSON; " + want
+	for _, m := range []struct {
+		name string
+		raw  json.RawMessage
+		want string // the kind it must have, besides null
+		what string
+	}{
+		{"query", p.Query, "a string", "the GraphQL document"},
+		{"operationName", p.OperationName, "a string", "the name of an operation in the document"},
+		{"variables", p.Variables, "an object", "the variables' values by name"},
+		{"extensions", p.Extensions, "an object", "extension data by name"},
+		{"headers", p.Headers, "an object", "lists of header values by name"},
+	} {
+		if k := jsonKind(m.raw); m.raw != nil && k != "null" && k != m.want {
+			return fmt.Sprintf("%q in the request body must be %s (%s), not %s; %s", m.name, m.want, m.what, k, sendJSON)
+		}
+	}
+	if jsonKind(p.Headers) == "an object" {
+		var h http.Header
+		if json.Unmarshal(p.Headers, &h) != nil {
+			return `"headers" in the request body must map each name to a list of strings; ` + sendJSON
+		}
+	}
+	return ""
+}
+
+// jsonKind names the type of a valid JSON value by its first byte.
+func jsonKind(v []byte) string {
+	v = bytes.TrimLeft(v, " \t\r\n")
+	if len(v) == 0 {
+		return "nothing"
+	}
+	switch v[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	default:
+		return "a number"
+	}
 }
 
 // Unsupported takes every request that the other transports refuse, so that

@@ -72,6 +72,8 @@ func badInputs(prefix string) []badInput {
 		{name: "relationship to nowhere", req: request{query: `mutation { createRelationship(input: {from: "roborn", type: FUNDS, to: "` + prefix + `nowhere"}, ` + ch + `) { id } }`, token: curatorToken}, status: 200, code: "NOT_FOUND"},
 		{name: "mutation over GET", req: request{query: `mutation { deleteEntity(id: "roborn", expectedVersion: 1, ` + ch + `) }`, get: true}, status: 405, code: "BAD_REQUEST"},
 		{name: "truncated JSON", raw: `{"query": "{ entity(id: \"polyu\") { id } }"`, contentType: "application/json", status: 400, code: "BAD_REQUEST"},
+		{name: "body of null", raw: `null`, contentType: "application/json", status: 400, code: "BAD_REQUEST"},
+		{name: "query of the wrong type", raw: `{"query": 5}`, contentType: "application/json", status: 400, code: "BAD_REQUEST"},
 		{name: "form post", raw: `query=%7B+entity%28id%3A+%22polyu%22%29+%7B+id+%7D+%7D`, contentType: "application/x-www-form-urlencoded", status: 415, code: "BAD_REQUEST"},
 		// Not refused: Lucene syntax in a search is plain text.
 		{name: "Lucene syntax as search text", req: request{query: `{ search(query: "\"*?~^[]{}():!&|/\\\\ AND OR NOT", first: 5) { score } }`}, status: 200, code: ""},

@@ -116,11 +116,17 @@ func TestHTTPLimits(t *testing.T) {
 			t.Errorf("form post: status %d, data %s, errors %+v", r.status, r.Data, r.Errors)
 		}
 	})
-	t.Run("bodies that are not JSON say where they break", func(t *testing.T) {
+	t.Run("bodies gqlgen cannot decode say what is wrong", func(t *testing.T) {
 		for _, tc := range []struct{ body, want string }{
 			{`{"query": "{ __typename }"`, "not valid JSON: unexpected end of JSON input at byte 26"},
 			{`{query: "{ __typename }"}`, "not valid JSON: invalid character 'q' looking for beginning of object key string at byte 2"},
 			{` `, "the request body is empty"},
+			// JSON of the wrong shape: gqlgen echoed these back under a
+			// validation code, and null made it panic (INTERNAL).
+			{`null`, "the request body must be a JSON object, not null"},
+			{`[{"query": "{ __typename }"}]`, "the request body must be a JSON object, not an array"},
+			{`{"query": 5}`, `"query" in the request body must be a string (the GraphQL document), not a number`},
+			{`{"query": "{ __typename }", "variables": ["polyu"]}`, `"variables" in the request body must be an object (the variables' values by name), not an array`},
 		} {
 			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(tc.body))
 			req.Header.Set("Content-Type", "application/json")
