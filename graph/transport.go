@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -31,15 +32,49 @@ type GETQueries struct {
 	MaxTokens int
 }
 
-// Do implements graphql.Transport.
+// Do implements graphql.Transport. Parameters gqlgen could not read (a query
+// string that does not parse, variables or extensions that are not a JSON
+// object) are answered 400 with a BAD_REQUEST code and what is wrong, where
+// gqlgen answers without a code.
 func (t GETQueries) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	if isMutation(r.URL.Query().Get("query"), r.URL.Query().Get("operationName"), t.MaxTokens) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		writeTransportError(w, http.StatusBadRequest, fmt.Sprintf(
+			"the URL's query string does not parse (%v); percent-encode each parameter, as encodeURIComponent does", err))
+		return
+	}
+	for _, name := range []string{"variables", "extensions"} {
+		if v := q.Get(name); v != "" {
+			if msg := objectParamProblem(name, v); msg != "" {
+				writeTransportError(w, http.StatusBadRequest, msg)
+				return
+			}
+		}
+	}
+	if isMutation(q.Get("query"), q.Get("operationName"), t.MaxTokens) {
 		w.Header().Set("Allow", http.MethodPost)
 		writeTransportError(w, http.StatusMethodNotAllowed,
 			"mutations must be sent with POST; GET requests may only run queries")
 		return
 	}
 	t.GET.Do(w, r, exec)
+}
+
+// objectParamProblem says what is wrong with the GET parameter name, whose
+// value v gqlgen decodes as a JSON object, or returns "" when it decodes.
+func objectParamProblem(name, v string) string {
+	var m map[string]any
+	dec := json.NewDecoder(strings.NewReader(v))
+	dec.UseNumber()
+	if dec.Decode(&m) == nil {
+		return ""
+	}
+	var x any
+	var se *json.SyntaxError
+	if err := json.Unmarshal([]byte(v), &x); errors.As(err, &se) {
+		return fmt.Sprintf("the %s parameter is not valid JSON: %s at byte %d; send a JSON object, percent-encoded", name, se.Error(), se.Offset)
+	}
+	return fmt.Sprintf("the %s parameter must be a JSON object, not %s", name, jsonKind([]byte(v)))
 }
 
 // isMutation reports whether the operation a GET would run is a mutation.

@@ -92,3 +92,20 @@ func FuzzBodyProblem(f *testing.F) {
 		}
 	})
 }
+
+func TestObjectParamProblem(t *testing.T) {
+	for _, tc := range []struct{ name, v, want string }{
+		{"object", `{"id": "polyu", "n": 5}`, ""},
+		{"null", `null`, ""},
+		{"array", `[1]`, "the variables parameter must be a JSON object, not an array"},
+		{"number", `5`, "the variables parameter must be a JSON object, not a number"},
+		{"not JSON", `{id: 1}`, "the variables parameter is not valid JSON: invalid character 'i' looking for beginning of object key string at byte 2"},
+		{"cut short", `{"id": "polyu"`, "the variables parameter is not valid JSON: unexpected end of JSON input"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := objectParamProblem("variables", tc.v); got != tc.want && (tc.want == "" || !strings.HasPrefix(got, tc.want)) {
+				t.Errorf("objectParamProblem(%q) = %q, want %q", tc.v, got, tc.want)
+			}
+		})
+	}
+}

@@ -137,6 +137,26 @@ func TestHTTPLimits(t *testing.T) {
 			}
 		}
 	})
+	t.Run("GET parameters gqlgen cannot decode say what is wrong", func(t *testing.T) {
+		for _, tc := range []struct{ query, want string }{
+			{"query=" + url.QueryEscape("{ __typename }") + "&variables=" + url.QueryEscape(`["polyu"]`), "the variables parameter must be a JSON object, not an array"},
+			{"query=" + url.QueryEscape("{ __typename }") + "&variables=" + url.QueryEscape(`{id: 1}`), "the variables parameter is not valid JSON"},
+			{"query=" + url.QueryEscape("{ __typename }") + "&extensions=5", "the extensions parameter must be a JSON object, not a number"},
+			{"query=%zz", "the URL's query string does not parse"},
+		} {
+			req, _ := http.NewRequest(http.MethodGet, srv.URL+"/graphql?"+tc.query, nil)
+			r := limitsDo(t, req)
+			if r.status != http.StatusBadRequest || len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "BAD_REQUEST" ||
+				!strings.Contains(r.Errors[0].Message, tc.want) {
+				t.Errorf("GET ?%s: status %d, errors %+v; want 400 BAD_REQUEST saying %q", tc.query, r.status, r.Errors, tc.want)
+			}
+		}
+		// null variables are no variables.
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/graphql?variables=null&query="+url.QueryEscape("{ __typename }"), nil)
+		if r := limitsDo(t, req); r.status != http.StatusOK || len(r.Errors) > 0 {
+			t.Errorf("GET with null variables: status %d, errors %+v", r.status, r.Errors)
+		}
+	})
 	t.Run("other methods are refused with Allow", func(t *testing.T) {
 		for _, m := range []string{http.MethodPut, http.MethodDelete, http.MethodPatch} {
 			req, _ := http.NewRequest(m, srv.URL+"/graphql", strings.NewReader(`{"query": "{ __typename }"}`))
