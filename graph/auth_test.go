@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,5 +86,36 @@ func TestMutationAuth(t *testing.T) {
 	}
 	if len(got) != 2 || got[0] != "ann:DELETE_ENTITY" || got[1] != "cy:CREATE_ENTITY" {
 		t.Errorf("audit log = %v, want [ann:DELETE_ENTITY cy:CREATE_ENTITY]", got)
+	}
+	// since may carry any UTC offset: the same instant finds the same
+	// changes (Neo4j refused every offset but Z as an invalid request).
+	hourAgo, inAnHour := time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
+	for _, tc := range []struct {
+		name  string
+		since time.Time
+		want  int
+	}{
+		{"Z", hourAgo.UTC(), 2},
+		{"+08:00", hourAgo.In(time.FixedZone("HKT", 8*3600)), 2},
+		{"-05:00", hourAgo.In(time.FixedZone("EST", -5*3600)), 2},
+		{"+00:00 (Go's Local zone on a UTC machine)", hourAgo.In(time.FixedZone("", 0)), 2},
+		{"an hour ahead, +08:00", inAnHour.In(time.FixedZone("HKT", 8*3600)), 0},
+	} {
+		since := tc.since.Format(time.RFC3339)
+		if strings.HasSuffix(tc.name, "machine)") {
+			since = strings.TrimSuffix(since, "Z") + "+00:00"
+		}
+		t.Run("since "+tc.name, func(t *testing.T) {
+			_, resp := send("", `{ changes(entity: "`+id+`", since: "`+since+`", first: 10) { nodes { operation } } }`)
+			var data struct {
+				Changes struct{ Nodes []struct{ Operation string } }
+			}
+			if err := json.Unmarshal(resp.Data, &data); err != nil || len(resp.Errors) > 0 {
+				t.Fatalf("since %s: %v %+v", since, err, resp.Errors)
+			}
+			if len(data.Changes.Nodes) != tc.want {
+				t.Errorf("since %s: %d changes, want %d", since, len(data.Changes.Nodes), tc.want)
+			}
+		})
 	}
 }

@@ -51,3 +51,24 @@ var SearchTokens = searchTokens
 // OptionalWords exposes optionalWords: the words a hit matching every word
 // may lack.
 func OptionalWords(text string) map[string]bool { return optionalWords(text, searchTokens(text)) }
+
+// ReadParams runs any read query with parameters.
+func (s *Store) ReadParams(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	return s.read(ctx, "test", cypher, params)
+}
+
+// WriteTxRaw runs cypher in a write transaction, without bumping the graph
+// version.
+func (s *Store) WriteTxRaw(ctx context.Context, cypher string) error {
+	_, err := s.writeTxBump(ctx, "test", s.cfg.TxTimeout, false, func(tx neo4j.ManagedTransaction) (any, error) {
+		return nil, txRun(ctx, tx, cypher, nil)
+	})
+	return err
+}
+
+// WriteRaw runs cypher as write does (a managed transaction, as for schema
+// statements).
+func (s *Store) WriteRaw(ctx context.Context, cypher string) error {
+	_, err := s.write(ctx, "test", cypher, nil)
+	return err
+}

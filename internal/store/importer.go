@@ -80,15 +80,23 @@ func (s *Store) writeTxBump(ctx context.Context, name string, timeout time.Durat
 	defer unwatch()
 	s.queries.Add(1)
 	start := time.Now()
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeWrite})
-	defer sess.Close(ctx)
-	res, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+	work := func(tx neo4j.ManagedTransaction) (any, error) {
 		res, err := fn(tx)
 		if err == nil && bump {
 			err = txRun(ctx, tx, bumpCypher, nil)
 		}
 		return res, err
-	}, neo4j.WithTxTimeout(timeout), txMeta(name))
+	}
+	execute := func() (any, error) {
+		sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeWrite})
+		defer sess.Close(ctx)
+		return sess.ExecuteWrite(ctx, work, neo4j.WithTxTimeout(timeout), txMeta(name))
+	}
+	res, err := execute()
+	if isFailedConnection(err) && ctx.Err() == nil {
+		// Refused before BEGIN was sent (see isFailedConnection): nothing ran.
+		res, err = execute()
+	}
 	if s.cfg.Observe != nil {
 		s.cfg.Observe(name, time.Since(start), err)
 	}

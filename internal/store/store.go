@@ -218,6 +218,10 @@ func (s *Store) managedWrite(ctx context.Context, cypher string, params map[stri
 		opts = append(opts, neo4j.ExecuteQueryWithDatabase(s.cfg.Database))
 	}
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer, opts...)
+	if isFailedConnection(err) && ctx.Err() == nil {
+		// Refused before BEGIN was sent (see isFailedConnection): nothing ran.
+		res, err = neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer, opts...)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -244,11 +248,23 @@ func (s *Store) autoCommitRead(ctx context.Context, cypher string, params map[st
 		}
 		var recs []*neo4j.Record
 		recs, err = s.autoCommitOnce(ctx, cypher, params, name)
-		if err == nil || !neo4j.IsRetryable(err) || ctx.Err() != nil {
+		if err == nil || !neo4j.IsRetryable(err) && !isFailedConnection(err) || ctx.Err() != nil {
 			return recs, err
 		}
 	}
 	return nil, err
+}
+
+// isFailedConnection reports whether err is the driver refusing to use a
+// pooled connection that an earlier statement left failed. After Neo4j
+// rejects a request as invalid (Neo.ClientError.Request.Invalid, such as a
+// parameter it cannot read), the driver 5.28 returns that connection to the
+// pool unreset, and the next statement given it fails with "invalid state
+// 4, expected: [1 0]" before anything is sent; that connection is reset on
+// its way back, so a second attempt runs. The driver offers no error type or
+// code for this, only the text.
+func isFailedConnection(err error) bool {
+	return err != nil && strings.HasPrefix(err.Error(), "invalid state ")
 }
 
 func (s *Store) autoCommitOnce(ctx context.Context, cypher string, params map[string]any, name string) ([]*neo4j.Record, error) {

@@ -506,7 +506,9 @@ func (s *Store) DeleteRelationship(ctx context.Context, id string, meta kg.Chang
 func (s *Store) Changes(ctx context.Context, f kg.ChangeFilter, page kg.Page) ([]kg.Change, []string, bool, error) {
 	p := map[string]any{"entity": nilIfEmpty(f.EntityID), "since": nil, "after": nil, "limit": page.First + 1}
 	if f.Since != nil {
-		p["since"] = *f.Since
+		// In UTC: Neo4j 5.26 refuses a datetime parameter with any other
+		// offset, or with Go's "Local" zone, as an invalid request.
+		p["since"] = f.Since.UTC()
 	}
 	if page.After != "" {
 		vals, err := DecodeCursor(page.After, 1)
