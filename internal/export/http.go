@@ -23,7 +23,10 @@ type Store interface {
 
 // Handler serves GET /export/subgraph and GET /export/path. Their query
 // parameters mirror the GraphQL subgraph and paths arguments (lists are
-// comma-separated), plus format=cytoscape|graphml|gexf|json.
+// comma-separated), plus format=cytoscape|graphml|gexf|json. A parameter
+// an endpoint does not know is refused, so that a misspelt one ("maxhops")
+// is not silently left out; so are other methods than GET and HEAD (405)
+// and other paths under /export/ (404), each with a JSON error.
 func Handler(s Store, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /export/subgraph", func(w http.ResponseWriter, r *http.Request) {
@@ -52,7 +55,39 @@ func Handler(s Store, log *slog.Logger) http.Handler {
 		}
 		write(w, log, r, f, "paths-"+q.From+"-"+q.To, FromPaths(ps))
 	})
+	for _, p := range []string{"/export/subgraph", "/export/path"} {
+		mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", "GET, HEAD")
+			writeStatus(w, http.StatusMethodNotAllowed, kg.CodeBadRequest, "",
+				fmt.Sprintf("method %s is not allowed; exports are read with GET", r.Method))
+		})
+	}
+	mux.HandleFunc("/export/", func(w http.ResponseWriter, r *http.Request) {
+		writeStatus(w, http.StatusNotFound, kg.CodeNotFound, "",
+			fmt.Sprintf("no export at %s; there are /export/subgraph and /export/path", r.URL.Path))
+	})
 	return mux
+}
+
+// params are the query parameters each endpoint knows.
+var params = map[string][]string{
+	"subgraph": {"ids", "depth", "kinds", "types", "asOf", "limit", "format"},
+	"path":     {"from", "to", "maxHops", "first", "types", "asOf", "directed", "format"},
+}
+
+// checkParams refuses a query parameter that endpoint does not know.
+func checkParams(r *http.Request, endpoint string) error {
+	known := params[endpoint]
+	for name := range r.URL.Query() {
+		ok := false
+		for _, k := range known {
+			ok = ok || k == name
+		}
+		if !ok {
+			return kg.InvalidArg(name, "/export/%s has no parameter %q; it takes %s", endpoint, name, strings.Join(known, ", "))
+		}
+	}
+	return nil
 }
 
 func write(w http.ResponseWriter, log *slog.Logger, r *http.Request, f Format, name string, g Graph) {
@@ -87,10 +122,20 @@ func writeError(w http.ResponseWriter, log *slog.Logger, r *http.Request, err er
 	default:
 		log.ErrorContext(r.Context(), "export failed", "err", err)
 	}
-	body := map[string]any{"message": kg.ErrorMessage(err), "code": code}
+	field := ""
 	var ke *kg.Error
-	if errors.As(err, &ke) && ke.Field != "" {
-		body["argument"] = ke.Field
+	if errors.As(err, &ke) {
+		field = ke.Field
+	}
+	writeStatus(w, status, code, field, kg.ErrorMessage(err))
+}
+
+// writeStatus writes the JSON error body every export error has: message,
+// code, and the argument at fault when there is one.
+func writeStatus(w http.ResponseWriter, status int, code, argument, msg string) {
+	body := map[string]any{"message": msg, "code": code}
+	if argument != "" {
+		body["argument"] = argument
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
@@ -150,6 +195,9 @@ func commonParams(r *http.Request) (Format, []kg.RelType, *time.Time, error) {
 
 func subgraphQuery(r *http.Request) (kg.SubgraphQuery, Format, error) {
 	var q kg.SubgraphQuery
+	if err := checkParams(r, "subgraph"); err != nil {
+		return q, "", err
+	}
 	f, types, asOf, err := commonParams(r)
 	if err != nil {
 		return q, "", err
@@ -174,6 +222,9 @@ func subgraphQuery(r *http.Request) (kg.SubgraphQuery, Format, error) {
 
 func pathQuery(r *http.Request) (kg.PathQuery, Format, error) {
 	var q kg.PathQuery
+	if err := checkParams(r, "path"); err != nil {
+		return q, "", err
+	}
 	f, types, asOf, err := commonParams(r)
 	if err != nil {
 		return q, "", err
@@ -186,6 +237,10 @@ func pathQuery(r *http.Request) (kg.PathQuery, Format, error) {
 	if q.K, err = intParam(r, "first", kg.DefaultPaths); err != nil {
 		return q, "", err
 	}
-	q.Directed = r.URL.Query().Get("directed") == "true"
+	if v := r.URL.Query().Get("directed"); v != "" {
+		if q.Directed, err = strconv.ParseBool(v); err != nil {
+			return q, "", kg.InvalidArg("directed", "must be true or false, got %q", v)
+		}
+	}
 	return q, f, nil
 }

@@ -182,6 +182,14 @@ func TestExportErrors(t *testing.T) {
 		{"/export/path?from=polyu&to=no-such-entity", 404, kg.CodeNotFound, "to"},
 		{"/export/path?from=polyu&to=polyu", 400, kg.CodeInvalid, "to"},
 		{"/export/path?from=polyu&to=hkust&maxHops=50", 400, kg.CodeInvalid, "maxHops"},
+		// Read as false before; now refused.
+		{"/export/path?from=polyu&to=hkust&directed=yes", 400, kg.CodeInvalid, "directed"},
+		// Parameters the endpoint does not know were left out silently.
+		{"/export/path?from=polyu&to=hkust&maxhops=2", 400, kg.CodeInvalid, "maxhops"},
+		{"/export/subgraph?ids=polyu&first=5", 400, kg.CodeInvalid, "first"},
+		// Other paths were a plain-text 404.
+		{"/export/nope", 404, kg.CodeNotFound, ""},
+		{"/export/subgraph/", 404, kg.CodeNotFound, ""},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			resp, b := get(t, srv, tc.path)
@@ -196,6 +204,43 @@ func TestExportErrors(t *testing.T) {
 			}
 			if body.Error.Code != tc.code || body.Error.Argument != tc.argument || body.Error.Message == "" {
 				t.Errorf("error = %+v, want code %s argument %s", body.Error, tc.code, tc.argument)
+			}
+		})
+	}
+}
+
+// TestExportMethods checks that exports are read with GET or HEAD, and
+// that other methods get a JSON 405 saying so (they were a plain-text 405).
+func TestExportMethods(t *testing.T) {
+	st := neo4jtest.Store(t)
+	srv := httptest.NewServer(export.Handler(st, slog.Default()))
+	defer srv.Close()
+	for _, tc := range []struct {
+		method, path string
+		status       int
+	}{
+		{http.MethodHead, "/export/path?from=polyu&to=hkust&directed=true", 200},
+		{http.MethodPost, "/export/subgraph?ids=polyu", 405},
+		{http.MethodDelete, "/export/path?from=polyu&to=hkust", 405},
+	} {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			req, _ := http.NewRequest(tc.method, srv.URL+tc.path, nil)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tc.status, b)
+			}
+			if tc.status != 405 {
+				return
+			}
+			var body struct{ Error struct{ Message, Code string } }
+			if err := json.Unmarshal(b, &body); err != nil || body.Error.Code != kg.CodeBadRequest ||
+				!strings.Contains(body.Error.Message, tc.method) || resp.Header.Get("Allow") != "GET, HEAD" {
+				t.Errorf("body %s (%v), Allow %q", b, err, resp.Header.Get("Allow"))
 			}
 		})
 	}
