@@ -58,12 +58,21 @@ type gqlResponse struct {
 // post sends one GraphQL request and decodes the response.
 func post(t testing.TB, h http.Handler, query string, vars map[string]any) gqlResponse {
 	t.Helper()
+	return postAs(t, h, "", query, vars)
+}
+
+// postAs is post with a bearer token, when token is not empty.
+func postAs(t testing.TB, h http.Handler, token, query string, vars map[string]any) gqlResponse {
+	t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	if err != nil {
 		t.Fatal(err)
 	}
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	ctx, cancel := context.WithTimeout(req.Context(), 2*time.Minute)
 	defer cancel()
 	rec := httptest.NewRecorder()

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/innograph/innograph/graph/model"
@@ -20,7 +21,7 @@ type Writer interface {
 	Changes(ctx context.Context, f kg.ChangeFilter, page kg.Page) ([]kg.Change, []string, bool, error)
 }
 
-func changeMeta(ctx context.Context, c model.ChangeInput) (kg.ChangeMeta, error) {
+func (r *Resolver) changeMeta(ctx context.Context, c model.ChangeInput) (kg.ChangeMeta, error) {
 	actor, ok := ActorFrom(ctx)
 	if !ok {
 		return kg.ChangeMeta{}, &kg.Error{Code: kg.CodeUnauthenticated, Message: "mutations need Authorization: Bearer <token> of a curator or admin"}
@@ -28,8 +29,30 @@ func changeMeta(ctx context.Context, c model.ChangeInput) (kg.ChangeMeta, error)
 	if err := kg.CheckID("change.source", c.Source); err != nil {
 		return kg.ChangeMeta{}, err
 	}
+	ev := kg.Evidence{SourceID: c.Source, Quote: kg.CollapseSpace(c.Quote)}
+	if err := r.checkQuote(ctx, ev); err != nil {
+		return kg.ChangeMeta{}, err
+	}
 	return kg.ChangeMeta{Actor: actor, Reason: optString(c.Reason), IdempotencyKey: optString(c.IdempotencyKey),
-		Evidence: kg.Evidence{SourceID: c.Source, Quote: kg.CollapseSpace(c.Quote)}}, nil
+		Evidence: ev}, nil
+}
+
+// checkQuote refuses a quote that does not occur verbatim in its source's
+// document, when Docs has that document. An empty quote and an unknown
+// source are left to the store, which refuses both.
+func (r *Resolver) checkQuote(ctx context.Context, ev kg.Evidence) error {
+	if r.Docs == nil || ev.Quote == "" {
+		return nil
+	}
+	src, err := LoadersFrom(ctx).Source.Load(ctx, ev.SourceID)
+	if err != nil || src == nil {
+		return err
+	}
+	doc, ok := r.Docs[src.File]
+	if !ok || strings.Contains(doc, ev.Quote) {
+		return nil
+	}
+	return kg.InvalidArg("change.quote", "the quote does not occur verbatim in source %s (%s); copy it exactly from the document, whitespace aside", src.ID, src.File)
 }
 
 func (r *Resolver) afterWrite(ctx context.Context, e kg.Entity) model.Entity {
@@ -38,7 +61,7 @@ func (r *Resolver) afterWrite(ctx context.Context, e kg.Entity) model.Entity {
 }
 
 func (r *Resolver) createEntity(ctx context.Context, in model.CreateEntityInput, c model.ChangeInput) (model.Entity, error) {
-	meta, err := changeMeta(ctx, c)
+	meta, err := r.changeMeta(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +73,7 @@ func (r *Resolver) createEntity(ctx context.Context, in model.CreateEntityInput,
 }
 
 func (r *Resolver) updateEntity(ctx context.Context, in model.UpdateEntityInput, c model.ChangeInput) (model.Entity, error) {
-	meta, err := changeMeta(ctx, c)
+	meta, err := r.changeMeta(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +96,7 @@ func (r *Resolver) updateEntity(ctx context.Context, in model.UpdateEntityInput,
 }
 
 func (r *Resolver) deleteEntity(ctx context.Context, id string, version int, c model.ChangeInput) (string, error) {
-	meta, err := changeMeta(ctx, c)
+	meta, err := r.changeMeta(ctx, c)
 	if err != nil {
 		return "", err
 	}
@@ -88,7 +111,7 @@ func (r *Resolver) deleteEntity(ctx context.Context, id string, version int, c m
 }
 
 func (r *Resolver) mergeEntities(ctx context.Context, keep, remove string, c model.ChangeInput) (model.Entity, error) {
-	meta, err := changeMeta(ctx, c)
+	meta, err := r.changeMeta(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +130,7 @@ func (r *Resolver) mergeEntities(ctx context.Context, keep, remove string, c mod
 }
 
 func (r *Resolver) createRelationship(ctx context.Context, in model.CreateRelationshipInput, c model.ChangeInput) (*model.Relationship, error) {
-	meta, err := changeMeta(ctx, c)
+	meta, err := r.changeMeta(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +152,7 @@ func (r *Resolver) createRelationship(ctx context.Context, in model.CreateRelati
 }
 
 func (r *Resolver) deleteRelationship(ctx context.Context, id string, c model.ChangeInput) (string, error) {
-	meta, err := changeMeta(ctx, c)
+	meta, err := r.changeMeta(ctx, c)
 	if err != nil {
 		return "", err
 	}

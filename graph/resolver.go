@@ -46,6 +46,11 @@ type Resolver struct {
 	// level by level through the loaders, instead of in the lookup's own
 	// statement (Store.EntityTree); for comparisons in tests and benchmarks.
 	NoEntityTrees bool
+	// Docs holds the source documents' text by file name, whitespace
+	// collapsed (seed.LoadDocs). When set, a change's quote must occur
+	// verbatim in its source's document, as the seed's quotes must; a source
+	// with no document here (one added later, with a URL) is not checked.
+	Docs map[string]string
 
 	trees treeShapes
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/innograph/innograph/internal/export"
 	"github.com/innograph/innograph/internal/kg"
 	"github.com/innograph/innograph/internal/store"
+	"github.com/innograph/innograph/seed"
 	"github.com/innograph/innograph/web"
 )
 
@@ -39,7 +40,12 @@ const repeatLimit = 20
 // JSON POST only: no form posts), query cache, limits, error presenter.
 func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics) http.Handler {
 	graph.LoaderWait = cfg.LoaderWait
-	c := graph.Config{Resolvers: &graph.Resolver{Store: st, Writer: st, Logger: log}}
+	docs, err := seed.LoadDocs(cfg.SeedDocs)
+	if err != nil {
+		docs = nil
+		log.Warn("source documents not found; the quotes of changes are not checked against them", "SEED_DOCS", cfg.SeedDocs)
+	}
+	c := graph.Config{Resolvers: &graph.Resolver{Store: st, Writer: st, Logger: log, Docs: docs}}
 	srv := handler.New(graph.NewExecutableSchema(c))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(graph.GETQueries{MaxTokens: tokenLimit})

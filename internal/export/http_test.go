@@ -237,7 +237,9 @@ func TestExportMethods(t *testing.T) {
 			if tc.status != 405 {
 				return
 			}
-			var body struct{ Error struct{ Message, Code string } }
+			var body struct {
+				Error struct{ Message, Code string }
+			}
 			if err := json.Unmarshal(b, &body); err != nil || body.Error.Code != kg.CodeBadRequest ||
 				!strings.Contains(body.Error.Message, tc.method) || resp.Header.Get("Allow") != "GET, HEAD" {
 				t.Errorf("body %s (%v), Allow %q", b, err, resp.Header.Get("Allow"))
