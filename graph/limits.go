@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -89,8 +90,12 @@ func (l *Limits) MutateOperationParameters(ctx context.Context, p *graphql.RawPa
 			s.Repeat, s.Name, l.MaxRepeat)
 	}
 	if l.MaxCost > 0 && s.Cost > l.MaxCost {
-		return limitError("the query costs %s; at most %d allowed (a list field costs its first or limit times what it selects): ask for smaller pages, fewer fields or fewer hops, or split the query",
-			costText(s.Cost), l.MaxCost)
+		largest := ""
+		if s.Page != "" {
+			largest = "; the largest page asked for is " + s.Page
+		}
+		return limitError("the query costs %s; at most %d allowed (a list field costs its first or limit times what it selects%s): ask for smaller pages, fewer fields or fewer hops, or split the query",
+			costText(s.Cost), l.MaxCost, largest)
 	}
 	return nil
 }
@@ -133,6 +138,9 @@ type Shape struct {
 	// selection set, fragments expanded; Name is that name.
 	Repeat int
 	Name   string
+	// Page names the list field asking for the largest page (its first or
+	// limit), such as "entities(first: 500)", for the cost error; "" if none.
+	Page string
 }
 
 // Analyse measures doc (see Limits), visiting each fragment definition once.
@@ -167,6 +175,13 @@ func Analyse(schema *ast.Schema, doc *ast.QueryDocument, vars map[string]any) Sh
 		a.noteRepeats(a.spread(f.Name).names)
 	}
 	out.Repeat, out.Name = a.repeat, a.repeatName
+	if a.page.n > 0 {
+		n := strconv.Itoa(a.page.n)
+		if a.page.n >= maxArg {
+			n += " or more"
+		}
+		out.Page = fmt.Sprintf("%s(%s: %s)", a.page.field, a.page.arg, n)
+	}
 	return out
 }
 
@@ -179,6 +194,11 @@ type analysis struct {
 	visiting   map[string]bool
 	repeat     int
 	repeatName string
+	// page is the largest first or limit seen, and where.
+	page struct {
+		field, arg string
+		n          int
+	}
 }
 
 // level is the analysis of one selection set: its cost and depth, and how
@@ -270,6 +290,9 @@ func (a *analysis) field(parent *ast.Definition, f *ast.Field) (cost, depth int)
 	for _, arg := range []string{"first", "limit"} {
 		if n, ok := a.intArg(def, f, arg); ok && n > mult {
 			mult = n
+			if n > a.page.n {
+				a.page.field, a.page.arg, a.page.n = f.Name, arg, n
+			}
 		}
 	}
 	if h, ok := a.intArg(def, f, "maxHops"); ok && h > 0 {

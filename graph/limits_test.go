@@ -74,7 +74,9 @@ func TestLimitsRejectAbusiveShapes(t *testing.T) {
 		{"defaults count", `{ entities { nodes { neighbours { entity { neighbours { entity { neighbours { entity { id } } } } } } } } }`, nil, "the query costs"},
 		{"paths multiply by hops", `{ paths(from: "a", to: "b", maxHops: 6, first: 50) { nodes { neighbours(first: 100) { entity { id } } } } }`, nil, "the query costs"},
 		{"too many tokens", repeatQuery(1, strings.Repeat("a: __typename ", 2000)), nil, "more than 5000 tokens"},
-		{"huge integer", `{ entities(first: 99999999999999999999999) { nodes { id name } } }`, nil, "the query costs"},
+		{"huge integer", `{ entities(first: 99999999999999999999999) { nodes { id name } } }`, nil, "the largest page asked for is entities(first: 1000000 or more)"},
+		{"the largest page is named", `{ entities(first: 100) { nodes { relationships(first: 600) { nodes { id } } } } }`, nil, "the largest page asked for is relationships(first: 600)"},
+		{"a variable's page is named", `query($n: Int) { search(query: "x", first: $n) { score } }`, map[string]any{"n": 2147483648.0}, "the largest page asked for is search(first: 1000000 or more)"},
 
 		{"distinct aliases are fine", "query { " + func() string {
 			var b strings.Builder
@@ -124,19 +126,20 @@ func TestAnalyse(t *testing.T) {
 		query                string
 		vars                 map[string]any
 		cost, depth, repeats int
+		page                 string
 	}{
-		{`{ entity(id: "x") { id name } }`, nil, 3, 2, 1},
+		{`{ entity(id: "x") { id name } }`, nil, 3, 2, 1, ""},
 		// 1 + 10 × (nodes: 1 + id)
-		{`{ entities(first: 10) { nodes { id } } }`, nil, 21, 3, 1},
+		{`{ entities(first: 10) { nodes { id } } }`, nil, 21, 3, 1, "entities(first: 10)"},
 		// first defaults to 20.
-		{`{ entities { nodes { id } } }`, nil, 41, 3, 1},
-		{`query($n: Int) { entities(first: $n) { nodes { id } } }`, map[string]any{"n": 5.0}, 11, 3, 1},
-		{`query($n: Int = 7) { entities(first: $n) { nodes { id } } }`, nil, 15, 3, 1},
+		{`{ entities { nodes { id } } }`, nil, 41, 3, 1, "entities(first: 20)"},
+		{`query($n: Int) { entities(first: $n) { nodes { id } } }`, map[string]any{"n": 5.0}, 11, 3, 1, "entities(first: 5)"},
+		{`query($n: Int = 7) { entities(first: $n) { nodes { id } } }`, nil, 15, 3, 1, "entities(first: 7)"},
 		// maxHops 2 and first 3: 1 + 3 × 3 × (length)
-		{`{ paths(from: "a", to: "b", maxHops: 2, first: 3) { length } }`, nil, 10, 2, 1},
+		{`{ paths(from: "a", to: "b", maxHops: 2, first: 3) { length } }`, nil, 10, 2, 1, "paths(first: 3)"},
 		// Spreads count each time; the fragment is analysed once.
-		{`{ a: entity(id: "x") { ...E } b: entity(id: "y") { ...E ...E } } fragment E on Entity { id }`, nil, 5, 2, 2},
-		{`{ __schema { types { name } } }`, nil, 3, 0, 1},
+		{`{ a: entity(id: "x") { ...E } b: entity(id: "y") { ...E ...E } } fragment E on Entity { id }`, nil, 5, 2, 2, ""},
+		{`{ __schema { types { name } } }`, nil, 3, 0, 1, ""},
 	}
 	for _, tt := range tests {
 		doc, err := parser.ParseQuery(&ast.Source{Input: tt.query})
@@ -144,8 +147,9 @@ func TestAnalyse(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := graph.Analyse(schema, doc, tt.vars)
-		if got.Cost != tt.cost || got.Depth != tt.depth || got.Repeat != tt.repeats {
-			t.Errorf("%s: cost %d depth %d repeat %d; want %d %d %d", tt.query, got.Cost, got.Depth, got.Repeat, tt.cost, tt.depth, tt.repeats)
+		if got.Cost != tt.cost || got.Depth != tt.depth || got.Repeat != tt.repeats || got.Page != tt.page {
+			t.Errorf("%s: cost %d depth %d repeat %d page %q; want %d %d %d %q", tt.query, got.Cost, got.Depth, got.Repeat, got.Page,
+				tt.cost, tt.depth, tt.repeats, tt.page)
 		}
 	}
 }
