@@ -239,7 +239,7 @@ func (s *Store) managedWrite(ctx context.Context, cypher string, params map[stri
 func (s *Store) autoCommitRead(ctx context.Context, cypher string, params map[string]any, name string) ([]*neo4j.Record, error) {
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
-		if attempt > 0 {
+		if attempt > 0 && !isFailedConnection(err) { // a failed connection is retried at once
 			select {
 			case <-ctx.Done():
 				return nil, err
