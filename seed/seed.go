@@ -176,6 +176,21 @@ type place struct {
 	line int
 }
 
+// Existing is what a Parser needs to know of the graph that files are
+// loaded into (Parser.Existing).
+type Existing interface {
+	// Entity returns the kind and name of the entity with id, if the graph
+	// has one.
+	Entity(id string) (kind kg.Kind, name string, ok bool)
+	// MergedInto returns the id of the entity that id was merged into, or "".
+	MergedInto(id string) string
+	// NameOwner returns the id of the entity with the name key (kg.NameKey)
+	// among its name and aliases, or "".
+	NameOwner(key string) string
+	// Source returns the graph's source with id, if it has one.
+	Source(id string) (kg.Source, bool)
+}
+
 // Parser accumulates seed files into one Graph. Use Add for each file, then Finish.
 type Parser struct {
 	// Docs maps a source document file name to its text; when set, every
@@ -184,6 +199,12 @@ type Parser struct {
 	// Known resolves ids that are not defined in the parsed files (for
 	// example, entities already in the database when loading new files).
 	Known func(id string) bool
+	// Existing, when set, is the graph the files are to be loaded into. Its
+	// entities resolve ids as Known does, and the files may not redefine
+	// one of its entities or sources differently, give an entity a name or
+	// alias that another of its entities has, or use an id that was merged
+	// into another entity.
+	Existing Existing
 
 	problems  Problems
 	sources   map[string]*kg.Source
@@ -333,6 +354,12 @@ func (p *Parser) addSource(at place, r rawSource) (string, bool) {
 			s.Published = &d
 		}
 	}
+	if p.Existing != nil {
+		if old, ok := p.Existing.Source(r.ID); ok && !sameSource(old, *s) {
+			p.errf(at, "source %q is already in the graph, titled %q; a file cannot redefine it: keep its fields as they are, or give this source another id",
+				r.ID, old.Title)
+		}
+	}
 	if p.Docs != nil {
 		if r.File == "" {
 			p.errf(at, "source.file is required: the document the quotes come from")
@@ -345,10 +372,29 @@ func (p *Parser) addSource(at place, r rawSource) (string, bool) {
 	return r.ID, true
 }
 
+// sameSource reports whether two sources have the same fields.
+func sameSource(a, b kg.Source) bool {
+	return a.ID == b.ID && a.File == b.File && a.Title == b.Title && a.Publisher == b.Publisher &&
+		a.Author == b.Author && a.URL == b.URL && dateText(a.Published) == dateText(b.Published)
+}
+
+func dateText(d *kg.Date) string {
+	if d == nil {
+		return ""
+	}
+	return d.String()
+}
+
 func (p *Parser) claimName(name, id string, at place) {
 	k := kg.NameKey(name)
 	if k == "" {
 		return
+	}
+	if p.Existing != nil {
+		if owner := p.Existing.NameOwner(k); owner != "" && owner != id {
+			p.errf(at, "name or alias %q of %q is already a name or alias of %q in the graph", name, id, owner)
+			return
+		}
 	}
 	if other, ok := p.names[k]; ok && other != id {
 		prev := p.namePlace[k]
@@ -395,6 +441,17 @@ func (p *Parser) addEntity(file string, n *yaml.Node, src string) {
 	if err := e.Validate(); err != nil {
 		p.kgErr(at, "entity "+r.ID, err)
 		return
+	}
+	if p.Existing != nil {
+		if into := p.Existing.MergedInto(r.ID); into != "" {
+			p.errf(at, "entity id %q was merged into %q and cannot be defined again; use ref: %s", r.ID, into, into)
+			return
+		}
+		if kind, name, ok := p.Existing.Entity(r.ID); ok && (kind != e.Kind || name != e.Name) {
+			p.errf(at, "entity %q is already in the graph as %s %q; a file cannot redefine it: change it with the updateEntity mutation (which keeps the audit log), or choose another id",
+				r.ID, kind, name)
+			return
+		}
 	}
 	p.entities[r.ID] = e
 	p.entPlace[r.ID] = at
@@ -574,7 +631,29 @@ func (p *Parser) known(id string) bool {
 	if _, ok := p.entities[id]; ok {
 		return true
 	}
+	return p.inGraph(id)
+}
+
+// inGraph reports whether id names an entity outside the parsed files.
+func (p *Parser) inGraph(id string) bool {
+	if p.Existing != nil {
+		if _, _, ok := p.Existing.Entity(id); ok {
+			return true
+		}
+	}
 	return p.Known != nil && p.Known(id)
+}
+
+// mergedNote explains, for an id the graph does not have, that it was
+// merged into another entity; "" otherwise.
+func (p *Parser) mergedNote(id string) string {
+	if p.Existing == nil {
+		return ""
+	}
+	if into := p.Existing.MergedInto(id); into != "" {
+		return fmt.Sprintf(" (it was merged into %q; refer to that)", into)
+	}
+	return ""
 }
 
 // Finish resolves references and endpoints and returns the merged graph, or
@@ -583,11 +662,16 @@ func (p *Parser) Finish() (*Graph, error) {
 	for _, r := range p.refs {
 		e, ok := p.entities[r.id]
 		if !ok {
-			if p.Known != nil && p.Known(r.id) {
+			if p.inGraph(r.id) {
+				if p.Existing != nil {
+					for _, a := range trimAll(r.aliases) {
+						p.claimName(a, r.id, r.at)
+					}
+				}
 				p.mentions = append(p.mentions, kg.Mention{EntityID: r.id, SourceID: r.source, Aliases: trimAll(r.aliases)})
 				continue
 			}
-			p.errf(r.at, "ref %q does not name an entity defined in any seed file", r.id)
+			p.errf(r.at, "ref %q does not name an entity defined in any seed file%s", r.id, p.mergedNote(r.id))
 			continue
 		}
 		if !contains(e.Sources, r.source) {
@@ -603,7 +687,7 @@ func (p *Parser) Finish() (*Graph, error) {
 	}
 	for _, u := range p.endpoints {
 		if !p.known(u.id) {
-			p.errf(u.at, "dangling %s: no entity with id %q", u.field, u.id)
+			p.errf(u.at, "dangling %s: no entity with id %q%s", u.field, u.id, p.mergedNote(u.id))
 		}
 	}
 	// An entity is mentioned by every source whose evidence touches it.

@@ -18,11 +18,13 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/innograph/innograph/graph"
+	"github.com/innograph/innograph/internal/kg"
 	"github.com/innograph/innograph/internal/neo4jlocal"
 	"github.com/innograph/innograph/internal/store"
 	"github.com/innograph/innograph/seed"
@@ -93,6 +95,13 @@ func run(ctx context.Context, args []string) error {
 		defer st.Close(context.Background())
 		return st.Migrate(ctx)
 	case "load":
+		if len(args) > 0 {
+			// The files' own mistakes are reported before Neo4j is
+			// contacted, even when it cannot be.
+			if _, err := parseFiles(cfg, args, func(string) bool { return true }, nil); err != nil {
+				return err
+			}
+		}
 		st, err := openStore(ctx, cfg, log, nil)
 		if err != nil {
 			return err
@@ -216,35 +225,122 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger, m *metrics) (*
 	return st, nil
 }
 
+// parseSeed parses the seed files at paths, or the built-in seed when
+// there are none. With a store (load), the files are checked against the
+// graph they are about to be loaded into: they may refer to its entities,
+// but not redefine its entities or sources differently, take a name one of
+// its entities has, or use an id merged into another (seed.Existing).
+// Without one (validate), the built-in files are parsed with them, so that
+// references to built-in entities resolve and clashes with them show; a
+// given file replaces the built-in file of the same name.
 func parseSeed(ctx context.Context, cfg config, st *store.Store, paths []string) (*seed.Graph, error) {
-	var files []seed.File
-	var err error
 	if len(paths) == 0 {
-		files, err = seed.EmbeddedFiles()
-	} else {
-		files, err = seed.ReadFiles(paths)
+		files, err := seed.EmbeddedFiles()
+		if err != nil {
+			return nil, err
+		}
+		return parseWith(cfg, files, nil)
 	}
+	if st == nil {
+		return parseFiles(cfg, paths, nil, nil)
+	}
+	// A first pass that accepts any reference collects what the files use.
+	g, err := parseFiles(cfg, paths, func(string) bool { return true }, nil)
 	if err != nil {
 		return nil, err
 	}
+	var ids, keys, srcs []string
+	for _, e := range g.Entities {
+		ids = append(ids, e.ID)
+		for _, n := range append([]string{e.Name}, e.Aliases...) {
+			keys = append(keys, kg.NameKey(n))
+		}
+	}
+	for _, m := range g.Mentions {
+		ids = append(ids, m.EntityID)
+		for _, a := range m.Aliases {
+			keys = append(keys, kg.NameKey(a))
+		}
+	}
+	for _, r := range g.Relationships {
+		ids = append(ids, r.From, r.To)
+	}
+	for _, f := range g.Fundings {
+		ids = append(ids, f.Funder, f.AdministeredBy, f.Programme)
+		ids = append(ids, f.Recipients...)
+	}
+	for _, src := range g.Sources {
+		srcs = append(srcs, src.ID)
+	}
+	facts, err := st.LoadFacts(ctx, ids, keys, srcs)
+	if err != nil {
+		return nil, err
+	}
+	return parseFiles(cfg, paths, nil, existing{facts})
+}
+
+// parseFiles parses the files at paths: alone when known or ex is given
+// (load), else with the built-in files they do not replace (validate).
+func parseFiles(cfg config, paths []string, known func(string) bool, ex seed.Existing) (*seed.Graph, error) {
+	files, err := seed.ReadFiles(paths)
+	if err != nil {
+		return nil, err
+	}
+	if known == nil && ex == nil {
+		builtin, err := seed.EmbeddedFiles()
+		if err != nil {
+			return nil, err
+		}
+		given := map[string]bool{}
+		for _, f := range files {
+			given[filepath.Base(f.Name)] = true
+		}
+		var all []seed.File
+		for _, f := range builtin {
+			if !given[filepath.Base(f.Name)] {
+				all = append(all, f)
+			}
+		}
+		files = append(all, files...)
+	}
 	p := seed.NewParser()
+	p.Known = known
+	p.Existing = ex
+	return parseWith(cfg, files, p)
+}
+
+// parseWith parses files with p (a new parser if nil), checking quotes
+// against the documents in SEED_DOCS when they are there.
+func parseWith(cfg config, files []seed.File, p *seed.Parser) (*seed.Graph, error) {
+	if p == nil {
+		p = seed.NewParser()
+	}
 	if docs, err := seed.LoadDocs(cfg.SeedDocs); err == nil {
 		p.Docs = docs
 	} else {
 		slog.Warn("source documents not found; quotes are not verified", "SEED_DOCS", cfg.SeedDocs)
 	}
-	if st != nil && len(paths) > 0 {
-		// New files may reference entities already in the graph.
-		known, err := st.EntityIDs(ctx)
-		if err != nil {
-			return nil, err
-		}
-		p.Known = func(id string) bool { return known[id] }
-	}
 	for _, f := range files {
 		p.Add(f)
 	}
 	return p.Finish()
+}
+
+// existing adapts what the store found to seed.Existing.
+type existing struct{ f store.LoadFacts }
+
+func (x existing) Entity(id string) (kg.Kind, string, bool) {
+	e, ok := x.f.Entities[id]
+	return e.Kind, e.Name, ok
+}
+
+func (x existing) MergedInto(id string) string { return x.f.MergedInto[id] }
+
+func (x existing) NameOwner(key string) string { return x.f.NameOwners[key] }
+
+func (x existing) Source(id string) (kg.Source, bool) {
+	s, ok := x.f.Sources[id]
+	return s, ok
 }
 
 func loadSeed(ctx context.Context, cfg config, st *store.Store, paths []string, log *slog.Logger) error {

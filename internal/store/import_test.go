@@ -169,3 +169,81 @@ func TestImportAccumulatesEvidenceAndAliases(t *testing.T) {
 		t.Errorf("CountEntities(nameContains dr zz) = %d, %v; want 1", n, err)
 	}
 }
+
+// An import that relates, funds or mentions an entity the graph does not
+// have is refused whole: those statements match their endpoints, and a
+// missing one used to leave its row out in silence.
+func TestImportRefusesMissingEndpoints(t *testing.T) {
+	st := neo4jtest.Store(t)
+	ctx := ctxT(t)
+	cleanup(t, "zz-test-miss-")
+	raw(t, "CREATE (:Redirect {id: 'zz-test-miss-gone', target: 'polyu'})", nil)
+	src := kg.Source{ID: "zz-test-miss-s", Title: "Missing endpoints"}
+	a := kg.Entity{ID: "zz-test-miss-a", Kind: kg.KindCompany, Name: "Zz Miss Company", Sources: []string{src.ID}}
+	ev := []kg.Evidence{{SourceID: src.ID, Quote: "q"}}
+	rel := func(to string) kg.Relationship {
+		return kg.Relationship{ID: kg.RelationshipID(a.ID, "COLLABORATES_WITH", to, ""), Type: "COLLABORATES_WITH", From: a.ID, To: to, Evidence: ev}
+	}
+	for name, tc := range map[string]struct {
+		g    kg.Graph
+		want string
+	}{
+		"relationship to no entity":   {kg.Graph{Relationships: []kg.Relationship{rel("zz-test-miss-nobody")}}, `"zz-test-miss-nobody"`},
+		"relationship to a merged id": {kg.Graph{Relationships: []kg.Relationship{rel("zz-test-miss-gone")}}, `"zz-test-miss-gone" (merged into "polyu")`},
+		"mention of no entity":        {kg.Graph{Mentions: []kg.Mention{{EntityID: "zz-test-miss-nobody", SourceID: src.ID}}}, `"zz-test-miss-nobody"`},
+		"funding of no entity": {kg.Graph{Fundings: []kg.Funding{{ID: "zz-test-miss-f", Funder: a.ID, Recipients: []string{"zz-test-miss-nobody"}, Evidence: ev}}},
+			`"zz-test-miss-nobody"`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			g := tc.g
+			g.Sources, g.Entities = []kg.Source{src}, []kg.Entity{a}
+			err := st.Import(ctx, &g)
+			if kg.ErrorCode(err) != kg.CodeInvalid || !strings.Contains(kg.ErrorMessage(err), tc.want) {
+				t.Fatalf("Import = %v; want BAD_USER_INPUT naming %s", err, tc.want)
+			}
+			if rows := raw(t, "MATCH (n) WHERE n.id STARTS WITH 'zz-test-miss-' AND NOT n:Redirect RETURN count(n) AS n", nil); rows[0]["n"] != int64(0) {
+				t.Errorf("a refused import wrote %v nodes", rows[0]["n"])
+			}
+		})
+	}
+}
+
+// An import that changes an entity gives it a new version, as a mutation
+// would, so that an update holding the old version gets CONFLICT; importing
+// the same entity again leaves its version alone.
+func TestImportVersions(t *testing.T) {
+	st := neo4jtest.Store(t)
+	ctx := ctxT(t)
+	cleanup(t, "zz-test-ver-")
+	src := kg.Source{ID: "zz-test-ver-s", Title: "Versions"}
+	e := kg.Entity{ID: "zz-test-ver-a", Kind: kg.KindCompany, Name: "Zz Ver Company", Description: "one", Sources: []string{src.ID}}
+	version := func() int64 {
+		t.Helper()
+		got, err := st.EntitiesByIDs(ctx, []string{e.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got[e.ID].Version
+	}
+	steps := []struct {
+		name string
+		edit func(e *kg.Entity)
+		want int64
+	}{
+		{"created", func(*kg.Entity) {}, 1},
+		{"the same again", func(*kg.Entity) {}, 1},
+		{"a new description", func(e *kg.Entity) { e.Description = "two" }, 2},
+		{"a new alias", func(e *kg.Entity) { e.Aliases = []string{"ZVC"} }, 3},
+		{"the same again", func(*kg.Entity) {}, 3},
+		{"a new name", func(e *kg.Entity) { e.Name = "Zz Ver Company Renamed" }, 4},
+	}
+	for _, s := range steps {
+		s.edit(&e)
+		if err := st.Import(ctx, &kg.Graph{Sources: []kg.Source{src}, Entities: []kg.Entity{e}}); err != nil {
+			t.Fatal(err)
+		}
+		if v := version(); v != s.want {
+			t.Errorf("%s: version %d, want %d", s.name, v, s.want)
+		}
+	}
+}

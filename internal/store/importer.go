@@ -162,10 +162,18 @@ func importTx(ctx context.Context, tx neo4j.ManagedTransaction, g *kg.Graph) err
 		if len(rows) == 0 {
 			continue
 		}
+		// An entity the import changes gets a new version, as a mutation's
+		// change would, so that a client holding the old one gets CONFLICT
+		// instead of overwriting the change; a new entity starts at 1.
 		cypher := `UNWIND $rows AS r
 MERGE (n:Entity {id: r.props.id})
-ON CREATE SET n.version = 1, n.createdAt = datetime()
+ON CREATE SET n.version = 0, n.createdAt = datetime()
 WITH n, r, coalesce(n.aliases, []) AS oldAliases, coalesce(n.sources, []) AS oldSources, coalesce(n.nameKeys, []) AS oldKeys
+WITH n, r, oldAliases, oldSources, oldKeys,
+     n.kind IS NULL OR n.kind <> r.props.kind OR n.name <> r.props.name OR
+     coalesce(n.description, '') <> coalesce(r.props.description, '') OR
+     any(a IN r.props.aliases WHERE NOT a IN oldAliases) OR any(x IN r.sources WHERE NOT x IN oldSources) AS changed
+SET n.version = coalesce(n.version, 0) + CASE WHEN changed THEN 1 ELSE 0 END
 SET n += r.props,
     n.aliases = oldAliases + [a IN r.props.aliases WHERE NOT a IN oldAliases],
     n.nameKeys = oldKeys + [k IN r.props.nameKeys WHERE NOT k IN oldKeys],
@@ -177,6 +185,9 @@ SET n.aliasText = reduce(t = '', a IN n.aliases | t + a + ' ; ')`
 		if err := txRun(ctx, tx, cypher, map[string]any{"rows": rows}); err != nil {
 			return err
 		}
+	}
+	if err := requireEntities(ctx, tx, g); err != nil {
+		return err
 	}
 	// Mentions of entities defined elsewhere.
 	if len(g.Mentions) > 0 {
@@ -257,6 +268,60 @@ SET x += r.props,
 	return nil
 }
 
+// requireEntities refuses an import that mentions, relates or funds an
+// entity the graph does not have (once g's own entities are written), so
+// that nothing is dropped in silence: the statements below MATCH their
+// endpoints, and a missing one would leave its row out.
+func requireEntities(ctx context.Context, tx neo4j.ManagedTransaction, g *kg.Graph) error {
+	seen := map[string]bool{}
+	var ids []string
+	use := func(id string) {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	for _, m := range g.Mentions {
+		use(m.EntityID)
+	}
+	for _, r := range g.Relationships {
+		use(r.From)
+		use(r.To)
+	}
+	for _, f := range g.Fundings {
+		use(f.Funder)
+		use(f.AdministeredBy)
+		use(f.Programme)
+		for _, r := range f.Recipients {
+			use(r)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	res, err := tx.Run(ctx, `UNWIND $ids AS id
+OPTIONAL MATCH (n:Entity {id: id})
+WITH id WHERE n IS NULL
+OPTIONAL MATCH (r:Redirect {id: id})
+RETURN id, r.target AS into ORDER BY id LIMIT 20`, map[string]any{"ids": ids})
+	if err != nil {
+		return err
+	}
+	recs, err := collect(ctx, res)
+	if err != nil || len(recs) == 0 {
+		return err
+	}
+	var missing []string
+	for _, r := range recs {
+		m := fmt.Sprintf("%q", recStr(r, "id"))
+		if into := recStr(r, "into"); into != "" {
+			m += fmt.Sprintf(" (merged into %q)", into)
+		}
+		missing = append(missing, m)
+	}
+	return kg.InvalidArg("entities", "the import refers to entities the graph does not have: %s; nothing was written", strings.Join(missing, ", "))
+}
+
 func mentionKeys(ms []kg.Mention) map[string]any {
 	// The new aliases' keys, appended to the stored ones by the caller's Cypher.
 	keys := map[string]any{}
@@ -318,4 +383,58 @@ func (s *Store) KindCounts(ctx context.Context) (map[string]int64, map[string]in
 		return nil, nil, err
 	}
 	return c.Entities, c.Relationships, nil
+}
+
+// LoadFacts is what the graph holds of the ids, name keys and sources that
+// files about to be loaded use (see LoadFacts).
+type LoadFacts struct {
+	// Entities are the entities with the ids asked for, by id.
+	Entities map[string]kg.Entity
+	// MergedInto maps each id asked for that was merged away to its survivor.
+	MergedInto map[string]string
+	// NameOwners maps each name key asked for to the entity that has it.
+	NameOwners map[string]string
+	// Sources are the sources with the ids asked for, by id.
+	Sources map[string]kg.Source
+}
+
+// LoadFacts looks up what loading files that define or mention the entities
+// ids, claim the name keys keys and define the sources sourceIDs must be
+// checked against. Finding the name keys reads every entity's keys once
+// (a list property has no index): about a second at a million entities.
+func (s *Store) LoadFacts(ctx context.Context, ids, keys, sourceIDs []string) (LoadFacts, error) {
+	f := LoadFacts{Entities: map[string]kg.Entity{}, MergedInto: map[string]string{}, NameOwners: map[string]string{}}
+	recs, err := s.read(ctx, "loadFactsIds", `
+UNWIND $ids AS id
+OPTIONAL MATCH (n:Entity {id: id})
+OPTIONAL MATCH (r:Redirect {id: id})
+RETURN id, n.kind AS kind, n.name AS name, r.target AS into`, map[string]any{"ids": orEmpty(ids)})
+	if err != nil {
+		return f, err
+	}
+	for _, r := range recs {
+		id := recStr(r, "id")
+		if k := recStr(r, "kind"); k != "" {
+			f.Entities[id] = kg.Entity{ID: id, Kind: kg.Kind(k), Name: recStr(r, "name")}
+		}
+		if into := recStr(r, "into"); into != "" {
+			f.MergedInto[id] = into
+		}
+	}
+	if len(keys) > 0 {
+		recs, err = s.read(ctx, "loadFactsNames", `
+MATCH (n:Entity) WHERE any(k IN n.nameKeys WHERE k IN $keys)
+RETURN n.id AS id, [k IN n.nameKeys WHERE k IN $keys] AS keys`, map[string]any{"keys": keys})
+		if err != nil {
+			return f, err
+		}
+		for _, r := range recs {
+			v, _ := r.Get("keys")
+			for _, k := range toStrings(v) {
+				f.NameOwners[k] = recStr(r, "id")
+			}
+		}
+	}
+	f.Sources, err = s.SourcesByIDs(ctx, sourceIDs)
+	return f, err
 }
