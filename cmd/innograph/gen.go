@@ -10,6 +10,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -29,7 +30,10 @@ func generateCmd(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *out == "" {
+	switch {
+	case fs.NArg() > 0:
+		return fmt.Errorf("generate: unexpected argument %q (flags go before it; every setting is a flag)", fs.Arg(0))
+	case *out == "":
 		return errors.New("generate: --out DIR is required")
 	}
 	start := time.Now()
@@ -56,6 +60,9 @@ func bulkloadCmd(ctx context.Context, cfg config, log *slog.Logger, args []strin
 	}
 	if fs.NArg() != 1 {
 		return errors.New("usage: innograph bulkload [--batch N] [--wipe] [--reuse] [--warm] DIR")
+	}
+	if *batch < 1 || *batch > maxBatch {
+		return fmt.Errorf("bulkload: --batch must be 1 to %d rows per transaction, got %d", maxBatch, *batch)
 	}
 	dir := fs.Arg(0)
 	man, err := synth.ReadManifest(dir)
@@ -90,6 +97,13 @@ func bulkloadCmd(ctx context.Context, cfg config, log *slog.Logger, args []strin
 			return nil
 		}
 	}
+	// Read the whole directory before writing anything: a mistake in it
+	// must leave the database as it was, --wipe or not.
+	t := time.Now()
+	if err := checkBulkDir(ctx, dir, man); err != nil {
+		return fmt.Errorf("bulkload: %s: %w; nothing was written", dir, err)
+	}
+	fmt.Fprintf(os.Stderr, "bulkload: checked %s in %s\n", dir, time.Since(t).Round(time.Millisecond))
 	if *wipe {
 		t := time.Now()
 		if err := st.BulkWipe(ctx); err != nil {
@@ -134,7 +148,8 @@ func bulkloadCmd(ctx context.Context, cfg config, log *slog.Logger, args []strin
 	for i, s := range stages {
 		n, err := s.load(filepath.Join(dir, s.file))
 		if err != nil {
-			return fmt.Errorf("bulkload %s: %w", s.name, err)
+			return fmt.Errorf("bulkload %s: %s: %w; the database holds a partial load (%d sources, %d entities, %d fundings, %d relationships): run bulkload --wipe to start again",
+				s.name, s.file, err, counts[0], counts[1], counts[2], counts[3]+n)
 		}
 		counts[i] = n
 	}
@@ -148,6 +163,153 @@ func bulkloadCmd(ctx context.Context, cfg config, log *slog.Logger, args []strin
 		counts[0], counts[1], counts[2], counts[3], total.Round(time.Millisecond),
 		float64(counts[1])/total.Seconds(), float64(counts[3])/total.Seconds(), ms.HeapSys>>20)
 	return nil
+}
+
+// maxBatch bounds bulkload's rows per transaction: one batch's parameters
+// are held in memory on both sides.
+const maxBatch = 100_000
+
+// checkBulkDir reads every file of a generated graph, as bulkload will, and
+// checks everything it can without the database: each line decodes and is
+// a valid entity, source, funding or relationship; ids are unique (entities,
+// sources, fundings); every reference names an entity or source of the
+// directory; the numbers of lines are the manifest's. Ids are remembered by
+// 64-bit hash, about 30 MB for a million entities, so a collision could make
+// a correct directory look wrong, never the reverse (odds about 1 in 10^7).
+func checkBulkDir(ctx context.Context, dir string, man synth.Manifest) error {
+	type set map[uint64]struct{}
+	hash := func(s string) uint64 {
+		h := fnv.New64a()
+		h.Write([]byte(s))
+		return h.Sum64()
+	}
+	sources, entities, fundings := set{}, set{}, set{}
+	add := func(s set, what, id string) error {
+		if !kg.ValidID(id) {
+			return fmt.Errorf("%s id %q is not a lowercase slug", what, id)
+		}
+		k := hash(id)
+		if _, dup := s[k]; dup {
+			return fmt.Errorf("duplicate %s id %q", what, id)
+		}
+		s[k] = struct{}{}
+		return nil
+	}
+	need := func(s set, what, field, id string) error {
+		if _, ok := s[hash(id)]; !ok {
+			return fmt.Errorf("%s %q is not %s of this directory", field, id, what)
+		}
+		return nil
+	}
+	evidence := func(ev []kg.Evidence) error {
+		for _, e := range ev {
+			if err := need(sources, "a source", "evidence source", e.SourceID); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// n counts the lines of the file being checked.
+	var n int64
+	check := func(file string, want int64, scan func(f *os.File) error) error {
+		f, err := os.Open(filepath.Join(dir, file))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		n = 0
+		if err := scan(f); err != nil {
+			return fmt.Errorf("%s %w", file, err)
+		}
+		if n != want {
+			return fmt.Errorf("%s has %d records; the manifest says %d", file, n, want)
+		}
+		return ctx.Err()
+	}
+	if err := check(synth.FileSources, int64(man.Sources), func(f *os.File) error {
+		return synth.Scan(f, func(w *synth.WireSource) error {
+			n++
+			if w.Title == "" {
+				return fmt.Errorf("source %q has no title", w.ID)
+			}
+			if _, err := optDate(w.Published); err != nil {
+				return err
+			}
+			return add(sources, "source", w.ID)
+		})
+	}); err != nil {
+		return err
+	}
+	if err := check(synth.FileEntities, int64(man.Entities), func(f *os.File) error {
+		return synth.Scan(f, func(w *synth.WireEntity) error {
+			n++
+			if _, err := kg.ParseKind(string(w.Kind)); err != nil {
+				return err
+			}
+			e := kg.Entity{ID: w.ID, Kind: w.Kind, Name: w.Name, Aliases: w.Aliases, Description: w.Description, Sources: w.Sources}
+			if err := e.Validate(); err != nil {
+				return fmt.Errorf("entity %q: %w", w.ID, err)
+			}
+			for _, src := range w.Sources {
+				if err := need(sources, "a source", "source", src); err != nil {
+					return err
+				}
+			}
+			return add(entities, "entity", w.ID)
+		})
+	}); err != nil {
+		return err
+	}
+	if err := check(synth.FileFundings, int64(man.Fundings), func(f *os.File) error {
+		return synth.Scan(f, func(w *synth.WireFunding) error {
+			n++
+			fd, err := wireFunding(w)
+			if err != nil {
+				return err
+			}
+			if err := fd.Validate(); err != nil {
+				return fmt.Errorf("funding %q: %w", w.ID, err)
+			}
+			for _, e := range append([]string{fd.Funder, fd.AdministeredBy, fd.Programme}, fd.Recipients...) {
+				if e == "" {
+					continue
+				}
+				if err := need(entities, "an entity", "funding party", e); err != nil {
+					return err
+				}
+			}
+			if err := evidence(fd.Evidence); err != nil {
+				return err
+			}
+			return add(fundings, "funding", w.ID)
+		})
+	}); err != nil {
+		return err
+	}
+	return check(synth.FileRelationships, man.Relationships, func(f *os.File) error {
+		return synth.Scan(f, func(w *synth.WireRel) error {
+			n++
+			r, err := wireRel(w)
+			if err != nil {
+				return err
+			}
+			if err := r.Validate(); err != nil {
+				return fmt.Errorf("relationship %q: %w", w.ID, err)
+			}
+			if err := need(entities, "an entity", "from", r.From); err != nil {
+				return err
+			}
+			if err := need(entities, "an entity", "to", r.To); err != nil {
+				return err
+			}
+			if r.FundingID != "" {
+				if err := need(fundings, "a funding", "fundingId", r.FundingID); err != nil {
+					return err
+				}
+			}
+			return evidence(r.Evidence)
+		})
+	})
 }
 
 // bulkStage streams one NDJSON file into the database in batches. Decoding

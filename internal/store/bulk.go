@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -179,7 +178,8 @@ RETURN count(x) AS n`, map[string]any{"rows": rows})
 			}
 			n, _ := rec.Get("n")
 			if c, _ := n.(int64); int(c) != len(rows) {
-				return nil, fmt.Errorf("%s: %d of %d relationships have a missing endpoint", ti.Type, len(rows)-int(c), len(rows))
+				return nil, kg.InvalidArg("relationships", "%d of %d %s relationships in a batch have an endpoint the graph does not have; the batch was not written",
+					len(rows)-int(c), len(rows), ti.Type)
 			}
 		}
 		return nil, nil

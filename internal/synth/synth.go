@@ -83,7 +83,7 @@ func NewPlan(cfg Config) (*Plan, error) {
 	if cfg.RelsPerEntity == 0 {
 		cfg.RelsPerEntity = 5
 	}
-	if cfg.RelsPerEntity < 0 || cfg.RelsPerEntity > 50 {
+	if !(cfg.RelsPerEntity > 0 && cfg.RelsPerEntity <= 50) { // NaN too
 		return nil, fmt.Errorf("synth: relsPerEntity must be in (0, 50], got %g", cfg.RelsPerEntity)
 	}
 	p := &Plan{Cfg: cfg, byKind: map[kg.Kind]int{}}

@@ -2,6 +2,7 @@ package synth
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -508,18 +509,37 @@ func ReadManifest(dir string) (Manifest, error) {
 	return m, json.Unmarshal(b, &m)
 }
 
-// Scan decodes an NDJSON stream line by line into a fresh T, calling fn for each.
+// Scan decodes an NDJSON stream line by line into a fresh T, calling fn for
+// each; blank lines are skipped. An error, fn's included, says at which
+// line it happened (*LineError). A line must hold one JSON value.
 func Scan[T any](r io.Reader, fn func(*T) error) error {
-	dec := json.NewDecoder(bufio.NewReaderSize(r, 1<<20))
-	for {
-		v := new(T)
-		if err := dec.Decode(v); err == io.EOF {
+	br := bufio.NewReaderSize(r, 1<<20)
+	for line := 1; ; line++ {
+		b, err := br.ReadBytes('\n')
+		if len(bytes.TrimSpace(b)) > 0 {
+			v := new(T)
+			if uerr := json.Unmarshal(b, v); uerr != nil {
+				return &LineError{Line: line, Err: uerr}
+			}
+			if ferr := fn(v); ferr != nil {
+				return &LineError{Line: line, Err: ferr}
+			}
+		}
+		if err == io.EOF {
 			return nil
 		} else if err != nil {
 			return err
 		}
-		if err := fn(v); err != nil {
-			return err
-		}
 	}
 }
+
+// LineError is an error on one line of an NDJSON file.
+type LineError struct {
+	Line int
+	Err  error
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+
+// Unwrap returns the line's error.
+func (e *LineError) Unwrap() error { return e.Err }
