@@ -6,8 +6,11 @@
 package seed
 
 import (
+	"bytes"
 	"embed"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -269,6 +272,9 @@ func (p *Parser) Add(f File) {
 		p.errf(place{f.Name, line}, "not valid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
 		return
 	}
+	if line, ok := secondDocument(f.Data, &doc); ok {
+		p.errf(place{f.Name, line}, "a second YAML document starts here; one YAML document per file (remove the --- or ... that separates it, or move what follows into a file of its own)")
+	}
 	if len(doc.Content) == 0 {
 		p.errf(place{f.Name, 1}, "empty seed file")
 		return
@@ -299,6 +305,40 @@ func (p *Parser) Add(f File) {
 	for i := range raw.Fundings {
 		p.addFunding(f.Name, &raw.Fundings[i], src)
 	}
+}
+
+// secondDocument returns the line of the "---" that starts a second YAML
+// document in data, whose first document is first; yaml.Unmarshal reads the
+// first alone and ignores the rest, valid or not.
+func secondDocument(data []byte, first *yaml.Node) (int, bool) {
+	d := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if d.Decode(&doc) != nil {
+		return 0, false
+	}
+	err := d.Decode(&doc)
+	switch {
+	case errors.Is(err, io.EOF):
+		return 0, false
+	case err == nil:
+		return doc.Line, true // a document node's line is its ---
+	}
+	// The rest is not valid YAML either: find its --- after the first
+	// document's content, else give the line of the error.
+	after := first.Line
+	if len(first.Content) > 0 {
+		after = first.Content[0].Line
+	}
+	for i, text := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(text, "---"); ok && i+1 > after && (rest == "" || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\r') {
+			return i + 1, true
+		}
+	}
+	line := 1
+	if _, rest, ok := strings.Cut(err.Error(), "line "); ok {
+		fmt.Sscanf(rest, "%d", &line)
+	}
+	return line, true
 }
 
 func mapValue(n *yaml.Node, key string) *yaml.Node {
@@ -420,6 +460,11 @@ func (p *Parser) addEntity(file string, n *yaml.Node, src string) {
 	case r.Ref != "":
 		if r.Kind != "" || r.Name != "" || r.Description != "" {
 			p.errf(at, "reference %q may only add aliases; kind, name and description belong to the definition", r.Ref)
+		}
+		for _, a := range r.Aliases {
+			if err := kg.CheckText("aliases", a); err != nil {
+				p.kgErr(at, "reference "+r.Ref, err)
+			}
 		}
 		p.refs = append(p.refs, refUse{id: r.Ref, source: src, aliases: r.Aliases, at: at})
 		return

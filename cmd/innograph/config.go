@@ -1,10 +1,20 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"log/slog"
+	"math"
+	"net/url"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/innograph/innograph/graph"
+	"github.com/innograph/innograph/internal/neo4jlocal"
 )
 
 // config is every setting innograph reads, from the environment.
@@ -33,11 +43,14 @@ type config struct {
 	AuthTokens      string
 	AuthTokenFile   string
 	AnonymousReads  bool
-	LoaderWait      time.Duration
-	SearchSlots     int
-	CacheBytes      int64
-	VersionPoll     time.Duration
-	PprofAddr       string
+	// Tokens are AUTH_TOKENS and AUTH_TOKEN_FILE's, parsed (nil when the
+	// command does not serve).
+	Tokens      *graph.Tokens
+	LoaderWait  time.Duration
+	SearchSlots int
+	CacheBytes  int64
+	VersionPoll time.Duration
+	PprofAddr   string
 }
 
 func env(key, def string) string {
@@ -47,74 +60,262 @@ func env(key, def string) string {
 	return def
 }
 
-func loadConfig() (config, error) {
-	var errs []error
-	num := func(key string, def int) int {
-		v, err := strconv.Atoi(env(key, strconv.Itoa(def)))
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s must be a whole number", key))
+// A scope is a group of settings that some commands use. loadConfigFor checks
+// only the scopes its command uses, so that a setting a command ignores
+// cannot stop it (PORT=abc does not fail hash-token, nor a bad NEO4J_URI
+// neo4j start). Every setting is still read: a bad one the command ignores
+// keeps its default.
+type scope uint8
+
+const (
+	scopeListen scope = 1 << iota // PORT: serve, run and healthcheck
+	scopeServe                    // the HTTP and GraphQL server: serve and run
+	scopeStore                    // the connection to Neo4j: commands that open the store
+	scopeLocal                    // the local Neo4j instance: run and neo4j
+	scopeSeed                     // SEED_DOCS: commands that check quotes against the documents
+	scopeLog                      // LOG_LEVEL: commands that log
+
+	scopeAll = scopeListen | scopeServe | scopeStore | scopeLocal | scopeSeed | scopeLog
+)
+
+// commandScopes maps each command to the settings it uses; the others
+// (generate, hash-token, help, and unknown commands) use none.
+var commandScopes = map[string]scope{
+	"run":         scopeAll,
+	"serve":       scopeListen | scopeServe | scopeStore | scopeSeed | scopeLog,
+	"migrate":     scopeStore | scopeLog,
+	"load":        scopeStore | scopeSeed | scopeLog,
+	"validate":    scopeSeed | scopeLog,
+	"neo4j":       scopeLocal | scopeLog,
+	"bulkload":    scopeStore | scopeLog,
+	"healthcheck": scopeListen,
+}
+
+// neo4jSchemes are the URI schemes the Neo4j driver accepts.
+var neo4jSchemes = []string{"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
+
+// loadConfig reads the configuration and checks every setting, as run does.
+func loadConfig() (config, error) { return loadConfigOf(scopeAll) }
+
+// loadConfigFor reads the configuration and checks the settings command cmd
+// uses (commandScopes).
+func loadConfigFor(cmd string) (config, error) { return loadConfigOf(commandScopes[cmd]) }
+
+// configReader collects the problems of the settings in the scopes it needs.
+type configReader struct {
+	need scope
+	errs []string
+	bad  map[string]bool   // settings whose value was refused
+	defs map[string]string // every setting read, with its default
+}
+
+// failf records a problem with setting key, echoing its value, when the
+// command needs scope s.
+func (r *configReader) failf(s scope, key, format string, args ...any) {
+	r.bad[key] = true
+	if r.need&s != 0 {
+		r.errs = append(r.errs, r.show(key)+": "+fmt.Sprintf(format, args...))
+	}
+}
+
+// show is key with its value, or its default when it is unset.
+func (r *configReader) show(key string) string {
+	if v := os.Getenv(key); v != "" {
+		return fmt.Sprintf("%s=%q", key, v)
+	}
+	return fmt.Sprintf("%s (unset, so %s)", key, r.defs[key])
+}
+
+func (r *configReader) num(s scope, key string, def, lo, hi int64, allowed string) int64 {
+	r.defs[key] = strconv.FormatInt(def, 10)
+	v, err := strconv.ParseInt(env(key, r.defs[key]), 10, 64)
+	if err != nil || v < lo || v > hi {
+		r.failf(s, key, "must be %s", allowed)
+		return def
+	}
+	return v
+}
+
+func (r *configReader) dur(s scope, key string, def, lo time.Duration, allowed string) time.Duration {
+	r.defs[key] = def.String()
+	v, err := time.ParseDuration(env(key, r.defs[key]))
+	if err != nil || v < lo {
+		r.failf(s, key, "must be %s", allowed)
+		return def
+	}
+	return v
+}
+
+func (r *configReader) boolean(s scope, key string, def bool) bool {
+	r.defs[key] = strconv.FormatBool(def)
+	v, err := strconv.ParseBool(env(key, r.defs[key]))
+	if err != nil {
+		r.failf(s, key, "must be true or false")
+		return def
+	}
+	return v
+}
+
+// str reads a setting that any value suits.
+func (r *configReader) str(key, def string) string {
+	r.defs[key] = def
+	return env(key, def)
+}
+
+// isSetting reports whether key is an environment variable the
+// configuration reads.
+func isSetting(key string) bool {
+	r := &configReader{bad: map[string]bool{}, defs: map[string]string{}}
+	r.read()
+	_, ok := r.defs[key]
+	return ok
+}
+
+func loadConfigOf(need scope) (config, error) {
+	r := &configReader{need: need, bad: map[string]bool{}, defs: map[string]string{}}
+	c := r.read()
+	return c, r.check(&c)
+}
+
+// read reads every setting, checking each value on its own.
+func (r *configReader) read() config {
+	const port = "a port number from 1 to 65535"
+	return config{
+		Port:            int(r.num(scopeListen, "PORT", 8080, 0, 65535, "a port number from 1 to 65535, or 0 for any free port (the log says which)")),
+		Neo4jURI:        r.str("NEO4J_URI", ""),
+		Neo4jUser:       r.str("NEO4J_USER", "neo4j"),
+		Neo4jPassword:   r.str("NEO4J_PASSWORD", ""),
+		Neo4jDatabase:   r.str("NEO4J_DATABASE", ""),
+		LocalBoltPort:   int(r.num(scopeStore|scopeLocal, "NEO4J_BOLT_PORT", 7687, 1, 65535, port)),
+		LocalInstance:   r.str("NEO4J_INSTANCE", "dev"),
+		LocalHeap:       r.str("NEO4J_HEAP", "512m"),
+		LocalPageCache:  r.str("NEO4J_PAGECACHE", "256m"),
+		LocalTxTimeout:  r.str("NEO4J_LOCAL_TX_TIMEOUT", ""),
+		SeedDocs:        r.str("SEED_DOCS", "../shared/seeds"),
+		RequestTimeout:  r.dur(scopeServe, "REQUEST_TIMEOUT", 10*time.Second, time.Nanosecond, "a positive duration such as 10s"),
+		TxTimeout:       r.dur(scopeStore, "NEO4J_TX_TIMEOUT", 8*time.Second, time.Millisecond, "a duration of at least 1ms (Neo4j counts in milliseconds), such as 8s"),
+		ShutdownTimeout: r.dur(scopeServe, "SHUTDOWN_TIMEOUT", 20*time.Second, time.Nanosecond, "a positive duration such as 20s"),
+		MaxBodyBytes:    r.num(scopeServe, "MAX_BODY_BYTES", 64<<10, 1<<10, 1<<30, "a number of bytes from 1024 (1 KiB) to 1073741824 (1 GiB)"),
+		Introspection:   r.boolean(scopeServe, "INTROSPECTION", true),
+		Playground:      r.boolean(scopeServe, "PLAYGROUND", true),
+		ComplexityLimit: int(r.num(scopeServe, "COMPLEXITY_LIMIT", 50000, 1, math.MaxInt32, "a whole number of 1 or more (the limit cannot be switched off)")),
+		DepthLimit:      int(r.num(scopeServe, "DEPTH_LIMIT", 12, 1, math.MaxInt32, "a whole number of 1 or more (the limit cannot be switched off)")),
+		CORSOrigins:     r.str("CORS_ORIGINS", ""),
+		LogLevel:        r.str("LOG_LEVEL", "info"),
+		AuthTokens:      r.str("AUTH_TOKENS", ""),
+		AuthTokenFile:   r.str("AUTH_TOKEN_FILE", ""),
+		AnonymousReads:  r.boolean(scopeServe, "ANONYMOUS_READS", true),
+		CacheBytes:      r.num(scopeServe, "CACHE_MAX_BYTES", 64<<20, 0, math.MaxInt64, "a number of bytes, 0 (no cache) or more"),
+		VersionPoll:     r.dur(scopeServe, "GRAPH_VERSION_POLL", time.Second, 10*time.Millisecond, "a duration of at least 10ms, such as 1s"),
+		PprofAddr:       r.str("PPROF_ADDR", ""),
+		LoaderWait:      r.dur(scopeServe, "LOADER_WAIT", 500*time.Microsecond, 0, "a duration of 0 (no wait) or more, such as 500us"),
+		SearchSlots:     int(r.num(scopeStore, "NEO4J_SEARCH_CONCURRENCY", 8, 0, math.MaxInt32, "a whole number, 0 (no bound) or more")),
+	}
+}
+
+// check checks the settings against each other and the world (files,
+// tokens), and returns every problem found in the scopes r needs.
+func (r *configReader) check(c *config) error {
+	need := r.need
+	// Comparisons only between values that parsed: one mistake, one message.
+	if !r.bad["NEO4J_TX_TIMEOUT"] && !r.bad["REQUEST_TIMEOUT"] && c.TxTimeout >= c.RequestTimeout {
+		r.failf(scopeServe, "NEO4J_TX_TIMEOUT", "must be shorter than %s, so that a slow query fails before its request does", r.show("REQUEST_TIMEOUT"))
+	}
+	if _, err := parseLogLevel(c.LogLevel); err != nil {
+		r.failf(scopeLog, "LOG_LEVEL", "must be debug, info, warn or error")
+	}
+	if !neo4jlocal.ValidInstance(c.LocalInstance) {
+		r.failf(scopeLocal, "NEO4J_INSTANCE", "must be 1 to 64 letters, digits, - and _ (it names the folder .neo4j/NAME)")
+	}
+	if c.Neo4jURI != "" {
+		if err := checkNeo4jURI(c.Neo4jURI); err != nil {
+			r.bad["NEO4J_URI"] = true
+			if need&scopeStore != 0 {
+				r.errs = append(r.errs, err.Error())
+			}
 		}
-		return v
 	}
-	dur := func(key string, def time.Duration) time.Duration {
-		v, err := time.ParseDuration(env(key, def.String()))
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s must be a duration such as 10s", key))
+	// An explicit SEED_DOCS must exist; the default may be absent (the
+	// commands then warn that quotes are not checked).
+	if os.Getenv("SEED_DOCS") != "" {
+		if st, err := os.Stat(c.SeedDocs); err != nil || !st.IsDir() {
+			r.failf(scopeSeed, "SEED_DOCS", "must be a folder of source documents; %s (or unset it, and quotes are not checked against the documents)", notDir(err))
 		}
-		return v
 	}
-	boolean := func(key string, def bool) bool {
-		v, err := strconv.ParseBool(env(key, strconv.FormatBool(def)))
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s must be true or false", key))
+	if need&scopeServe != 0 {
+		// Tokens are read now, before Neo4j is started or contacted.
+		tokens, err := graph.LoadTokens(c.AuthTokens, c.AuthTokenFile)
+		switch {
+		case err != nil:
+			r.errs = append(r.errs, err.Error())
+		case tokens.Len() == 0 && !c.AnonymousReads && !r.bad["ANONYMOUS_READS"]:
+			r.errs = append(r.errs, r.show("ANONYMOUS_READS")+": needs tokens, but AUTH_TOKENS and AUTH_TOKEN_FILE list none, so every request would be refused; "+
+				"list tokens (innograph hash-token TOKEN prints the hash to list) or set ANONYMOUS_READS=true")
+		default:
+			c.Tokens = tokens
 		}
-		return v
 	}
-	c := config{
-		Port:            num("PORT", 8080),
-		Neo4jURI:        env("NEO4J_URI", ""),
-		Neo4jUser:       env("NEO4J_USER", "neo4j"),
-		Neo4jPassword:   env("NEO4J_PASSWORD", ""),
-		Neo4jDatabase:   env("NEO4J_DATABASE", ""),
-		LocalBoltPort:   num("NEO4J_BOLT_PORT", 7687),
-		LocalInstance:   env("NEO4J_INSTANCE", "dev"),
-		LocalHeap:       env("NEO4J_HEAP", "512m"),
-		LocalPageCache:  env("NEO4J_PAGECACHE", "256m"),
-		LocalTxTimeout:  env("NEO4J_LOCAL_TX_TIMEOUT", ""),
-		SeedDocs:        env("SEED_DOCS", "../shared/seeds"),
-		RequestTimeout:  dur("REQUEST_TIMEOUT", 10*time.Second),
-		TxTimeout:       dur("NEO4J_TX_TIMEOUT", 8*time.Second),
-		ShutdownTimeout: dur("SHUTDOWN_TIMEOUT", 20*time.Second),
-		MaxBodyBytes:    int64(num("MAX_BODY_BYTES", 64<<10)),
-		Introspection:   boolean("INTROSPECTION", true),
-		Playground:      boolean("PLAYGROUND", true),
-		ComplexityLimit: num("COMPLEXITY_LIMIT", 50000),
-		DepthLimit:      num("DEPTH_LIMIT", 12),
-		CORSOrigins:     env("CORS_ORIGINS", ""),
-		LogLevel:        env("LOG_LEVEL", "info"),
-		AuthTokens:      env("AUTH_TOKENS", ""),
-		AuthTokenFile:   env("AUTH_TOKEN_FILE", ""),
-		AnonymousReads:  boolean("ANONYMOUS_READS", true),
-		CacheBytes:      int64(num("CACHE_MAX_BYTES", 64<<20)),
-		VersionPoll:     dur("GRAPH_VERSION_POLL", time.Second),
-		PprofAddr:       env("PPROF_ADDR", ""),
-		LoaderWait:      dur("LOADER_WAIT", 500*time.Microsecond),
-		SearchSlots:     num("NEO4J_SEARCH_CONCURRENCY", 8),
+	if len(r.errs) > 0 {
+		return fmt.Errorf("configuration: %s", strings.Join(r.errs, "; "))
 	}
-	if c.TxTimeout >= c.RequestTimeout {
-		errs = append(errs, fmt.Errorf("NEO4J_TX_TIMEOUT (%s) must be shorter than REQUEST_TIMEOUT (%s)", c.TxTimeout, c.RequestTimeout))
+	return nil
+}
+
+// notDir says why a folder cannot be used, from os.Stat's error.
+func notDir(err error) string {
+	switch {
+	case err == nil:
+		return "it is not a folder"
+	case errors.Is(err, fs.ErrNotExist):
+		return "it does not exist"
 	}
-	if c.VersionPoll <= 0 {
-		errs = append(errs, fmt.Errorf("GRAPH_VERSION_POLL must be positive, such as 1s"))
+	return err.Error()
+}
+
+// checkNeo4jURI refuses a NEO4J_URI the driver cannot use: another scheme,
+// no host, or a port out of range. The password a URI may hold is not echoed.
+func checkNeo4jURI(uri string) error {
+	allowed := "want SCHEME://HOST[:PORT] where SCHEME is " + strings.Join(neo4jSchemes, ", ") + " (such as bolt://localhost:7687)"
+	u, err := url.Parse(uri)
+	if err != nil {
+		// Not echoed: the value may hold a password. url.Error's cause does not.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("NEO4J_URI is not a URI (%v); %s", err, allowed)
 	}
-	if c.SearchSlots < 0 {
-		errs = append(errs, fmt.Errorf("NEO4J_SEARCH_CONCURRENCY must be 0 (no bound) or more"))
+	shown := fmt.Sprintf("NEO4J_URI=%q", uri)
+	if _, pw := u.User.Password(); pw {
+		shown = fmt.Sprintf("NEO4J_URI=%q", u.Redacted())
 	}
-	if c.CacheBytes < 0 {
-		errs = append(errs, fmt.Errorf("CACHE_MAX_BYTES must be 0 (no cache) or more"))
+	switch {
+	case u.Scheme == "":
+		return fmt.Errorf("%s: the scheme is missing; %s", shown, allowed)
+	case !slices.Contains(neo4jSchemes, u.Scheme):
+		return fmt.Errorf("%s: the scheme %q is not one Neo4j's driver accepts; %s", shown, u.Scheme, allowed)
+	case u.Hostname() == "":
+		return fmt.Errorf("%s: the host is missing; %s", shown, allowed)
 	}
-	if len(errs) > 0 {
-		return c, fmt.Errorf("configuration: %v", errs)
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("%s: the port must be from 1 to 65535; %s", shown, allowed)
+		}
 	}
-	return c, nil
+	return nil
+}
+
+// parseLogLevel reads LOG_LEVEL: debug, info, warn or error, in any case.
+func parseLogLevel(s string) (slog.Level, error) {
+	switch strings.ToLower(s) {
+	case "debug":
+		return slog.LevelDebug, nil
+	case "info":
+		return slog.LevelInfo, nil
+	case "warn":
+		return slog.LevelWarn, nil
+	case "error":
+		return slog.LevelError, nil
+	}
+	return slog.LevelInfo, fmt.Errorf("unknown log level %q: want debug, info, warn or error", s)
 }

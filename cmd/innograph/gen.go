@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -27,7 +28,7 @@ func generateCmd(args []string) error {
 	seed := fs.Uint64("seed", 1, "random seed (same seed, same graph)")
 	rels := fs.Float64("rels", 5, "mean relationships per entity (besides FUNDS)")
 	out := fs.String("out", "", "output directory")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	switch {
@@ -55,7 +56,7 @@ func bulkloadCmd(ctx context.Context, cfg config, log *slog.Logger, args []strin
 	wipe := fs.Bool("wipe", false, "delete everything in the database first")
 	reuse := fs.Bool("reuse", false, "do nothing when this very graph is already loaded")
 	warm := fs.Bool("warm", false, "afterwards, read the whole graph once so that Neo4j's page cache holds it (for benchmarks)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -162,6 +163,24 @@ func bulkloadCmd(ctx context.Context, cfg config, log *slog.Logger, args []strin
 	fmt.Printf("bulkload: %d sources, %d entities, %d fundings, %d relationships in %s (%.0f entities/s, %.0f relationships/s overall; peak Go heap %d MiB)\n",
 		counts[0], counts[1], counts[2], counts[3], total.Round(time.Millisecond),
 		float64(counts[1])/total.Seconds(), float64(counts[3])/total.Seconds(), ms.HeapSys>>20)
+	return nil
+}
+
+// parseFlags parses a subcommand's flags. The flag package's own printing
+// is off: -h prints the flags and returns flag.ErrHelp (main exits 0), and
+// any other mistake comes back once, as an error naming the command.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(os.Stderr)
+		fmt.Fprintf(os.Stderr, "usage of innograph %s:\n", fs.Name())
+		fs.PrintDefaults()
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w (innograph %s -h lists the flags)", fs.Name(), err, fs.Name())
+	}
 	return nil
 }
 

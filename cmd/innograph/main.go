@@ -7,12 +7,17 @@
 //	innograph load [PATH…]   validate seed files (default: the built-in seed) and merge them into the graph
 //	innograph validate [PATH…] validate seed files without touching the database
 //	innograph neo4j start|stop|status   manage the local Neo4j
+//	innograph generate --out DIR [flags]   write a synthetic graph (benchmarks; gen.go)
+//	innograph bulkload [flags] DIR         load a generated graph into an empty database
+//	innograph hash-token TOKEN   print the hash of a token, for AUTH_TOKENS / AUTH_TOKEN_FILE
 //	innograph healthcheck    exit 0 when the server on PORT is ready (for containers)
+//	innograph help           print the usage
 package main
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -34,31 +39,66 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:])
 	stop()
-	if err != nil {
+	switch {
+	case err == nil:
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(0) // -h: the command printed its usage
+	default:
 		fmt.Fprintln(os.Stderr, "innograph:", err)
 		os.Exit(1)
 	}
 }
 
+// newLogger logs JSON to stderr at level (LOG_LEVEL, which loadConfig
+// checked; info when the command does not log).
 func newLogger(level string) *slog.Logger {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(level)); err != nil {
-		l = slog.LevelInfo
-	}
+	l, _ := parseLogLevel(level)
 	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
 }
 
+// noArgs refuses the arguments of a command that takes none, pointing a
+// flag-like one ("--port 9000") at its environment variable (PORT=9000).
+func noArgs(cmd string, args []string) error {
+	how := "environment variables (see README.md)"
+	if name, ok := strings.CutPrefix(args[0], "-"); ok {
+		name, value, eq := strings.Cut(strings.TrimPrefix(name, "-"), "=")
+		if !eq && len(args) > 1 {
+			value = args[1]
+		}
+		if key := strings.ToUpper(strings.ReplaceAll(name, "-", "_")); isSetting(key) {
+			how = fmt.Sprintf("environment variables (%s=%s)", key, value)
+		}
+	}
+	return fmt.Errorf("%s takes no arguments, got %q; configure it with %s", cmd, strings.Join(args, " "), how)
+}
+
 func run(ctx context.Context, args []string) error {
-	cfg, err := loadConfig()
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "run", "serve", "migrate", "healthcheck", "help", "-h", "--help":
+		if len(args) > 0 {
+			return noArgs(cmd, args)
+		}
+	case "neo4j":
+		if len(args) > 1 {
+			return fmt.Errorf("neo4j %s takes no further arguments, got %q; usage: innograph neo4j start|stop|status", args[0], strings.Join(args[1:], " "))
+		}
+	case "hash-token":
+		if len(args) != 1 {
+			return fmt.Errorf("hash-token takes one argument, the token, got %d; usage: innograph hash-token TOKEN (quote a token that holds spaces)", len(args))
+		}
+	}
+	// Only the settings cmd uses are checked (config.go, commandScopes):
+	// a bad PORT does not stop hash-token.
+	cfg, err := loadConfigFor(cmd)
 	if err != nil {
 		return err
 	}
 	log := newLogger(cfg.LogLevel)
 	slog.SetDefault(log)
-	cmd := "serve"
-	if len(args) > 0 {
-		cmd, args = args[0], args[1:]
-	}
 	switch cmd {
 	case "run":
 		if cfg.Neo4jURI == "" {
@@ -127,9 +167,6 @@ func run(ctx context.Context, args []string) error {
 		return bulkloadCmd(ctx, cfg, log, args)
 	case "hash-token":
 		// Prints the SHA-256 of a token, for AUTH_TOKENS / AUTH_TOKEN_FILE entries.
-		if len(args) != 1 {
-			return errors.New("usage: innograph hash-token TOKEN")
-		}
 		fmt.Println(graph.HashToken(args[0]))
 		return nil
 	case "healthcheck":
@@ -152,8 +189,19 @@ func run(ctx context.Context, args []string) error {
 }
 
 const usage = `
-usage: innograph [run|serve|migrate|load [PATH…]|validate [PATH…]|neo4j start|stop|status|hash-token TOKEN|healthcheck]
-Configuration comes from the environment; see README.md.`
+usage: innograph COMMAND (serve when none)
+  run                        start a local Neo4j if NEO4J_URI is unset, migrate, load the seed, serve
+  serve                      serve GraphQL against NEO4J_URI (or the local Neo4j)
+  migrate                    apply constraints and indexes
+  load [PATH…]               validate seed files (default: the built-in seed) and merge them into the graph
+  validate [PATH…]           validate seed files without touching the database
+  neo4j start|stop|status    manage the local Neo4j
+  generate --out DIR [--entities N] [--seed S] [--rels R]   write a synthetic graph (benchmarks)
+  bulkload [--batch N] [--wipe] [--reuse] [--warm] DIR      load a generated graph into an empty database
+  hash-token TOKEN           print the hash of a token, for AUTH_TOKENS / AUTH_TOKEN_FILE
+  healthcheck                exit 0 when the server on PORT is ready (for containers)
+  help                       print this
+Configuration comes from environment variables (PORT, NEO4J_URI, ...); see README.md.`
 
 func localServer(cfg config, log *slog.Logger) *neo4jlocal.Server {
 	root, err := neo4jlocal.FindRoot(".")
@@ -200,6 +248,8 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger, m *metrics) (*
 		if pw == "" {
 			user = ""
 		}
+	} else if err := checkNeo4jURI(uri); err != nil {
+		return nil, err // no retrying: waiting does not mend it
 	}
 	sc := store.Config{URI: uri, User: user, Password: pw, Database: cfg.Neo4jDatabase, TxTimeout: cfg.TxTimeout, Logger: log,
 		SearchConcurrency: cfg.SearchSlots}
@@ -219,7 +269,11 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger, m *metrics) (*
 		time.Sleep(2 * time.Second)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot reach Neo4j at %s: %w (start one with `make neo4j-start`, or set NEO4J_URI)", uri, errors.Unwrap(err))
+		hint := "start one with `make neo4j-start`, or set NEO4J_URI"
+		if cfg.Neo4jURI != "" {
+			hint = "check that Neo4j runs there, and NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD"
+		}
+		return nil, fmt.Errorf("cannot reach Neo4j at %s: %w (%s)", uri, errors.Unwrap(err), hint)
 	}
 	log.Info("connected to Neo4j", "uri", uri)
 	return st, nil

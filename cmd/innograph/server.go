@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/http/pprof"
@@ -78,7 +79,14 @@ func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics
 // limitBody rejects bodies over max bytes with 413 before GraphQL sees them,
 // whether or not the client declared a length. A declared length is enforced
 // by net/http; a chunked body is read here, at most max+1 bytes of it.
+// loadConfig keeps max within 1 KiB and 1 GiB; max+1 is capped all the
+// same, since it overflowed for the largest int64 (every chunked body then
+// read as empty).
 func limitBody(max int64, next http.Handler) http.Handler {
+	readMax := max
+	if readMax < math.MaxInt64 {
+		readMax++
+	}
 	tooLarge := func(w http.ResponseWriter, what string) {
 		graph.WriteHTTPError(w, http.StatusRequestEntityTooLarge, kg.CodeLimit,
 			fmt.Sprintf("request body is %s; at most %d bytes allowed", what, max))
@@ -89,7 +97,7 @@ func limitBody(max int64, next http.Handler) http.Handler {
 			return
 		}
 		if r.ContentLength < 0 && r.Body != nil && r.Body != http.NoBody {
-			b, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+			b, err := io.ReadAll(io.LimitReader(r.Body, readMax))
 			if err != nil {
 				graph.WriteHTTPError(w, http.StatusBadRequest, kg.CodeBadRequest, "the request body could not be read")
 				return
@@ -174,9 +182,13 @@ func cors(origins string, next http.Handler) http.Handler {
 }
 
 func newMux(cfg config, log *slog.Logger, st *store.Store, m *metrics) (http.Handler, error) {
-	tokens, err := graph.LoadTokens(cfg.AuthTokens, cfg.AuthTokenFile)
-	if err != nil {
-		return nil, err
+	// loadConfig has parsed the tokens; a config built otherwise reads them here.
+	tokens := cfg.Tokens
+	if tokens == nil {
+		var err error
+		if tokens, err = graph.LoadTokens(cfg.AuthTokens, cfg.AuthTokenFile); err != nil {
+			return nil, err
+		}
 	}
 	mux := http.NewServeMux()
 	gql := graph.Authenticate(tokens, cfg.AnonymousReads, newGraphQLHandler(cfg, log, st, m))
@@ -238,7 +250,8 @@ func serveWith(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 		tcp.Close()
 		return err
 	}
-	log.Info("serving GraphQL", "url", fmt.Sprintf("http://localhost:%d/graphql", cfg.Port), "playground", cfg.Playground)
+	// The port bound, which PORT=0 leaves to the system.
+	log.Info("serving GraphQL", "url", fmt.Sprintf("http://localhost:%d/graphql", tcp.Addr().(*net.TCPAddr).Port), "playground", cfg.Playground)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

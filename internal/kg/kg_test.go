@@ -325,3 +325,61 @@ func TestCollapseSpace(t *testing.T) {
 		t.Errorf("CollapseSpace = %q", got)
 	}
 }
+
+func TestCheckText(t *testing.T) {
+	for _, tc := range []struct {
+		name, s string
+		want    string // a part of the message; "" for valid
+	}{
+		{"plain", "The Hong Kong Polytechnic University", ""},
+		{"tab and line breaks", "line one\n\tline two\r\n", ""},
+		{"Chinese and curly quotes", "香港理工大學 “PolyU”", ""},
+		{"right-to-left script", "جامعة هونغ كونغ", ""},
+		{"zero-width joiner and LRM", "a\u200db\u200e", ""},
+		{"NUL", "Poly\x00U", "control character U+0000 at byte 4"},
+		{"escape", "\x1b[31mred", "control character U+001B at byte 0"},
+		{"DEL", "a\x7fb", "control character U+007F"},
+		{"C1 next line", "a\u0085b", "control character U+0085"},
+		{"C1 CSI", "a\u009bb", "control character U+009B"},
+		{"LRE", "a\u202ab", "bidirectional formatting character U+202A"},
+		{"RLO", "PolyU\u202eytisrevinU", "bidirectional formatting character U+202E at byte 5"},
+		{"LRI", "a\u2066b", "U+2066"},
+		{"PDI", "a\u2069b", "U+2069"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := CheckText("name", tc.s)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("CheckText(%q) = %v, want nil", tc.s, err)
+				}
+				return
+			}
+			checkField(t, err, "name")
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("CheckText(%q) = %v, want it to mention %q", tc.s, err, tc.want)
+			}
+		})
+	}
+}
+
+// Entity.Validate, which the seed parser and the mutations share, checks the
+// characters of the name, every alias and the description.
+func TestEntityValidateText(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		mutate    func(e *Entity)
+		wantField string
+	}{
+		{"NUL in name", func(e *Entity) { e.Name = "Poly\x00U" }, "name"},
+		{"override in name", func(e *Entity) { e.Name = "PolyU\u202e" }, "name"},
+		{"isolate in an alias", func(e *Entity) { e.Aliases = []string{"PolyU", "Poly\u2067U"} }, "aliases"},
+		{"C1 in description", func(e *Entity) { e.Description = "A university\u0080." }, "description"},
+		{"line breaks in description", func(e *Entity) { e.Description = "A university.\nIn Hung Hom." }, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := Entity{ID: "polyu", Kind: KindUniversity, Name: "The Hong Kong Polytechnic University"}
+			tc.mutate(&e)
+			checkField(t, e.Validate(), tc.wantField)
+		})
+	}
+}

@@ -29,6 +29,27 @@ func CheckID(field, s string) error {
 	return nil
 }
 
+// CheckText returns a CodeInvalid error naming field when s holds a character
+// that can make a name, alias or description display as something other than
+// what is stored, or corrupt logs and exports: a control character (C0, DEL or
+// C1) other than tab, line feed and carriage return (white space that
+// CollapseSpace and NameKey fold), or a bidirectional embedding, override or
+// isolate (U+202A to U+202E, U+2066 to U+2069).
+func CheckText(field, s string) error {
+	for i, r := range s {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+		case unicode.IsControl(r):
+			return InvalidArg(field, "%q contains the control character U+%04X at byte %d; remove it (tab and line breaks are the only control characters allowed)",
+				truncate(s, 80), r, i)
+		case r >= '\u202A' && r <= '\u202E' || r >= '\u2066' && r <= '\u2069':
+			return InvalidArg(field, "%q contains the bidirectional formatting character U+%04X at byte %d, which can make the text display in another order than it is stored; remove it",
+				truncate(s, 80), r, i)
+		}
+	}
+	return nil
+}
+
 // NameKey folds a name for comparison: lower case, collapsed white space,
 // punctuation other than letters and digits dropped.
 func NameKey(s string) string {
@@ -69,6 +90,12 @@ func (e *Entity) Validate() error {
 	if len(e.Description) > MaxDescriptionLen {
 		return InvalidArg("description", "description is %d bytes; at most %d allowed", len(e.Description), MaxDescriptionLen)
 	}
+	if err := CheckText("name", e.Name); err != nil {
+		return err
+	}
+	if err := CheckText("description", e.Description); err != nil {
+		return err
+	}
 	if len(e.Aliases) > MaxAliases {
 		return InvalidArg("aliases", "%d aliases; at most %d allowed", len(e.Aliases), MaxAliases)
 	}
@@ -78,6 +105,9 @@ func (e *Entity) Validate() error {
 	for _, a := range e.Aliases {
 		if strings.TrimSpace(a) == "" || len(a) > MaxNameLen {
 			return InvalidArg("aliases", "alias %q is empty or longer than %d bytes", truncate(a, 80), MaxNameLen)
+		}
+		if err := CheckText("aliases", a); err != nil {
+			return err
 		}
 		k := a
 		if seen[k] {

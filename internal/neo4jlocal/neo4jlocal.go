@@ -74,6 +74,33 @@ func New(cfg Config) *Server {
 	return &Server{cfg: cfg}
 }
 
+// ValidInstance reports whether name can name an instance: 1 to 64 ASCII
+// letters, digits, '-' and '_'. The name becomes a folder under .neo4j, so
+// anything else (a "/" or "..") could put the server's files elsewhere.
+func ValidInstance(name string) bool {
+	if name == "" || len(name) > 64 {
+		return false
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// check refuses an instance name or port that Start, Stop or Kill must not
+// act on, before any file is written or process started.
+func (s *Server) check() error {
+	if !ValidInstance(s.cfg.Instance) {
+		return fmt.Errorf("neo4jlocal: instance name %q (NEO4J_INSTANCE) must be 1 to 64 letters, digits, - and _", s.cfg.Instance)
+	}
+	if s.cfg.Port < 1 || s.cfg.Port > 65535 {
+		return fmt.Errorf("neo4jlocal: Bolt port %d (NEO4J_BOLT_PORT) must be from 1 to 65535", s.cfg.Port)
+	}
+	return nil
+}
+
 // URI is the Bolt URI clients use.
 func (s *Server) URI() string { return fmt.Sprintf("bolt://127.0.0.1:%d", s.cfg.Port) }
 
@@ -205,6 +232,9 @@ func (s *Server) Status(ctx context.Context) Status {
 }
 
 func (s *Server) alivePID() int {
+	if s.check() != nil {
+		return 0 // no pid file outside .neo4j is read
+	}
 	b, err := os.ReadFile(s.pidFile())
 	if err != nil {
 		return 0
@@ -247,6 +277,9 @@ func (s *Server) ping(ctx context.Context) error {
 // waits until it is ready. It is safe to call concurrently from several
 // processes.
 func (s *Server) Start(ctx context.Context) error {
+	if err := s.check(); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Join(s.cfg.Root, ".neo4j"), 0o755); err != nil {
 		return err
 	}
@@ -365,6 +398,9 @@ func (s *Server) logTail() string {
 // Stop stops the server started from this folder and waits for it to exit.
 // Stopping a stopped server is not an error.
 func (s *Server) Stop(ctx context.Context) error {
+	if err := s.check(); err != nil {
+		return err
+	}
 	unlock, err := lockFile(ctx, filepath.Join(s.cfg.Root, ".neo4j", s.cfg.Instance+".lock"))
 	if err != nil {
 		return err
@@ -400,6 +436,9 @@ func (s *Server) Stop(ctx context.Context) error {
 // next Start recovers the database from its transaction log. Fault-injection
 // tests use it. Killing a stopped server is not an error.
 func (s *Server) Kill(ctx context.Context) error {
+	if err := s.check(); err != nil {
+		return err
+	}
 	unlock, err := lockFile(ctx, filepath.Join(s.cfg.Root, ".neo4j", s.cfg.Instance+".lock"))
 	if err != nil {
 		return err
