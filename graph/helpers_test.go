@@ -16,7 +16,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/innograph/innograph/graph"
 	"github.com/innograph/innograph/internal/neo4jtest"
@@ -191,27 +190,7 @@ func rawDelete(t testing.TB, prefix string) {
 	if !strings.HasPrefix(prefix, "zz-test-") {
 		t.Fatalf("refusing to delete %q: test data ids start with zz-test-", prefix)
 	}
-	ctx := ctxT(t)
-	cfg, err := neo4jtest.Config(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	auth := neo4j.NoAuth()
-	if cfg.User != "" {
-		auth = neo4j.BasicAuth(cfg.User, cfg.Password, "")
-	}
-	d, err := neo4j.NewDriverWithContext(cfg.URI, auth)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close(ctx)
-	var opts []neo4j.ExecuteQueryConfigurationOption
-	if cfg.Database != "" {
-		opts = append(opts, neo4j.ExecuteQueryWithDatabase(cfg.Database))
-	}
-	if _, err := neo4j.ExecuteQuery(ctx, d, "MATCH (n) WHERE n.id STARTS WITH $p DETACH DELETE n", map[string]any{"p": prefix}, neo4j.EagerResultTransformer, opts...); err != nil {
-		t.Fatalf("deleting test data: %v", err)
-	}
+	neo4jtest.Cypher(t, "MATCH (n) WHERE n.id STARTS WITH $p DETACH DELETE n", map[string]any{"p": prefix})
 }
 
 // queryNames records the names of the queries a Store runs.

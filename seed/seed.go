@@ -263,7 +263,8 @@ func (p *Parser) kgErr(at place, what string, err error) {
 // Add parses one seed file.
 func (p *Parser) Add(f File) {
 	var doc yaml.Node
-	if err := yaml.Unmarshal(f.Data, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(f.Data))
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		line := 1
 		msg := err.Error()
 		if _, after, ok := strings.Cut(msg, "line "); ok {
@@ -272,7 +273,7 @@ func (p *Parser) Add(f File) {
 		p.errf(place{f.Name, line}, "not valid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
 		return
 	}
-	if line, ok := secondDocument(f.Data, &doc); ok {
+	if line, ok := secondDocument(dec, f.Data, &doc); ok {
 		p.errf(place{f.Name, line}, "a second YAML document starts here; one YAML document per file (remove the --- or ... that separates it, or move what follows into a file of its own)")
 	}
 	if len(doc.Content) == 0 {
@@ -308,14 +309,10 @@ func (p *Parser) Add(f File) {
 }
 
 // secondDocument returns the line of the "---" that starts a second YAML
-// document in data, whose first document is first; yaml.Unmarshal reads the
-// first alone and ignores the rest, valid or not.
-func secondDocument(data []byte, first *yaml.Node) (int, bool) {
-	d := yaml.NewDecoder(bytes.NewReader(data))
+// document in data, whose first document d has decoded into first; a
+// single decode reads the first alone and ignores the rest, valid or not.
+func secondDocument(d *yaml.Decoder, data []byte, first *yaml.Node) (int, bool) {
 	var doc yaml.Node
-	if d.Decode(&doc) != nil {
-		return 0, false
-	}
 	err := d.Decode(&doc)
 	switch {
 	case errors.Is(err, io.EOF):

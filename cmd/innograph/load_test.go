@@ -19,27 +19,13 @@ import (
 func TestLoadFiles(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
-	neo4jtest.Store(t) // up, migrated and seeded
 	cfg, err := neo4jtest.Config(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	auth := neo4j.NoAuth()
-	if cfg.User != "" {
-		auth = neo4j.BasicAuth(cfg.User, cfg.Password, "")
-	}
-	drv, err := neo4j.NewDriverWithContext(cfg.URI, auth)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { drv.Close(context.Background()) })
 	cypher := func(q string) []*neo4j.Record {
 		t.Helper()
-		res, err := neo4j.ExecuteQuery(ctx, drv, q, nil, neo4j.EagerResultTransformer)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res.Records
+		return neo4jtest.Cypher(t, q, nil)
 	}
 	cleanup := func() {
 		cypher(`MATCH (n) WHERE n.id STARTS WITH 'zz-test-load' DETACH DELETE n`)

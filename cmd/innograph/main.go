@@ -115,7 +115,7 @@ func run(ctx context.Context, args []string) error {
 		if err := st.Migrate(ctx); err != nil {
 			return err
 		}
-		if err := loadSeed(ctx, cfg, st, nil, log); err != nil {
+		if err := loadSeed(ctx, cfg, st, nil, nil, log); err != nil {
 			return err
 		}
 		return serveWith(ctx, cfg, log, st, m)
@@ -135,10 +135,12 @@ func run(ctx context.Context, args []string) error {
 		defer st.Close(context.Background())
 		return st.Migrate(ctx)
 	case "load":
+		var first *seed.Graph
 		if len(args) > 0 {
 			// The files' own mistakes are reported before Neo4j is
-			// contacted, even when it cannot be.
-			if _, err := parseFiles(cfg, args, func(string) bool { return true }, nil); err != nil {
+			// contacted, even when it cannot be (parseSeed's first pass).
+			var err error
+			if first, err = parseAnyRefs(cfg, args); err != nil {
 				return err
 			}
 		}
@@ -150,9 +152,9 @@ func run(ctx context.Context, args []string) error {
 		if err := st.Migrate(ctx); err != nil {
 			return err
 		}
-		return loadSeed(ctx, cfg, st, args, log)
+		return loadSeed(ctx, cfg, st, args, first, log)
 	case "validate":
-		g, err := parseSeed(ctx, cfg, nil, args)
+		g, err := parseSeed(ctx, cfg, nil, args, nil)
 		if err != nil {
 			return err
 		}
@@ -286,8 +288,9 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger, m *metrics) (*
 // its entities has, or use an id merged into another (seed.Existing).
 // Without one (validate), the built-in files are parsed with them, so that
 // references to built-in entities resolve and clashes with them show; a
-// given file replaces the built-in file of the same name.
-func parseSeed(ctx context.Context, cfg config, st *store.Store, paths []string) (*seed.Graph, error) {
+// given file replaces the built-in file of the same name. first, when not
+// nil, is the files' first pass (parseAnyRefs), already made.
+func parseSeed(ctx context.Context, cfg config, st *store.Store, paths []string, first *seed.Graph) (*seed.Graph, error) {
 	if len(paths) == 0 {
 		files, err := seed.EmbeddedFiles()
 		if err != nil {
@@ -299,9 +302,12 @@ func parseSeed(ctx context.Context, cfg config, st *store.Store, paths []string)
 		return parseFiles(cfg, paths, nil, nil)
 	}
 	// A first pass that accepts any reference collects what the files use.
-	g, err := parseFiles(cfg, paths, func(string) bool { return true }, nil)
-	if err != nil {
-		return nil, err
+	g := first
+	if g == nil {
+		var err error
+		if g, err = parseAnyRefs(cfg, paths); err != nil {
+			return nil, err
+		}
 	}
 	var ids, keys, srcs []string
 	for _, e := range g.Entities {
@@ -397,8 +403,14 @@ func (x existing) Source(id string) (kg.Source, bool) {
 	return s, ok
 }
 
-func loadSeed(ctx context.Context, cfg config, st *store.Store, paths []string, log *slog.Logger) error {
-	g, err := parseSeed(ctx, cfg, st, paths)
+// parseAnyRefs parses the files at paths alone, taking every id they
+// refer to as known: all but the checks against the graph.
+func parseAnyRefs(cfg config, paths []string) (*seed.Graph, error) {
+	return parseFiles(cfg, paths, func(string) bool { return true }, nil)
+}
+
+func loadSeed(ctx context.Context, cfg config, st *store.Store, paths []string, first *seed.Graph, log *slog.Logger) error {
+	g, err := parseSeed(ctx, cfg, st, paths, first)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/innograph/innograph/internal/neo4jlocal"
 	"github.com/innograph/innograph/internal/store"
 	"github.com/innograph/innograph/seed"
@@ -106,4 +108,48 @@ func SeedGraph() (*seed.Graph, error) {
 		return nil, fmt.Errorf("source documents (SEED_DOCS or ../shared/seeds): %w", err)
 	}
 	return seed.Parse(files, docs)
+}
+
+var (
+	rawOnce   sync.Once
+	rawDriver neo4j.DriverWithContext
+	rawDB     string
+	rawErr    error
+)
+
+// Cypher runs a statement on the test database outside any Store, for
+// set-up, clean-up and independent checks of what the code under test
+// wrote. It fails t on any error.
+func Cypher(t testing.TB, cypher string, params map[string]any) []*neo4j.Record {
+	t.Helper()
+	Store(t) // the database is up, migrated and seeded
+	rawOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		cfg, err := Config(ctx)
+		if err != nil {
+			rawErr = err
+			return
+		}
+		auth := neo4j.NoAuth()
+		if cfg.User != "" {
+			auth = neo4j.BasicAuth(cfg.User, cfg.Password, "")
+		}
+		rawDB = cfg.Database
+		rawDriver, rawErr = neo4j.NewDriverWithContext(cfg.URI, auth)
+	})
+	if rawErr != nil {
+		t.Fatalf("raw driver: %v", rawErr)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var opts []neo4j.ExecuteQueryConfigurationOption
+	if rawDB != "" {
+		opts = append(opts, neo4j.ExecuteQueryWithDatabase(rawDB))
+	}
+	res, err := neo4j.ExecuteQuery(ctx, rawDriver, cypher, params, neo4j.EagerResultTransformer, opts...)
+	if err != nil {
+		t.Fatalf("raw query failed: %v\n%s", err, cypher)
+	}
+	return res.Records
 }

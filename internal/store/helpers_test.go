@@ -6,11 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/innograph/innograph/internal/kg"
 	"github.com/innograph/innograph/internal/neo4jtest"
@@ -20,48 +17,13 @@ import (
 // testPrefix starts the id of everything a test writes; cleanup deletes by it.
 const testPrefix = "zz-test-"
 
-var (
-	rawOnce   sync.Once
-	rawDriver neo4j.DriverWithContext
-	rawDB     string
-	rawErr    error
-)
-
 // raw runs Cypher on the test database outside the Store, for setup,
 // cleanup and independent checks of what the Store returns.
 func raw(t testing.TB, cypher string, params map[string]any) []map[string]any {
 	t.Helper()
-	neo4jtest.Store(t) // the database is up, migrated and seeded
-	rawOnce.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		cfg, err := neo4jtest.Config(ctx)
-		if err != nil {
-			rawErr = err
-			return
-		}
-		auth := neo4j.NoAuth()
-		if cfg.User != "" {
-			auth = neo4j.BasicAuth(cfg.User, cfg.Password, "")
-		}
-		rawDB = cfg.Database
-		rawDriver, rawErr = neo4j.NewDriverWithContext(cfg.URI, auth)
-	})
-	if rawErr != nil {
-		t.Fatalf("raw driver: %v", rawErr)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	var opts []neo4j.ExecuteQueryConfigurationOption
-	if rawDB != "" {
-		opts = append(opts, neo4j.ExecuteQueryWithDatabase(rawDB))
-	}
-	res, err := neo4j.ExecuteQuery(ctx, rawDriver, cypher, params, neo4j.EagerResultTransformer, opts...)
-	if err != nil {
-		t.Fatalf("raw query failed: %v\n%s", err, cypher)
-	}
-	out := make([]map[string]any, 0, len(res.Records))
-	for _, r := range res.Records {
+	recs := neo4jtest.Cypher(t, cypher, params)
+	out := make([]map[string]any, 0, len(recs))
+	for _, r := range recs {
 		out = append(out, r.AsMap())
 	}
 	return out

@@ -28,25 +28,7 @@ func meta(a kg.Actor, key string) kg.ChangeMeta {
 // cypher runs a statement directly, for set-up checks and clean-up.
 func cypher(t *testing.T, q string, params map[string]any) []*neo4j.Record {
 	t.Helper()
-	ctx := context.Background()
-	cfg, err := neo4jtest.Config(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	auth := neo4j.NoAuth()
-	if cfg.User != "" {
-		auth = neo4j.BasicAuth(cfg.User, cfg.Password, "")
-	}
-	d, err := neo4j.NewDriverWithContext(cfg.URI, auth)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close(ctx)
-	res, err := neo4j.ExecuteQuery(ctx, d, q, params, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.Database))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res.Records
+	return neo4jtest.Cypher(t, q, params)
 }
 
 // cleanupPrefix removes everything a test created under prefix.
