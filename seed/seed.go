@@ -37,11 +37,13 @@ type Problem struct {
 	Msg  string
 }
 
+// String formats the problem as file:line: message.
 func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg) }
 
 // Problems is a list of validation errors; it is an error when not empty.
 type Problems []Problem
 
+// Error lists every problem, one per line.
 func (ps Problems) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d problem(s) in the seed files:", len(ps))

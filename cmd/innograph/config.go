@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"math"
+	"net"
 	"net/url"
 	"os"
 	"slices"
@@ -156,6 +157,95 @@ func (r *configReader) boolean(s scope, key string, def bool) bool {
 	return v
 }
 
+// size reads a memory size for the local Neo4j ("512m"), which goes into
+// its neo4j.conf as written.
+func (r *configReader) size(s scope, key, def string) string {
+	r.defs[key] = def
+	v := env(key, def)
+	if !neo4jlocal.ValidSize(v) {
+		r.failf(s, key, "must be a whole number of bytes, optionally followed by k, m or g, such as 512m or 2g")
+		return def
+	}
+	return v
+}
+
+// localTimeout reads the local Neo4j's default transaction timeout, a
+// duration of at least 1ms or unset for none, and returns it in the form
+// neo4j.conf takes ("90000ms" for 1m30s).
+func (r *configReader) localTimeout(s scope, key string) string {
+	r.defs[key] = "no default timeout"
+	v := env(key, "")
+	if v == "" {
+		return ""
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < time.Millisecond {
+		r.failf(s, key, "must be a duration of at least 1ms (Neo4j counts in milliseconds), such as 8s, or unset for no default timeout")
+		return ""
+	}
+	return strconv.FormatInt(d.Milliseconds(), 10) + "ms"
+}
+
+// origins reads a comma-separated list of origins allowed to call from a
+// browser: each "*" or SCHEME://HOST[:PORT] with scheme http or https and
+// nothing after the host, as browsers send it in the Origin header (an entry
+// with a path or a trailing slash would never match).
+func (r *configReader) origins(s scope, key string) string {
+	r.defs[key] = "none"
+	v := env(key, "")
+	for _, o := range strings.Split(v, ",") {
+		if o = strings.TrimSpace(o); o == "" || o == "*" {
+			continue
+		}
+		if err := checkOrigin(o); err != "" {
+			r.failf(s, key, "the entry %q %s; each entry must be * or SCHEME://HOST[:PORT] with scheme http or https, as a browser sends it in its Origin header (such as https://analyst.example)", o, err)
+			return ""
+		}
+	}
+	return v
+}
+
+// checkOrigin says what is wrong with origin o, or "" when nothing is.
+func checkOrigin(o string) string {
+	u, err := url.Parse(o)
+	switch {
+	case err != nil:
+		return "is not a URL"
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "has no http or https scheme"
+	case u.Host == "" || u.Hostname() == "":
+		return "has no host"
+	case u.User != nil:
+		return "holds a user name"
+	case u.Path != "" || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(o, "?") || strings.HasSuffix(o, "#"):
+		return "has something after the host (a path or a trailing slash)"
+	case o != strings.ToLower(o):
+		return "is not in lower case (browsers send origins in lower case)"
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "has a port that is not from 1 to 65535"
+		}
+	}
+	return ""
+}
+
+// hostPort reads an optional listening address, HOST:PORT.
+func (r *configReader) hostPort(s scope, key string) string {
+	r.defs[key] = "off"
+	v := env(key, "")
+	if v == "" {
+		return ""
+	}
+	_, port, err := net.SplitHostPort(v)
+	n, perr := strconv.Atoi(port)
+	if err != nil || perr != nil || n < 0 || n > 65535 {
+		r.failf(s, key, "must be HOST:PORT with a port from 0 to 65535, such as 127.0.0.1:6060, or unset")
+		return ""
+	}
+	return v
+}
+
 // str reads a setting that any value suits.
 func (r *configReader) str(key, def string) string {
 	r.defs[key] = def
@@ -188,9 +278,9 @@ func (r *configReader) read() config {
 		Neo4jDatabase:   r.str("NEO4J_DATABASE", ""),
 		LocalBoltPort:   int(r.num(scopeStore|scopeLocal, "NEO4J_BOLT_PORT", 7687, 1, 65535, port)),
 		LocalInstance:   r.str("NEO4J_INSTANCE", "dev"),
-		LocalHeap:       r.str("NEO4J_HEAP", "512m"),
-		LocalPageCache:  r.str("NEO4J_PAGECACHE", "256m"),
-		LocalTxTimeout:  r.str("NEO4J_LOCAL_TX_TIMEOUT", ""),
+		LocalHeap:       r.size(scopeLocal, "NEO4J_HEAP", "512m"),
+		LocalPageCache:  r.size(scopeLocal, "NEO4J_PAGECACHE", "256m"),
+		LocalTxTimeout:  r.localTimeout(scopeLocal, "NEO4J_LOCAL_TX_TIMEOUT"),
 		SeedDocs:        r.str("SEED_DOCS", "../shared/seeds"),
 		RequestTimeout:  r.dur(scopeServe, "REQUEST_TIMEOUT", 10*time.Second, time.Nanosecond, "a positive duration such as 10s"),
 		TxTimeout:       r.dur(scopeStore, "NEO4J_TX_TIMEOUT", 8*time.Second, time.Millisecond, "a duration of at least 1ms (Neo4j counts in milliseconds), such as 8s"),
@@ -200,14 +290,14 @@ func (r *configReader) read() config {
 		Playground:      r.boolean(scopeServe, "PLAYGROUND", true),
 		ComplexityLimit: int(r.num(scopeServe, "COMPLEXITY_LIMIT", 50000, 1, math.MaxInt32, "a whole number of 1 or more (the limit cannot be switched off)")),
 		DepthLimit:      int(r.num(scopeServe, "DEPTH_LIMIT", 12, 1, math.MaxInt32, "a whole number of 1 or more (the limit cannot be switched off)")),
-		CORSOrigins:     r.str("CORS_ORIGINS", ""),
+		CORSOrigins:     r.origins(scopeServe, "CORS_ORIGINS"),
 		LogLevel:        r.str("LOG_LEVEL", "info"),
 		AuthTokens:      r.str("AUTH_TOKENS", ""),
 		AuthTokenFile:   r.str("AUTH_TOKEN_FILE", ""),
 		AnonymousReads:  r.boolean(scopeServe, "ANONYMOUS_READS", true),
 		CacheBytes:      r.num(scopeServe, "CACHE_MAX_BYTES", 64<<20, 0, math.MaxInt64, "a number of bytes, 0 (no cache) or more"),
 		VersionPoll:     r.dur(scopeServe, "GRAPH_VERSION_POLL", time.Second, 10*time.Millisecond, "a duration of at least 10ms, such as 1s"),
-		PprofAddr:       r.str("PPROF_ADDR", ""),
+		PprofAddr:       r.hostPort(scopeServe, "PPROF_ADDR"),
 		LoaderWait:      r.dur(scopeServe, "LOADER_WAIT", 500*time.Microsecond, 0, "a duration of 0 (no wait) or more, such as 500us"),
 		SearchSlots:     int(r.num(scopeStore, "NEO4J_SEARCH_CONCURRENCY", 8, 0, math.MaxInt32, "a whole number, 0 (no bound) or more")),
 	}

@@ -112,6 +112,27 @@ func TestConfig(t *testing.T) {
 		{"missing docs, validate", "validate", map[string]string{"SEED_DOCS": "/nope", "PORT": "0"}, []string{`SEED_DOCS="/nope"`}},
 		{"bad tokens, load", "load", map[string]string{"AUTH_TOKENS": "x"}, nil},
 		{"bad everything, generate", "generate", map[string]string{"PORT": "x", "AUTH_TOKENS": "x", "NEO4J_INSTANCE": ".."}, nil},
+		// 3: settings passed on to the local Neo4j, the browser or the profiler
+		{"heap with a unit", "neo4j", map[string]string{"NEO4J_HEAP": "3G", "NEO4J_PAGECACHE": "1024"}, nil},
+		{"heap that adds a Neo4j setting", "neo4j", map[string]string{"NEO4J_HEAP": "512m\nserver.bolt.listen_address=0.0.0.0:7687"},
+			[]string{`NEO4J_HEAP="512m\nserver.bolt.listen_address=0.0.0.0:7687": must be a whole number of bytes, optionally followed by k, m or g, such as 512m or 2g`}},
+		{"page cache 1.5g", "run", map[string]string{"NEO4J_PAGECACHE": "1.5g"}, []string{`NEO4J_PAGECACHE="1.5g": must be a whole number of bytes`}},
+		{"page cache 0", "neo4j", map[string]string{"NEO4J_PAGECACHE": "0"}, []string{`NEO4J_PAGECACHE="0": must be`}},
+		{"heap ignored by serve", "serve", map[string]string{"NEO4J_HEAP": "lots"}, nil},
+		{"local timeout without a unit", "neo4j", map[string]string{"NEO4J_LOCAL_TX_TIMEOUT": "8"},
+			[]string{`NEO4J_LOCAL_TX_TIMEOUT="8": must be a duration of at least 1ms (Neo4j counts in milliseconds), such as 8s, or unset for no default timeout`}},
+		{"local timeout 1us", "neo4j", map[string]string{"NEO4J_LOCAL_TX_TIMEOUT": "1us"}, []string{`NEO4J_LOCAL_TX_TIMEOUT="1us": must be`}},
+		{"local timeout 1m30s", "neo4j", map[string]string{"NEO4J_LOCAL_TX_TIMEOUT": "1m30s"}, nil},
+		{"cors origin with a trailing slash", "serve", map[string]string{"CORS_ORIGINS": "https://a.example, https://b.example/"},
+			[]string{`CORS_ORIGINS="https://a.example, https://b.example/": the entry "https://b.example/" has something after the host (a path or a trailing slash); each entry must be * or SCHEME://HOST[:PORT]`}},
+		{"cors origin without a scheme", "serve", map[string]string{"CORS_ORIGINS": "analyst.example"}, []string{`the entry "analyst.example" has no http or https scheme`}},
+		{"cors origin in capitals", "serve", map[string]string{"CORS_ORIGINS": "https://Analyst.example"}, []string{`is not in lower case`}},
+		{"cors origin with a bad port", "serve", map[string]string{"CORS_ORIGINS": "http://localhost:0"}, []string{`has a port that is not from 1 to 65535`}},
+		{"cors origins accepted", "serve", map[string]string{"CORS_ORIGINS": "*, https://analyst.example,http://localhost:5173,"}, nil},
+		{"pprof without a port", "serve", map[string]string{"PPROF_ADDR": "localhost"},
+			[]string{`PPROF_ADDR="localhost": must be HOST:PORT with a port from 0 to 65535, such as 127.0.0.1:6060, or unset`}},
+		{"pprof with a bad port", "serve", map[string]string{"PPROF_ADDR": "127.0.0.1:http"}, []string{`PPROF_ADDR="127.0.0.1:http": must be`}},
+		{"pprof on a port", "serve", map[string]string{"PPROF_ADDR": ":6060"}, nil},
 		// 2: tokens are read with the configuration
 		{"bad token", "serve", map[string]string{"AUTH_TOKENS": token + ",bob:admin:abc"}, []string{`AUTH_TOKENS entry 2 (name "bob"): the hash is 3 characters`}},
 		{"token file missing", "run", map[string]string{"AUTH_TOKEN_FILE": filepath.Join(dir, "nope")}, []string{`AUTH_TOKEN_FILE: open ` + filepath.Join(dir, "nope")}},
@@ -277,5 +298,21 @@ func TestLimitBody(t *testing.T) {
 				t.Errorf("the handler read %q, want %q", got, body)
 			}
 		})
+	}
+}
+
+// NEO4J_LOCAL_TX_TIMEOUT is read as a Go duration and passed on in the form
+// neo4j.conf takes.
+func TestLocalTimeoutForm(t *testing.T) {
+	for in, want := range map[string]string{"": "", "8s": "8000ms", "1m30s": "90000ms", "1500us": "1ms"} {
+		clearConfigEnv(t)
+		t.Setenv("NEO4J_LOCAL_TX_TIMEOUT", in)
+		cfg, err := loadConfigFor("neo4j")
+		if err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		if cfg.LocalTxTimeout != want {
+			t.Errorf("%q: LocalTxTimeout %q, want %q", in, cfg.LocalTxTimeout, want)
+		}
 	}
 }

@@ -89,14 +89,61 @@ func ValidInstance(name string) bool {
 	return true
 }
 
+// ValidSize reports whether s is a memory size for the heap or page cache:
+// a whole number of bytes from 1, optionally followed by k, m or g in either
+// case ("512m", "3G"), the form Neo4j's settings read. The value is written
+// into neo4j.conf, so anything else (a newline above all) is refused.
+func ValidSize(s string) bool {
+	digits := strings.TrimRight(s, "kKmMgG")
+	if len(s)-len(digits) > 1 || !allDigits(digits) || len(digits) > 15 {
+		return false
+	}
+	return strings.TrimLeft(digits, "0") != ""
+}
+
+// ValidTimeout reports whether s is a transaction timeout Neo4j reads: a
+// whole number from 1 followed by ms, s, m or h ("8s", "1500ms").
+func ValidTimeout(s string) bool {
+	var digits string
+	for _, unit := range []string{"ms", "s", "m", "h"} {
+		if d, ok := strings.CutSuffix(s, unit); ok {
+			digits = d
+			break
+		}
+	}
+	return allDigits(digits) && len(digits) <= 15 && strings.TrimLeft(digits, "0") != ""
+}
+
+// allDigits reports whether s is one or more ASCII digits.
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // check refuses an instance name or port that Start, Stop or Kill must not
-// act on, before any file is written or process started.
+// act on, and a setting neo4j.conf must not hold, before any file is
+// written or process started.
 func (s *Server) check() error {
 	if !ValidInstance(s.cfg.Instance) {
 		return fmt.Errorf("neo4jlocal: instance name %q (NEO4J_INSTANCE) must be 1 to 64 letters, digits, - and _", s.cfg.Instance)
 	}
 	if s.cfg.Port < 1 || s.cfg.Port > 65535 {
 		return fmt.Errorf("neo4jlocal: Bolt port %d (NEO4J_BOLT_PORT) must be from 1 to 65535", s.cfg.Port)
+	}
+	for _, x := range []struct{ name, v string }{{"heap size", s.cfg.Heap}, {"page cache size", s.cfg.PageCache}} {
+		if !ValidSize(x.v) {
+			return fmt.Errorf("neo4jlocal: %s %q must be a whole number of bytes, optionally followed by k, m or g (such as 512m)", x.name, x.v)
+		}
+	}
+	if s.cfg.TxTimeout != "" && !ValidTimeout(s.cfg.TxTimeout) {
+		return fmt.Errorf("neo4jlocal: transaction timeout %q must be a whole number followed by ms, s, m or h (such as 8s)", s.cfg.TxTimeout)
 	}
 	return nil
 }
@@ -211,6 +258,7 @@ type Status struct {
 	URI string
 }
 
+// String describes the status in one line, as `neo4j status` prints it.
 func (st Status) String() string {
 	switch {
 	case st.Ready && st.PID != 0:

@@ -539,6 +539,7 @@ type LineError struct {
 	Err  error
 }
 
+// Error names the line and its error.
 func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
 
 // Unwrap returns the line's error.
