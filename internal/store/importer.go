@@ -69,9 +69,11 @@ func (s *Store) writeTx(ctx context.Context, name string, timeout time.Duration,
 const bumpCypher = "MERGE (m:GraphVersion {id: 1}) SET m.version = coalesce(m.version, 0) + 1"
 
 // writeTxBump runs fn in a managed write transaction. With bump, the same
-// transaction increases the persisted graph version last, so that other
-// servers see the change and its version together; bulk loads bump once at
-// the end instead of serializing every batch on the version node.
+// transaction first increases the persisted graph version, so that other
+// servers see the change and its version together; that takes the version's
+// lock (see lockGraph) before fn takes any other, so such writes run one at
+// a time and cannot deadlock one another. Bulk loads bump once at the end
+// instead of serializing every batch on the version node.
 func (s *Store) writeTxBump(ctx context.Context, name string, timeout time.Duration, bump bool, fn func(tx neo4j.ManagedTransaction) (any, error)) (any, error) {
 	if err := s.failFast(ctx, name); err != nil {
 		return nil, err
@@ -81,11 +83,12 @@ func (s *Store) writeTxBump(ctx context.Context, name string, timeout time.Durat
 	s.queries.Add(1)
 	start := time.Now()
 	work := func(tx neo4j.ManagedTransaction) (any, error) {
-		res, err := fn(tx)
-		if err == nil && bump {
-			err = txRun(ctx, tx, bumpCypher, nil)
+		if bump {
+			if err := lockGraph(ctx, tx, true); err != nil {
+				return nil, err
+			}
 		}
-		return res, err
+		return fn(tx)
 	}
 	execute := func() (any, error) {
 		sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeWrite})

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -44,21 +45,53 @@ func snapshot(v any) any {
 	return string(b)
 }
 
+// requestHash fingerprints a change request: the operation, its arguments
+// (req) and its provenance. A retry sends the same request and so has the
+// same hash.
+func requestHash(op kg.Op, req any, meta kg.ChangeMeta) string {
+	b, _ := json.Marshal(struct {
+		Op       kg.Op
+		Req      any
+		Evidence kg.Evidence
+		Reason   string
+	}{op, req, meta.Evidence, meta.Reason})
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
 // change runs op in one write transaction together with its audit log entry.
 // A repeated idempotency key replays: the operation is not applied again and
-// the ids recorded the first time are returned.
-func (s *Store) change(ctx context.Context, op kg.Op, meta kg.ChangeMeta, fn func(tx neo4j.ManagedTransaction) (changeRec, error)) (changeRec, error) {
+// the ids recorded the first time are returned. The key must come with the
+// same request (req, the operation's arguments, and the same provenance):
+// reused for another request it is refused with CONFLICT rather than
+// answered with the first request's result.
+//
+// Changes run one at a time: the transaction first takes the graph
+// version's lock (lockGraph) and holds it until it commits. Every other lock
+// a change takes (entities, relationships, idempotency keys) it takes while
+// holding that one, so changes cannot deadlock one another; a name check
+// sees every name committed before it; and audit entries, stamped under the
+// lock, commit in the order of their timestamps, so a reader of the log
+// never finds an entry older than one it has already seen. The version is
+// bumped just before the entry is stamped: a replay does not bump it.
+func (s *Store) change(ctx context.Context, op kg.Op, req any, meta kg.ChangeMeta, fn func(tx neo4j.ManagedTransaction) (changeRec, error)) (changeRec, error) {
 	if !meta.Actor.Can(op) {
 		return changeRec{}, &kg.Error{Code: kg.CodeForbidden, Message: fmt.Sprintf("role %q may not %s", meta.Actor.Role, strings.ToLower(strings.ReplaceAll(string(op), "_", " ")))}
 	}
 	if err := meta.Validate(); err != nil {
 		return changeRec{}, err
 	}
+	hash := requestHash(op, req, meta)
 	attempt := func() (changeRec, error) {
-		res, err := s.writeTx(ctx, "change:"+string(op), s.cfg.TxTimeout, func(tx neo4j.ManagedTransaction) (any, error) {
+		res, err := s.writeTxBump(ctx, "change:"+string(op), s.cfg.TxTimeout, false, func(tx neo4j.ManagedTransaction) (any, error) {
+			if err := lockGraph(ctx, tx, false); err != nil {
+				return nil, err
+			}
 			if meta.IdempotencyKey != "" {
-				// Requests with the same key queue here: MERGE on a uniquely
-				// constrained key waits for a concurrent holder to commit.
+				// A request with the same key that came first has committed
+				// by now (it held the graph's lock); the MERGE on the uniquely
+				// constrained key also queues behind a writer that does not
+				// take the graph's lock.
 				if err := txRun(ctx, tx, "MERGE (k:IdempotencyKey {key: $key}) ON CREATE SET k.at = datetime() SET k.lock = true REMOVE k.lock", map[string]any{"key": meta.IdempotencyKey}); err != nil {
 					return nil, err
 				}
@@ -68,7 +101,8 @@ func (s *Store) change(ctx context.Context, op kg.Op, meta kg.ChangeMeta, fn fun
 				}
 				if prev != nil {
 					c := prev["c"].(map[string]any)
-					if str(c, "actor") != meta.Actor.Name || str(c, "op") != string(op) {
+					// Entries written before requests were hashed have none.
+					if str(c, "actor") != meta.Actor.Name || str(c, "op") != string(op) || str(c, "requestHash") != "" && str(c, "requestHash") != hash {
 						return nil, &kg.Error{Code: kg.CodeConflict, Field: "idempotencyKey", Message: "this idempotency key was used for a different change"}
 					}
 					return changeRec{entityID: str(c, "entityId"), relID: str(c, "relationshipId")}, nil
@@ -81,6 +115,9 @@ func (s *Store) change(ctx context.Context, op kg.Op, meta kg.ChangeMeta, fn fun
 			if err != nil {
 				return nil, err
 			}
+			if err := lockGraph(ctx, tx, true); err != nil {
+				return nil, err
+			}
 			now := time.Now().UTC()
 			id := newID()
 			ids := rec.entityIDs
@@ -89,12 +126,13 @@ func (s *Store) change(ctx context.Context, op kg.Op, meta kg.ChangeMeta, fn fun
 			}
 			err = txRun(ctx, tx, `CREATE (c:Change {id: $id, at: $at, sortKey: $sortKey, actor: $actor, role: $role, op: $op,
   entityId: $entityId, entityIds: $entityIds, relationshipId: $relId, before: $before, after: $after,
-  reason: $reason, sourceId: $sourceId, quote: $quote, idempotencyKey: $key})`, map[string]any{
+  reason: $reason, sourceId: $sourceId, quote: $quote, idempotencyKey: $key, requestHash: $hash})`, map[string]any{
 				"id": id, "at": now, "sortKey": now.Format("2006-01-02T15:04:05.000000000Z") + "|" + id,
 				"actor": meta.Actor.Name, "role": string(meta.Actor.Role), "op": string(op),
 				"entityId": nilIfEmpty(rec.entityID), "entityIds": orEmpty(ids), "relId": nilIfEmpty(rec.relID),
 				"before": snapshot(rec.before), "after": snapshot(rec.after), "reason": nilIfEmpty(meta.Reason),
 				"sourceId": meta.Evidence.SourceID, "quote": meta.Evidence.Quote, "key": nilIfEmpty(meta.IdempotencyKey),
+				"hash": hash,
 			})
 			return rec, err
 		})
@@ -146,6 +184,17 @@ func lockEntity(ctx context.Context, tx neo4j.ManagedTransaction, id string) err
 	return txRun(ctx, tx, "MATCH (n:Entity {id: $id}) SET n.lock = true REMOVE n.lock", map[string]any{"id": id})
 }
 
+// lockGraph takes the graph version's write lock, which every change and
+// import takes first and holds until it commits: writes run one at a time,
+// each reading what the previous one committed. With bump, the graph version
+// also increases (see GraphVersion).
+func lockGraph(ctx context.Context, tx neo4j.ManagedTransaction, bump bool) error {
+	if bump {
+		return txRun(ctx, tx, bumpCypher, nil)
+	}
+	return txRun(ctx, tx, "MERGE (m:GraphVersion {id: 1}) SET m.lock = true REMOVE m.lock", nil)
+}
+
 func txEntity(ctx context.Context, tx neo4j.ManagedTransaction, id string) (*kg.Entity, error) {
 	r, err := txOne(ctx, tx, "MATCH (n:Entity {id: $id}) RETURN n {.*} AS n", map[string]any{"id": id})
 	if err != nil || r == nil {
@@ -155,8 +204,11 @@ func txEntity(ctx context.Context, tx neo4j.ManagedTransaction, id string) (*kg.
 	return &e, nil
 }
 
-// checkNames fails when a name or alias of e belongs to another entity, or
-// e's id is taken by a redirect.
+// checkNames fails when a name or alias of e belongs to another entity. The
+// caller holds the graph's lock (change takes it first), so that of two
+// changes giving the same name to different entities at once, the second
+// sees the first's: no index can make a name unique across the name and
+// alias lists.
 func checkNames(ctx context.Context, tx neo4j.ManagedTransaction, e *kg.Entity, ignore ...string) error {
 	r, err := txOne(ctx, tx, `MATCH (n:Entity) WHERE any(k IN n.nameKeys WHERE k IN $keys) AND NOT n.id IN $ignore
 RETURN n.id AS id, n.name AS name LIMIT 1`, map[string]any{"keys": nameKeys(e.Name, e.Aliases), "ignore": append(ignore, e.ID)})
@@ -182,7 +234,7 @@ func (s *Store) CreateEntity(ctx context.Context, e kg.Entity, meta kg.ChangeMet
 	if err := e.Validate(); err != nil {
 		return kg.Entity{}, err
 	}
-	rec, err := s.change(ctx, kg.OpCreateEntity, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
+	rec, err := s.change(ctx, kg.OpCreateEntity, e, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
 		r, err := txOne(ctx, tx, "OPTIONAL MATCH (n:Entity {id: $id}) OPTIONAL MATCH (d:Redirect {id: $id}) RETURN n IS NOT NULL OR d IS NOT NULL AS taken", map[string]any{"id": e.ID})
 		if err != nil {
 			return changeRec{}, err
@@ -239,7 +291,7 @@ func lockedAt(ctx context.Context, tx neo4j.ManagedTransaction, id string, want 
 // UpdateEntity applies patch when the entity is still at expectedVersion
 // (optimistic concurrency); otherwise it fails with CONFLICT.
 func (s *Store) UpdateEntity(ctx context.Context, id string, patch EntityPatch, expectedVersion int64, meta kg.ChangeMeta) (kg.Entity, error) {
-	rec, err := s.change(ctx, kg.OpUpdateEntity, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
+	rec, err := s.change(ctx, kg.OpUpdateEntity, []any{id, patch, expectedVersion}, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
 		cur, err := lockedAt(ctx, tx, id, expectedVersion)
 		if err != nil {
 			return changeRec{}, err
@@ -278,7 +330,7 @@ func (s *Store) UpdateEntity(ctx context.Context, id string, patch EntityPatch, 
 // DeleteEntity removes an entity and its relationships when it is still at
 // expectedVersion. Entities named by a funding record cannot be deleted.
 func (s *Store) DeleteEntity(ctx context.Context, id string, expectedVersion int64, meta kg.ChangeMeta) error {
-	_, err := s.change(ctx, kg.OpDeleteEntity, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
+	_, err := s.change(ctx, kg.OpDeleteEntity, []any{id, expectedVersion}, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
 		cur, err := lockedAt(ctx, tx, id, expectedVersion)
 		if err != nil {
 			return changeRec{}, err
@@ -290,8 +342,19 @@ func (s *Store) DeleteEntity(ctx context.Context, id string, expectedVersion int
 		if r != nil {
 			return changeRec{}, &kg.Error{Code: kg.CodeConflict, Field: "id", Message: fmt.Sprintf("entity %q is named by funding %q; merge it into another entity instead", id, r["f"])}
 		}
-		err = txRun(ctx, tx, "MATCH (n:Entity {id: $id}) DETACH DELETE n", map[string]any{"id": id})
-		return changeRec{entityID: id, before: entitySnap(*cur)}, err
+		// Ids merged into the entity go with it: left behind, their redirects
+		// would point at nothing, and at whatever is created under id next.
+		gone, err := txOne(ctx, tx, `OPTIONAL MATCH (d:Redirect {target: $id})
+WITH collect(d) AS ds, collect(d.id) AS ids
+FOREACH (d IN ds | DELETE d)
+WITH ids
+MATCH (n:Entity {id: $id}) DETACH DELETE n
+RETURN ids`, map[string]any{"id": id})
+		var merged []string
+		if gone != nil {
+			merged = toStrings(gone["ids"])
+		}
+		return changeRec{entityID: id, entityIDs: merged, before: entitySnap(*cur)}, err
 	})
 	return err
 }
@@ -302,7 +365,7 @@ func (s *Store) MergeEntities(ctx context.Context, keep, remove string, meta kg.
 	if keep == remove {
 		return kg.Entity{}, kg.InvalidArg("remove", "cannot merge an entity into itself")
 	}
-	rec, err := s.change(ctx, kg.OpMergeEntities, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
+	rec, err := s.change(ctx, kg.OpMergeEntities, []string{keep, remove}, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
 		// Lock in id order so that two merges of the same pair cannot deadlock.
 		first, second := keep, remove
 		if second < first {
@@ -408,7 +471,19 @@ func (s *Store) CreateRelationship(ctx context.Context, r kg.Relationship, key s
 		return kg.Relationship{}, kg.InvalidArg("key", "malformed key %q: a lowercase slug", key)
 	}
 	r.ID = kg.RelationshipID(r.From, r.Type, r.To, key)
-	rec, err := s.change(ctx, kg.OpCreateRelationship, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
+	rec, err := s.change(ctx, kg.OpCreateRelationship, r, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
+		// Lock both ends (in id order, as merges do) before checking that they
+		// exist, so that neither can be deleted or merged away before the
+		// relationship is in place.
+		first, second := r.From, r.To
+		if second < first {
+			first, second = second, first
+		}
+		for _, id := range []string{first, second} {
+			if err := lockEntity(ctx, tx, id); err != nil {
+				return changeRec{}, err
+			}
+		}
 		for _, end := range []struct{ arg, id string }{{"from", r.From}, {"to", r.To}} {
 			e, err := txEntity(ctx, tx, end.id)
 			if err != nil {
@@ -419,13 +494,19 @@ func (s *Store) CreateRelationship(ctx context.Context, r kg.Relationship, key s
 			}
 		}
 		props := relProps(&r)
-		err := txRun(ctx, tx, `MATCH (a:Entity {id: $from}) MATCH (b:Entity {id: $to})
+		got, err := txOne(ctx, tx, `MATCH (a:Entity {id: $from}) MATCH (b:Entity {id: $to})
 MERGE (a)-[x:`+string(r.Type)+` {id: $props.id}]->(b)
 WITH x, coalesce(x.evidence, []) AS oldEv, coalesce(x.sourceIds, []) AS oldSrc
 SET x += $props,
     x.evidence = oldEv + [e IN $props.evidence WHERE NOT e IN oldEv],
-    x.sourceIds = oldSrc + [s IN $props.sourceIds WHERE NOT s IN oldSrc]`,
+    x.sourceIds = oldSrc + [s IN $props.sourceIds WHERE NOT s IN oldSrc]
+RETURN x.id AS id`,
 			map[string]any{"from": r.From, "to": r.To, "props": props})
+		if err == nil && got == nil {
+			// Both ends are locked and were found: this cannot happen, but a
+			// change that wrote nothing must not be logged as done.
+			err = fmt.Errorf("relationship %s was not written", r.ID)
+		}
 		return changeRec{relID: r.ID, entityIDs: []string{r.From, r.To}, after: relJSONSnap(r)}, err
 	})
 	if err != nil {
@@ -484,7 +565,7 @@ func (s *Store) DeleteRelationship(ctx context.Context, id string, meta kg.Chang
 	if err != nil {
 		return err
 	}
-	_, err = s.change(ctx, kg.OpDeleteRelationship, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
+	_, err = s.change(ctx, kg.OpDeleteRelationship, id, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
 		r, err := txOne(ctx, tx, "MATCH (:Entity)-[r:"+string(t)+" {id: $id}]->(:Entity) RETURN r "+relProjection+" AS r", map[string]any{"id": id})
 		if err != nil {
 			return changeRec{}, err
