@@ -555,6 +555,32 @@ func TestErrorCodes(t *testing.T) {
 			}
 		})
 	}
+	// Enum values in variables must match exactly: gqlparser accepted any
+	// case and the generated enum then failed in the resolver as INTERNAL.
+	for _, tc := range []struct {
+		name, query string
+		vars        map[string]any
+		want        string
+		path        []any
+	}{
+		{"lower-case list item", `query($t: [RelationshipType!]) { subgraph(ids: ["polyu"], relationshipTypes: $t) { truncated } }`,
+			map[string]any{"t": []any{"HOSTS", "hosts"}}, "hosts is not a valid RelationshipType: enum values are case-sensitive; did you mean HOSTS?", []any{"variable", "t", 1.0}},
+		{"lower-case single value", `query($k: [EntityKind!]) { subgraph(ids: ["polyu"], kinds: $k) { truncated } }`,
+			map[string]any{"k": "lab"}, "lab is not a valid EntityKind: enum values are case-sensitive; did you mean LAB?", []any{"variable", "k", 0.0}},
+		{"inside an input object", `mutation($in: CreateEntityInput!, $c: ChangeInput!) { createEntity(input: $in, change: $c) { id } }`,
+			map[string]any{"in": map[string]any{"id": "zz-enum", "kind": "Company", "name": "ZZ enum"}, "c": map[string]any{"source": "x", "quote": "y"}},
+			"Company is not a valid EntityKind: enum values are case-sensitive; did you mean COMPANY?", []any{"variable", "in", "kind"}},
+		{"an order direction", `query($o: EntityOrder) { entities(first: 1, orderBy: $o) { totalCount } }`,
+			map[string]any{"o": map[string]any{"field": "NAME", "direction": "desc"}}, "desc is not a valid OrderDirection: enum values are case-sensitive; did you mean DESC?", []any{"variable", "o", "direction"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := post(t, h, tc.query, tc.vars)
+			if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "GRAPHQL_VALIDATION_FAILED" || resp.Errors[0].Message != tc.want ||
+				fmt.Sprint(resp.Errors[0].Path) != fmt.Sprint(tc.path) {
+				t.Errorf("errors %+v; want one GRAPHQL_VALIDATION_FAILED %q at %v", resp.Errors, tc.want, tc.path)
+			}
+		})
+	}
 	// The same with a variable: a malformed Date variable is the caller's fault.
 	resp := post(t, h, `query($d: Date) { paths(from: "polyu", to: "hkust", asOf: $d) { length } }`, map[string]any{"d": "2019-13"})
 	if len(resp.Errors) == 0 || resp.Errors[0].Extensions["code"] == "INTERNAL" || !strings.Contains(resp.Errors[0].Message, "2019-13") {

@@ -38,6 +38,7 @@ func newHandlerWith(t testing.TB, st *store.Store, r *graph.Resolver) http.Handl
 	srv := handler.New(graph.NewExecutableSchema(c))
 	srv.AddTransport(transport.POST{})
 	srv.Use(&graph.Limits{MaxCost: 50000, MaxDepth: 12, MaxTokens: 5000, MaxRepeat: 20})
+	srv.Use(&graph.EnumVariables{})
 	srv.SetErrorPresenter(graph.ErrorPresenter(log))
 	srv.SetRecoverFunc(graph.RecoverFunc(log))
 	return graph.Middleware(st, srv)

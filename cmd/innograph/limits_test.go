@@ -107,6 +107,14 @@ func TestHTTPLimits(t *testing.T) {
 			t.Errorf("status %d, errors %+v", r.status, r.Errors)
 		}
 	})
+	t.Run("enum variables must match exactly", func(t *testing.T) {
+		body := `{"query": "query($t: [RelationshipType!]) { subgraph(ids: [\"polyu\"], relationshipTypes: $t) { truncated } }", "variables": {"t": ["hosts"]}}`
+		r := limitsPost(t, srv.URL, body)
+		if r.status != http.StatusUnprocessableEntity || len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "GRAPHQL_VALIDATION_FAILED" ||
+			!strings.Contains(r.Errors[0].Message, "did you mean HOSTS?") {
+			t.Errorf("status %d, errors %+v; want 422 GRAPHQL_VALIDATION_FAILED suggesting HOSTS (it was INTERNAL)", r.status, r.Errors)
+		}
+	})
 	t.Run("form posts have no transport", func(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(url.Values{"query": {"{ schemaInfo { kinds { kind } } }"}}.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

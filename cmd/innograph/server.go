@@ -66,6 +66,7 @@ func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics
 	}
 	srv.Use(&graph.Limits{MaxCost: cfg.ComplexityLimit, MaxDepth: cfg.DepthLimit, MaxTokens: tokenLimit, MaxRepeat: repeatLimit,
 		Cache: lru.New[*ast.QueryDocument](1000)})
+	srv.Use(&graph.EnumVariables{})
 	if m != nil {
 		srv.Use(graphqlTracer{m: m})
 	}
