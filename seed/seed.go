@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -384,6 +385,9 @@ func (p *Parser) addSource(at place, r rawSource) (string, bool) {
 	if r.Title == "" {
 		p.errf(at, "source.title is required")
 	}
+	if r.URL != "" && !webAddress(r.URL) {
+		p.errf(at, "source.url %q is not a web address: want an absolute http:// or https:// URL (pages link to it)", r.URL)
+	}
 	s := &kg.Source{ID: r.ID, File: r.File, Title: r.Title, Publisher: r.Publisher, Author: r.Author, URL: r.URL}
 	if r.Published != "" {
 		d, err := kg.ParseDate(r.Published)
@@ -409,6 +413,12 @@ func (p *Parser) addSource(at place, r rawSource) (string, bool) {
 	p.sources[r.ID] = s
 	p.srcPlace[r.ID] = at
 	return r.ID, true
+}
+
+// webAddress reports whether s is an absolute http or https URL with a host.
+func webAddress(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && !strings.ContainsAny(s, " \t\r\n")
 }
 
 // sameSource reports whether two sources have the same fields.

@@ -55,6 +55,7 @@ func TestParseProblems(t *testing.T) {
 		{"ref to undefined entity", "undefined-ref.yaml", []want{{9, `ref "example-institute" does not name an entity defined in any seed file`}}},
 		{"invalid YAML", "invalid-yaml.yaml", []want{{9, "not valid YAML: line 9: mapping values are not allowed"}}},
 		{"source document unknown", "unknown-document.yaml", []want{{2, `source.file "missing.txt" is not among the source documents`}}},
+		{"source url not a web address", "source-url.yaml", []want{{2, `source.url "javascript:alert(1)" is not a web address`}}},
 		{"self loop", "self-loop.yaml", []want{{7, `cannot connect "jane-roe" to itself`}}},
 		{"conflicting restatement", "conflicting-restatement.yaml", []want{{7, `restates since as "2016" but testdata/happy/a.yaml:34 says "2015"`}}},
 	}
