@@ -225,6 +225,76 @@ await step('funding view', async () => {
   await shot('explorer-funding');
 });
 
+// --- Odd addresses, odd input, failures: the page says what happened. --------
+await step('explorer repairs odd addresses', async () => {
+  // Lower-case enum names, a kind that does not exist, an expanded entity that
+  // does not exist, a depth out of range: the graph still draws, the address
+  // is corrected, and what was left out is named.
+  await page.goto(`${origin}/explore?entity=polyu&depth=99&kinds=lab,NOTAKIND&types=hosts&expand=no-such-entity`);
+  await page.getByTestId('ignored').getByText(/NOTAKIND.*no-such-entity/).waitFor();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=graph]')?.getAttribute('data-nodes')) > 1);
+  const p = new URL(page.url()).searchParams;
+  check(p.get('depth') === '2' && p.get('kinds') === 'LAB' && p.get('types') === 'HOSTS' && !p.has('expand'), `address corrected: ${page.url()}`);
+  check((await page.locator('.graph-panel .error').count()) === 0, 'no error under the graph');
+  await page.goto(`${origin}/explore?entity=no-such-entity`);
+  await page.getByRole('heading', { name: 'No entity “no-such-entity”' }).waitFor();
+  // k=4 is not in the list of choices: the choice still says 4.
+  await page.goto(`${origin}/explore?view=path&from=harry-shum&to=hkust&k=4`);
+  await page.getByTestId('paths').getByRole('heading', { name: /Path 4/ }).waitFor();
+  check((await page.locator('select').nth(1).inputValue()) === '4', 'the Paths choice shows 4');
+  await page.goto(`${origin}/explore?view=path&from=no-such-entity&to=hkust`);
+  await page.getByTestId('missing-from').waitFor();
+  await page.goto(`${origin}/explore?view=path&from=polyu&to=polyu`);
+  await page.getByTestId('same-ends').waitFor();
+});
+
+await step('explorer search edge cases', async () => {
+  await page.goto(`${origin}/explore`);
+  const box = page.getByTestId('home-search');
+  // Enter typed before the suggestions of the new text arrive picks from the
+  // new text, not the hit of the old one still on screen.
+  await box.fill('polyu');
+  await page.getByRole('option').first().waitFor();
+  await box.fill('polyu hung hom');
+  await box.press('Enter');
+  await page.getByTestId('entity-name').getByText('PolyU Hung Hom campus').waitFor();
+  // An error replaces the suggestions (none of an earlier text stays on offer)
+  // and goes away with the text it was about.
+  const top = page.getByTestId('top-search');
+  await top.fill('polyu');
+  await page.getByRole('option').first().waitFor();
+  await top.fill('polyu '.repeat(60));
+  await page.locator('.suggestions.error').getByText(/at most 200/).waitFor();
+  check((await page.getByRole('option').count()) === 0, 'no suggestions under the error');
+  await top.fill('p');
+  await page.locator('.suggestions.error').waitFor({ state: 'detached' });
+});
+
+await step('explorer says when the server is unreachable', async () => {
+  await page.goto(`${origin}/explore?entity=polyu`);
+  await page.getByTestId('entity-name').waitFor();
+  await page.route('**/graphql', (route) => route.abort('connectionrefused'));
+  await page.getByTestId('depth-2').click();
+  await page.locator('.graph-panel .error').getByText(/Cannot reach the innograph server/).waitFor();
+  await page.unroute('**/graphql');
+});
+
+await step('source links are web addresses only', async () => {
+  // A source whose url is not http(s) is cited as text, not as a link.
+  await page.route('**/graphql', async (route) => {
+    if (!/query Entity\(/.test(route.request().postData() ?? '')) return route.continue();
+    const res = await route.fetch();
+    const body = await res.json();
+    for (const s of body.data?.entity?.sources ?? []) s.url = 'javascript:alert(1)';
+    return route.fulfill({ response: res, json: body });
+  });
+  await page.goto(`${origin}/explore?entity=polyu`);
+  await page.getByRole('heading', { name: 'Mentioned in' }).waitFor();
+  const hrefs = await page.locator('.sources a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  check(hrefs.length === 0, `no links from non-web source addresses: ${hrefs}`);
+  await page.unroute('**/graphql');
+});
+
 await context.close();
 rmSync(profile, { recursive: true, force: true });
 

@@ -2,7 +2,7 @@
 // the evidence for each, and an interactive drawing of its neighbourhood.
 import { useEffect, useMemo, useState } from 'react';
 import type { Core } from 'cytoscape';
-import { ENTITY, SUBGRAPH, allRelationships, gql, type EntityDetail, type Relationship, type SubgraphResult } from './api';
+import { ENTITY, GraphQLError, SUBGRAPH, allRelationships, gql, missingId, type EntityDetail, type Relationship, type SubgraphResult } from './api';
 import { relLabel } from './kinds';
 import { EntityLink, ViewLink, useNavigate, useVocabulary } from './nav';
 import { type EntityView } from './url';
@@ -65,19 +65,48 @@ function Facts({ rels, self }: { rels: Relationship[]; self: string }) {
 export default function EntityPage({ view }: { view: EntityView }) {
   const navigate = useNavigate();
   const [cy, setCy] = useState<Core | null>(null);
+  const vocab = useVocabulary();
   const update = (patch: Partial<EntityView>) => navigate({ ...view, ...patch }, { replace: true });
+  // What the address asked for but the graph does not have (a kind or type
+  // that does not exist, an expanded entity since deleted): left out, and said so.
+  const [ignored, setIgnored] = useState<string[]>([]);
+  const ignore = (what: string[]) => setIgnored((d) => [...new Set([...d, ...what])]);
 
   const entity = useQuery(view.id, (signal) => gql<{ entity: EntityDetail | null }>(ENTITY, { id: view.id }, signal));
   const rels = useQuery('rels:' + view.id, (signal) => allRelationships(view.id, signal));
   const centres = [view.id, ...view.expand.filter((x) => x !== view.id)];
   const subKey = JSON.stringify([centres, view.depth, view.kinds, view.types]);
-  const sub = useQuery(subKey, (signal) =>
-    gql<{ subgraph: SubgraphResult }>(
-      SUBGRAPH,
-      { ids: centres, depth: view.depth, kinds: view.kinds.length ? view.kinds : null, types: view.types.length ? view.types : null },
-      signal,
-    ),
+  // Filters are checked against the vocabulary before they are sent.
+  const unknownKinds = vocab ? view.kinds.filter((k) => !vocab.kinds.some((x) => x.kind === k)) : [];
+  const unknownTypes = vocab ? view.types.filter((t) => !vocab.relationshipTypes.some((x) => x.type === t)) : [];
+  const filtersKnown = (!view.kinds.length && !view.types.length) || (vocab !== null && !unknownKinds.length && !unknownTypes.length);
+  const sub = useQuery(
+    subKey,
+    (signal) =>
+      gql<{ subgraph: SubgraphResult }>(
+        SUBGRAPH,
+        { ids: centres, depth: view.depth, kinds: view.kinds.length ? view.kinds : null, types: view.types.length ? view.types : null },
+        signal,
+      ),
+    filtersKnown,
   );
+
+  useEffect(() => {
+    if (!unknownKinds.length && !unknownTypes.length) return;
+    ignore([...unknownKinds.map((k) => `kind ${k}`), ...unknownTypes.map((t) => `relationship type ${t}`)]);
+    navigate({ ...view, kinds: view.kinds.filter((k) => !unknownKinds.includes(k)), types: view.types.filter((t) => !unknownTypes.includes(t)) }, { replace: true });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [vocab, subKey]);
+
+  // An expanded entity that no longer exists fails the whole subgraph: drop it.
+  useEffect(() => {
+    const gone = missingId(sub.cause);
+    if (gone && view.expand.includes(gone)) {
+      ignore([`expanded entity ${gone}`]);
+      navigate({ ...view, expand: view.expand.filter((x) => x !== gone) }, { replace: true });
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [sub.cause]);
 
   // Ids of merged entities redirect to the survivor: show the survivor's id.
   const found = entity.data?.entity;
@@ -99,8 +128,9 @@ export default function EntityPage({ view }: { view: EntityView }) {
     };
   }, [sub.data, view.id, view.expand]);
 
-  if (entity.error) return <p className="error">Could not load {view.id}: {entity.error}</p>;
-  if (entity.data && !found)
+  const notFound = entity.cause instanceof GraphQLError && entity.cause.code === 'NOT_FOUND';
+  if (entity.error && !notFound) return <p className="error">Could not load {view.id}: {entity.error}</p>;
+  if (notFound || (entity.data && !found))
     return (
       <div className="empty-state">
         <h2>No entity “{view.id}”</h2>
@@ -187,7 +217,12 @@ export default function EntityPage({ view }: { view: EntityView }) {
               ))}
             </div>
           )}
-          {sub.error && <p className="error">{sub.error}</p>}
+          {ignored.length > 0 && (
+            <p className="note" role="status" data-testid="ignored">
+              Not in the graph, so left out of this view: {ignored.join(', ')}.
+            </p>
+          )}
+          {sub.error && !(missingId(sub.cause) && view.expand.includes(missingId(sub.cause)!)) && <p className="error">{sub.error}</p>}
           <GraphCanvas
             nodes={graph.nodes}
             edges={graph.edges}

@@ -2,10 +2,13 @@ import type { Evidence as Ev, SourceRef } from './api';
 
 export function SourceCite({ source }: { source: SourceRef }) {
   const meta = [source.publisher, source.published].filter(Boolean).join(', ');
+  // Only web addresses become links: anything else (javascript:, data:, a typo)
+  // would be a dead link at best.
+  const href = source.url && /^https?:\/\//i.test(source.url.trim()) ? source.url.trim() : null;
   return (
     <cite className="source" title={`source id: ${source.id}`}>
-      {source.url ? (
-        <a href={source.url} target="_blank" rel="noopener noreferrer">
+      {href ? (
+        <a href={href} target="_blank" rel="noopener noreferrer">
           {source.title}
         </a>
       ) : (

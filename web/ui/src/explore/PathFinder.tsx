@@ -1,8 +1,8 @@
 // The k shortest paths between two entities, drawn and listed hop by hop with
 // the evidence for each hop.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Core } from 'cytoscape';
-import { ENTITIES_BY_ID, PATHS, gql, type EntityRef, type PathResult } from './api';
+import { ENDS, PATHS, gql, gqlPartial, missingId, type EntityRef, type PathResult } from './api';
 import { relLabel } from './kinds';
 import { EntityLink, useNavigate } from './nav';
 import type { PathView } from './url';
@@ -41,21 +41,45 @@ export default function PathFinder({ view }: { view: PathView }) {
   const [focus, setFocus] = useState<number | null>(null);
   const update = (patch: Partial<PathView>) => navigate({ ...view, ...patch }, { replace: !('from' in patch || 'to' in patch) });
 
+  // Each end on its own: an id merged into another resolves to the survivor
+  // (the address is then corrected), and an id the graph lacks is named.
   const ends = useQuery(
     `${view.from}|${view.to}`,
-    (signal) =>
-      gql<{ entities: { nodes: EntityRef[] } }>(ENTITIES_BY_ID, { ids: [view.from, view.to].filter(Boolean) }, signal).then((d) => d.entities.nodes),
+    async (signal) => {
+      const { data, errors } = await gqlPartial<{ from?: EntityRef | null; to?: EntityRef | null }>(
+        ENDS,
+        { from: view.from, to: view.to, hasFrom: Boolean(view.from), hasTo: Boolean(view.to) },
+        signal,
+      );
+      const missing = { from: false, to: false };
+      for (const e of errors) {
+        const end = e.path?.[0];
+        if (missingId(e) && (end === 'from' || end === 'to')) missing[end] = true;
+        else throw e;
+      }
+      return { from: data?.from ?? null, to: data?.to ?? null, missing };
+    },
     Boolean(view.from || view.to),
   );
-  const from = ends.data?.find((e) => e.id === view.from) ?? null;
-  const to = ends.data?.find((e) => e.id === view.to) ?? null;
+  const from = ends.data?.from ?? null;
+  const to = ends.data?.to ?? null;
+  const missing = ends.data?.missing ?? { from: false, to: false };
+  useEffect(() => {
+    const f = from && from.id !== view.from ? from.id : view.from;
+    const t = to && to.id !== view.to ? to.id : view.to;
+    if (f !== view.from || t !== view.to) navigate({ ...view, from: f, to: t }, { replace: true });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [from?.id, to?.id]);
 
-  const ready = Boolean(view.from && view.to);
+  const same = Boolean(view.from) && view.from === view.to;
+  const ready = Boolean(view.from && view.to) && !same && !missing.from && !missing.to;
   const paths = useQuery(
     JSON.stringify(view),
     (signal) => gql<{ paths: PathResult[] }>(PATHS, { from: view.from, to: view.to, maxHops: view.hops, first: view.k }, signal).then((d) => d.paths),
     ready,
   );
+  // The server names a missing end too; the message under the form says it better.
+  const pathsError = paths.error && !missingId(paths.cause) ? paths.error : null;
 
   const graph = useMemo(() => {
     const nodes = new Map<string, EntityRef>();
@@ -105,19 +129,28 @@ export default function PathFinder({ view }: { view: PathView }) {
         <label className="field narrow">
           <span>Paths</span>
           <select value={view.k} onChange={(e) => update({ k: Number(e.target.value) })}>
-            {[1, 2, 3, 5, 10].map((n) => (
+            {[...new Set([1, 2, 3, 5, 10, view.k])].sort((a, b) => a - b).map((n) => (
               <option key={n}>{n}</option>
             ))}
           </select>
         </label>
       </form>
 
-      {!ready && <p className="muted">Pick both ends to see how they connect.</p>}
-      {paths.error && <p className="error">{paths.error}</p>}
+      {(['from', 'to'] as const).map(
+        (end) =>
+          missing[end] && (
+            <p key={end} className="error" data-testid={`missing-${end}`}>
+              No entity “{view[end]}” in the graph: pick the {end === 'from' ? 'start' : 'end'} again.
+            </p>
+          ),
+      )}
+      {same && <p className="error" data-testid="same-ends">From and To are the same entity: pick two different ones.</p>}
+      {!(view.from && view.to) && <p className="muted">Pick both ends to see how they connect.</p>}
+      {pathsError && <p className="error">{pathsError}</p>}
       {ready && paths.loading && <p className="muted">Finding paths…</p>}
       {ready && paths.data && paths.data.length === 0 && (
         <p className="empty-state" data-testid="no-paths">
-          No path of at most {view.hops} hops between these two. {view.hops < 6 && 'Try allowing more hops.'}
+          No path of at most {view.hops} hop{view.hops === 1 ? '' : 's'} between these two. {view.hops < 6 && 'Try allowing more hops.'}
         </p>
       )}
       {paths.data && paths.data.length > 0 && (

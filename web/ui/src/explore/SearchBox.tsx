@@ -19,6 +19,12 @@ interface Props {
 export default function SearchBox({ label, placeholder, onPick, selected, autoFocus, testId, pending }: Props) {
   const [text, setText] = useState(selected?.name ?? '');
   const [hits, setHits] = useState<SearchHit[]>([]);
+  // The text the shown hits (or error) answer: Enter must not pick a hit of
+  // an earlier text that is still on screen while the new answer is on its way.
+  const [hitsFor, setHitsFor] = useState('');
+  const enterPending = useRef(false);
+  const onPickRef = useRef(onPick);
+  onPickRef.current = onPick;
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const [error, setError] = useState<string | null>(null);
@@ -38,21 +44,35 @@ export default function SearchBox({ label, placeholder, onPick, selected, autoFo
 
   useEffect(() => {
     const q = text.trim();
+    // An error answers the text it was about, not the next one.
+    setError(null);
     if (!typed.current || q.length < 2) {
       setHits([]);
+      setHitsFor('');
+      enterPending.current = false;
       return;
     }
     const ctl = new AbortController();
     const t = setTimeout(() => {
       gql<{ search: SearchHit[] }>(SEARCH, { q, first: 8 }, ctl.signal)
         .then((d) => {
+          if (ctl.signal.aborted) return;
           setHits(d.search);
+          setHitsFor(q);
           setActive(0);
           setOpen(true);
-          setError(null);
+          if (enterPending.current) {
+            enterPending.current = false;
+            pick(d.search[0]);
+          }
         })
         .catch((e) => {
-          if (!ctl.signal.aborted) setError(e.message);
+          if (ctl.signal.aborted) return;
+          // No hits of an earlier text stay on offer under the error.
+          setHits([]);
+          setHitsFor(q);
+          setError(e.message);
+          enterPending.current = false;
         });
     }, 150);
     return () => {
@@ -66,7 +86,7 @@ export default function SearchBox({ label, placeholder, onPick, selected, autoFo
     setOpen(false);
     typed.current = false;
     setText(h.entity.name);
-    onPick(h.entity);
+    onPickRef.current(h.entity);
   }
 
   return (
@@ -106,7 +126,10 @@ export default function SearchBox({ label, placeholder, onPick, selected, autoFo
             setActive((a) => Math.max(a - 1, 0));
           } else if (e.key === 'Enter') {
             e.preventDefault();
-            pick(hits[active]);
+            const q = text.trim();
+            if (hitsFor === q) pick(hits[active]);
+            // Typed faster than the suggestions came: take the first hit of this text when it arrives.
+            else if (typed.current && q.length >= 2) enterPending.current = true;
           } else if (e.key === 'Escape') {
             setOpen(false);
           }
@@ -134,7 +157,7 @@ export default function SearchBox({ label, placeholder, onPick, selected, autoFo
           ))}
         </ul>
       )}
-      {open && typed.current && text.trim().length >= 2 && hits.length === 0 && !error && (
+      {open && typed.current && text.trim().length >= 2 && hitsFor === text.trim() && hits.length === 0 && !error && (
         <div className="suggestions empty">No matches</div>
       )}
       {error && <div className="suggestions empty error">{error}</div>}

@@ -88,29 +88,63 @@ export class GraphQLError extends Error {
   constructor(
     message: string,
     readonly code?: string,
+    /** The argument the error is about (extensions.argument), e.g. "ids". */
+    readonly argument?: string,
+    /** Where in the answer (path[0] is the field or alias). */
+    readonly path?: (string | number)[],
   ) {
     super(message);
   }
 }
 
-export async function gql<T>(query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
-  const res = await fetch('/graphql', {
+/** The id a NOT_FOUND error names ("ids: no entity with id \"x\""), if any. */
+export function missingId(e: unknown): string | null {
+  if (!(e instanceof GraphQLError) || e.code !== 'NOT_FOUND') return null;
+  return /no entity with id "((?:[^"\\]|\\.)*)"/.exec(e.message)?.[1] ?? null;
+}
+
+/** What fetch throws when the server cannot be reached, said so. */
+export const UNREACHABLE = 'Cannot reach the innograph server (network error). Check that it is running, then try again.';
+
+/** fetch, turning a network failure (server down, connection refused) into a readable error. */
+export async function fetchOrExplain(input: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(input, init);
+  } catch (e) {
+    if (init?.signal?.aborted) throw e;
+    throw new GraphQLError(UNREACHABLE, 'NETWORK');
+  }
+}
+
+type Answer<T> = { data?: T | null; errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; argument?: string } }[] };
+
+const toError = (e: NonNullable<Answer<unknown>['errors']>[number]) => new GraphQLError(e.message, e.extensions?.code, e.extensions?.argument, e.path);
+
+/** Posts a query and returns the HTTP answer with its decoded body. */
+async function post<T>(query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<{ res: Response; body: Answer<T> }> {
+  const res = await fetchOrExplain('/graphql', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
     body: JSON.stringify({ query, variables }),
     signal,
   });
-  let body: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
   try {
-    body = await res.json();
+    return { res, body: await res.json() };
   } catch {
     throw new GraphQLError(`The server answered ${res.status} ${res.statusText}`);
   }
-  if (body.errors?.length) {
-    const e = body.errors[0];
-    throw new GraphQLError(e.message, e.extensions?.code);
-  }
-  if (!body.data) throw new GraphQLError(`The server answered ${res.status} with no data`);
+}
+
+/** Runs a query and returns its data and errors as they are (for queries whose fields may fail one by one). */
+export async function gqlPartial<T>(query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<{ data: T | null; errors: GraphQLError[] }> {
+  const { body } = await post<T>(query, variables, signal);
+  return { data: body?.data ?? null, errors: (body?.errors ?? []).map(toError) };
+}
+
+export async function gql<T>(query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+  const { res, body } = await post<T>(query, variables, signal);
+  if (body?.errors?.length) throw toError(body.errors[0]);
+  if (!body?.data) throw new GraphQLError(`The server answered ${res.status} with no data`);
   return body.data;
 }
 
@@ -140,10 +174,6 @@ export const ENTITY_RELATIONSHIPS = `query EntityRelationships($id: ID!, $after:
   }
 }`;
 
-export const ENTITIES_BY_ID = `query EntitiesById($ids: [ID!]!) {
-  entities(filter: { ids: $ids }, first: 100) { nodes { id name kind } }
-}`;
-
 export const ENTITIES_OF_KIND = `query EntitiesOfKind($kinds: [EntityKind!]) {
   entities(kinds: $kinds, first: 100) { nodes { id name kind } }
 }`;
@@ -154,6 +184,12 @@ export const SUBGRAPH = `query Subgraph($ids: [ID!]!, $depth: Int, $kinds: [Enti
     nodes { id name kind }
     relationships { id type role from { id } to { id } }
   }
+}`;
+
+/** The two ends of a path, each looked up on its own (merged ids redirect; a missing one fails alone). */
+export const ENDS = `query Ends($from: ID!, $to: ID!, $hasFrom: Boolean!, $hasTo: Boolean!) {
+  from: entity(id: $from) @include(if: $hasFrom) { id name kind }
+  to: entity(id: $to) @include(if: $hasTo) { id name kind }
 }`;
 
 export const PATHS = `query Paths($from: ID!, $to: ID!, $maxHops: Int, $first: Int) {

@@ -3,6 +3,7 @@
 // the evidence; when a view has no server equivalent (funding flows) or the
 // endpoint is unavailable, they are written here from what is drawn.
 import type { Core } from 'cytoscape';
+import { fetchOrExplain } from './api';
 
 export type GraphFormat = 'cytoscape' | 'graphml' | 'gexf';
 
@@ -33,7 +34,7 @@ export function saveBlob(blob: Blob, filename: string) {
 
 /** Fetches a server export; null when the endpoint does not exist (404 with no JSON error). */
 export async function fetchServerExport(url: string): Promise<{ blob: Blob; filename: string } | null> {
-  const res = await fetch(url);
+  const res = await fetchOrExplain(url);
   if (res.ok) {
     const cd = res.headers.get('Content-Disposition') ?? '';
     const filename = /filename="([^"]+)"/.exec(cd)?.[1] ?? url.split('?')[0].split('/').pop() ?? 'export';

@@ -13,8 +13,15 @@ import EntityPage from './EntityPage';
 import PathFinder from './PathFinder';
 import FundingView from './FundingView';
 
+/** Rewrites the address bar to what the page shows (depth=99 is shown as depth 2, so it says depth=2). */
+function canonical(v: View): View {
+  const url = viewURL(v);
+  if (url !== location.pathname + location.search) history.replaceState(null, '', url);
+  return v;
+}
+
 function App() {
-  const [view, setView] = useState<View>(() => parseView(location.search));
+  const [view, setView] = useState<View>(() => canonical(parseView(location.search)));
   const [vocab, setVocab] = useState<Vocabulary | null>(null);
   const [vocabError, setVocabError] = useState<string | null>(null);
 
@@ -23,7 +30,7 @@ function App() {
       (d) => setVocab(d.schemaInfo),
       (e) => setVocabError(e.message),
     );
-    const onPop = () => setView(parseView(location.search));
+    const onPop = () => setView(canonical(parseView(location.search)));
     addEventListener('popstate', onPop);
     return () => removeEventListener('popstate', onPop);
   }, []);

@@ -24,7 +24,9 @@ export interface PathView {
 
 export type View = { view: 'home' } | EntityView | PathView | { view: 'funding' };
 
-const list = (v: string | null) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
+const list = (v: string | null) => [...new Set(v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])];
+// Kinds and relationship types are enum names, always upper case (types=hosts means HOSTS).
+const enums = (v: string | null) => [...new Set(list(v).map((s) => s.toUpperCase()))];
 
 function clampInt(v: string | null, def: number, min: number, max: number): number {
   const n = Number.parseInt(v ?? '', 10);
@@ -39,8 +41,8 @@ export function parseView(search: string): View {
       view: 'entity',
       id: entity,
       depth: clampInt(p.get('depth'), 1, 1, 2),
-      kinds: list(p.get('kinds')),
-      types: list(p.get('types')),
+      kinds: enums(p.get('kinds')),
+      types: enums(p.get('types')),
       expand: list(p.get('expand')).slice(0, 19),
     };
   }
