@@ -2886,13 +2886,14 @@ Curation. Every mutation needs ` + "`" + `Authorization: Bearer <token>` + "`" +
 provenance (a source and a verbatim quote) and is recorded in the audit log in the same transaction.
 An ` + "`" + `idempotencyKey` + "`" + ` makes a retried mutation apply once. Updates and deletes name the version they
 expect; if someone changed the entity meanwhile, the answer is CONFLICT, not a silent overwrite.
+Mutations apply one at a time, so two that claim the same name at once cannot both succeed.
 """
 type Mutation {
   "Add an entity. Curator or admin."
   createEntity(input: CreateEntityInput!, change: ChangeInput!): Entity!
   "Change an entity's kind, name, aliases or description. Curator or admin."
   updateEntity(input: UpdateEntityInput!, change: ChangeInput!): Entity!
-  "Delete an entity and its relationships. Admin."
+  "Delete an entity and its relationships; ids merged into it stop resolving. Admin."
   deleteEntity(id: ID!, expectedVersion: Int!, change: ChangeInput!): ID!
   "Fold ` + "`" + `remove` + "`" + ` into ` + "`" + `keep` + "`" + `: relationships, aliases, sources and funding references move; ` + "`" + `remove` + "`" + ` redirects to ` + "`" + `keep` + "`" + `. Admin."
   mergeEntities(keep: ID!, remove: ID!, change: ChangeInput!): Entity!
@@ -2910,7 +2911,7 @@ input ChangeInput {
   quote: String!
   "Why the change is made (shown in the audit log)."
   reason: String
-  "Any string unique to this change; a retry with the same key applies once."
+  "Any string unique to this change; a retry with the same key applies once. Reused for a different change: CONFLICT."
   idempotencyKey: String
 }
 

@@ -95,7 +95,7 @@ type ChangeInput struct {
 	Quote string `json:"quote"`
 	// Why the change is made (shown in the audit log).
 	Reason *string `json:"reason,omitempty"`
-	// Any string unique to this change; a retry with the same key applies once.
+	// Any string unique to this change; a retry with the same key applies once. Reused for a different change: CONFLICT.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
@@ -397,6 +397,7 @@ type Money struct {
 // provenance (a source and a verbatim quote) and is recorded in the audit log in the same transaction.
 // An `idempotencyKey` makes a retried mutation apply once. Updates and deletes name the version they
 // expect; if someone changed the entity meanwhile, the answer is CONFLICT, not a silent overwrite.
+// Mutations apply one at a time, so two that claim the same name at once cannot both succeed.
 type Mutation struct {
 }
 
