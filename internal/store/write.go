@@ -29,6 +29,20 @@ type changeRec struct {
 	entityID, relID string
 	entityIDs       []string
 	before, after   any
+	// entity and rel are the entity or relationship changed, as the
+	// change's transaction left them (nil for a replay).
+	entity *kg.Entity
+	rel    *kg.Relationship
+}
+
+// entityOf is the entity a change returns: as its transaction left it, so
+// that a change committed just before a concurrent one removed the entity
+// still answers with what it did; a replay answers with the entity as it is.
+func (s *Store) entityOf(ctx context.Context, rec changeRec) (kg.Entity, error) {
+	if rec.entity != nil {
+		return *rec.entity, nil
+	}
+	return s.Entity(ctx, rec.entityID)
 }
 
 func newID() string {
@@ -115,6 +129,16 @@ func (s *Store) change(ctx context.Context, op kg.Op, req any, meta kg.ChangeMet
 			if err != nil {
 				return nil, err
 			}
+			switch op {
+			case kg.OpCreateEntity, kg.OpUpdateEntity, kg.OpMergeEntities:
+				if rec.entity, err = txEntity(ctx, tx, rec.entityID); err != nil {
+					return nil, err
+				}
+			case kg.OpCreateRelationship:
+				if rec.rel, err = txRelationship(ctx, tx, rec.relID); err != nil {
+					return nil, err
+				}
+			}
 			if err := lockGraph(ctx, tx, true); err != nil {
 				return nil, err
 			}
@@ -195,6 +219,20 @@ func lockGraph(ctx context.Context, tx neo4j.ManagedTransaction, bump bool) erro
 	return txRun(ctx, tx, "MERGE (m:GraphVersion {id: 1}) SET m.lock = true REMOVE m.lock", nil)
 }
 
+// txRelationship reads relationship id in tx; nil when there is none.
+func txRelationship(ctx context.Context, tx neo4j.ManagedTransaction, id string) (*kg.Relationship, error) {
+	t, err := relTypeOfID(id)
+	if err != nil {
+		return nil, err
+	}
+	r, err := txOne(ctx, tx, "MATCH (:Entity)-[r:"+string(t)+" {id: $id}]->(:Entity) RETURN r "+relProjection+" AS r", map[string]any{"id": id})
+	if err != nil || r == nil {
+		return nil, err
+	}
+	rel := relFromMap(r["r"].(map[string]any))
+	return &rel, nil
+}
+
 func txEntity(ctx context.Context, tx neo4j.ManagedTransaction, id string) (*kg.Entity, error) {
 	r, err := txOne(ctx, tx, "MATCH (n:Entity {id: $id}) RETURN n {.*} AS n", map[string]any{"id": id})
 	if err != nil || r == nil {
@@ -254,7 +292,7 @@ func (s *Store) CreateEntity(ctx context.Context, e kg.Entity, meta kg.ChangeMet
 	if err != nil {
 		return kg.Entity{}, err
 	}
-	return s.Entity(ctx, rec.entityID)
+	return s.entityOf(ctx, rec)
 }
 
 type snap struct {
@@ -324,7 +362,7 @@ func (s *Store) UpdateEntity(ctx context.Context, id string, patch EntityPatch, 
 	if err != nil {
 		return kg.Entity{}, err
 	}
-	return s.Entity(ctx, rec.entityID)
+	return s.entityOf(ctx, rec)
 }
 
 // DeleteEntity removes an entity and its relationships when it is still at
@@ -447,7 +485,7 @@ MERGE (d:Redirect {id: $remove}) SET d.target = $keep, d.at = datetime()`, map[s
 	if err != nil {
 		return kg.Entity{}, err
 	}
-	return s.Entity(ctx, rec.entityID)
+	return s.entityOf(ctx, rec)
 }
 
 func containsFold(ss []string, s string) bool {
@@ -512,7 +550,10 @@ RETURN x.id AS id`,
 	if err != nil {
 		return kg.Relationship{}, err
 	}
-	return s.Relationship(ctx, rec.relID)
+	if rec.rel != nil {
+		return *rec.rel, nil
+	}
+	return s.Relationship(ctx, rec.relID) // a replay
 }
 
 func relJSONSnap(r kg.Relationship) map[string]any {
