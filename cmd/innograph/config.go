@@ -222,10 +222,8 @@ func checkOrigin(o string) string {
 	case o != strings.ToLower(o):
 		return "is not in lower case (browsers send origins in lower case)"
 	}
-	if p := u.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return "has a port that is not from 1 to 65535"
-		}
+	if p := u.Port(); p != "" && !validPort(p) {
+		return "has a port that is not from 1 to 65535"
 	}
 	return ""
 }
@@ -387,12 +385,16 @@ func checkNeo4jURI(uri string) error {
 	case u.Hostname() == "":
 		return fmt.Errorf("%s: the host is missing; %s", shown, allowed)
 	}
-	if p := u.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return fmt.Errorf("%s: the port must be from 1 to 65535; %s", shown, allowed)
-		}
+	if p := u.Port(); p != "" && !validPort(p) {
+		return fmt.Errorf("%s: the port must be from 1 to 65535; %s", shown, allowed)
 	}
 	return nil
+}
+
+// validPort reports whether p, a URL's port, is a number from 1 to 65535.
+func validPort(p string) bool {
+	n, err := strconv.Atoi(p)
+	return err == nil && n >= 1 && n <= 65535
 }
 
 // parseLogLevel reads LOG_LEVEL: debug, info, warn or error, in any case.

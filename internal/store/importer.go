@@ -70,9 +70,9 @@ const bumpCypher = "MERGE (m:GraphVersion {id: 1}) SET m.version = coalesce(m.ve
 
 // writeTxBump runs fn in a managed write transaction. With bump, the same
 // transaction first increases the persisted graph version, so that other
-// servers see the change and its version together; that takes the version's
-// lock (see lockGraph) before fn takes any other, so such writes run one at
-// a time and cannot deadlock one another. Bulk loads bump once at the end
+// servers see the change and its version together; that takes the version
+// node's lock before fn takes any other, so such writes run one at a time
+// and cannot deadlock one another. Bulk loads bump once at the end
 // instead of serializing every batch on the version node.
 func (s *Store) writeTxBump(ctx context.Context, name string, timeout time.Duration, bump bool, fn func(tx neo4j.ManagedTransaction) (any, error)) (any, error) {
 	if err := s.failFast(ctx, name); err != nil {
@@ -84,7 +84,7 @@ func (s *Store) writeTxBump(ctx context.Context, name string, timeout time.Durat
 	start := time.Now()
 	work := func(tx neo4j.ManagedTransaction) (any, error) {
 		if bump {
-			if err := lockGraph(ctx, tx, true); err != nil {
+			if err := txRun(ctx, tx, bumpCypher, nil); err != nil {
 				return nil, err
 			}
 		}

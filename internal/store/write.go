@@ -80,14 +80,13 @@ func requestHash(op kg.Op, req any, meta kg.ChangeMeta) string {
 // reused for another request it is refused with CONFLICT rather than
 // answered with the first request's result.
 //
-// Changes run one at a time: the transaction first takes the graph
-// version's lock (lockGraph) and holds it until it commits. Every other lock
-// a change takes (entities, relationships, idempotency keys) it takes while
-// holding that one, so changes cannot deadlock one another; a name check
-// sees every name committed before it; and audit entries, stamped under the
-// lock, commit in the order of their timestamps, so a reader of the log
-// never finds an entry older than one it has already seen. The version is
-// bumped just before the entry is stamped: a replay does not bump it.
+// Changes run one at a time: the transaction first bumps the graph version
+// (writeTx), which takes that node's lock until it commits. Every other lock
+// a change takes it takes while holding that one, so changes cannot
+// deadlock one another; a check (a name, an end of a relationship) sees
+// every change committed before it and none can slip in after it; and audit
+// entries, stamped under the lock, commit in the order of their timestamps,
+// so a reader of the log never finds an entry older than one it has seen.
 func (s *Store) change(ctx context.Context, op kg.Op, req any, meta kg.ChangeMeta, fn func(tx neo4j.ManagedTransaction) (changeRec, error)) (changeRec, error) {
 	if !meta.Actor.Can(op) {
 		return changeRec{}, &kg.Error{Code: kg.CodeForbidden, Message: fmt.Sprintf("role %q may not %s", meta.Actor.Role, strings.ToLower(strings.ReplaceAll(string(op), "_", " ")))}
@@ -97,15 +96,10 @@ func (s *Store) change(ctx context.Context, op kg.Op, req any, meta kg.ChangeMet
 	}
 	hash := requestHash(op, req, meta)
 	attempt := func() (changeRec, error) {
-		res, err := s.writeTxBump(ctx, "change:"+string(op), s.cfg.TxTimeout, false, func(tx neo4j.ManagedTransaction) (any, error) {
-			if err := lockGraph(ctx, tx, false); err != nil {
-				return nil, err
-			}
+		res, err := s.writeTx(ctx, "change:"+string(op), s.cfg.TxTimeout, func(tx neo4j.ManagedTransaction) (any, error) {
 			if meta.IdempotencyKey != "" {
 				// A request with the same key that came first has committed
-				// by now (it held the graph's lock); the MERGE on the uniquely
-				// constrained key also queues behind a writer that does not
-				// take the graph's lock.
+				// by now: it held the graph version's lock.
 				if err := txRun(ctx, tx, "MERGE (k:IdempotencyKey {key: $key}) ON CREATE SET k.at = datetime() SET k.lock = true REMOVE k.lock", map[string]any{"key": meta.IdempotencyKey}); err != nil {
 					return nil, err
 				}
@@ -134,13 +128,6 @@ func (s *Store) change(ctx context.Context, op kg.Op, req any, meta kg.ChangeMet
 				if rec.entity, err = txEntity(ctx, tx, rec.entityID); err != nil {
 					return nil, err
 				}
-			case kg.OpCreateRelationship:
-				if rec.rel, err = txRelationship(ctx, tx, rec.relID); err != nil {
-					return nil, err
-				}
-			}
-			if err := lockGraph(ctx, tx, true); err != nil {
-				return nil, err
 			}
 			now := time.Now().UTC()
 			id := newID()
@@ -208,33 +195,8 @@ func lockEntity(ctx context.Context, tx neo4j.ManagedTransaction, id string) err
 	return txRun(ctx, tx, "MATCH (n:Entity {id: $id}) SET n.lock = true REMOVE n.lock", map[string]any{"id": id})
 }
 
-// lockGraph takes the graph version's write lock, which every change and
-// import takes first and holds until it commits: writes run one at a time,
-// each reading what the previous one committed. With bump, the graph version
-// also increases (see GraphVersion).
-func lockGraph(ctx context.Context, tx neo4j.ManagedTransaction, bump bool) error {
-	if bump {
-		return txRun(ctx, tx, bumpCypher, nil)
-	}
-	return txRun(ctx, tx, "MERGE (m:GraphVersion {id: 1}) SET m.lock = true REMOVE m.lock", nil)
-}
-
-// txRelationship reads relationship id in tx; nil when there is none.
-func txRelationship(ctx context.Context, tx neo4j.ManagedTransaction, id string) (*kg.Relationship, error) {
-	t, err := relTypeOfID(id)
-	if err != nil {
-		return nil, err
-	}
-	r, err := txOne(ctx, tx, "MATCH (:Entity)-[r:"+string(t)+" {id: $id}]->(:Entity) RETURN r "+relProjection+" AS r", map[string]any{"id": id})
-	if err != nil || r == nil {
-		return nil, err
-	}
-	rel := relFromMap(r["r"].(map[string]any))
-	return &rel, nil
-}
-
 func txEntity(ctx context.Context, tx neo4j.ManagedTransaction, id string) (*kg.Entity, error) {
-	r, err := txOne(ctx, tx, "MATCH (n:Entity {id: $id}) RETURN n {.*} AS n", map[string]any{"id": id})
+	r, err := txOne(ctx, tx, "MATCH (n:Entity {id: $id}) RETURN "+entityProjectionOf("n")+" AS n", map[string]any{"id": id})
 	if err != nil || r == nil {
 		return nil, err
 	}
@@ -243,7 +205,7 @@ func txEntity(ctx context.Context, tx neo4j.ManagedTransaction, id string) (*kg.
 }
 
 // checkNames fails when a name or alias of e belongs to another entity. The
-// caller holds the graph's lock (change takes it first), so that of two
+// caller holds the graph version's lock (change takes it first), so that of two
 // changes giving the same name to different entities at once, the second
 // sees the first's: no index can make a name unique across the name and
 // alias lists.
@@ -510,18 +472,8 @@ func (s *Store) CreateRelationship(ctx context.Context, r kg.Relationship, key s
 	}
 	r.ID = kg.RelationshipID(r.From, r.Type, r.To, key)
 	rec, err := s.change(ctx, kg.OpCreateRelationship, r, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
-		// Lock both ends (in id order, as merges do) before checking that they
-		// exist, so that neither can be deleted or merged away before the
-		// relationship is in place.
-		first, second := r.From, r.To
-		if second < first {
-			first, second = second, first
-		}
-		for _, id := range []string{first, second} {
-			if err := lockEntity(ctx, tx, id); err != nil {
-				return changeRec{}, err
-			}
-		}
+		// No change can delete or merge away an end between this check and
+		// the MERGE: change holds the graph version's lock.
 		for _, end := range []struct{ arg, id string }{{"from", r.From}, {"to", r.To}} {
 			e, err := txEntity(ctx, tx, end.id)
 			if err != nil {
@@ -538,14 +490,20 @@ WITH x, coalesce(x.evidence, []) AS oldEv, coalesce(x.sourceIds, []) AS oldSrc
 SET x += $props,
     x.evidence = oldEv + [e IN $props.evidence WHERE NOT e IN oldEv],
     x.sourceIds = oldSrc + [s IN $props.sourceIds WHERE NOT s IN oldSrc]
-RETURN x.id AS id`,
+RETURN x `+relProjectionOf("x")+` AS r`,
 			map[string]any{"from": r.From, "to": r.To, "props": props})
-		if err == nil && got == nil {
-			// Both ends are locked and were found: this cannot happen, but a
+		rec := changeRec{relID: r.ID, entityIDs: []string{r.From, r.To}, after: relJSONSnap(r)}
+		switch {
+		case err != nil:
+		case got == nil:
+			// Both ends were found under the lock: this cannot happen, but a
 			// change that wrote nothing must not be logged as done.
 			err = fmt.Errorf("relationship %s was not written", r.ID)
+		default:
+			written := relFromMap(got["r"].(map[string]any))
+			rec.rel = &written
 		}
-		return changeRec{relID: r.ID, entityIDs: []string{r.From, r.To}, after: relJSONSnap(r)}, err
+		return rec, err
 	})
 	if err != nil {
 		return kg.Relationship{}, err

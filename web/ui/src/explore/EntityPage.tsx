@@ -99,11 +99,12 @@ export default function EntityPage({ view }: { view: EntityView }) {
   }, [vocab, subKey]);
 
   // An expanded entity that no longer exists fails the whole subgraph: drop it.
+  const goneId = missingId(sub.cause);
+  const expandedGone = goneId !== null && view.expand.includes(goneId);
   useEffect(() => {
-    const gone = missingId(sub.cause);
-    if (gone && view.expand.includes(gone)) {
-      ignore([`expanded entity ${gone}`]);
-      navigate({ ...view, expand: view.expand.filter((x) => x !== gone) }, { replace: true });
+    if (goneId !== null && expandedGone) {
+      ignore([`expanded entity ${goneId}`]);
+      navigate({ ...view, expand: view.expand.filter((x) => x !== goneId) }, { replace: true });
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [sub.cause]);
@@ -222,7 +223,7 @@ export default function EntityPage({ view }: { view: EntityView }) {
               Not in the graph, so left out of this view: {ignored.join(', ')}.
             </p>
           )}
-          {sub.error && !(missingId(sub.cause) && view.expand.includes(missingId(sub.cause)!)) && <p className="error">{sub.error}</p>}
+          {sub.error && !expandedGone && <p className="error">{sub.error}</p>}
           <GraphCanvas
             nodes={graph.nodes}
             edges={graph.edges}
