@@ -6,6 +6,9 @@ BIN := bin/innograph
 # The test run uses its own local Neo4j instance and port, so it never touches
 # the data of `make run`.
 TEST_BOLT_PORT ?= 7688
+# TEST_INSTANCE names the test instance's folder (.neo4j/NAME); with
+# TEST_BOLT_PORT and FAULTS_BOLT_PORT it lets two checkouts test side by side.
+TEST_INSTANCE ?= test
 
 .PHONY: help
 help: ## list targets
@@ -53,7 +56,7 @@ generate: ## regenerate gqlgen code from schema.graphqls
 test: $(BIN) ## run every test, integration tests included, against a real Neo4j
 	@set -euo pipefail; \
 	if [ -z "$${NEO4J_URI:-}" ]; then \
-	  export NEO4J_INSTANCE=test NEO4J_BOLT_PORT=$(TEST_BOLT_PORT); \
+	  export NEO4J_INSTANCE=$(TEST_INSTANCE) NEO4J_BOLT_PORT=$(TEST_BOLT_PORT); \
 	  $(BIN) neo4j start >/dev/null || { echo "FATAL: could not start Neo4j for the tests (see .neo4j/test/logs)"; exit 1; }; \
 	  trap '$(BIN) neo4j stop >/dev/null 2>&1 || true' EXIT; \
 	  export NEO4J_URI=bolt://127.0.0.1:$(TEST_BOLT_PORT) NEO4J_USER= NEO4J_PASSWORD=; \

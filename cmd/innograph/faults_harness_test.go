@@ -40,7 +40,6 @@ const (
 	// The suite kills and restarts Neo4j, so it always runs its own instance,
 	// never the shared test instance named by NEO4J_URI.
 	faultsInstance = "faults"
-	faultsBoltPort = 7690
 
 	curatorToken = "faults-curator-secret"
 	adminToken   = "faults-admin-secret"
@@ -54,6 +53,15 @@ const (
 	// deadline: an answer after it would be a TIMEOUT error.)
 	answerBound = 8 * time.Second
 )
+
+// faultsBoltPort is the Bolt port of the suite's own Neo4j: FAULTS_BOLT_PORT,
+// or 7690, so that two checkouts can run their suites side by side.
+var faultsBoltPort = func() int {
+	if p, err := strconv.Atoi(os.Getenv("FAULTS_BOLT_PORT")); err == nil && p > 0 && p < 65536 {
+		return p
+	}
+	return 7690
+}()
 
 var faults struct {
 	once sync.Once
