@@ -6,19 +6,27 @@ import (
 	"time"
 
 	"github.com/innograph/innograph/graph"
+	"github.com/innograph/innograph/internal/kg"
 	"github.com/innograph/innograph/internal/neo4jtest"
-	"github.com/innograph/innograph/seed"
 )
 
 // TestChangeQuoteChecked checks that a change's quote must occur verbatim
 // in its source's document when the server has the documents, as the
 // seed's quotes must: a curator could otherwise cite a source for words it
-// does not contain.
+// does not contain. The documents are fixtures written for the test, under
+// the file names of the seed's sources.
 func TestChangeQuoteChecked(t *testing.T) {
 	st := neo4jtest.Store(t)
-	docs, err := seed.LoadDocs(neo4jtest.DocsDir())
+	g, err := neo4jtest.SeedGraph()
 	if err != nil {
 		t.Fatal(err)
+	}
+	docs := map[string]string{}
+	for _, s := range g.Sources {
+		docs[s.File] = "A fixture document that says nothing of robots."
+		if s.ID == "s001-innovation-hub" {
+			docs[s.File] = kg.CollapseSpace("A fixture document: Roborn, a robot company in Hong Kong, makes robots.")
+		}
 	}
 	tokens, err := graph.ParseTokens("cy:curator:" + graph.HashToken("curator-secret"))
 	if err != nil {

@@ -7,7 +7,9 @@ package seed
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -138,6 +140,7 @@ type rawSource struct {
 	Author    string `yaml:"author"`
 	Published string `yaml:"published"`
 	URL       string `yaml:"url"`
+	Digest    string `yaml:"digest"`
 }
 
 type rawEntity struct {
@@ -294,7 +297,7 @@ func (p *Parser) Add(f File) {
 	srcAt := place{f.Name, 1}
 	if srcNode != nil {
 		srcAt.line = srcNode.Line
-		p.checkKeys(f.Name, srcNode, "source", "id", "file", "title", "publisher", "author", "published", "url")
+		p.checkKeys(f.Name, srcNode, "source", "id", "file", "title", "publisher", "author", "published", "url", "digest")
 	}
 	src, ok := p.addSource(srcAt, raw.Source)
 	if !ok {
@@ -403,11 +406,17 @@ func (p *Parser) addSource(at place, r rawSource) (string, bool) {
 				r.ID, old.Title)
 		}
 	}
+	if r.Digest != "" && !validDigest(r.Digest) {
+		p.errf(at, "source.digest %q is not a digest: want sha256: and 64 lowercase hex digits (innograph digest FILE prints it)", r.Digest)
+	}
 	if p.Docs != nil {
 		if r.File == "" {
 			p.errf(at, "source.file is required: the document the quotes come from")
-		} else if _, ok := p.Docs[r.File]; !ok {
+		} else if text, ok := p.Docs[r.File]; !ok {
 			p.errf(at, "source.file %q is not among the source documents", r.File)
+		} else if got := Digest(text); r.Digest != "" && validDigest(r.Digest) && got != r.Digest {
+			p.errf(at, "source document %s does not match source.digest: the file is %s, the seed expects %s; it is another text or another version of it, so no quote is checked against it (point SEED_DOCS at the folder of the original documents)",
+				r.File, got, r.Digest)
 		}
 	}
 	p.sources[r.ID] = s
@@ -814,6 +823,29 @@ func containsKey(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Digest returns the digest recorded as source.digest for a document:
+// "sha256:" and the hex SHA-256 of its text with white space collapsed
+// (kg.CollapseSpace), the form quotes are checked against, so line endings
+// and wrapping do not change it.
+func Digest(text string) string {
+	sum := sha256.Sum256([]byte(kg.CollapseSpace(text)))
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// validDigest reports whether s has the form Digest returns.
+func validDigest(s string) bool {
+	h, ok := strings.CutPrefix(s, "sha256:")
+	if !ok || len(h) != 64 {
+		return false
+	}
+	for _, c := range h {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // LoadDocs reads the source documents in dir into a map from file name to

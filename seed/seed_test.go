@@ -55,6 +55,8 @@ func TestParseProblems(t *testing.T) {
 		{"ref to undefined entity", "undefined-ref.yaml", []want{{9, `ref "example-institute" does not name an entity defined in any seed file`}}},
 		{"invalid YAML", "invalid-yaml.yaml", []want{{9, "not valid YAML: line 9: mapping values are not allowed"}}},
 		{"source document unknown", "unknown-document.yaml", []want{{2, `source.file "missing.txt" is not among the source documents`}}},
+		{"document not the one digested", "digest-mismatch.yaml", []want{{2, `source document fake2.txt does not match source.digest: the file is sha256:c253eb89fc02e3dd82c1274fc753cba89b2a5077722f80e3db2e6f2f00de565c, the seed expects sha256:a07ca305`}}},
+		{"digest malformed", "digest-malformed.yaml", []want{{2, `source.digest "md5:0123456789abcdef" is not a digest: want sha256: and 64 lowercase hex digits`}}},
 		{"source url not a web address", "source-url.yaml", []want{{2, `source.url "javascript:alert(1)" is not a web address`}}},
 		{"self loop", "self-loop.yaml", []want{{7, `cannot connect "jane-roe" to itself`}}},
 		{"conflicting restatement", "conflicting-restatement.yaml", []want{{7, `restates since as "2016" but testdata/happy/a.yaml:34 says "2015"`}}},

@@ -6,6 +6,7 @@
 //	innograph migrate        apply constraints and indexes
 //	innograph load [PATH…]   validate seed files (default: the built-in seed) and merge them into the graph
 //	innograph validate [PATH…] validate seed files without touching the database
+//	innograph digest FILE…   print the source.digest of source documents
 //	innograph neo4j start|stop|status   manage the local Neo4j
 //	innograph generate --out DIR [flags]   write a synthetic graph (benchmarks; gen.go)
 //	innograph bulkload [flags] DIR         load a generated graph into an empty database
@@ -19,6 +20,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
@@ -85,6 +87,10 @@ func run(ctx context.Context, args []string) error {
 	case "neo4j":
 		if len(args) > 1 {
 			return fmt.Errorf("neo4j %s takes no further arguments, got %q; usage: innograph neo4j start|stop|status", args[0], strings.Join(args[1:], " "))
+		}
+	case "digest":
+		if len(args) == 0 {
+			return errors.New("digest takes the source documents to digest; usage: innograph digest FILE…")
 		}
 	case "hash-token":
 		if len(args) != 1 {
@@ -167,6 +173,16 @@ func run(ctx context.Context, args []string) error {
 		return generateCmd(args)
 	case "bulkload":
 		return bulkloadCmd(ctx, cfg, log, args)
+	case "digest":
+		// Prints each document's source.digest, for seed files.
+		for _, name := range args {
+			b, err := os.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			fmt.Printf("%s  %s\n", seed.Digest(string(b)), name)
+		}
+		return nil
 	case "hash-token":
 		// Prints the SHA-256 of a token, for AUTH_TOKENS / AUTH_TOKEN_FILE entries.
 		fmt.Println(graph.HashToken(args[0]))
@@ -197,6 +213,7 @@ usage: innograph COMMAND (serve when none)
   migrate                    apply constraints and indexes
   load [PATH…]               validate seed files (default: the built-in seed) and merge them into the graph
   validate [PATH…]           validate seed files without touching the database
+  digest FILE…               print the source.digest of source documents, for seed files
   neo4j start|stop|status    manage the local Neo4j
   generate --out DIR [--entities N] [--seed S] [--rels R]   write a synthetic graph (benchmarks)
   bulkload [--batch N] [--wipe] [--reuse] [--warm] DIR      load a generated graph into an empty database
@@ -375,15 +392,39 @@ func parseWith(cfg config, files []seed.File, p *seed.Parser) (*seed.Graph, erro
 	if p == nil {
 		p = seed.NewParser()
 	}
-	if docs, err := seed.LoadDocs(cfg.SeedDocs); err == nil {
-		p.Docs = docs
-	} else {
-		slog.Warn("source documents not found; quotes are not verified", "SEED_DOCS", cfg.SeedDocs)
+	docs, err := sourceDocs(cfg, slog.Default())
+	if err != nil {
+		return nil, err
 	}
+	p.Docs = docs
 	for _, f := range files {
 		p.Add(f)
 	}
 	return p.Finish()
+}
+
+// sourceDocs reads the source documents in SEED_DOCS for quote checks. It
+// returns nil, with a warning, when the folder is absent: the documents are
+// an optional input. Documents that are there must be the ones the
+// built-in seed's digests name, so that no quote is checked against another
+// text.
+func sourceDocs(cfg config, log *slog.Logger) (map[string]string, error) {
+	docs, err := seed.LoadDocs(cfg.SeedDocs)
+	if errors.Is(err, fs.ErrNotExist) {
+		log.Warn("no source documents: quotes are not checked against them (set SEED_DOCS to the folder of the articles to check them)", "SEED_DOCS", cfg.SeedDocs)
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("SEED_DOCS=%s: %w", cfg.SeedDocs, err)
+	}
+	files, err := seed.EmbeddedFiles()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := seed.Parse(files, docs); err != nil {
+		return nil, fmt.Errorf("the source documents in SEED_DOCS=%s do not verify the built-in seed: %w", cfg.SeedDocs, err)
+	}
+	return docs, nil
 }
 
 // existing adapts what the store found to seed.Existing.

@@ -26,7 +26,6 @@ import (
 	"github.com/innograph/innograph/internal/export"
 	"github.com/innograph/innograph/internal/kg"
 	"github.com/innograph/innograph/internal/store"
-	"github.com/innograph/innograph/seed"
 	"github.com/innograph/innograph/web"
 )
 
@@ -39,13 +38,10 @@ const repeatLimit = 20
 
 // newGraphQLHandler wires the GraphQL executor: explicit transports (GET and
 // JSON POST only: no form posts), query cache, limits, error presenter.
-func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics) http.Handler {
+// docs are the source documents the quotes of changes are checked against
+// (nil: not checked).
+func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics, docs map[string]string) http.Handler {
 	graph.LoaderWait = cfg.LoaderWait
-	docs, err := seed.LoadDocs(cfg.SeedDocs)
-	if err != nil {
-		docs = nil
-		log.Warn("source documents not found; the quotes of changes are not checked against them", "SEED_DOCS", cfg.SeedDocs)
-	}
 	c := graph.Config{Resolvers: &graph.Resolver{Store: st, Writer: st, Logger: log, Docs: docs}}
 	srv := handler.New(graph.NewExecutableSchema(c))
 	srv.AddTransport(transport.Options{})
@@ -191,8 +187,12 @@ func newMux(cfg config, log *slog.Logger, st *store.Store, m *metrics) (http.Han
 			return nil, err
 		}
 	}
+	docs, err := sourceDocs(cfg, log)
+	if err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
-	gql := graph.Authenticate(tokens, cfg.AnonymousReads, newGraphQLHandler(cfg, log, st, m))
+	gql := graph.Authenticate(tokens, cfg.AnonymousReads, newGraphQLHandler(cfg, log, st, m, docs))
 	mux.Handle("/graphql", instrument("graphql", m, log, cors(cfg.CORSOrigins, limitBody(cfg.MaxBodyBytes, deadline(cfg.RequestTimeout, gql)))))
 	mux.Handle("/export/", instrument("export", m, log, cors(cfg.CORSOrigins, deadline(cfg.RequestTimeout, export.Handler(st, log)))))
 	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, r *http.Request) {

@@ -6,7 +6,9 @@ package neo4jtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -33,12 +35,56 @@ func Root() string {
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
-// DocsDir returns the folder of source documents (../shared/seeds beside the repo).
+// DocsDir returns the folder of source documents: SEED_DOCS, or
+// ../shared/seeds beside the repository.
 func DocsDir() string {
 	if d := os.Getenv("SEED_DOCS"); d != "" {
 		return d
 	}
 	return filepath.Join(Root(), "..", "shared", "seeds")
+}
+
+// Docs returns the source documents for a check that needs their text (a
+// quote verified against them), after checking them against the digests
+// the seed records. Without them the check is skipped with a message
+// naming SEED_DOCS, except under CI=true, where it fails: CI proves the
+// quotes. Integration tests that only need a graph use Store, which needs
+// no documents.
+func Docs(t testing.TB) map[string]string {
+	t.Helper()
+	docs, skip, err := loadDocs(DocsDir(), os.Getenv("CI") == "true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if skip != "" {
+		t.Skip(skip)
+	}
+	return docs
+}
+
+// loadDocs reads the documents in dir and checks them against the seed's
+// digests. It returns a reason to skip when dir does not exist (an error
+// instead when ci is set).
+func loadDocs(dir string, ci bool) (docs map[string]string, skip string, err error) {
+	docs, err = seed.LoadDocs(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		msg := fmt.Sprintf("SEED_DOCS: no source documents at %s, so this check of quotes against the documents did not run; set SEED_DOCS to the folder of the five articles to run it", dir)
+		if ci {
+			return nil, "", errors.New(msg + " (CI=true: under CI the documents must be there)")
+		}
+		return nil, msg, nil
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("source documents (SEED_DOCS=%s): %w", dir, err)
+	}
+	files, err := seed.EmbeddedFiles()
+	if err != nil {
+		return nil, "", err
+	}
+	if _, err := seed.Parse(files, docs); err != nil {
+		return nil, "", fmt.Errorf("the seed does not check against the documents in %s (SEED_DOCS): %w", dir, err)
+	}
+	return docs, "", nil
 }
 
 // Config returns the store configuration the tests use, starting the local
@@ -97,17 +143,14 @@ func open(ctx context.Context) (*store.Store, error) {
 	return st, nil
 }
 
-// SeedGraph parses the built-in seed with quotes verified against the documents.
+// SeedGraph parses the built-in seed. It needs no source documents: the
+// checks of its quotes against them are tests of their own (Docs).
 func SeedGraph() (*seed.Graph, error) {
 	files, err := seed.EmbeddedFiles()
 	if err != nil {
 		return nil, err
 	}
-	docs, err := seed.LoadDocs(DocsDir())
-	if err != nil {
-		return nil, fmt.Errorf("source documents (SEED_DOCS or ../shared/seeds): %w", err)
-	}
-	return seed.Parse(files, docs)
+	return seed.Parse(files, nil)
 }
 
 var (
