@@ -29,8 +29,8 @@ type lingering struct {
 // client sees "connection reset" instead of the 413.
 //
 // Here the answer goes out at once and complete (Content-Length and
-// "Connection: close", which tells clients that read while they send to
-// stop), and the handler then reads on in full-duplex mode, under a read
+// "Connection: close", upon which a client that reads while it sends stops
+// and closes), and the handler then reads on in full-duplex mode, under a read
 // deadline of l.Time, up to l.Bytes. A body that ends within the bounds
 // leaves nothing unread: net/http closes the connection cleanly and the
 // client reads its answer. At a bound, or on a broken body, the connection
