@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -225,13 +226,15 @@ func (Unsupported) Do(w http.ResponseWriter, r *http.Request, _ graphql.GraphExe
 
 // WriteHTTPError writes a GraphQL-shaped error response, with code as
 // extensions.code, for a request answered before GraphQL execution: a
-// refused transport, a missing credential, an oversized body.
+// refused transport, a missing credential, an oversized body. The response
+// declares its length, so it is complete before the handler returns.
 func WriteHTTPError(w http.ResponseWriter, status int, code, msg string) {
 	body, _ := json.Marshal(map[string]any{
 		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}},
 		"data":   nil,
 	})
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }

@@ -35,6 +35,10 @@ type config struct {
 	TxTimeout       time.Duration
 	ShutdownTimeout time.Duration
 	MaxBodyBytes    int64
+	// LingerTime and LingerBytes bound the reading of an oversized body's
+	// rest after its 413 (lingering.refuse).
+	LingerTime      time.Duration
+	LingerBytes     int64
 	Introspection   bool
 	Playground      bool
 	ComplexityLimit int
@@ -284,6 +288,8 @@ func (r *configReader) read() config {
 		TxTimeout:       r.dur(scopeStore, "NEO4J_TX_TIMEOUT", 8*time.Second, time.Millisecond, "a duration of at least 1ms (Neo4j counts in milliseconds), such as 8s"),
 		ShutdownTimeout: r.dur(scopeServe, "SHUTDOWN_TIMEOUT", 20*time.Second, time.Nanosecond, "a positive duration such as 20s"),
 		MaxBodyBytes:    r.num(scopeServe, "MAX_BODY_BYTES", 64<<10, 1<<10, 1<<30, "a number of bytes from 1024 (1 KiB) to 1073741824 (1 GiB)"),
+		LingerTime:      r.dur(scopeServe, "LINGER_TIME", 5*time.Second, 0, "a duration of 0 (no lingering: the connection closes at once) or more, such as 5s"),
+		LingerBytes:     r.num(scopeServe, "LINGER_BYTES", 128<<20, 0, math.MaxInt64, "a number of bytes, 0 (no lingering: the connection closes at once) or more"),
 		Introspection:   r.boolean(scopeServe, "INTROSPECTION", true),
 		Playground:      r.boolean(scopeServe, "PLAYGROUND", true),
 		ComplexityLimit: int(r.num(scopeServe, "COMPLEXITY_LIMIT", 50000, 1, math.MaxInt32, "a whole number of 1 or more (the limit cannot be switched off)")),
@@ -308,6 +314,9 @@ func (r *configReader) check(c *config) error {
 	// Comparisons only between values that parsed: one mistake, one message.
 	if !r.bad["NEO4J_TX_TIMEOUT"] && !r.bad["REQUEST_TIMEOUT"] && c.TxTimeout >= c.RequestTimeout {
 		r.failf(scopeServe, "NEO4J_TX_TIMEOUT", "must be shorter than %s, so that a slow query fails before its request does", r.show("REQUEST_TIMEOUT"))
+	}
+	if !r.bad["LINGER_TIME"] && !r.bad["SHUTDOWN_TIMEOUT"] && c.LingerTime >= c.ShutdownTimeout {
+		r.failf(scopeServe, "LINGER_TIME", "must be shorter than %s, so that a graceful shutdown lets a refused client read its answer", r.show("SHUTDOWN_TIMEOUT"))
 	}
 	if _, err := parseLogLevel(c.LogLevel); err != nil {
 		r.failf(scopeLog, "LOG_LEVEL", "must be debug, info, warn or error")

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"github.com/innograph/innograph/graph"
 )
@@ -48,6 +49,20 @@ func TestConfig(t *testing.T) {
 		{"body limit 1023", "", map[string]string{"MAX_BODY_BYTES": "1023"}, []string{`MAX_BODY_BYTES="1023": must be`}},
 		{"body limits at the bounds", "", map[string]string{"MAX_BODY_BYTES": "1024"}, nil},
 		{"body limit 1 GiB", "", map[string]string{"MAX_BODY_BYTES": "1073741824"}, nil},
+		{"linger time negative", "", map[string]string{"LINGER_TIME": "-1s"},
+			[]string{`LINGER_TIME="-1s": must be a duration of 0 (no lingering: the connection closes at once) or more, such as 5s`}},
+		{"linger time without a unit", "", map[string]string{"LINGER_TIME": "5"}, []string{`LINGER_TIME="5": must be a duration of 0`}},
+		{"linger time 0", "", map[string]string{"LINGER_TIME": "0"}, nil},
+		{"linger time not shorter than the shutdown", "", map[string]string{"LINGER_TIME": "20s"},
+			[]string{`LINGER_TIME="20s": must be shorter than SHUTDOWN_TIMEOUT (unset, so 20s), so that a graceful shutdown lets a refused client read its answer`}},
+		{"linger time against a short shutdown", "", map[string]string{"SHUTDOWN_TIMEOUT": "2s"},
+			[]string{`LINGER_TIME (unset, so 5s): must be shorter than SHUTDOWN_TIMEOUT="2s"`}},
+		{"linger bytes -1", "", map[string]string{"LINGER_BYTES": "-1"},
+			[]string{`LINGER_BYTES="-1": must be a number of bytes, 0 (no lingering: the connection closes at once) or more`}},
+		{"linger bytes 1.5m", "", map[string]string{"LINGER_BYTES": "1.5m"}, []string{`LINGER_BYTES="1.5m": must be a number of bytes`}},
+		{"linger bytes 0", "", map[string]string{"LINGER_BYTES": "0"}, nil},
+		{"linger bytes, serve", "serve", map[string]string{"LINGER_BYTES": "x"}, []string{`LINGER_BYTES="x"`}},
+		{"linger bytes, migrate", "migrate", map[string]string{"LINGER_BYTES": "x", "LINGER_TIME": "1h"}, nil},
 		// 1b
 		{"complexity 0", "", map[string]string{"COMPLEXITY_LIMIT": "0"},
 			[]string{`COMPLEXITY_LIMIT="0": must be a whole number of 1 or more (the limit cannot be switched off)`}},
@@ -282,7 +297,7 @@ func TestLimitBody(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got string
-			h := limitBody(tc.max, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := limitBody(tc.max, lingering{Time: time.Second, Bytes: 1 << 20}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				b, _ := io.ReadAll(r.Body)
 				got = string(b)
 			}))

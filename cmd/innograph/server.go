@@ -75,22 +75,23 @@ func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics
 
 // limitBody rejects bodies over max bytes with 413 before GraphQL sees them,
 // whether or not the client declared a length. A declared length is enforced
-// by net/http; a chunked body is read here, at most max+1 bytes of it.
-// loadConfig keeps max within 1 KiB and 1 GiB; max+1 is capped all the
-// same, since it overflowed for the largest int64 (every chunked body then
-// read as empty).
-func limitBody(max int64, next http.Handler) http.Handler {
+// by net/http; a chunked body is read here, at most max+1 bytes of it. The
+// refusal lingers (lingering.refuse), so that a client still sending its
+// body reads the 413 rather than a reset. loadConfig keeps max within 1 KiB
+// and 1 GiB; max+1 is capped all the same, since it overflowed for the
+// largest int64 (every chunked body then read as empty).
+func limitBody(max int64, l lingering, next http.Handler) http.Handler {
 	readMax := max
 	if readMax < math.MaxInt64 {
 		readMax++
 	}
-	tooLarge := func(w http.ResponseWriter, what string) {
-		graph.WriteHTTPError(w, http.StatusRequestEntityTooLarge, kg.CodeLimit,
+	tooLarge := func(w http.ResponseWriter, r *http.Request, what string) {
+		l.refuse(w, r, http.StatusRequestEntityTooLarge, kg.CodeLimit,
 			fmt.Sprintf("request body is %s; at most %d bytes allowed", what, max))
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > max {
-			tooLarge(w, strconv.FormatInt(r.ContentLength, 10)+" bytes")
+			tooLarge(w, r, strconv.FormatInt(r.ContentLength, 10)+" bytes")
 			return
 		}
 		if r.ContentLength < 0 && r.Body != nil && r.Body != http.NoBody {
@@ -100,7 +101,7 @@ func limitBody(max int64, next http.Handler) http.Handler {
 				return
 			}
 			if int64(len(b)) > max {
-				tooLarge(w, "larger than that")
+				tooLarge(w, r, "larger than that")
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(b))
@@ -128,6 +129,9 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap gives http.ResponseController the connection's own writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (w *statusWriter) Flush() {
 	if f, ok := w.ResponseWriter.(http.Flusher); ok {
@@ -193,7 +197,7 @@ func newMux(cfg config, log *slog.Logger, st *store.Store, m *metrics) (http.Han
 	}
 	mux := http.NewServeMux()
 	gql := graph.Authenticate(tokens, cfg.AnonymousReads, newGraphQLHandler(cfg, log, st, m, docs))
-	mux.Handle("/graphql", instrument("graphql", m, log, cors(cfg.CORSOrigins, limitBody(cfg.MaxBodyBytes, deadline(cfg.RequestTimeout, gql)))))
+	mux.Handle("/graphql", instrument("graphql", m, log, cors(cfg.CORSOrigins, limitBody(cfg.MaxBodyBytes, lingering{Time: cfg.LingerTime, Bytes: cfg.LingerBytes}, deadline(cfg.RequestTimeout, gql)))))
 	mux.Handle("/export/", instrument("export", m, log, cors(cfg.CORSOrigins, deadline(cfg.RequestTimeout, export.Handler(st, log)))))
 	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
@@ -229,9 +233,21 @@ func serveWith(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 	if cfg.PprofAddr != "" {
 		go servePprof(ctx, cfg.PprofAddr, log)
 	}
-	srv := &http.Server{
-		Addr:              net.JoinHostPort("", strconv.Itoa(cfg.Port)),
-		Handler:           handler,
+	tcp, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(cfg.Port)))
+	if err != nil {
+		return fmt.Errorf("listen on port %d: %w (set PORT to use another)", cfg.Port, err)
+	}
+	// The port bound, which PORT=0 leaves to the system.
+	log.Info("serving GraphQL", "url", fmt.Sprintf("http://localhost:%d/graphql", tcp.Addr().(*net.TCPAddr).Port), "playground", cfg.Playground)
+	return serve(ctx, cfg, log, handler, tcp)
+}
+
+// newServer is the HTTP server that serves h: its timeouts, header limit and
+// error log. Requests' contexts outlive ctx's cancellation (the drain lets
+// them finish) but keep its values.
+func newServer(ctx context.Context, cfg config, log *slog.Logger, h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      cfg.RequestTimeout + 5*time.Second,
@@ -240,19 +256,19 @@ func serveWith(ctx context.Context, cfg config, log *slog.Logger, st *store.Stor
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+}
+
+// serve serves h on tcp (newServer) until ctx ends, then drains it within
+// cfg.ShutdownTimeout (drain.go). It closes tcp.
+func serve(ctx context.Context, cfg config, log *slog.Logger, h http.Handler, tcp net.Listener) error {
+	srv := newServer(ctx, cfg, log, h)
 	conns := &connCounter{}
 	srv.ConnState = conns.track
-	tcp, err := net.Listen("tcp", srv.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on port %d: %w (set PORT to use another)", cfg.Port, err)
-	}
 	ln, err := newDrainListener(tcp)
 	if err != nil {
 		tcp.Close()
 		return err
 	}
-	// The port bound, which PORT=0 leaves to the system.
-	log.Info("serving GraphQL", "url", fmt.Sprintf("http://localhost:%d/graphql", tcp.Addr().(*net.TCPAddr).Port), "playground", cfg.Playground)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
