@@ -295,6 +295,31 @@ await step('funding view', async () => {
   await shot('explorer-funding');
 });
 
+await step('funding downloads written in the browser read like the server\'s', async () => {
+  // The funding flows have no server export: the page writes the files. They
+  // carry what networkx needs as the server's do (node value, edge key, GEXF
+  // 1.2), and cytoscape.js and graphology read the drawing from them.
+  const drawn = await drawnNodes();
+  const save = async (format) => {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-format=${format}]`).click()]);
+    const path = join(artifacts, `funding.${format}`);
+    await dl.saveAs(path);
+    return readFileSync(path, 'utf8');
+  };
+  const doc = JSON.parse(await save('cytoscape'));
+  check(doc.directed === true && doc.multigraph === true && doc.data, `top-level directed, multigraph, data: ${JSON.stringify([doc.directed, doc.multigraph, doc.data])}`);
+  check(doc.elements.nodes.every((n) => n.data.value === n.data.id && n.data.name), 'every node has value (its id) and name');
+  check(doc.elements.edges.every((e) => e.data.key === e.data.id), 'every edge has key (its id)');
+  const cy = cytoscape({ headless: true, elements: doc.elements });
+  check(cy.nodes().length === drawn && cy.edges().length === doc.elements.edges.length, `cytoscape.js read ${cy.nodes().length} nodes, ${drawn} drawn`);
+  cy.destroy();
+  const text = await save('gexf');
+  check(text.includes('xmlns="http://www.gexf.net/1.2draft" version="1.2"'), 'GEXF 1.2 namespace and version');
+  const g = parseGEXF(Graph, text);
+  check(g.order === drawn && g.size === doc.elements.edges.length, `graphology read ${g.order} nodes, ${g.size} edges; ${drawn} nodes drawn`);
+  check((await save('graphml')).includes('<graphml'), 'GraphML download');
+});
+
 // --- Odd addresses, odd input, failures: the page says what happened. --------
 await step('explorer repairs odd addresses', async () => {
   // Lower-case enum names, a kind that does not exist, an expanded entity that
