@@ -1,7 +1,9 @@
 // Package export renders a piece of the graph (a subgraph or a set of paths)
-// in the formats visualization tools read: Cytoscape.js JSON, GraphML, GEXF
-// 1.3 (with validity dates as time intervals) and innograph's plain JSON.
-// It also serves them over HTTP at /export/subgraph and /export/path.
+// in the formats analysis and visualization tools read: Cytoscape JSON (for
+// cytoscape.js and networkx's cytoscape_graph), GraphML, GEXF 1.2 (for
+// Gephi, networkx's read_gexf and graphology, with validity dates as time
+// intervals) and innograph's plain JSON. It also serves them over HTTP at
+// /export/subgraph and /export/path.
 package export
 
 import (
@@ -197,8 +199,14 @@ func writeJSON(w io.Writer, g Graph) error {
 	return enc.Encode(doc)
 }
 
-// --- Cytoscape.js JSON ----------------------------------------------------
+// --- Cytoscape JSON ---------------------------------------------------------
 
+// writeCytoscape writes the Cytoscape JSON that cytoscape.js (elements),
+// Cytoscape desktop and networkx's cytoscape_graph read. networkx names a
+// node by data.value and an edge of a multigraph by data.key, and takes
+// directed, multigraph and data from the top level: the graph is directed,
+// and a multigraph because two entities can be joined by several
+// relationships; value and key are the entity and relationship ids.
 func writeCytoscape(w io.Writer, g Graph) error {
 	type el struct {
 		Data  map[string]any `json:"data"`
@@ -207,22 +215,25 @@ func writeCytoscape(w io.Writer, g Graph) error {
 	doc := struct {
 		FormatVersion string         `json:"format_version"`
 		GeneratedBy   string         `json:"generated_by"`
+		Directed      bool           `json:"directed"`
+		Multigraph    bool           `json:"multigraph"`
 		Data          map[string]any `json:"data"`
 		Elements      struct {
 			Nodes []el `json:"nodes"`
 			Edges []el `json:"edges"`
 		} `json:"elements"`
-	}{FormatVersion: "1.0", GeneratedBy: "innograph", Data: map[string]any{"name": "innograph export", "truncated": g.Truncated}}
+	}{FormatVersion: "1.0", GeneratedBy: "innograph", Directed: true, Multigraph: true,
+		Data: map[string]any{"name": "innograph export", "truncated": g.Truncated}}
 	doc.Elements.Nodes, doc.Elements.Edges = []el{}, []el{}
 	for _, n := range g.Nodes {
 		doc.Elements.Nodes = append(doc.Elements.Nodes, el{Group: "nodes", Data: map[string]any{
-			"id": n.ID, "label": n.Name, "name": n.Name, "kind": string(n.Kind), "aliases": nonNil(n.Aliases),
+			"id": n.ID, "value": n.ID, "label": n.Name, "name": n.Name, "kind": string(n.Kind), "aliases": nonNil(n.Aliases),
 			"description": n.Description, "sources": nonNil(n.Sources),
 		}})
 	}
 	for _, r := range g.Rels {
 		j := relJSON(r)
-		d := map[string]any{"id": r.ID, "source": r.From, "target": r.To, "type": j.Type, "label": j.Type,
+		d := map[string]any{"id": r.ID, "key": r.ID, "source": r.From, "target": r.To, "type": j.Type, "label": j.Type,
 			"sources": j.Sources, "evidence": j.Evidence}
 		for k, v := range map[string]string{"role": j.Role, "since": j.Since, "until": j.Until, "on": j.On, "funding": j.Funding} {
 			if v != "" {
@@ -333,7 +344,15 @@ func writeXML(w io.Writer, doc any) error {
 	return err
 }
 
-// --- GEXF 1.3 -------------------------------------------------------------
+// --- GEXF 1.2 -------------------------------------------------------------
+
+// The GEXF namespace and schema written: 1.2draft, the version that Gephi,
+// networkx's read_gexf and graphology all read (networkx does not read 1.3).
+const (
+	gexfNS      = "http://www.gexf.net/1.2draft"
+	gexfSchema  = "http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd"
+	gexfVersion = "1.2"
+)
 
 type gexfAttr struct {
 	ID    string `xml:"id,attr"`
@@ -343,6 +362,7 @@ type gexfAttr struct {
 
 type gexfAttrs struct {
 	Class string     `xml:"class,attr"`
+	Mode  string     `xml:"mode,attr"`
 	Attrs []gexfAttr `xml:"attribute"`
 }
 
@@ -381,24 +401,25 @@ type gexfDoc struct {
 		Mode            string      `xml:"mode,attr"`
 		DefaultEdgeType string      `xml:"defaultedgetype,attr"`
 		TimeFormat      string      `xml:"timeformat,attr"`
-		TimeRepr        string      `xml:"timerepresentation,attr"`
 		Attributes      []gexfAttrs `xml:"attributes"`
 		Nodes           []gexfNode  `xml:"nodes>node"`
 		Edges           []gexfEdge  `xml:"edges>edge"`
 	} `xml:"graph"`
 }
 
+// writeGEXF writes a dynamic GEXF 1.2 graph: directed edges carrying their
+// validity as a start and end date (timeformat="date"), string attributes.
 func writeGEXF(w io.Writer, g Graph) error {
-	doc := gexfDoc{Xmlns: "http://gexf.net/1.3", XmlnsXSI: "http://www.w3.org/2001/XMLSchema-instance",
-		SchemaLocation: "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd", Version: "1.3"}
+	doc := gexfDoc{Xmlns: gexfNS, XmlnsXSI: "http://www.w3.org/2001/XMLSchema-instance",
+		SchemaLocation: gexfSchema, Version: gexfVersion}
 	doc.Meta.Creator = "innograph"
 	doc.Meta.Description = "Hong Kong / Greater Bay Area innovation knowledge graph export"
-	doc.Graph.Mode, doc.Graph.DefaultEdgeType, doc.Graph.TimeFormat, doc.Graph.TimeRepr = "dynamic", "directed", "date", "interval"
-	na := gexfAttrs{Class: "node"}
+	doc.Graph.Mode, doc.Graph.DefaultEdgeType, doc.Graph.TimeFormat = "dynamic", "directed", "date"
+	na := gexfAttrs{Class: "node", Mode: "static"}
 	for _, k := range nodeKeys[1:] {
 		na.Attrs = append(na.Attrs, gexfAttr{ID: k, Title: k, Type: "string"})
 	}
-	ea := gexfAttrs{Class: "edge"}
+	ea := gexfAttrs{Class: "edge", Mode: "static"}
 	for _, k := range edgeKeys {
 		ea.Attrs = append(ea.Attrs, gexfAttr{ID: k, Title: k, Type: "string"})
 	}

@@ -109,8 +109,9 @@ func TestGraphMLStructure(t *testing.T) {
 	}
 }
 
-// TestGEXFStructure checks the GEXF 1.3 structure and that validity dates
-// become time intervals on edges.
+// TestGEXFStructure checks the GEXF 1.2 structure (the 1.2draft namespace,
+// which networkx's read_gexf requires) and that validity dates become time
+// intervals on edges.
 func TestGEXFStructure(t *testing.T) {
 	var b bytes.Buffer
 	if err := Write(&b, GEXF, fixture()); err != nil {
@@ -120,7 +121,7 @@ func TestGEXFStructure(t *testing.T) {
 	if err := xml.Unmarshal(b.Bytes(), &doc); err != nil {
 		t.Fatalf("not well-formed XML: %v", err)
 	}
-	if doc.XMLName.Space != "http://gexf.net/1.3" || doc.Version != "1.3" {
+	if doc.XMLName.Space != "http://www.gexf.net/1.2draft" || doc.Version != "1.2" {
 		t.Fatalf("namespace %q version %q", doc.XMLName.Space, doc.Version)
 	}
 	if doc.Graph.Mode != "dynamic" || doc.Graph.TimeFormat != "date" {
@@ -161,13 +162,20 @@ func TestGEXFStructure(t *testing.T) {
 	}
 }
 
+// TestCytoscapeStructure checks what cytoscape.js and networkx's
+// cytoscape_graph read: nodes with id, value (the node networkx makes) and
+// name; edges with source, target and a key naming each of several edges
+// between the same two nodes; a directed multigraph with graph data.
 func TestCytoscapeStructure(t *testing.T) {
 	var b bytes.Buffer
 	if err := Write(&b, Cytoscape, fixture()); err != nil {
 		t.Fatal(err)
 	}
 	var doc struct {
-		Elements struct {
+		Directed   *bool          `json:"directed"`
+		Multigraph *bool          `json:"multigraph"`
+		Data       map[string]any `json:"data"`
+		Elements   struct {
 			Nodes []struct{ Data map[string]any } `json:"nodes"`
 			Edges []struct{ Data map[string]any } `json:"edges"`
 		} `json:"elements"`
@@ -175,17 +183,28 @@ func TestCytoscapeStructure(t *testing.T) {
 	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
+	if doc.Directed == nil || !*doc.Directed || doc.Multigraph == nil || !*doc.Multigraph || doc.Data["name"] == nil {
+		t.Errorf("directed %v, multigraph %v, data %v; want a directed multigraph with a name", doc.Directed, doc.Multigraph, doc.Data)
+	}
 	nodes := map[any]bool{}
 	for _, n := range doc.Elements.Nodes {
-		if n.Data["id"] == nil || n.Data["kind"] == nil {
-			t.Errorf("node without id or kind: %v", n.Data)
+		if n.Data["id"] == nil || n.Data["kind"] == nil || n.Data["name"] == nil {
+			t.Errorf("node without id, kind or name: %v", n.Data)
+		}
+		if n.Data["value"] != n.Data["id"] {
+			t.Errorf("node %v has value %v, want its id", n.Data["id"], n.Data["value"])
 		}
 		nodes[n.Data["id"]] = true
 	}
+	keys := map[any]bool{}
 	for _, e := range doc.Elements.Edges {
 		if !nodes[e.Data["source"]] || !nodes[e.Data["target"]] {
 			t.Errorf("edge %v has dangling ends", e.Data["id"])
 		}
+		if e.Data["key"] != e.Data["id"] || keys[e.Data["key"]] {
+			t.Errorf("edge %v has key %v, want its id (unique)", e.Data["id"], e.Data["key"])
+		}
+		keys[e.Data["key"]] = true
 		if e.Data["sources"] == nil || e.Data["type"] == nil {
 			t.Errorf("edge %v lacks type or sources", e.Data["id"])
 		}

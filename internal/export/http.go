@@ -23,10 +23,13 @@ type Store interface {
 
 // Handler serves GET /export/subgraph and GET /export/path. Their query
 // parameters mirror the GraphQL subgraph and paths arguments (lists are
-// comma-separated), plus format=cytoscape|graphml|gexf|json. A parameter
-// an endpoint does not know is refused, so that a misspelt one ("maxhops")
-// is not silently left out; so are other methods than GET and HEAD (405)
-// and other paths under /export/ (404), each with a JSON error.
+// comma-separated), plus format=cytoscape|graphml|gexf|json (default json):
+// Cytoscape JSON that cytoscape.js and networkx's cytoscape_graph read,
+// GraphML, GEXF 1.2 that Gephi, networkx's read_gexf and graphology read,
+// or innograph's JSON. A parameter an endpoint does not know is refused, so
+// that a misspelt one ("maxhops") is not silently left out; so are other
+// methods than GET and HEAD (405) and other paths under /export/ (404), each
+// with a JSON error.
 func Handler(s Store, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /export/subgraph", func(w http.ResponseWriter, r *http.Request) {

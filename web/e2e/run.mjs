@@ -7,8 +7,13 @@
 // screen. Fails when any request leaves the server's origin (the pages must
 // work with no internet access), on any uncaught page error and on any
 // Content-Security-Policy violation. Screenshots go to <artifactDir>.
-// web/e2e_test.go builds and starts the server and runs this script.
+// It also reads the server's exports with cytoscape.js and graphology's GEXF
+// parser, as visualization tools do, and compares them with the GraphQL
+// answer. web/e2e_test.go builds and starts the server and runs this script.
 import { chromium } from 'playwright-core';
+import cytoscape from 'cytoscape';
+import Graph from 'graphology';
+import { parse as parseGEXF } from 'graphology-gexf';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -106,6 +111,71 @@ await step('examples return data', async () => {
     check(!body.errors, `${f}: errors ${JSON.stringify(body.errors)}`);
     const empty = (v) => v == null || (Array.isArray(v) && v.length === 0);
     for (const [k, v] of Object.entries(body.data ?? {})) check(!empty(v), `${f}: ${k} is empty`);
+  }
+});
+
+// --- Exports: cytoscape.js and graphology read what GraphQL answers. ---------
+async function graphql(query, variables) {
+  const res = await fetch(`${origin}/graphql`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json();
+  check(!body.errors, `GraphQL errors ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+async function exported(path) {
+  const res = await fetch(`${origin}${path}`);
+  check(res.ok, `${path}: status ${res.status}`);
+  return res.text();
+}
+
+// Nodes as sorted ids, edges as sorted "id source>target": what a reader and
+// the GraphQL answer must agree on.
+const summary = (nodes, edges) => ({
+  nodes: nodes.map(String).sort().join(' '),
+  edges: edges.map(([id, s, t]) => `${id} ${s}>${t}`).sort().join(' '),
+});
+
+await step('exports read by cytoscape.js and graphology', async () => {
+  const rel = 'id from { id } to { id }';
+  for (const { name, path, query, variables } of [
+    {
+      name: 'neighbourhood',
+      path: '/export/subgraph?ids=polyu&depth=2&limit=100',
+      query: `query($ids: [ID!]!) { subgraph(ids: $ids, depth: 2, limit: 100) { nodes { id } relationships { ${rel} } } }`,
+      variables: { ids: ['polyu'] },
+    },
+    {
+      name: 'paths',
+      path: '/export/path?from=harry-shum&to=hkust-gz&maxHops=4&first=3',
+      query: `query($from: ID!, $to: ID!) { paths(from: $from, to: $to, maxHops: 4, first: 3) { nodes { id } relationships { ${rel} } } }`,
+      variables: { from: 'harry-shum', to: 'hkust-gz' },
+    },
+  ]) {
+    const data = await graphql(query, variables);
+    const parts = data.subgraph ? [data.subgraph] : data.paths;
+    const nodes = new Set(parts.flatMap((p) => p.nodes.map((n) => n.id)));
+    const edges = new Map(parts.flatMap((p) => p.relationships.map((r) => [r.id, [r.id, r.from.id, r.to.id]])));
+    check(nodes.size >= 3 && edges.size >= 2, `${name}: GraphQL answer too small to test (${nodes.size} nodes, ${edges.size} edges)`);
+    const want = summary([...nodes], [...edges.values()]);
+
+    const doc = JSON.parse(await exported(`${path}&format=cytoscape`));
+    const cy = cytoscape({ headless: true, elements: doc.elements });
+    const fromCy = summary(cy.nodes().map((n) => n.id()), cy.edges().map((e) => [e.id(), e.source().id(), e.target().id()]));
+    check(cy.nodes().length === nodes.size && cy.edges().length === edges.size,
+      `${name}: cytoscape.js read ${cy.nodes().length} nodes, ${cy.edges().length} edges; GraphQL answered ${nodes.size}, ${edges.size}`);
+    check(JSON.stringify(fromCy) === JSON.stringify(want), `${name}: cytoscape.js read ${JSON.stringify(fromCy)}, want ${JSON.stringify(want)}`);
+    cy.destroy();
+
+    const g = parseGEXF(Graph, await exported(`${path}&format=gexf`));
+    const fromGEXF = summary(g.nodes(), g.edges().map((e) => [e, g.source(e), g.target(e)]));
+    check(g.type === 'directed' && g.order === nodes.size && g.size === edges.size,
+      `${name}: graphology read a ${g.type} graph of ${g.order} nodes, ${g.size} edges; GraphQL answered ${nodes.size}, ${edges.size}`);
+    check(JSON.stringify(fromGEXF) === JSON.stringify(want), `${name}: graphology read ${JSON.stringify(fromGEXF)}, want ${JSON.stringify(want)}`);
+    log(`     ${name}: ${nodes.size} nodes, ${edges.size} edges read alike by cytoscape.js and graphology`);
   }
 });
 
@@ -223,6 +293,31 @@ await step('funding view', async () => {
   check(/HKD [\d,]+/.test(totals) && /CNY [\d,]+/.test(totals), `totals per currency: ${totals}`);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=graph]')?.getAttribute('data-nodes')) >= 4);
   await shot('explorer-funding');
+});
+
+await step('funding downloads written in the browser read like the server\'s', async () => {
+  // The funding flows have no server export: the page writes the files. They
+  // carry what networkx needs as the server's do (node value, edge key, GEXF
+  // 1.2), and cytoscape.js and graphology read the drawing from them.
+  const drawn = await drawnNodes();
+  const save = async (format) => {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-format=${format}]`).click()]);
+    const path = join(artifacts, `funding.${format}`);
+    await dl.saveAs(path);
+    return readFileSync(path, 'utf8');
+  };
+  const doc = JSON.parse(await save('cytoscape'));
+  check(doc.directed === true && doc.multigraph === true && doc.data, `top-level directed, multigraph, data: ${JSON.stringify([doc.directed, doc.multigraph, doc.data])}`);
+  check(doc.elements.nodes.every((n) => n.data.value === n.data.id && n.data.name), 'every node has value (its id) and name');
+  check(doc.elements.edges.every((e) => e.data.key === e.data.id), 'every edge has key (its id)');
+  const cy = cytoscape({ headless: true, elements: doc.elements });
+  check(cy.nodes().length === drawn && cy.edges().length === doc.elements.edges.length, `cytoscape.js read ${cy.nodes().length} nodes, ${drawn} drawn`);
+  cy.destroy();
+  const text = await save('gexf');
+  check(text.includes('xmlns="http://www.gexf.net/1.2draft" version="1.2"'), 'GEXF 1.2 namespace and version');
+  const g = parseGEXF(Graph, text);
+  check(g.order === drawn && g.size === doc.elements.edges.length, `graphology read ${g.order} nodes, ${g.size} edges; ${drawn} nodes drawn`);
+  check((await save('graphml')).includes('<graphml'), 'GraphML download');
 });
 
 // --- Odd addresses, odd input, failures: the page says what happened. --------

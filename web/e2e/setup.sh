@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the browser tests need, when it is missing:
-#   - playwright-core in web/e2e/node_modules (npm ci, from package-lock.json)
+#   - the npm packages of package.json (playwright-core; cytoscape, graphology
+#     and graphology-gexf, which read the exports) in web/e2e/node_modules
+#     (npm ci, from package-lock.json), when one is missing or another version
 #   - Chromium at /usr/bin/chromium (Debian's package, via apt-get; needs root)
 # Node.js itself must be installed. Browsers are never downloaded by
 # Playwright: the tests drive the system Chromium.
@@ -12,8 +14,15 @@ if ! command -v node >/dev/null 2>&1; then
   exit 1
 fi
 
-if [ ! -d node_modules/playwright-core ]; then
-  echo "setup.sh: installing playwright-core (npm ci)" >&2
+# The dependencies of package.json not installed at their pinned version.
+stale="$(node -e '
+  const fs = require("fs");
+  const deps = JSON.parse(fs.readFileSync("package.json", "utf8")).dependencies;
+  const have = (n) => { try { return JSON.parse(fs.readFileSync(`node_modules/${n}/package.json`, "utf8")).version; } catch { return null; } };
+  console.log(Object.entries(deps).filter(([n, v]) => have(n) !== v).map(([n, v]) => `${n}@${v}`).join(" "));
+')"
+if [ -n "$stale" ]; then
+  echo "setup.sh: installing $stale (npm ci)" >&2
   npm ci --no-audit --no-fund >&2
 fi
 

@@ -79,13 +79,18 @@ export function clientExport(cy: Core, format: GraphFormat): Blob {
   switch (format) {
     case 'cytoscape': {
       const pos = (id: string) => cy.getElementById(id).position();
+      // As the server writes it: value and key (the ids) and the top-level
+      // directed, multigraph and data are what networkx's cytoscape_graph needs.
       text = JSON.stringify(
         {
           format_version: '1.0',
           generated_by: 'innograph explorer',
+          directed: true,
+          multigraph: true,
+          data: { name: 'innograph explorer export' },
           elements: {
-            nodes: g.nodes.map((n) => ({ data: { id: n.id, name: n.name, kind: n.kind }, position: pos(n.id) })),
-            edges: g.edges.map((e) => ({ data: { id: e.id, source: e.source, target: e.target, type: e.type, label: e.label } })),
+            nodes: g.nodes.map((n) => ({ data: { id: n.id, value: n.id, name: n.name, kind: n.kind }, position: pos(n.id) })),
+            edges: g.edges.map((e) => ({ data: { id: e.id, key: e.id, source: e.source, target: e.target, type: e.type, label: e.label } })),
           },
         },
         null,
@@ -115,7 +120,8 @@ export function clientExport(cy: Core, format: GraphFormat): Blob {
     case 'gexf':
       text = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        '<gexf xmlns="http://gexf.net/1.3" version="1.3">',
+        // GEXF 1.2, as the server writes it: networkx reads no 1.3.
+        '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">',
         '  <meta><creator>innograph explorer</creator></meta>',
         '  <graph defaultedgetype="directed">',
         '    <attributes class="node"><attribute id="kind" title="kind" type="string"/></attributes>',
