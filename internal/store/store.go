@@ -272,6 +272,7 @@ func (s *Store) autoCommitOnce(ctx context.Context, cypher string, params map[st
 		DatabaseName:    s.cfg.Database,
 		AccessMode:      neo4j.AccessModeRead,
 		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
+		Bookmarks:       bookmarksOf(ctx),
 	})
 	defer sess.Close(ctx)
 	res, err := sess.Run(ctx, cypher, params, neo4j.WithTxTimeout(s.cfg.TxTimeout), txMeta(name))
@@ -322,6 +323,15 @@ func (s *Store) translate(ctx context.Context, name string, err error) error {
 		}
 		return &kg.Error{Code: kg.CodeTimeout, Message: "the request was cancelled", Err: err}
 	}
+	var ne *neo4j.Neo4jError
+	if errors.As(err, &ne) && strings.HasPrefix(ne.Code, "Neo.ClientError.Transaction.InvalidBookmark") {
+		s.log.WarnContext(ctx, "a request's bookmark was refused", "query", name, "err", err)
+		return &kg.Error{Code: kg.CodeInvalid, Field: "bookmark", Message: "the bookmark was not issued by this graph's database; send back the bookmark a mutation's answer gave, unchanged", Err: err}
+	}
+	if errors.As(err, &ne) && ne.Code == "Neo.TransientError.Transaction.BookmarkTimeout" {
+		s.log.WarnContext(ctx, "the database did not reach a request's bookmark in time", "query", name, "err", err)
+		return &kg.Error{Code: kg.CodeUnavailable, Field: "bookmark", Message: "the graph database has not caught up with the bookmark's change yet; try again shortly", Err: err}
+	}
 	switch {
 	case errors.Is(err, context.Canceled):
 		return &kg.Error{Code: kg.CodeTimeout, Message: "the request was cancelled", Err: err}
@@ -337,7 +347,6 @@ func (s *Store) translate(ctx context.Context, name string, err error) error {
 		s.log.WarnContext(ctx, "neo4j query timed out", "query", name, "err", err)
 		return &kg.Error{Code: kg.CodeTimeout, Message: "the query took too long and was stopped; narrow it (fewer hops, a smaller limit) and try again", Err: err}
 	}
-	var ne *neo4j.Neo4jError
 	if errors.As(err, &ne) && strings.HasPrefix(ne.Code, "Neo.ClientError.Schema.ConstraintValidationFailed") {
 		return &kg.Error{Code: kg.CodeConflict, Message: "the change collides with existing data (a duplicate id)", Err: err}
 	}
