@@ -471,7 +471,9 @@ RETURN c.idempotencyKey AS k, c.id AS id, c.at AS at ORDER BY c.sortKey`, map[st
 // answer to a mutation carries a bookmark (extensions.bookmark and the
 // Innograph-Bookmark header), and a read sent with it to another server sees
 // the change even when that server's result cache holds the older answer
-// and its graph-version poll has not run since (here it runs once an hour).
+// and its graph-version poll has not run since (here it runs once an hour);
+// that request makes the server read the graph version at once, so its
+// cache catches up for every request.
 // A malformed bookmark is refused with 400 and BAD_USER_INPUT; a well-formed
 // one that the database did not issue, with BAD_USER_INPUT from Neo4j.
 func TestBookmarkAcrossServers(t *testing.T) {
@@ -505,6 +507,12 @@ func TestBookmarkAcrossServers(t *testing.T) {
 	if got := entityOf(t, gql(a, withBM)); got.Version != 2 {
 		t.Fatalf("server 1 answered %+v with its own update's bookmark", got)
 	}
+	// The bookmark made server 2 read the graph version at once, not in an
+	// hour: its cache now answers the update to requests without one too.
+	took := waitFor(t, 30*time.Second, "server 2 answers the update without the bookmark", func() bool {
+		return entityOf(t, gql(b, readEntity(id))).Version == 2
+	})
+	t.Logf("server 2's cache caught up %s after a request with the bookmark", took.Round(time.Millisecond))
 	// An older bookmark still reads the newest state the server has.
 	withBM.bookmark = bm1
 	if r := gql(b, withBM); !r.ok() {
@@ -519,7 +527,9 @@ func TestBookmarkAcrossServers(t *testing.T) {
 		t.Errorf("a stale update: %s, extensions %v, header %q; want CONFLICT and no bookmark", r, r.extensions, r.header.Get(graph.BookmarkHeader))
 	}
 
-	forged := store.Bookmark{Version: p2.Version, Raw: []string{"FB:kcwQAAAAAAAAAAAAAAAAAAAAAAAAAAA="}}.String()
+	// A forged driver bookmark, with a graph version no server has read, so
+	// that no cache answers and the request reaches Neo4j.
+	forged := store.Bookmark{Version: p2.Version + 1e6, Raw: []string{"FB:kcwQAAAAAAAAAAAAAAAAAAAAAAAAAAA="}}.String()
 	for _, tc := range []struct {
 		name, header string
 		twice        bool

@@ -133,12 +133,21 @@ func bookmarksOf(ctx context.Context) neo4j.Bookmarks {
 // could not be read): answers cached at the current GraphVersion may predate
 // the bookmarked change, so such a request must not be answered from, nor
 // fill, a result cache. Once WatchVersion has read the bookmarked version,
-// every answer cached since includes the change.
+// every answer cached since includes the change; a request that is behind
+// asks it to read the version at once rather than at its next tick (one
+// read at a time), so that the cache catches up for every request.
 func (s *Store) Behind(ctx context.Context) bool {
 	c := CausalFrom(ctx)
 	if c == nil || c.after.Version == 0 {
 		return false
 	}
 	r := s.remoteVersion.Load()
-	return r == versionUnknown || r < c.after.Version
+	if r != versionUnknown && r >= c.after.Version {
+		return false
+	}
+	select {
+	case s.readVersion <- struct{}{}:
+	default: // a read is asked for already
+	}
+	return true
 }

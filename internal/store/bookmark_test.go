@@ -61,7 +61,7 @@ func TestParseBookmarkRefuses(t *testing.T) {
 // TestBehind: a request is behind while its bookmark's graph version is newer
 // than the persisted version last read, or when none could be read.
 func TestBehind(t *testing.T) {
-	s := &Store{}
+	s := &Store{readVersion: make(chan struct{}, 1)}
 	bm := func(v int64) context.Context {
 		return WithCausal(context.Background(), NewCausal(Bookmark{Version: v}))
 	}
@@ -81,6 +81,16 @@ func TestBehind(t *testing.T) {
 		s.remoteVersion.Store(tc.remote)
 		if got := s.Behind(tc.ctx); got != tc.want {
 			t.Errorf("%s: Behind = %v, want %v", tc.name, got, tc.want)
+		}
+		select {
+		case <-s.readVersion:
+			if !tc.want {
+				t.Errorf("%s: asked for a version read though not behind", tc.name)
+			}
+		default:
+			if tc.want {
+				t.Errorf("%s: behind, but did not ask for a version read", tc.name)
+			}
 		}
 	}
 }

@@ -59,6 +59,9 @@ type Store struct {
 	// remoteVersion is the persisted version last read by WatchVersion, or
 	// versionUnknown when that read failed.
 	remoteVersion atomic.Int64
+	// readVersion asks WatchVersion to read the persisted version now (see
+	// Behind).
+	readVersion chan struct{}
 	// unreachable is set when a query found Neo4j unreachable; probes share
 	// their results (see failfast.go).
 	unreachable atomic.Bool
@@ -111,7 +114,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, &kg.Error{Code: kg.CodeInvalid, Message: "invalid Neo4j URI: " + cfg.URI, Err: err}
 	}
-	s := &Store{driver: d, cfg: cfg, log: cfg.Logger}
+	s := &Store{driver: d, cfg: cfg, log: cfg.Logger, readVersion: make(chan struct{}, 1)}
 	if !cfg.NoCoalescing {
 		s.entities = newCoalescer(coalesceRunning, coalesceKeys, s.entitiesByIDs)
 	}
@@ -149,8 +152,9 @@ func (s *Store) GraphVersion() (v int64, ok bool) {
 	return s.localVersion.Load() + r, r != versionUnknown
 }
 
-// WatchVersion reads the persisted graph version every interval until ctx
-// ends. Without it, and after any failed read, GraphVersion reports not ok.
+// WatchVersion reads the persisted graph version every interval, and at
+// once when a request is Behind, until ctx ends. Without it, and after any
+// failed read, GraphVersion reports not ok.
 func (s *Store) WatchVersion(ctx context.Context, every time.Duration) {
 	defer s.remoteVersion.Store(versionUnknown)
 	t := time.NewTicker(every)
@@ -161,6 +165,7 @@ func (s *Store) WatchVersion(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-s.readVersion:
 		}
 	}
 }
