@@ -36,6 +36,11 @@ type ResultCache struct {
 	// Version reports the graph version and whether it is known; while it is
 	// not, the cache is bypassed.
 	Version func() (int64, bool)
+	// Bypass, when set, reports whether a request must be answered afresh,
+	// neither from the cache nor into it: one that asks for a state of the
+	// graph the version has not shown yet (a bookmark of another server's
+	// change, store.Store.Behind).
+	Bypass func(ctx context.Context) bool
 	// MaxBytes bounds the memory the cached answers and their bookkeeping hold.
 	MaxBytes int64
 	// MaxEntryBytes bounds one cached answer.
@@ -118,6 +123,9 @@ func (c *ResultCache) InterceptResponse(ctx context.Context, next graphql.Respon
 	}
 	oc := graphql.GetOperationContext(ctx)
 	if oc.Operation == nil || oc.Operation.Operation != ast.Query {
+		return next(ctx)
+	}
+	if c.Bypass != nil && c.Bypass(ctx) {
 		return next(ctx)
 	}
 	version, ok := c.Version()

@@ -202,8 +202,14 @@ func runID() string { return strconv.FormatInt(time.Now().UnixNano()%1e10, 36) }
 // environment.
 func testConfig(t *testing.T, port int) config {
 	t.Helper()
+	return testConfigAt(t, faults.srv.URI(), port)
+}
+
+// testConfigAt is testConfig pointed at the Neo4j at uri, without auth.
+func testConfigAt(t *testing.T, uri string, port int) config {
+	t.Helper()
 	for k, v := range map[string]string{
-		"PORT": strconv.Itoa(port), "NEO4J_URI": faults.srv.URI(), "NEO4J_DATABASE": "",
+		"PORT": strconv.Itoa(port), "NEO4J_URI": uri, "NEO4J_DATABASE": "",
 		"REQUEST_TIMEOUT": "10s", "NEO4J_TX_TIMEOUT": "8s", "SHUTDOWN_TIMEOUT": "20s",
 		"MAX_BODY_BYTES": "", "COMPLEXITY_LIMIT": "", "DEPTH_LIMIT": "", "INTROSPECTION": "", "PLAYGROUND": "",
 		"CORS_ORIGINS": "", "LOADER_WAIT": "", "LOG_LEVEL": "info", "ANONYMOUS_READS": "true", "AUTH_TOKEN_FILE": "",
@@ -313,7 +319,13 @@ type app struct {
 func newApp(t *testing.T, options ...func(*config)) *app {
 	t.Helper()
 	faultsNeo4j(t)
-	cfg := testConfig(t, 0)
+	return newAppAt(t, faults.srv.URI(), options...)
+}
+
+// newAppAt is newApp over the Neo4j at uri.
+func newAppAt(t *testing.T, uri string, options ...func(*config)) *app {
+	t.Helper()
+	cfg := testConfigAt(t, uri, 0)
 	for _, o := range options {
 		o(&cfg)
 	}
@@ -388,6 +400,9 @@ type result struct {
 	data   json.RawMessage
 	errors []gqlError
 	took   time.Duration
+	// extensions is the answer's extensions member, header its HTTP header.
+	extensions map[string]any
+	header     http.Header
 	// err is a transport error or a body that is not a complete JSON document.
 	err error
 }
@@ -424,6 +439,8 @@ type request struct {
 	// also lets the HTTP client replay the POST on a stale keep-alive
 	// connection, as it does for GETs.
 	idempotencyKey string
+	// bookmark, when set, is sent as the Innograph-Bookmark header.
+	bookmark string
 }
 
 // do sends req to base/graphql and decodes the answer.
@@ -453,6 +470,9 @@ func do(ctx context.Context, c *http.Client, base string, req request) result {
 	if req.idempotencyKey != "" {
 		hr.Header.Set("Idempotency-Key", req.idempotencyKey)
 	}
+	if req.bookmark != "" {
+		hr.Header.Set(graph.BookmarkHeader, req.bookmark)
+	}
 	return send(c, hr)
 }
 
@@ -465,20 +485,21 @@ func send(c *http.Client, hr *http.Request) result {
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
-	r := result{status: resp.StatusCode, took: time.Since(start)}
+	r := result{status: resp.StatusCode, took: time.Since(start), header: resp.Header}
 	if err != nil {
 		r.err = fmt.Errorf("reading the body (status %d): %w", resp.StatusCode, err)
 		return r
 	}
 	var out struct {
-		Data   json.RawMessage `json:"data"`
-		Errors []gqlError      `json:"errors"`
+		Data       json.RawMessage `json:"data"`
+		Errors     []gqlError      `json:"errors"`
+		Extensions map[string]any  `json:"extensions"`
 	}
 	if err := json.Unmarshal(body, &out); err != nil {
 		r.err = fmt.Errorf("status %d, body is not complete JSON (%v): %.200s", resp.StatusCode, err, body)
 		return r
 	}
-	r.data, r.errors = out.Data, out.Errors
+	r.data, r.errors, r.extensions = out.Data, out.Errors, out.Extensions
 	return r
 }
 

@@ -55,8 +55,9 @@ func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics
 	} else {
 		srv.SetDisableSuggestion(true)
 	}
-	cache := &graph.ResultCache{Version: st.GraphVersion, MaxBytes: cfg.CacheBytes, MaxEntryBytes: cfg.CacheBytes / 16}
+	cache := &graph.ResultCache{Version: st.GraphVersion, Bypass: st.Behind, MaxBytes: cfg.CacheBytes, MaxEntryBytes: cfg.CacheBytes / 16}
 	srv.Use(cache)
+	srv.Use(graph.BookmarkExtension{})
 	if m != nil {
 		m.watchCache(cache)
 	}
@@ -70,6 +71,7 @@ func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics
 	srv.SetRecoverFunc(graph.RecoverFunc(log))
 	var h http.Handler = srv
 	h = graph.Middleware(st, h)
+	h = graph.Bookmarks(h)
 	return h
 }
 
@@ -171,7 +173,8 @@ func cors(origins string, next http.Handler) http.Handler {
 			w.Header().Set("Access-Control-Allow-Origin", origin)
 			w.Header().Set("Vary", "Origin")
 			w.Header().Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-			w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Authorization, Idempotency-Key")
+			w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Authorization, Idempotency-Key, "+graph.BookmarkHeader)
+			w.Header().Set("Access-Control-Expose-Headers", graph.BookmarkHeader)
 			w.Header().Set("Access-Control-Max-Age", "600")
 		}
 		if r.Method == http.MethodOptions && origin != "" {

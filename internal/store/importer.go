@@ -65,8 +65,9 @@ func (s *Store) writeTx(ctx context.Context, name string, timeout time.Duration,
 	return s.writeTxBump(ctx, name, timeout, true, fn)
 }
 
-// bumpCypher increases the persisted graph version; see GraphVersion.
-const bumpCypher = "MERGE (m:GraphVersion {id: 1}) SET m.version = coalesce(m.version, 0) + 1"
+// bumpCypher increases the persisted graph version and returns it; see
+// GraphVersion.
+const bumpCypher = "MERGE (m:GraphVersion {id: 1}) SET m.version = coalesce(m.version, 0) + 1 RETURN m.version AS v"
 
 // writeTxBump runs fn in a managed write transaction. With bump, the same
 // transaction first increases the persisted graph version, so that other
@@ -74,6 +75,12 @@ const bumpCypher = "MERGE (m:GraphVersion {id: 1}) SET m.version = coalesce(m.ve
 // node's lock before fn takes any other, so such writes run one at a time
 // and cannot deadlock one another. Bulk loads bump once at the end
 // instead of serializing every batch on the version node.
+//
+// The transaction waits for the bookmarks of the request in ctx (see
+// WithCausal) and the process's own, and a bumping one records its
+// Bookmark there: the graph version it committed and the driver's
+// bookmarks, which also go to the driver's bookmark manager that every
+// read of this Store waits for.
 func (s *Store) writeTxBump(ctx context.Context, name string, timeout time.Duration, bump bool, fn func(tx neo4j.ManagedTransaction) (any, error)) (any, error) {
 	if err := s.failFast(ctx, name); err != nil {
 		return nil, err
@@ -82,18 +89,26 @@ func (s *Store) writeTxBump(ctx context.Context, name string, timeout time.Durat
 	defer unwatch()
 	s.queries.Add(1)
 	start := time.Now()
+	var version int64 // the graph version the last attempt bumped to
 	work := func(tx neo4j.ManagedTransaction) (any, error) {
 		if bump {
-			if err := txRun(ctx, tx, bumpCypher, nil); err != nil {
+			r, err := txOne(ctx, tx, bumpCypher, nil)
+			if err != nil {
 				return nil, err
 			}
+			version, _ = r["v"].(int64)
 		}
 		return fn(tx)
 	}
 	execute := func() (any, error) {
-		sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeWrite})
+		sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeWrite,
+			BookmarkManager: s.driver.ExecuteQueryBookmarkManager(), Bookmarks: bookmarksOf(ctx)})
 		defer sess.Close(ctx)
-		return sess.ExecuteWrite(ctx, work, neo4j.WithTxTimeout(timeout), txMeta(name))
+		res, err := sess.ExecuteWrite(ctx, work, neo4j.WithTxTimeout(timeout), txMeta(name))
+		if c := CausalFrom(ctx); err == nil && bump && c != nil {
+			c.wrote(Bookmark{Version: version, Raw: sess.LastBookmarks()})
+		}
+		return res, err
 	}
 	res, err := execute()
 	if isFailedConnection(err) && ctx.Err() == nil {

@@ -59,6 +59,9 @@ type Store struct {
 	// remoteVersion is the persisted version last read by WatchVersion, or
 	// versionUnknown when that read failed.
 	remoteVersion atomic.Int64
+	// readVersion asks WatchVersion to read the persisted version now (see
+	// Behind).
+	readVersion chan struct{}
 	// unreachable is set when a query found Neo4j unreachable; probes share
 	// their results (see failfast.go).
 	unreachable atomic.Bool
@@ -111,7 +114,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, &kg.Error{Code: kg.CodeInvalid, Message: "invalid Neo4j URI: " + cfg.URI, Err: err}
 	}
-	s := &Store{driver: d, cfg: cfg, log: cfg.Logger}
+	s := &Store{driver: d, cfg: cfg, log: cfg.Logger, readVersion: make(chan struct{}, 1)}
 	if !cfg.NoCoalescing {
 		s.entities = newCoalescer(coalesceRunning, coalesceKeys, s.entitiesByIDs)
 	}
@@ -149,8 +152,9 @@ func (s *Store) GraphVersion() (v int64, ok bool) {
 	return s.localVersion.Load() + r, r != versionUnknown
 }
 
-// WatchVersion reads the persisted graph version every interval until ctx
-// ends. Without it, and after any failed read, GraphVersion reports not ok.
+// WatchVersion reads the persisted graph version every interval, and at
+// once when a request is Behind, until ctx ends. Without it, and after any
+// failed read, GraphVersion reports not ok.
 func (s *Store) WatchVersion(ctx context.Context, every time.Duration) {
 	defer s.remoteVersion.Store(versionUnknown)
 	t := time.NewTicker(every)
@@ -161,6 +165,7 @@ func (s *Store) WatchVersion(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-s.readVersion:
 		}
 	}
 }
@@ -272,6 +277,7 @@ func (s *Store) autoCommitOnce(ctx context.Context, cypher string, params map[st
 		DatabaseName:    s.cfg.Database,
 		AccessMode:      neo4j.AccessModeRead,
 		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
+		Bookmarks:       bookmarksOf(ctx),
 	})
 	defer sess.Close(ctx)
 	res, err := sess.Run(ctx, cypher, params, neo4j.WithTxTimeout(s.cfg.TxTimeout), txMeta(name))
@@ -322,6 +328,15 @@ func (s *Store) translate(ctx context.Context, name string, err error) error {
 		}
 		return &kg.Error{Code: kg.CodeTimeout, Message: "the request was cancelled", Err: err}
 	}
+	var ne *neo4j.Neo4jError
+	if errors.As(err, &ne) && strings.HasPrefix(ne.Code, "Neo.ClientError.Transaction.InvalidBookmark") {
+		s.log.WarnContext(ctx, "a request's bookmark was refused", "query", name, "err", err)
+		return &kg.Error{Code: kg.CodeInvalid, Field: "bookmark", Message: "the bookmark was not issued by this graph's database; send back the bookmark a mutation's answer gave, unchanged", Err: err}
+	}
+	if errors.As(err, &ne) && ne.Code == "Neo.TransientError.Transaction.BookmarkTimeout" {
+		s.log.WarnContext(ctx, "the database did not reach a request's bookmark in time", "query", name, "err", err)
+		return &kg.Error{Code: kg.CodeUnavailable, Field: "bookmark", Message: "the graph database has not caught up with the bookmark's change yet; try again shortly", Err: err}
+	}
 	switch {
 	case errors.Is(err, context.Canceled):
 		return &kg.Error{Code: kg.CodeTimeout, Message: "the request was cancelled", Err: err}
@@ -337,7 +352,6 @@ func (s *Store) translate(ctx context.Context, name string, err error) error {
 		s.log.WarnContext(ctx, "neo4j query timed out", "query", name, "err", err)
 		return &kg.Error{Code: kg.CodeTimeout, Message: "the query took too long and was stopped; narrow it (fewer hops, a smaller limit) and try again", Err: err}
 	}
-	var ne *neo4j.Neo4jError
 	if errors.As(err, &ne) && strings.HasPrefix(ne.Code, "Neo.ClientError.Schema.ConstraintValidationFailed") {
 		return &kg.Error{Code: kg.CodeConflict, Message: "the change collides with existing data (a duplicate id)", Err: err}
 	}

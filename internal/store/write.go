@@ -129,17 +129,13 @@ func (s *Store) change(ctx context.Context, op kg.Op, req any, meta kg.ChangeMet
 					return nil, err
 				}
 			}
-			now := time.Now().UTC()
 			id := newID()
 			ids := rec.entityIDs
 			if rec.entityID != "" {
 				ids = append([]string{rec.entityID}, ids...)
 			}
-			err = txRun(ctx, tx, `CREATE (c:Change {id: $id, at: $at, sortKey: $sortKey, actor: $actor, role: $role, op: $op,
-  entityId: $entityId, entityIds: $entityIds, relationshipId: $relId, before: $before, after: $after,
-  reason: $reason, sourceId: $sourceId, quote: $quote, idempotencyKey: $key, requestHash: $hash})`, map[string]any{
-				"id": id, "at": now, "sortKey": now.Format("2006-01-02T15:04:05.000000000Z") + "|" + id,
-				"actor": meta.Actor.Name, "role": string(meta.Actor.Role), "op": string(op),
+			err = txRun(ctx, tx, auditCypher, map[string]any{
+				"id": id, "actor": meta.Actor.Name, "role": string(meta.Actor.Role), "op": string(op),
 				"entityId": nilIfEmpty(rec.entityID), "entityIds": orEmpty(ids), "relId": nilIfEmpty(rec.relID),
 				"before": snapshot(rec.before), "after": snapshot(rec.after), "reason": nilIfEmpty(meta.Reason),
 				"sourceId": meta.Evidence.SourceID, "quote": meta.Evidence.Quote, "key": nilIfEmpty(meta.IdempotencyKey),
@@ -159,6 +155,25 @@ func (s *Store) change(ctx context.Context, op kg.Op, req any, meta kg.ChangeMet
 	}
 	return rec, err
 }
+
+// auditCypher writes a change's audit entry, stamped with the database's
+// clock, never the writing server's: at is the transaction's time, or one
+// nanosecond after the newest entry when that is later (a database clock
+// stepped back, a new leader whose clock runs behind, entries an older
+// release stamped with a server clock that ran ahead). Changes commit one
+// at a time (see change), so the log's order by sortKey, at's UTC time to
+// the nanosecond and then the id, is the commit order whatever the servers'
+// clocks say, and a reader of changes(since:) misses nothing.
+const auditCypher = `OPTIONAL MATCH (last:Change) WHERE last.sortKey IS NOT NULL
+WITH last ORDER BY last.sortKey DESC LIMIT 1
+WITH last.at AS newest, datetime.transaction('UTC') AS now
+WITH CASE WHEN newest >= now THEN newest + duration({nanoseconds: 1}) ELSE now END AS t
+WITH datetime({datetime: t, timezone: 'UTC'}) AS at
+CREATE (c:Change {id: $id, at: at, actor: $actor, role: $role, op: $op,
+  entityId: $entityId, entityIds: $entityIds, relationshipId: $relId, before: $before, after: $after,
+  reason: $reason, sourceId: $sourceId, quote: $quote, idempotencyKey: $key, requestHash: $hash})
+SET c.sortKey = toString(date(at)) + 'T' + right('0' + toString(at.hour), 2) + ':' + right('0' + toString(at.minute), 2) +
+  ':' + right('0' + toString(at.second), 2) + '.' + right('00000000' + toString(at.nanosecond), 9) + 'Z|' + $id`
 
 func isConstraintErr(err error) bool {
 	var ne *neo4j.Neo4jError
