@@ -41,13 +41,18 @@ func TestAdjacent(t *testing.T) {
 			[]string{"china-mobile", "zte"}, nil, 2},
 		{"asOf leaves undated relationships", "roborn", kg.RelFilter{Direction: kg.Outgoing, AsOf: dayp(2000, 1, 1)}, []string{"hong-kong"}, nil, 1},
 		// FUNDS edges carry their funding's period: the 440M RMB one 2020-2021; the
-		// 2018 first batch is a point in time and the plans' funding is undated, so both always hold.
+		// 2018 first batch is a point in time, kept only on the days of 2018; the
+		// plans' funding is undated, so it always holds.
 		{"funding in its period", "central-government", kg.RelFilter{Types: []kg.RelType{"FUNDS"}, Direction: kg.Outgoing, AsOf: dayp(2021, 12, 31)},
-			[]string{"central-funded-st-plans", "hk-research-institutes", "hk-research-institutes", "hk-universities"}, nil, 4},
+			[]string{"central-funded-st-plans", "hk-research-institutes", "hk-universities"}, nil, 3},
 		{"funding before its period", "central-government", kg.RelFilter{Types: []kg.RelType{"FUNDS"}, Direction: kg.Outgoing, AsOf: dayp(2019, 12, 31)},
-			[]string{"central-funded-st-plans", "hk-research-institutes"}, nil, 2},
+			[]string{"central-funded-st-plans"}, nil, 1},
 		{"funding after its period", "central-government", kg.RelFilter{Types: []kg.RelType{"FUNDS"}, Direction: kg.Outgoing, AsOf: dayp(2022, 1, 1)},
+			[]string{"central-funded-st-plans"}, nil, 1},
+		{"a point in time holds within its precision", "central-government", kg.RelFilter{Types: []kg.RelType{"FUNDS"}, Direction: kg.Outgoing, AsOf: dayp(2018, 12, 31)},
 			[]string{"central-funded-st-plans", "hk-research-institutes"}, nil, 2},
+		{"a point in time does not hold after it", "central-government", kg.RelFilter{Types: []kg.RelType{"FUNDS"}, Direction: kg.Outgoing, AsOf: dayp(2019, 1, 1)},
+			[]string{"central-funded-st-plans"}, nil, 1},
 		{"unknown entity", "no-such-id", kg.RelFilter{Direction: kg.Both}, []string{}, nil, 0},
 		{"unknown type matches nothing", "polyu", kg.RelFilter{Types: []kg.RelType{"NOT_A_TYPE"}, Direction: kg.Both}, []string{}, nil, 0},
 		{"unknown type beside a known one", "polyu", kg.RelFilter{Types: []kg.RelType{"NOT_A_TYPE", "HOSTS"}, Direction: kg.Outgoing}, polyuLabs, ptr(true), 4},
