@@ -3248,7 +3248,7 @@ type Funding implements Node {
   id: ID!
   "Who provides the money."
   funder: Entity!
-  "Who receives it."
+  "Who receives it; empty when the source names no recipient (money invested in a field)."
   recipients: [Entity!]!
   "The body that administers it, if stated."
   administeredBy: Entity

@@ -70,7 +70,8 @@ type Funding struct {
 	ID string
 	// Funder is the entity id of the body that provides the money.
 	Funder string
-	// Recipients are entity ids of those who receive it.
+	// Recipients are entity ids of those who receive it; none when the source
+	// names no recipient (money invested in a field, such as "I&T").
 	Recipients []string
 	// AdministeredBy is the entity id of the administering body, if stated.
 	AdministeredBy string

@@ -190,9 +190,6 @@ func (f *Funding) Validate() error {
 	if err := CheckID("funder", f.Funder); err != nil {
 		return err
 	}
-	if len(f.Recipients) == 0 {
-		return InvalidArg("recipients", "a funding needs at least one recipient")
-	}
 	for _, r := range f.Recipients {
 		if err := CheckID("recipients", r); err != nil {
 			return err
