@@ -46,6 +46,33 @@ func TestHeadsOfBureauAsOf(t *testing.T) {
 	}
 }
 
+// A person's roles carry the date a title was observed on.
+func TestRolesObservedOn(t *testing.T) {
+	h, _ := testHandler(t)
+	var data struct {
+		Entity struct {
+			Roles []struct {
+				Organization ref     `json:"organization"`
+				On           *string `json:"on"`
+				Since        *string `json:"since"`
+				Until        *string `json:"until"`
+				Status       string  `json:"status"`
+			} `json:"roles"`
+		} `json:"entity"`
+	}
+	query(t, h, `{ entity(id: "carrie-lam") { ... on Person { roles { organization { id } on since until status } } } }`, nil, &data)
+	got := []string{}
+	for _, r := range data.Entity.Roles {
+		if r.Organization.ID == "hksar-government" {
+			got = append(got, fmt.Sprintf("on=%s until=%s %s", deref(r.On), deref(r.Until), r.Status))
+		}
+	}
+	want := "[on=<nil> until=2022-07-07 ASSERTED on=2018-05-15 until=<nil> ASSERTED on=2018-11 until=<nil> ASSERTED]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("Carrie Lam's posts at the HKSAR Government = %v, want %s", got, want)
+	}
+}
+
 // Evidence carries its status and attribution; a relationship the status of
 // its strongest evidence; statuses filters relationships, neighbours,
 // subgraph and paths.
@@ -161,7 +188,7 @@ func toRefs(ss []string) []ref {
 // status on a change that states no claim.
 func TestCreateRelationshipClaim(t *testing.T) {
 	st := neo4jtest.Store(t)
-	tokens, err := graph.ParseTokens("cy:curator:" + graph.HashToken("curator-secret"))
+	tokens, err := graph.ParseTokens("cy:curator:" + graph.HashToken("curator-secret") + ",ann:admin:" + graph.HashToken("admin-secret"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,6 +238,43 @@ func TestCreateRelationshipClaim(t *testing.T) {
 			t.Errorf("%s: %+v", tc.name, r)
 		}
 	}
+	// The attribution follows its entity when that is merged into another.
+	speaker, survivor := id+"-speaker", id+"-survivor"
+	mk := `mutation($id: ID!, $name: String!) { createEntity(input: {id: $id, kind: PERSON, name: $name},
+  change: {source: "s003-digital-economy-blueprint", quote: "Harry Shum, the Academy’s Chairman"}) { id } }`
+	for _, e := range [][2]string{{speaker, "ZZ Claim Speaker"}, {survivor, "ZZ Claim Survivor"}} {
+		if resp := postAs(t, h, "curator-secret", mk, map[string]any{"id": e[0], "name": e[1]}); len(resp.Errors) > 0 {
+			t.Fatal(resp.Errors)
+		}
+	}
+	relateBy := `mutation($id: ID!, $by: ID) { createRelationship(input: {from: $id, type: SUPPORTS, to: "idea"},
+  change: {source: "s003-digital-economy-blueprint", quote: "Harry Shum, the Academy’s Chairman", status: REPORTED, attributedTo: $by}) { id } }`
+	if resp := postAs(t, h, "curator-secret", relateBy, map[string]any{"id": id, "by": speaker}); len(resp.Errors) > 0 {
+		t.Fatal(resp.Errors)
+	}
+	merge := `mutation($keep: ID!, $remove: ID!) { mergeEntities(keep: $keep, remove: $remove,
+  change: {source: "s003-digital-economy-blueprint", quote: "Harry Shum, the Academy’s Chairman"}) { id } }`
+	if resp := postAs(t, h, "admin-secret", merge, map[string]any{"keep": survivor, "remove": speaker}); len(resp.Errors) > 0 {
+		t.Fatal(resp.Errors)
+	}
+	var after struct {
+		Entity struct {
+			Relationships struct {
+				Nodes []struct {
+					Status   string `json:"status"`
+					Evidence []struct {
+						AttributedTo *ref `json:"attributedTo"`
+					} `json:"evidence"`
+				} `json:"nodes"`
+			} `json:"relationships"`
+		} `json:"entity"`
+	}
+	query(t, h, `query($id: ID!) { entity(id: $id) { relationships(types: [SUPPORTS]) { nodes { status evidence { attributedTo { id } } } } } }`,
+		map[string]any{"id": id}, &after)
+	if n := after.Entity.Relationships.Nodes; len(n) != 1 || n[0].Status != "REPORTED" || n[0].Evidence[0].AttributedTo == nil || n[0].Evidence[0].AttributedTo.ID != survivor {
+		t.Errorf("attribution after merging the speaker into %s: %+v", survivor, n)
+	}
+
 	update := `mutation($id: ID!) { updateEntity(input: {id: $id, expectedVersion: 1, description: "x"},
   change: {source: "s003-digital-economy-blueprint", quote: "IDEA also signed a strategic cooperation framework agreement", status: OPINION}) { id } }`
 	resp := postAs(t, h, "curator-secret", update, map[string]any{"id": id})

@@ -401,9 +401,11 @@ type ComplexityRoot struct {
 	}
 
 	Role struct {
+		On           func(childComplexity int) int
 		Organization func(childComplexity int) int
 		Relationship func(childComplexity int) int
 		Since        func(childComplexity int) int
+		Status       func(childComplexity int) int
 		Title        func(childComplexity int) int
 		Type         func(childComplexity int) int
 		Until        func(childComplexity int) int
@@ -2356,6 +2358,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.RelationshipTypeInfo.Type(childComplexity), true
 
+	case "Role.on":
+		if e.complexity.Role.On == nil {
+			break
+		}
+
+		return e.complexity.Role.On(childComplexity), true
 	case "Role.organization":
 		if e.complexity.Role.Organization == nil {
 			break
@@ -2374,6 +2382,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Role.Since(childComplexity), true
+	case "Role.status":
+		if e.complexity.Role.Status == nil {
+			break
+		}
+
+		return e.complexity.Role.Status(childComplexity), true
 	case "Role.title":
 		if e.complexity.Role.Title == nil {
 			break
@@ -3198,6 +3212,10 @@ type Role {
   since: Date
   "End of the post."
   until: Date
+  "When the post is known only from one date (a title given in an article or at an event of that date): that date."
+  on: Date
+  "How the source puts it (the relationship's status)."
+  status: ClaimStatus!
   "The relationship with its evidence."
   relationship: Relationship!
 }
@@ -11926,6 +11944,10 @@ func (ec *executionContext) fieldContext_Person_roles(ctx context.Context, field
 				return ec.fieldContext_Role_since(ctx, field)
 			case "until":
 				return ec.fieldContext_Role_until(ctx, field)
+			case "on":
+				return ec.fieldContext_Role_on(ctx, field)
+			case "status":
+				return ec.fieldContext_Role_status(ctx, field)
 			case "relationship":
 				return ec.fieldContext_Role_relationship(ctx, field)
 			}
@@ -14567,6 +14589,64 @@ func (ec *executionContext) fieldContext_Role_until(_ context.Context, field gra
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Role_on(ctx context.Context, field graphql.CollectedField, obj *model.Role) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Role_on,
+		func(ctx context.Context) (any, error) {
+			return obj.On, nil
+		},
+		nil,
+		ec.marshalODate2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐDate,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Role_on(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Role",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Role_status(ctx context.Context, field graphql.CollectedField, obj *model.Role) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Role_status,
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		ec.marshalNClaimStatus2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatus,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Role_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Role",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ClaimStatus does not have child fields")
 		},
 	}
 	return fc, nil
@@ -22776,6 +22856,13 @@ func (ec *executionContext) _Role(ctx context.Context, sel ast.SelectionSet, obj
 			out.Values[i] = ec._Role_since(ctx, field, obj)
 		case "until":
 			out.Values[i] = ec._Role_until(ctx, field, obj)
+		case "on":
+			out.Values[i] = ec._Role_on(ctx, field, obj)
+		case "status":
+			out.Values[i] = ec._Role_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "relationship":
 			out.Values[i] = ec._Role_relationship(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

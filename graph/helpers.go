@@ -213,7 +213,7 @@ func (r *Resolver) roles(ctx context.Context, id string, first *int) ([]*model.R
 	out := make([]*model.Role, 0, len(adj))
 	for _, a := range adj {
 		rel := toRel(a.Rel)
-		out = append(out, &model.Role{OrganizationID: a.Other.ID, Title: rel.Role, Type: rel.Type, Since: rel.Since, Until: rel.Until, Relationship: rel})
+		out = append(out, &model.Role{OrganizationID: a.Other.ID, Title: rel.Role, Type: rel.Type, Since: rel.Since, Until: rel.Until, On: rel.On, Status: rel.Status, Relationship: rel})
 	}
 	return out, nil
 }

@@ -111,6 +111,8 @@ type Role struct {
 	Type           RelationshipType
 	Since          *Date
 	Until          *Date
+	On             *Date
+	Status         ClaimStatus
 	Relationship   *Relationship
 }
 
