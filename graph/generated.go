@@ -3156,7 +3156,7 @@ type Relationship implements Node {
   since: Date
   "End of that period."
   until: Date
-  "The point in time it happened (a signing, a grant)."
+  "The point in time it happened (a signing, a grant), or the one date on which a role was observed (a title given in an article or at an event of that date)."
   on: Date
   "The statements in the sources that support the relationship."
   evidence: [Evidence!]!
