@@ -15,7 +15,8 @@ func optStr(s string) *string {
 func toEvidence(evs []kg.Evidence) []*model.Evidence {
 	out := make([]*model.Evidence, 0, len(evs))
 	for _, ev := range evs {
-		out = append(out, &model.Evidence{Quote: ev.Quote, SourceID: ev.SourceID})
+		out = append(out, &model.Evidence{Quote: ev.Quote, SourceID: ev.SourceID,
+			Status: model.ClaimStatus(ev.Status.Or(kg.StatusAsserted)), AttributedToID: ev.AttributedTo})
 	}
 	return out
 }
@@ -24,7 +25,7 @@ func toRel(r kg.Relationship) *model.Relationship {
 	return &model.Relationship{
 		ID: r.ID, Type: model.RelationshipType(r.Type), FromID: r.From, ToID: r.To, Role: optStr(r.Role),
 		Since: model.DateOf(r.Since), Until: model.DateOf(r.Until), On: model.DateOf(r.On),
-		Evidence: toEvidence(r.Evidence), FundingID: r.FundingID,
+		Evidence: toEvidence(r.Evidence), Status: claimStatus(r.Status, r.Evidence), FundingID: r.FundingID,
 	}
 }
 
@@ -36,6 +37,7 @@ func toFunding(f kg.Funding) *model.Funding {
 	out := &model.Funding{
 		ID: f.ID, FunderID: f.Funder, RecipientIDs: f.Recipients, AdministeredBy: f.AdministeredBy,
 		ProgrammeID: f.Programme, Purpose: optStr(f.Purpose), Evidence: toEvidence(f.Evidence),
+		Status: claimStatus(f.Status, f.Evidence),
 	}
 	if f.Amount != nil {
 		out.Amount = toMoney(*f.Amount)
@@ -74,6 +76,23 @@ func typesOf(ts []model.RelationshipType) []kg.RelType {
 	out := make([]kg.RelType, 0, len(ts))
 	for _, t := range ts {
 		out = append(out, kg.RelType(t))
+	}
+	return out
+}
+
+// claimStatus is a record's status: the one stored, or else the strongest of
+// its evidence.
+func claimStatus(s kg.ClaimStatus, evs []kg.Evidence) model.ClaimStatus {
+	if !s.Valid() {
+		s = kg.StrongestStatus(evs).Or(kg.StatusAsserted)
+	}
+	return model.ClaimStatus(s)
+}
+
+func statusesOf(ss []model.ClaimStatus) []kg.ClaimStatus {
+	out := make([]kg.ClaimStatus, 0, len(ss))
+	for _, s := range ss {
+		out = append(out, kg.ClaimStatus(s))
 	}
 	return out
 }

@@ -75,9 +75,9 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Name          func(childComplexity int) int
-		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) int
+		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) int
 		Parties       func(childComplexity int, first *int) int
-		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
+		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) int
 		Signatories   func(childComplexity int, first *int) int
 		SignedOn      func(childComplexity int) int
 		Sources       func(childComplexity int) int
@@ -109,9 +109,9 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Name          func(childComplexity int) int
-		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) int
+		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) int
 		Partners      func(childComplexity int, first *int) int
-		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
+		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) int
 		Sources       func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
@@ -122,8 +122,8 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Name          func(childComplexity int) int
-		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) int
-		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
+		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) int
+		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) int
 		Sources       func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
@@ -146,16 +146,18 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Name          func(childComplexity int) int
-		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) int
+		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) int
 		Participants  func(childComplexity int, first *int) int
-		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
+		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) int
 		Sources       func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
 
 	Evidence struct {
-		Quote  func(childComplexity int) int
-		Source func(childComplexity int) int
+		AttributedTo func(childComplexity int) int
+		Quote        func(childComplexity int) int
+		Source       func(childComplexity int) int
+		Status       func(childComplexity int) int
 	}
 
 	Facility struct {
@@ -164,8 +166,8 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Name          func(childComplexity int) int
-		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) int
-		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
+		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) int
+		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) int
 		Sources       func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
@@ -180,6 +182,7 @@ type ComplexityRoot struct {
 		Programme      func(childComplexity int) int
 		Purpose        func(childComplexity int) int
 		Recipients     func(childComplexity int) int
+		Status         func(childComplexity int) int
 	}
 
 	FundingConnection struct {
@@ -205,8 +208,8 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Name          func(childComplexity int) int
-		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) int
-		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
+		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) int
+		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) int
 		Sources       func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
@@ -217,9 +220,9 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Name          func(childComplexity int) int
-		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) int
+		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) int
 		People        func(childComplexity int, first *int) int
-		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
+		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) int
 		Sources       func(childComplexity int) int
 		Units         func(childComplexity int, first *int) int
 		Version       func(childComplexity int) int
@@ -240,9 +243,9 @@ type ComplexityRoot struct {
 		ID               func(childComplexity int) int
 		Kind             func(childComplexity int) int
 		Name             func(childComplexity int) int
-		Neighbours       func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) int
+		Neighbours       func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) int
 		PartOf           func(childComplexity int, first *int) int
-		Relationships    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
+		Relationships    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) int
 		Sources          func(childComplexity int) int
 		Version          func(childComplexity int) int
 	}
@@ -274,8 +277,8 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Name          func(childComplexity int) int
-		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) int
-		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
+		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) int
+		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) int
 		Sources       func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
@@ -306,8 +309,8 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Name          func(childComplexity int) int
-		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) int
-		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
+		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) int
+		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) int
 		Roles         func(childComplexity int, first *int) int
 		Signed        func(childComplexity int, first *int) int
 		Sources       func(childComplexity int) int
@@ -320,8 +323,8 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Name          func(childComplexity int) int
-		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) int
-		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
+		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) int
+		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) int
 		Sources       func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
@@ -332,8 +335,8 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Name          func(childComplexity int) int
-		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) int
-		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
+		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) int
+		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) int
 		Sources       func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
@@ -345,9 +348,9 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Name          func(childComplexity int) int
-		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) int
+		Neighbours    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) int
 		Participants  func(childComplexity int, first *int) int
-		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
+		Relationships func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) int
 		Sources       func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
@@ -357,12 +360,12 @@ type ComplexityRoot struct {
 		Entities   func(childComplexity int, kinds []model.EntityKind, filter *model.EntityFilter, orderBy *model.EntityOrder, first *int, after *string) int
 		Entity     func(childComplexity int, id string) int
 		Fundings   func(childComplexity int, funder *string, recipient *string, programme *string, from *model.Date, to *model.Date, first *int, after *string) int
-		Paths      func(childComplexity int, from string, to string, maxHops *int, first *int, relationshipTypes []model.RelationshipType, asOf *model.Date, directed *bool) int
+		Paths      func(childComplexity int, from string, to string, maxHops *int, first *int, relationshipTypes []model.RelationshipType, asOf *model.Date, statuses []model.ClaimStatus, directed *bool) int
 		SchemaInfo func(childComplexity int) int
 		Search     func(childComplexity int, query string, kinds []model.EntityKind, first *int) int
 		Source     func(childComplexity int, id string) int
 		Sources    func(childComplexity int, first *int, after *string) int
-		Subgraph   func(childComplexity int, ids []string, depth *int, kinds []model.EntityKind, relationshipTypes []model.RelationshipType, asOf *model.Date, limit *int) int
+		Subgraph   func(childComplexity int, ids []string, depth *int, kinds []model.EntityKind, relationshipTypes []model.RelationshipType, asOf *model.Date, statuses []model.ClaimStatus, limit *int) int
 	}
 
 	Relationship struct {
@@ -373,6 +376,7 @@ type ComplexityRoot struct {
 		On       func(childComplexity int) int
 		Role     func(childComplexity int) int
 		Since    func(childComplexity int) int
+		Status   func(childComplexity int) int
 		To       func(childComplexity int) int
 		Type     func(childComplexity int) int
 		Until    func(childComplexity int) int
@@ -397,9 +401,11 @@ type ComplexityRoot struct {
 	}
 
 	Role struct {
+		On           func(childComplexity int) int
 		Organization func(childComplexity int) int
 		Relationship func(childComplexity int) int
 		Since        func(childComplexity int) int
+		Status       func(childComplexity int) int
 		Title        func(childComplexity int) int
 		Type         func(childComplexity int) int
 		Until        func(childComplexity int) int
@@ -456,9 +462,9 @@ type ComplexityRoot struct {
 		Kind             func(childComplexity int) int
 		Labs             func(childComplexity int, first *int) int
 		Name             func(childComplexity int) int
-		Neighbours       func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) int
+		Neighbours       func(childComplexity int, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) int
 		People           func(childComplexity int, first *int) int
-		Relationships    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) int
+		Relationships    func(childComplexity int, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) int
 		Sources          func(childComplexity int) int
 		Version          func(childComplexity int) int
 	}
@@ -466,39 +472,41 @@ type ComplexityRoot struct {
 
 type AgreementResolver interface {
 	Sources(ctx context.Context, obj *model.Agreement) ([]*model.Source, error)
-	Relationships(ctx context.Context, obj *model.Agreement, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error)
-	Neighbours(ctx context.Context, obj *model.Agreement, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error)
+	Relationships(ctx context.Context, obj *model.Agreement, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error)
+	Neighbours(ctx context.Context, obj *model.Agreement, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error)
 	Parties(ctx context.Context, obj *model.Agreement, first *int) ([]model.Entity, error)
 	Signatories(ctx context.Context, obj *model.Agreement, first *int) ([]*model.Person, error)
 	SignedOn(ctx context.Context, obj *model.Agreement) (*model.Date, error)
 }
 type CompanyResolver interface {
 	Sources(ctx context.Context, obj *model.Company) ([]*model.Source, error)
-	Relationships(ctx context.Context, obj *model.Company, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error)
-	Neighbours(ctx context.Context, obj *model.Company, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error)
+	Relationships(ctx context.Context, obj *model.Company, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error)
+	Neighbours(ctx context.Context, obj *model.Company, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error)
 	Partners(ctx context.Context, obj *model.Company, first *int) ([]model.Entity, error)
 }
 type DepartmentResolver interface {
 	Sources(ctx context.Context, obj *model.Department) ([]*model.Source, error)
-	Relationships(ctx context.Context, obj *model.Department, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error)
-	Neighbours(ctx context.Context, obj *model.Department, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error)
+	Relationships(ctx context.Context, obj *model.Department, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error)
+	Neighbours(ctx context.Context, obj *model.Department, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error)
 }
 type EntityConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.EntityConnection) (int, error)
 }
 type EventResolver interface {
 	Sources(ctx context.Context, obj *model.Event) ([]*model.Source, error)
-	Relationships(ctx context.Context, obj *model.Event, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error)
-	Neighbours(ctx context.Context, obj *model.Event, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error)
+	Relationships(ctx context.Context, obj *model.Event, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error)
+	Neighbours(ctx context.Context, obj *model.Event, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error)
 	Participants(ctx context.Context, obj *model.Event, first *int) ([]model.Entity, error)
 }
 type EvidenceResolver interface {
 	Source(ctx context.Context, obj *model.Evidence) (*model.Source, error)
+
+	AttributedTo(ctx context.Context, obj *model.Evidence) (model.Entity, error)
 }
 type FacilityResolver interface {
 	Sources(ctx context.Context, obj *model.Facility) ([]*model.Source, error)
-	Relationships(ctx context.Context, obj *model.Facility, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error)
-	Neighbours(ctx context.Context, obj *model.Facility, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error)
+	Relationships(ctx context.Context, obj *model.Facility, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error)
+	Neighbours(ctx context.Context, obj *model.Facility, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error)
 }
 type FundingResolver interface {
 	Funder(ctx context.Context, obj *model.Funding) (model.Entity, error)
@@ -512,8 +520,8 @@ type FundingConnectionResolver interface {
 }
 type GovernmentBodyResolver interface {
 	Sources(ctx context.Context, obj *model.GovernmentBody) ([]*model.Source, error)
-	Relationships(ctx context.Context, obj *model.GovernmentBody, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error)
-	Neighbours(ctx context.Context, obj *model.GovernmentBody, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error)
+	Relationships(ctx context.Context, obj *model.GovernmentBody, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error)
+	Neighbours(ctx context.Context, obj *model.GovernmentBody, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error)
 	Fundings(ctx context.Context, obj *model.GovernmentBody, first *int) ([]*model.Funding, error)
 	Heads(ctx context.Context, obj *model.GovernmentBody, first *int) ([]*model.Person, error)
 	Agreements(ctx context.Context, obj *model.GovernmentBody, first *int) ([]*model.Agreement, error)
@@ -521,15 +529,15 @@ type GovernmentBodyResolver interface {
 }
 type InstituteResolver interface {
 	Sources(ctx context.Context, obj *model.Institute) ([]*model.Source, error)
-	Relationships(ctx context.Context, obj *model.Institute, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error)
-	Neighbours(ctx context.Context, obj *model.Institute, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error)
+	Relationships(ctx context.Context, obj *model.Institute, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error)
+	Neighbours(ctx context.Context, obj *model.Institute, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error)
 	Units(ctx context.Context, obj *model.Institute, first *int) ([]model.Entity, error)
 	People(ctx context.Context, obj *model.Institute, first *int) ([]*model.Person, error)
 }
 type LabResolver interface {
 	Sources(ctx context.Context, obj *model.Lab) ([]*model.Source, error)
-	Relationships(ctx context.Context, obj *model.Lab, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error)
-	Neighbours(ctx context.Context, obj *model.Lab, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error)
+	Relationships(ctx context.Context, obj *model.Lab, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error)
+	Neighbours(ctx context.Context, obj *model.Lab, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error)
 	Director(ctx context.Context, obj *model.Lab) (*model.Person, error)
 	Host(ctx context.Context, obj *model.Lab) (model.Entity, error)
 	PartOf(ctx context.Context, obj *model.Lab, first *int) ([]model.Entity, error)
@@ -545,31 +553,31 @@ type MutationResolver interface {
 }
 type OrganizationResolver interface {
 	Sources(ctx context.Context, obj *model.Organization) ([]*model.Source, error)
-	Relationships(ctx context.Context, obj *model.Organization, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error)
-	Neighbours(ctx context.Context, obj *model.Organization, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error)
+	Relationships(ctx context.Context, obj *model.Organization, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error)
+	Neighbours(ctx context.Context, obj *model.Organization, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error)
 }
 type PersonResolver interface {
 	Sources(ctx context.Context, obj *model.Person) ([]*model.Source, error)
-	Relationships(ctx context.Context, obj *model.Person, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error)
-	Neighbours(ctx context.Context, obj *model.Person, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error)
+	Relationships(ctx context.Context, obj *model.Person, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error)
+	Neighbours(ctx context.Context, obj *model.Person, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error)
 	Roles(ctx context.Context, obj *model.Person, first *int) ([]*model.Role, error)
 	Signed(ctx context.Context, obj *model.Person, first *int) ([]*model.Agreement, error)
 	Events(ctx context.Context, obj *model.Person, first *int) ([]*model.Event, error)
 }
 type PlaceResolver interface {
 	Sources(ctx context.Context, obj *model.Place) ([]*model.Source, error)
-	Relationships(ctx context.Context, obj *model.Place, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error)
-	Neighbours(ctx context.Context, obj *model.Place, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error)
+	Relationships(ctx context.Context, obj *model.Place, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error)
+	Neighbours(ctx context.Context, obj *model.Place, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error)
 }
 type PolicyResolver interface {
 	Sources(ctx context.Context, obj *model.Policy) ([]*model.Source, error)
-	Relationships(ctx context.Context, obj *model.Policy, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error)
-	Neighbours(ctx context.Context, obj *model.Policy, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error)
+	Relationships(ctx context.Context, obj *model.Policy, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error)
+	Neighbours(ctx context.Context, obj *model.Policy, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error)
 }
 type ProjectResolver interface {
 	Sources(ctx context.Context, obj *model.Project) ([]*model.Source, error)
-	Relationships(ctx context.Context, obj *model.Project, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error)
-	Neighbours(ctx context.Context, obj *model.Project, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error)
+	Relationships(ctx context.Context, obj *model.Project, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error)
+	Neighbours(ctx context.Context, obj *model.Project, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error)
 	Participants(ctx context.Context, obj *model.Project, first *int) ([]model.Entity, error)
 	Fundings(ctx context.Context, obj *model.Project, first *int) ([]*model.Funding, error)
 }
@@ -577,8 +585,8 @@ type QueryResolver interface {
 	Entity(ctx context.Context, id string) (model.Entity, error)
 	Entities(ctx context.Context, kinds []model.EntityKind, filter *model.EntityFilter, orderBy *model.EntityOrder, first *int, after *string) (*model.EntityConnection, error)
 	Search(ctx context.Context, query string, kinds []model.EntityKind, first *int) ([]*model.SearchHit, error)
-	Paths(ctx context.Context, from string, to string, maxHops *int, first *int, relationshipTypes []model.RelationshipType, asOf *model.Date, directed *bool) ([]*model.Path, error)
-	Subgraph(ctx context.Context, ids []string, depth *int, kinds []model.EntityKind, relationshipTypes []model.RelationshipType, asOf *model.Date, limit *int) (*model.Subgraph, error)
+	Paths(ctx context.Context, from string, to string, maxHops *int, first *int, relationshipTypes []model.RelationshipType, asOf *model.Date, statuses []model.ClaimStatus, directed *bool) ([]*model.Path, error)
+	Subgraph(ctx context.Context, ids []string, depth *int, kinds []model.EntityKind, relationshipTypes []model.RelationshipType, asOf *model.Date, statuses []model.ClaimStatus, limit *int) (*model.Subgraph, error)
 	Fundings(ctx context.Context, funder *string, recipient *string, programme *string, from *model.Date, to *model.Date, first *int, after *string) (*model.FundingConnection, error)
 	Sources(ctx context.Context, first *int, after *string) (*model.SourceConnection, error)
 	Source(ctx context.Context, id string) (*model.Source, error)
@@ -608,8 +616,8 @@ type SourceResolver interface {
 }
 type UniversityResolver interface {
 	Sources(ctx context.Context, obj *model.University) ([]*model.Source, error)
-	Relationships(ctx context.Context, obj *model.University, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error)
-	Neighbours(ctx context.Context, obj *model.University, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error)
+	Relationships(ctx context.Context, obj *model.University, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error)
+	Neighbours(ctx context.Context, obj *model.University, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error)
 	Labs(ctx context.Context, obj *model.University, first *int) ([]*model.Lab, error)
 	People(ctx context.Context, obj *model.University, first *int) ([]*model.Person, error)
 	Agreements(ctx context.Context, obj *model.University, first *int) ([]*model.Agreement, error)
@@ -675,7 +683,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Agreement.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["first"].(*int)), true
+		return e.complexity.Agreement.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["statuses"].([]model.ClaimStatus), args["first"].(*int)), true
 	case "Agreement.parties":
 		if e.complexity.Agreement.Parties == nil {
 			break
@@ -697,7 +705,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Agreement.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.complexity.Agreement.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["statuses"].([]model.ClaimStatus), args["first"].(*int), args["after"].(*string)), true
 	case "Agreement.signatories":
 		if e.complexity.Agreement.Signatories == nil {
 			break
@@ -848,7 +856,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Company.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["first"].(*int)), true
+		return e.complexity.Company.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["statuses"].([]model.ClaimStatus), args["first"].(*int)), true
 	case "Company.partners":
 		if e.complexity.Company.Partners == nil {
 			break
@@ -870,7 +878,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Company.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.complexity.Company.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["statuses"].([]model.ClaimStatus), args["first"].(*int), args["after"].(*string)), true
 	case "Company.sources":
 		if e.complexity.Company.Sources == nil {
 			break
@@ -924,7 +932,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Department.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["first"].(*int)), true
+		return e.complexity.Department.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["statuses"].([]model.ClaimStatus), args["first"].(*int)), true
 	case "Department.relationships":
 		if e.complexity.Department.Relationships == nil {
 			break
@@ -935,7 +943,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Department.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.complexity.Department.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["statuses"].([]model.ClaimStatus), args["first"].(*int), args["after"].(*string)), true
 	case "Department.sources":
 		if e.complexity.Department.Sources == nil {
 			break
@@ -1027,7 +1035,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Event.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["first"].(*int)), true
+		return e.complexity.Event.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["statuses"].([]model.ClaimStatus), args["first"].(*int)), true
 	case "Event.participants":
 		if e.complexity.Event.Participants == nil {
 			break
@@ -1049,7 +1057,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Event.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.complexity.Event.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["statuses"].([]model.ClaimStatus), args["first"].(*int), args["after"].(*string)), true
 	case "Event.sources":
 		if e.complexity.Event.Sources == nil {
 			break
@@ -1063,6 +1071,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.Event.Version(childComplexity), true
 
+	case "Evidence.attributedTo":
+		if e.complexity.Evidence.AttributedTo == nil {
+			break
+		}
+
+		return e.complexity.Evidence.AttributedTo(childComplexity), true
 	case "Evidence.quote":
 		if e.complexity.Evidence.Quote == nil {
 			break
@@ -1075,6 +1089,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Evidence.Source(childComplexity), true
+	case "Evidence.status":
+		if e.complexity.Evidence.Status == nil {
+			break
+		}
+
+		return e.complexity.Evidence.Status(childComplexity), true
 
 	case "Facility.aliases":
 		if e.complexity.Facility.Aliases == nil {
@@ -1116,7 +1136,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Facility.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["first"].(*int)), true
+		return e.complexity.Facility.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["statuses"].([]model.ClaimStatus), args["first"].(*int)), true
 	case "Facility.relationships":
 		if e.complexity.Facility.Relationships == nil {
 			break
@@ -1127,7 +1147,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Facility.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.complexity.Facility.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["statuses"].([]model.ClaimStatus), args["first"].(*int), args["after"].(*string)), true
 	case "Facility.sources":
 		if e.complexity.Facility.Sources == nil {
 			break
@@ -1195,6 +1215,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Funding.Recipients(childComplexity), true
+	case "Funding.status":
+		if e.complexity.Funding.Status == nil {
+			break
+		}
+
+		return e.complexity.Funding.Status(childComplexity), true
 
 	case "FundingConnection.edges":
 		if e.complexity.FundingConnection.Edges == nil {
@@ -1324,7 +1350,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.GovernmentBody.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["first"].(*int)), true
+		return e.complexity.GovernmentBody.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["statuses"].([]model.ClaimStatus), args["first"].(*int)), true
 	case "GovernmentBody.relationships":
 		if e.complexity.GovernmentBody.Relationships == nil {
 			break
@@ -1335,7 +1361,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.GovernmentBody.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.complexity.GovernmentBody.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["statuses"].([]model.ClaimStatus), args["first"].(*int), args["after"].(*string)), true
 	case "GovernmentBody.sources":
 		if e.complexity.GovernmentBody.Sources == nil {
 			break
@@ -1389,7 +1415,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Institute.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["first"].(*int)), true
+		return e.complexity.Institute.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["statuses"].([]model.ClaimStatus), args["first"].(*int)), true
 	case "Institute.people":
 		if e.complexity.Institute.People == nil {
 			break
@@ -1411,7 +1437,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Institute.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.complexity.Institute.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["statuses"].([]model.ClaimStatus), args["first"].(*int), args["after"].(*string)), true
 	case "Institute.sources":
 		if e.complexity.Institute.Sources == nil {
 			break
@@ -1518,7 +1544,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Lab.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["first"].(*int)), true
+		return e.complexity.Lab.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["statuses"].([]model.ClaimStatus), args["first"].(*int)), true
 	case "Lab.partOf":
 		if e.complexity.Lab.PartOf == nil {
 			break
@@ -1540,7 +1566,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Lab.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.complexity.Lab.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["statuses"].([]model.ClaimStatus), args["first"].(*int), args["after"].(*string)), true
 	case "Lab.sources":
 		if e.complexity.Lab.Sources == nil {
 			break
@@ -1699,7 +1725,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Organization.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["first"].(*int)), true
+		return e.complexity.Organization.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["statuses"].([]model.ClaimStatus), args["first"].(*int)), true
 	case "Organization.relationships":
 		if e.complexity.Organization.Relationships == nil {
 			break
@@ -1710,7 +1736,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Organization.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.complexity.Organization.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["statuses"].([]model.ClaimStatus), args["first"].(*int), args["after"].(*string)), true
 	case "Organization.sources":
 		if e.complexity.Organization.Sources == nil {
 			break
@@ -1838,7 +1864,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Person.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["first"].(*int)), true
+		return e.complexity.Person.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["statuses"].([]model.ClaimStatus), args["first"].(*int)), true
 	case "Person.relationships":
 		if e.complexity.Person.Relationships == nil {
 			break
@@ -1849,7 +1875,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Person.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.complexity.Person.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["statuses"].([]model.ClaimStatus), args["first"].(*int), args["after"].(*string)), true
 	case "Person.roles":
 		if e.complexity.Person.Roles == nil {
 			break
@@ -1925,7 +1951,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Place.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["first"].(*int)), true
+		return e.complexity.Place.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["statuses"].([]model.ClaimStatus), args["first"].(*int)), true
 	case "Place.relationships":
 		if e.complexity.Place.Relationships == nil {
 			break
@@ -1936,7 +1962,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Place.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.complexity.Place.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["statuses"].([]model.ClaimStatus), args["first"].(*int), args["after"].(*string)), true
 	case "Place.sources":
 		if e.complexity.Place.Sources == nil {
 			break
@@ -1990,7 +2016,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Policy.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["first"].(*int)), true
+		return e.complexity.Policy.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["statuses"].([]model.ClaimStatus), args["first"].(*int)), true
 	case "Policy.relationships":
 		if e.complexity.Policy.Relationships == nil {
 			break
@@ -2001,7 +2027,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Policy.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.complexity.Policy.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["statuses"].([]model.ClaimStatus), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.sources":
 		if e.complexity.Policy.Sources == nil {
 			break
@@ -2066,7 +2092,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Project.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["first"].(*int)), true
+		return e.complexity.Project.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["statuses"].([]model.ClaimStatus), args["first"].(*int)), true
 	case "Project.participants":
 		if e.complexity.Project.Participants == nil {
 			break
@@ -2088,7 +2114,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Project.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.complexity.Project.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["statuses"].([]model.ClaimStatus), args["first"].(*int), args["after"].(*string)), true
 	case "Project.sources":
 		if e.complexity.Project.Sources == nil {
 			break
@@ -2156,7 +2182,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int), args["first"].(*int), args["relationshipTypes"].([]model.RelationshipType), args["asOf"].(*model.Date), args["directed"].(*bool)), true
+		return e.complexity.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int), args["first"].(*int), args["relationshipTypes"].([]model.RelationshipType), args["asOf"].(*model.Date), args["statuses"].([]model.ClaimStatus), args["directed"].(*bool)), true
 	case "Query.schemaInfo":
 		if e.complexity.Query.SchemaInfo == nil {
 			break
@@ -2206,7 +2232,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Query.Subgraph(childComplexity, args["ids"].([]string), args["depth"].(*int), args["kinds"].([]model.EntityKind), args["relationshipTypes"].([]model.RelationshipType), args["asOf"].(*model.Date), args["limit"].(*int)), true
+		return e.complexity.Query.Subgraph(childComplexity, args["ids"].([]string), args["depth"].(*int), args["kinds"].([]model.EntityKind), args["relationshipTypes"].([]model.RelationshipType), args["asOf"].(*model.Date), args["statuses"].([]model.ClaimStatus), args["limit"].(*int)), true
 
 	case "Relationship.evidence":
 		if e.complexity.Relationship.Evidence == nil {
@@ -2250,6 +2276,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Relationship.Since(childComplexity), true
+	case "Relationship.status":
+		if e.complexity.Relationship.Status == nil {
+			break
+		}
+
+		return e.complexity.Relationship.Status(childComplexity), true
 	case "Relationship.to":
 		if e.complexity.Relationship.To == nil {
 			break
@@ -2326,6 +2358,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.RelationshipTypeInfo.Type(childComplexity), true
 
+	case "Role.on":
+		if e.complexity.Role.On == nil {
+			break
+		}
+
+		return e.complexity.Role.On(childComplexity), true
 	case "Role.organization":
 		if e.complexity.Role.Organization == nil {
 			break
@@ -2344,6 +2382,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Role.Since(childComplexity), true
+	case "Role.status":
+		if e.complexity.Role.Status == nil {
+			break
+		}
+
+		return e.complexity.Role.Status(childComplexity), true
 	case "Role.title":
 		if e.complexity.Role.Title == nil {
 			break
@@ -2601,7 +2645,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.University.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["first"].(*int)), true
+		return e.complexity.University.Neighbours(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["kinds"].([]model.EntityKind), args["statuses"].([]model.ClaimStatus), args["first"].(*int)), true
 	case "University.people":
 		if e.complexity.University.People == nil {
 			break
@@ -2623,7 +2667,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.University.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.complexity.University.Relationships(childComplexity, args["types"].([]model.RelationshipType), args["direction"].(*model.Direction), args["asOf"].(*model.Date), args["statuses"].([]model.ClaimStatus), args["first"].(*int), args["after"].(*string)), true
 	case "University.sources":
 		if e.complexity.University.Sources == nil {
 			break
@@ -2816,8 +2860,10 @@ type Query {
     first: Int = 3
     "Only traverse these relationship types."
     relationshipTypes: [RelationshipType!]
-    "Only relationships valid on this date."
+    "Only relationships that hold on this date (as for ` + "`" + `Entity.relationships` + "`" + `)."
     asOf: Date
+    "Only traverse relationships of these claim statuses (default: all)."
+    statuses: [ClaimStatus!]
     "Follow relationships only in their direction, from ` + "`" + `from` + "`" + ` towards ` + "`" + `to` + "`" + `."
     directed: Boolean = false
   ): [Path!]!
@@ -2835,8 +2881,10 @@ type Query {
     kinds: [EntityKind!]
     "Only follow these relationship types."
     relationshipTypes: [RelationshipType!]
-    "Only relationships valid on this date."
+    "Only relationships that hold on this date (as for ` + "`" + `Entity.relationships` + "`" + `)."
     asOf: Date
+    "Only follow relationships of these claim statuses (default: all)."
+    statuses: [ClaimStatus!]
     "Most nodes to return (1-500, default 100)."
     limit: Int = 100
   ): Subgraph!
@@ -2911,6 +2959,10 @@ input ChangeInput {
   quote: String!
   "Why the change is made (shown in the audit log)."
   reason: String
+  "How the source puts the claim, for createRelationship (default ASSERTED). Creating a relationship again with the same quote and another status or attribution replaces that evidence's."
+  status: ClaimStatus
+  "For createRelationship: id of the entity that makes the claim when it is not the source itself."
+  attributedTo: ID
   "Any string unique to this change; a retry with the same key applies once. Reused for a different change: CONFLICT."
   idempotencyKey: String
 }
@@ -3025,9 +3077,9 @@ interface Entity implements Node {
   "The source documents that mention the entity."
   sources: [Source!]!
   "Relationships touching the entity, optionally filtered; each carries its evidence."
-  relationships(types: [RelationshipType!], direction: Direction = BOTH, asOf: Date, first: Int = 20, after: String): RelationshipConnection!
+  relationships(types: [RelationshipType!], direction: Direction = BOTH, asOf: Date, statuses: [ClaimStatus!], first: Int = 20, after: String): RelationshipConnection!
   "Entities one hop away, with the relationship that links them."
-  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], first: Int = 20): [Neighbour!]!
+  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], statuses: [ClaimStatus!], first: Int = 20): [Neighbour!]!
 }
 
 "Which relationships to follow, relative to an entity."
@@ -3104,20 +3156,38 @@ type Relationship implements Node {
   since: Date
   "End of that period."
   until: Date
-  "The point in time it happened (a signing, a grant)."
+  "The point in time it happened (a signing, a grant), or the one date on which a role was observed (a title given in an article or at an event of that date)."
   on: Date
   "The statements in the sources that support the relationship."
   evidence: [Evidence!]!
+  "The strongest status among the evidence: ASSERTED > REPORTED > PLANNED > OPINION."
+  status: ClaimStatus!
   "For FUNDS relationships: the funding record it comes from."
   funding: Funding
 }
 
-"One piece of provenance: a verbatim quote and the source it occurs in."
+"One piece of provenance: a verbatim quote, the source it occurs in, and how the source puts the claim."
 type Evidence {
   "At most one sentence, verbatim from the source."
   quote: String!
   "The source document."
   source: Source!
+  "How the source puts it: as fact, as something someone else said, as a plan, or as a view."
+  status: ClaimStatus!
+  "Who makes the claim when it is not the source itself: a named commentator, a cited outlet or press office, a speaker. Null when the source speaks."
+  attributedTo: Entity
+}
+
+"How a source puts a claim. Ordered by strength: ASSERTED > REPORTED > PLANNED > OPINION."
+enum ClaimStatus {
+  "Stated by the source as fact, past or present."
+  ASSERTED
+  "Attributed by the source to someone else (\"according to SCMP\", \"a press release explains\", \"Sit said\"); see ` + "`" + `Evidence.attributedTo` + "`" + `."
+  REPORTED
+  "In the future: intended, announced, something that \"will\" happen."
+  PLANNED
+  "A view, assessment, forecast or speculation."
+  OPINION
 }
 
 "An entity next to another, and the relationship between them."
@@ -3142,6 +3212,10 @@ type Role {
   since: Date
   "End of the post."
   until: Date
+  "When the post is known only from one date (a title given in an article or at an event of that date): that date."
+  on: Date
+  "How the source puts it (the relationship's status)."
+  status: ClaimStatus!
   "The relationship with its evidence."
   relationship: Relationship!
 }
@@ -3192,7 +3266,7 @@ type Funding implements Node {
   id: ID!
   "Who provides the money."
   funder: Entity!
-  "Who receives it."
+  "Who receives it; empty when the source names no recipient (money invested in a field)."
   recipients: [Entity!]!
   "The body that administers it, if stated."
   administeredBy: Entity
@@ -3206,6 +3280,8 @@ type Funding implements Node {
   purpose: String
   "The statements that support the record."
   evidence: [Evidence!]!
+  "The strongest status among the evidence: ASSERTED > REPORTED > PLANNED > OPINION."
+  status: ClaimStatus!
 }
 
 "A source document."
@@ -3477,15 +3553,17 @@ type Person implements Entity & Node {
     types: [RelationshipType!]
     "OUTGOING (this entity is ` + "`" + `from` + "`" + `), INCOMING, or BOTH (default)."
     direction: Direction = BOTH
-    "Only relationships valid on this date."
+    "Only relationships that hold on this date: the date falls in ` + "`" + `[since, until]` + "`" + ` (an open end is unbounded); a relationship known only by its date ` + "`" + `on` + "`" + ` is kept when ` + "`" + `on` + "`" + `, at its precision, contains the date (` + "`" + `on: 2018-05` + "`" + ` holds on 2018-05-15, not on 2018-06-01); an undated relationship is kept for any date."
     asOf: Date
+    "Only relationships of these claim statuses (default: all). ` + "`" + `[ASSERTED, REPORTED]` + "`" + ` hides plans and opinions."
+    statuses: [ClaimStatus!]
     "Page size (1-100, default 20)."
     first: Int = 20
     "Cursor from a previous page's ` + "`" + `pageInfo.endCursor` + "`" + `."
     after: String
   ): RelationshipConnection!
   "Entities one hop away, with the relationship that links them; a quick way to walk the graph."
-  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], first: Int = 20): [Neighbour!]!
+  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], statuses: [ClaimStatus!], first: Int = 20): [Neighbour!]!
   "Posts the person holds or held: heads, directs, chairs, works at, member of; with title and dates."
   roles(first: Int = 20): [Role!]!
   "Agreements the person signed."
@@ -3516,15 +3594,17 @@ type University implements Entity & Node {
     types: [RelationshipType!]
     "OUTGOING (this entity is ` + "`" + `from` + "`" + `), INCOMING, or BOTH (default)."
     direction: Direction = BOTH
-    "Only relationships valid on this date."
+    "Only relationships that hold on this date: the date falls in ` + "`" + `[since, until]` + "`" + ` (an open end is unbounded); a relationship known only by its date ` + "`" + `on` + "`" + ` is kept when ` + "`" + `on` + "`" + `, at its precision, contains the date (` + "`" + `on: 2018-05` + "`" + ` holds on 2018-05-15, not on 2018-06-01); an undated relationship is kept for any date."
     asOf: Date
+    "Only relationships of these claim statuses (default: all). ` + "`" + `[ASSERTED, REPORTED]` + "`" + ` hides plans and opinions."
+    statuses: [ClaimStatus!]
     "Page size (1-100, default 20)."
     first: Int = 20
     "Cursor from a previous page's ` + "`" + `pageInfo.endCursor` + "`" + `."
     after: String
   ): RelationshipConnection!
   "Entities one hop away, with the relationship that links them; a quick way to walk the graph."
-  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], first: Int = 20): [Neighbour!]!
+  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], statuses: [ClaimStatus!], first: Int = 20): [Neighbour!]!
   "Labs the university hosts (HOSTS) or that are part of it (PART_OF)."
   labs(first: Int = 20): [Lab!]!
   "People who head, direct or work at the university."
@@ -3557,15 +3637,17 @@ type Lab implements Entity & Node {
     types: [RelationshipType!]
     "OUTGOING (this entity is ` + "`" + `from` + "`" + `), INCOMING, or BOTH (default)."
     direction: Direction = BOTH
-    "Only relationships valid on this date."
+    "Only relationships that hold on this date: the date falls in ` + "`" + `[since, until]` + "`" + ` (an open end is unbounded); a relationship known only by its date ` + "`" + `on` + "`" + ` is kept when ` + "`" + `on` + "`" + `, at its precision, contains the date (` + "`" + `on: 2018-05` + "`" + ` holds on 2018-05-15, not on 2018-06-01); an undated relationship is kept for any date."
     asOf: Date
+    "Only relationships of these claim statuses (default: all). ` + "`" + `[ASSERTED, REPORTED]` + "`" + ` hides plans and opinions."
+    statuses: [ClaimStatus!]
     "Page size (1-100, default 20)."
     first: Int = 20
     "Cursor from a previous page's ` + "`" + `pageInfo.endCursor` + "`" + `."
     after: String
   ): RelationshipConnection!
   "Entities one hop away, with the relationship that links them; a quick way to walk the graph."
-  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], first: Int = 20): [Neighbour!]!
+  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], statuses: [ClaimStatus!], first: Int = 20): [Neighbour!]!
   "The lab's director (DIRECTS), if known."
   director: Person
   "The university or institute that hosts the lab (HOSTS), or of which it is part."
@@ -3598,15 +3680,17 @@ type GovernmentBody implements Entity & Node {
     types: [RelationshipType!]
     "OUTGOING (this entity is ` + "`" + `from` + "`" + `), INCOMING, or BOTH (default)."
     direction: Direction = BOTH
-    "Only relationships valid on this date."
+    "Only relationships that hold on this date: the date falls in ` + "`" + `[since, until]` + "`" + ` (an open end is unbounded); a relationship known only by its date ` + "`" + `on` + "`" + ` is kept when ` + "`" + `on` + "`" + `, at its precision, contains the date (` + "`" + `on: 2018-05` + "`" + ` holds on 2018-05-15, not on 2018-06-01); an undated relationship is kept for any date."
     asOf: Date
+    "Only relationships of these claim statuses (default: all). ` + "`" + `[ASSERTED, REPORTED]` + "`" + ` hides plans and opinions."
+    statuses: [ClaimStatus!]
     "Page size (1-100, default 20)."
     first: Int = 20
     "Cursor from a previous page's ` + "`" + `pageInfo.endCursor` + "`" + `."
     after: String
   ): RelationshipConnection!
   "Entities one hop away, with the relationship that links them; a quick way to walk the graph."
-  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], first: Int = 20): [Neighbour!]!
+  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], statuses: [ClaimStatus!], first: Int = 20): [Neighbour!]!
   "Fundings this body provides, newest first."
   fundings(first: Int = 20): [Funding!]!
   "People who head or chair the body."
@@ -3639,15 +3723,17 @@ type Agreement implements Entity & Node {
     types: [RelationshipType!]
     "OUTGOING (this entity is ` + "`" + `from` + "`" + `), INCOMING, or BOTH (default)."
     direction: Direction = BOTH
-    "Only relationships valid on this date."
+    "Only relationships that hold on this date: the date falls in ` + "`" + `[since, until]` + "`" + ` (an open end is unbounded); a relationship known only by its date ` + "`" + `on` + "`" + ` is kept when ` + "`" + `on` + "`" + `, at its precision, contains the date (` + "`" + `on: 2018-05` + "`" + ` holds on 2018-05-15, not on 2018-06-01); an undated relationship is kept for any date."
     asOf: Date
+    "Only relationships of these claim statuses (default: all). ` + "`" + `[ASSERTED, REPORTED]` + "`" + ` hides plans and opinions."
+    statuses: [ClaimStatus!]
     "Page size (1-100, default 20)."
     first: Int = 20
     "Cursor from a previous page's ` + "`" + `pageInfo.endCursor` + "`" + `."
     after: String
   ): RelationshipConnection!
   "Entities one hop away, with the relationship that links them; a quick way to walk the graph."
-  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], first: Int = 20): [Neighbour!]!
+  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], statuses: [ClaimStatus!], first: Int = 20): [Neighbour!]!
   "Bodies that are parties to the agreement (PARTY_TO or SIGNED by a body)."
   parties(first: Int = 20): [Entity!]!
   "People who signed the agreement."
@@ -3678,15 +3764,17 @@ type Project implements Entity & Node {
     types: [RelationshipType!]
     "OUTGOING (this entity is ` + "`" + `from` + "`" + `), INCOMING, or BOTH (default)."
     direction: Direction = BOTH
-    "Only relationships valid on this date."
+    "Only relationships that hold on this date: the date falls in ` + "`" + `[since, until]` + "`" + ` (an open end is unbounded); a relationship known only by its date ` + "`" + `on` + "`" + ` is kept when ` + "`" + `on` + "`" + `, at its precision, contains the date (` + "`" + `on: 2018-05` + "`" + ` holds on 2018-05-15, not on 2018-06-01); an undated relationship is kept for any date."
     asOf: Date
+    "Only relationships of these claim statuses (default: all). ` + "`" + `[ASSERTED, REPORTED]` + "`" + ` hides plans and opinions."
+    statuses: [ClaimStatus!]
     "Page size (1-100, default 20)."
     first: Int = 20
     "Cursor from a previous page's ` + "`" + `pageInfo.endCursor` + "`" + `."
     after: String
   ): RelationshipConnection!
   "Entities one hop away, with the relationship that links them; a quick way to walk the graph."
-  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], first: Int = 20): [Neighbour!]!
+  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], statuses: [ClaimStatus!], first: Int = 20): [Neighbour!]!
   "Participants in the project (PARTICIPATED_IN, CONTRIBUTED_TO, LEADS)."
   participants(first: Int = 20): [Entity!]!
   "Fundings given under this programme."
@@ -3715,15 +3803,17 @@ type Institute implements Entity & Node {
     types: [RelationshipType!]
     "OUTGOING (this entity is ` + "`" + `from` + "`" + `), INCOMING, or BOTH (default)."
     direction: Direction = BOTH
-    "Only relationships valid on this date."
+    "Only relationships that hold on this date: the date falls in ` + "`" + `[since, until]` + "`" + ` (an open end is unbounded); a relationship known only by its date ` + "`" + `on` + "`" + ` is kept when ` + "`" + `on` + "`" + `, at its precision, contains the date (` + "`" + `on: 2018-05` + "`" + ` holds on 2018-05-15, not on 2018-06-01); an undated relationship is kept for any date."
     asOf: Date
+    "Only relationships of these claim statuses (default: all). ` + "`" + `[ASSERTED, REPORTED]` + "`" + ` hides plans and opinions."
+    statuses: [ClaimStatus!]
     "Page size (1-100, default 20)."
     first: Int = 20
     "Cursor from a previous page's ` + "`" + `pageInfo.endCursor` + "`" + `."
     after: String
   ): RelationshipConnection!
   "Entities one hop away, with the relationship that links them; a quick way to walk the graph."
-  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], first: Int = 20): [Neighbour!]!
+  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], statuses: [ClaimStatus!], first: Int = 20): [Neighbour!]!
   "Labs, departments and units that are part of, or hosted by, the institute."
   units(first: Int = 20): [Entity!]!
   "People who head, direct or are members of the institute."
@@ -3752,15 +3842,17 @@ type Company implements Entity & Node {
     types: [RelationshipType!]
     "OUTGOING (this entity is ` + "`" + `from` + "`" + `), INCOMING, or BOTH (default)."
     direction: Direction = BOTH
-    "Only relationships valid on this date."
+    "Only relationships that hold on this date: the date falls in ` + "`" + `[since, until]` + "`" + ` (an open end is unbounded); a relationship known only by its date ` + "`" + `on` + "`" + ` is kept when ` + "`" + `on` + "`" + `, at its precision, contains the date (` + "`" + `on: 2018-05` + "`" + ` holds on 2018-05-15, not on 2018-06-01); an undated relationship is kept for any date."
     asOf: Date
+    "Only relationships of these claim statuses (default: all). ` + "`" + `[ASSERTED, REPORTED]` + "`" + ` hides plans and opinions."
+    statuses: [ClaimStatus!]
     "Page size (1-100, default 20)."
     first: Int = 20
     "Cursor from a previous page's ` + "`" + `pageInfo.endCursor` + "`" + `."
     after: String
   ): RelationshipConnection!
   "Entities one hop away, with the relationship that links them; a quick way to walk the graph."
-  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], first: Int = 20): [Neighbour!]!
+  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], statuses: [ClaimStatus!], first: Int = 20): [Neighbour!]!
   "Entities the company collaborates with."
   partners(first: Int = 20): [Entity!]!
 }
@@ -3787,15 +3879,17 @@ type Department implements Entity & Node {
     types: [RelationshipType!]
     "OUTGOING (this entity is ` + "`" + `from` + "`" + `), INCOMING, or BOTH (default)."
     direction: Direction = BOTH
-    "Only relationships valid on this date."
+    "Only relationships that hold on this date: the date falls in ` + "`" + `[since, until]` + "`" + ` (an open end is unbounded); a relationship known only by its date ` + "`" + `on` + "`" + ` is kept when ` + "`" + `on` + "`" + `, at its precision, contains the date (` + "`" + `on: 2018-05` + "`" + ` holds on 2018-05-15, not on 2018-06-01); an undated relationship is kept for any date."
     asOf: Date
+    "Only relationships of these claim statuses (default: all). ` + "`" + `[ASSERTED, REPORTED]` + "`" + ` hides plans and opinions."
+    statuses: [ClaimStatus!]
     "Page size (1-100, default 20)."
     first: Int = 20
     "Cursor from a previous page's ` + "`" + `pageInfo.endCursor` + "`" + `."
     after: String
   ): RelationshipConnection!
   "Entities one hop away, with the relationship that links them; a quick way to walk the graph."
-  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], first: Int = 20): [Neighbour!]!
+  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], statuses: [ClaimStatus!], first: Int = 20): [Neighbour!]!
 }
 
 """A physical facility: science park, supercomputer, centre, campus, spacecraft or instrument."""
@@ -3820,15 +3914,17 @@ type Facility implements Entity & Node {
     types: [RelationshipType!]
     "OUTGOING (this entity is ` + "`" + `from` + "`" + `), INCOMING, or BOTH (default)."
     direction: Direction = BOTH
-    "Only relationships valid on this date."
+    "Only relationships that hold on this date: the date falls in ` + "`" + `[since, until]` + "`" + ` (an open end is unbounded); a relationship known only by its date ` + "`" + `on` + "`" + ` is kept when ` + "`" + `on` + "`" + `, at its precision, contains the date (` + "`" + `on: 2018-05` + "`" + ` holds on 2018-05-15, not on 2018-06-01); an undated relationship is kept for any date."
     asOf: Date
+    "Only relationships of these claim statuses (default: all). ` + "`" + `[ASSERTED, REPORTED]` + "`" + ` hides plans and opinions."
+    statuses: [ClaimStatus!]
     "Page size (1-100, default 20)."
     first: Int = 20
     "Cursor from a previous page's ` + "`" + `pageInfo.endCursor` + "`" + `."
     after: String
   ): RelationshipConnection!
   "Entities one hop away, with the relationship that links them; a quick way to walk the graph."
-  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], first: Int = 20): [Neighbour!]!
+  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], statuses: [ClaimStatus!], first: Int = 20): [Neighbour!]!
 }
 
 """A forum, conference, meeting, ceremony or other dated happening."""
@@ -3853,15 +3949,17 @@ type Event implements Entity & Node {
     types: [RelationshipType!]
     "OUTGOING (this entity is ` + "`" + `from` + "`" + `), INCOMING, or BOTH (default)."
     direction: Direction = BOTH
-    "Only relationships valid on this date."
+    "Only relationships that hold on this date: the date falls in ` + "`" + `[since, until]` + "`" + ` (an open end is unbounded); a relationship known only by its date ` + "`" + `on` + "`" + ` is kept when ` + "`" + `on` + "`" + `, at its precision, contains the date (` + "`" + `on: 2018-05` + "`" + ` holds on 2018-05-15, not on 2018-06-01); an undated relationship is kept for any date."
     asOf: Date
+    "Only relationships of these claim statuses (default: all). ` + "`" + `[ASSERTED, REPORTED]` + "`" + ` hides plans and opinions."
+    statuses: [ClaimStatus!]
     "Page size (1-100, default 20)."
     first: Int = 20
     "Cursor from a previous page's ` + "`" + `pageInfo.endCursor` + "`" + `."
     after: String
   ): RelationshipConnection!
   "Entities one hop away, with the relationship that links them; a quick way to walk the graph."
-  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], first: Int = 20): [Neighbour!]!
+  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], statuses: [ClaimStatus!], first: Int = 20): [Neighbour!]!
   "Who attended, spoke at or organised the event."
   participants(first: Int = 20): [Entity!]!
 }
@@ -3888,15 +3986,17 @@ type Policy implements Entity & Node {
     types: [RelationshipType!]
     "OUTGOING (this entity is ` + "`" + `from` + "`" + `), INCOMING, or BOTH (default)."
     direction: Direction = BOTH
-    "Only relationships valid on this date."
+    "Only relationships that hold on this date: the date falls in ` + "`" + `[since, until]` + "`" + ` (an open end is unbounded); a relationship known only by its date ` + "`" + `on` + "`" + ` is kept when ` + "`" + `on` + "`" + `, at its precision, contains the date (` + "`" + `on: 2018-05` + "`" + ` holds on 2018-05-15, not on 2018-06-01); an undated relationship is kept for any date."
     asOf: Date
+    "Only relationships of these claim statuses (default: all). ` + "`" + `[ASSERTED, REPORTED]` + "`" + ` hides plans and opinions."
+    statuses: [ClaimStatus!]
     "Page size (1-100, default 20)."
     first: Int = 20
     "Cursor from a previous page's ` + "`" + `pageInfo.endCursor` + "`" + `."
     after: String
   ): RelationshipConnection!
   "Entities one hop away, with the relationship that links them; a quick way to walk the graph."
-  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], first: Int = 20): [Neighbour!]!
+  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], statuses: [ClaimStatus!], first: Int = 20): [Neighbour!]!
 }
 
 """A city, region, district or zone."""
@@ -3921,15 +4021,17 @@ type Place implements Entity & Node {
     types: [RelationshipType!]
     "OUTGOING (this entity is ` + "`" + `from` + "`" + `), INCOMING, or BOTH (default)."
     direction: Direction = BOTH
-    "Only relationships valid on this date."
+    "Only relationships that hold on this date: the date falls in ` + "`" + `[since, until]` + "`" + ` (an open end is unbounded); a relationship known only by its date ` + "`" + `on` + "`" + ` is kept when ` + "`" + `on` + "`" + `, at its precision, contains the date (` + "`" + `on: 2018-05` + "`" + ` holds on 2018-05-15, not on 2018-06-01); an undated relationship is kept for any date."
     asOf: Date
+    "Only relationships of these claim statuses (default: all). ` + "`" + `[ASSERTED, REPORTED]` + "`" + ` hides plans and opinions."
+    statuses: [ClaimStatus!]
     "Page size (1-100, default 20)."
     first: Int = 20
     "Cursor from a previous page's ` + "`" + `pageInfo.endCursor` + "`" + `."
     after: String
   ): RelationshipConnection!
   "Entities one hop away, with the relationship that links them; a quick way to walk the graph."
-  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], first: Int = 20): [Neighbour!]!
+  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], statuses: [ClaimStatus!], first: Int = 20): [Neighbour!]!
 }
 
 """Any other organisation: association, media outlet, fund, international body."""
@@ -3954,15 +4056,17 @@ type Organization implements Entity & Node {
     types: [RelationshipType!]
     "OUTGOING (this entity is ` + "`" + `from` + "`" + `), INCOMING, or BOTH (default)."
     direction: Direction = BOTH
-    "Only relationships valid on this date."
+    "Only relationships that hold on this date: the date falls in ` + "`" + `[since, until]` + "`" + ` (an open end is unbounded); a relationship known only by its date ` + "`" + `on` + "`" + ` is kept when ` + "`" + `on` + "`" + `, at its precision, contains the date (` + "`" + `on: 2018-05` + "`" + ` holds on 2018-05-15, not on 2018-06-01); an undated relationship is kept for any date."
     asOf: Date
+    "Only relationships of these claim statuses (default: all). ` + "`" + `[ASSERTED, REPORTED]` + "`" + ` hides plans and opinions."
+    statuses: [ClaimStatus!]
     "Page size (1-100, default 20)."
     first: Int = 20
     "Cursor from a previous page's ` + "`" + `pageInfo.endCursor` + "`" + `."
     after: String
   ): RelationshipConnection!
   "Entities one hop away, with the relationship that links them; a quick way to walk the graph."
-  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], first: Int = 20): [Neighbour!]!
+  neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], statuses: [ClaimStatus!], first: Int = 20): [Neighbour!]!
 }
 `, BuiltIn: false},
 }
@@ -3990,11 +4094,16 @@ func (ec *executionContext) field_Agreement_neighbours_args(ctx context.Context,
 		return nil, err
 	}
 	args["kinds"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
 	return args, nil
 }
 
@@ -4027,16 +4136,21 @@ func (ec *executionContext) field_Agreement_relationships_args(ctx context.Conte
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
 	return args, nil
 }
 
@@ -4069,11 +4183,16 @@ func (ec *executionContext) field_Company_neighbours_args(ctx context.Context, r
 		return nil, err
 	}
 	args["kinds"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
 	return args, nil
 }
 
@@ -4106,16 +4225,21 @@ func (ec *executionContext) field_Company_relationships_args(ctx context.Context
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
 	return args, nil
 }
 
@@ -4137,11 +4261,16 @@ func (ec *executionContext) field_Department_neighbours_args(ctx context.Context
 		return nil, err
 	}
 	args["kinds"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
 	return args, nil
 }
 
@@ -4163,16 +4292,21 @@ func (ec *executionContext) field_Department_relationships_args(ctx context.Cont
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
 	return args, nil
 }
 
@@ -4194,11 +4328,16 @@ func (ec *executionContext) field_Event_neighbours_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["kinds"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
 	return args, nil
 }
 
@@ -4231,16 +4370,21 @@ func (ec *executionContext) field_Event_relationships_args(ctx context.Context, 
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
 	return args, nil
 }
 
@@ -4262,11 +4406,16 @@ func (ec *executionContext) field_Facility_neighbours_args(ctx context.Context, 
 		return nil, err
 	}
 	args["kinds"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
 	return args, nil
 }
 
@@ -4288,16 +4437,21 @@ func (ec *executionContext) field_Facility_relationships_args(ctx context.Contex
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
 	return args, nil
 }
 
@@ -4363,11 +4517,16 @@ func (ec *executionContext) field_GovernmentBody_neighbours_args(ctx context.Con
 		return nil, err
 	}
 	args["kinds"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
 	return args, nil
 }
 
@@ -4389,16 +4548,21 @@ func (ec *executionContext) field_GovernmentBody_relationships_args(ctx context.
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
 	return args, nil
 }
 
@@ -4420,11 +4584,16 @@ func (ec *executionContext) field_Institute_neighbours_args(ctx context.Context,
 		return nil, err
 	}
 	args["kinds"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
 	return args, nil
 }
 
@@ -4457,16 +4626,21 @@ func (ec *executionContext) field_Institute_relationships_args(ctx context.Conte
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
 	return args, nil
 }
 
@@ -4510,11 +4684,16 @@ func (ec *executionContext) field_Lab_neighbours_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["kinds"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
 	return args, nil
 }
 
@@ -4547,16 +4726,21 @@ func (ec *executionContext) field_Lab_relationships_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
 	return args, nil
 }
 
@@ -4684,11 +4868,16 @@ func (ec *executionContext) field_Organization_neighbours_args(ctx context.Conte
 		return nil, err
 	}
 	args["kinds"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
 	return args, nil
 }
 
@@ -4710,16 +4899,21 @@ func (ec *executionContext) field_Organization_relationships_args(ctx context.Co
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
 	return args, nil
 }
 
@@ -4752,11 +4946,16 @@ func (ec *executionContext) field_Person_neighbours_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["kinds"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
 	return args, nil
 }
 
@@ -4778,16 +4977,21 @@ func (ec *executionContext) field_Person_relationships_args(ctx context.Context,
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
 	return args, nil
 }
 
@@ -4831,11 +5035,16 @@ func (ec *executionContext) field_Place_neighbours_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["kinds"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
 	return args, nil
 }
 
@@ -4857,16 +5066,21 @@ func (ec *executionContext) field_Place_relationships_args(ctx context.Context, 
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
 	return args, nil
 }
 
@@ -4888,11 +5102,16 @@ func (ec *executionContext) field_Policy_neighbours_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["kinds"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
 	return args, nil
 }
 
@@ -4914,16 +5133,21 @@ func (ec *executionContext) field_Policy_relationships_args(ctx context.Context,
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
 	return args, nil
 }
 
@@ -4956,11 +5180,16 @@ func (ec *executionContext) field_Project_neighbours_args(ctx context.Context, r
 		return nil, err
 	}
 	args["kinds"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
 	return args, nil
 }
 
@@ -4993,16 +5222,21 @@ func (ec *executionContext) field_Project_relationships_args(ctx context.Context
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
 	return args, nil
 }
 
@@ -5159,11 +5393,16 @@ func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["asOf"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "directed", ec.unmarshalOBoolean2ᚖbool)
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["directed"] = arg6
+	args["statuses"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "directed", ec.unmarshalOBoolean2ᚖbool)
+	if err != nil {
+		return nil, err
+	}
+	args["directed"] = arg7
 	return args, nil
 }
 
@@ -5243,11 +5482,16 @@ func (ec *executionContext) field_Query_subgraph_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["asOf"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "limit", ec.unmarshalOInt2ᚖint)
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["limit"] = arg5
+	args["statuses"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "limit", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg6
 	return args, nil
 }
 
@@ -5345,11 +5589,16 @@ func (ec *executionContext) field_University_neighbours_args(ctx context.Context
 		return nil, err
 	}
 	args["kinds"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
 	return args, nil
 }
 
@@ -5382,16 +5631,21 @@ func (ec *executionContext) field_University_relationships_args(ctx context.Cont
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
 	return args, nil
 }
 
@@ -5680,7 +5934,7 @@ func (ec *executionContext) _Agreement_relationships(ctx context.Context, field 
 		ec.fieldContext_Agreement_relationships,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Agreement().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolvers.Agreement().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationshipConnection,
@@ -5731,7 +5985,7 @@ func (ec *executionContext) _Agreement_neighbours(ctx context.Context, field gra
 		ec.fieldContext_Agreement_neighbours,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Agreement().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["first"].(*int))
+			return ec.resolvers.Agreement().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int))
 		},
 		nil,
 		ec.marshalNNeighbour2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐNeighbourᚄ,
@@ -6227,6 +6481,10 @@ func (ec *executionContext) fieldContext_Change_evidence(_ context.Context, fiel
 				return ec.fieldContext_Evidence_quote(ctx, field)
 			case "source":
 				return ec.fieldContext_Evidence_source(ctx, field)
+			case "status":
+				return ec.fieldContext_Evidence_status(ctx, field)
+			case "attributedTo":
+				return ec.fieldContext_Evidence_attributedTo(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Evidence", field.Name)
 		},
@@ -6559,7 +6817,7 @@ func (ec *executionContext) _Company_relationships(ctx context.Context, field gr
 		ec.fieldContext_Company_relationships,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Company().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolvers.Company().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationshipConnection,
@@ -6610,7 +6868,7 @@ func (ec *executionContext) _Company_neighbours(ctx context.Context, field graph
 		ec.fieldContext_Company_neighbours,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Company().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["first"].(*int))
+			return ec.resolvers.Company().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int))
 		},
 		nil,
 		ec.marshalNNeighbour2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐNeighbourᚄ,
@@ -6925,7 +7183,7 @@ func (ec *executionContext) _Department_relationships(ctx context.Context, field
 		ec.fieldContext_Department_relationships,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Department().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolvers.Department().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationshipConnection,
@@ -6976,7 +7234,7 @@ func (ec *executionContext) _Department_neighbours(ctx context.Context, field gr
 		ec.fieldContext_Department_neighbours,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Department().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["first"].(*int))
+			return ec.resolvers.Department().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int))
 		},
 		nil,
 		ec.marshalNNeighbour2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐNeighbourᚄ,
@@ -7440,7 +7698,7 @@ func (ec *executionContext) _Event_relationships(ctx context.Context, field grap
 		ec.fieldContext_Event_relationships,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Event().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolvers.Event().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationshipConnection,
@@ -7491,7 +7749,7 @@ func (ec *executionContext) _Event_neighbours(ctx context.Context, field graphql
 		ec.fieldContext_Event_neighbours,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Event().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["first"].(*int))
+			return ec.resolvers.Event().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int))
 		},
 		nil,
 		ec.marshalNNeighbour2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐNeighbourᚄ,
@@ -7648,6 +7906,64 @@ func (ec *executionContext) fieldContext_Evidence_source(_ context.Context, fiel
 				return ec.fieldContext_Source_fundings(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evidence_status(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Evidence_status,
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		ec.marshalNClaimStatus2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatus,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Evidence_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evidence",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ClaimStatus does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evidence_attributedTo(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Evidence_attributedTo,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Evidence().AttributedTo(ctx, obj)
+		},
+		nil,
+		ec.marshalOEntity2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐEntity,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Evidence_attributedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evidence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -7886,7 +8202,7 @@ func (ec *executionContext) _Facility_relationships(ctx context.Context, field g
 		ec.fieldContext_Facility_relationships,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Facility().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolvers.Facility().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationshipConnection,
@@ -7937,7 +8253,7 @@ func (ec *executionContext) _Facility_neighbours(ctx context.Context, field grap
 		ec.fieldContext_Facility_neighbours,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Facility().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["first"].(*int))
+			return ec.resolvers.Facility().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int))
 		},
 		nil,
 		ec.marshalNNeighbour2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐNeighbourᚄ,
@@ -8254,8 +8570,41 @@ func (ec *executionContext) fieldContext_Funding_evidence(_ context.Context, fie
 				return ec.fieldContext_Evidence_quote(ctx, field)
 			case "source":
 				return ec.fieldContext_Evidence_source(ctx, field)
+			case "status":
+				return ec.fieldContext_Evidence_status(ctx, field)
+			case "attributedTo":
+				return ec.fieldContext_Evidence_attributedTo(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Evidence", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Funding_status(ctx context.Context, field graphql.CollectedField, obj *model.Funding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Funding_status,
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		ec.marshalNClaimStatus2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatus,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Funding_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Funding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ClaimStatus does not have child fields")
 		},
 	}
 	return fc, nil
@@ -8338,6 +8687,8 @@ func (ec *executionContext) fieldContext_FundingConnection_nodes(_ context.Conte
 				return ec.fieldContext_Funding_purpose(ctx, field)
 			case "evidence":
 				return ec.fieldContext_Funding_evidence(ctx, field)
+			case "status":
+				return ec.fieldContext_Funding_status(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Funding", field.Name)
 		},
@@ -8521,6 +8872,8 @@ func (ec *executionContext) fieldContext_FundingEdge_node(_ context.Context, fie
 				return ec.fieldContext_Funding_purpose(ctx, field)
 			case "evidence":
 				return ec.fieldContext_Funding_evidence(ctx, field)
+			case "status":
+				return ec.fieldContext_Funding_status(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Funding", field.Name)
 		},
@@ -8761,7 +9114,7 @@ func (ec *executionContext) _GovernmentBody_relationships(ctx context.Context, f
 		ec.fieldContext_GovernmentBody_relationships,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.GovernmentBody().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolvers.GovernmentBody().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationshipConnection,
@@ -8812,7 +9165,7 @@ func (ec *executionContext) _GovernmentBody_neighbours(ctx context.Context, fiel
 		ec.fieldContext_GovernmentBody_neighbours,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.GovernmentBody().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["first"].(*int))
+			return ec.resolvers.GovernmentBody().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int))
 		},
 		nil,
 		ec.marshalNNeighbour2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐNeighbourᚄ,
@@ -8896,6 +9249,8 @@ func (ec *executionContext) fieldContext_GovernmentBody_fundings(ctx context.Con
 				return ec.fieldContext_Funding_purpose(ctx, field)
 			case "evidence":
 				return ec.fieldContext_Funding_evidence(ctx, field)
+			case "status":
+				return ec.fieldContext_Funding_status(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Funding", field.Name)
 		},
@@ -9322,7 +9677,7 @@ func (ec *executionContext) _Institute_relationships(ctx context.Context, field 
 		ec.fieldContext_Institute_relationships,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Institute().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolvers.Institute().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationshipConnection,
@@ -9373,7 +9728,7 @@ func (ec *executionContext) _Institute_neighbours(ctx context.Context, field gra
 		ec.fieldContext_Institute_neighbours,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Institute().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["first"].(*int))
+			return ec.resolvers.Institute().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int))
 		},
 		nil,
 		ec.marshalNNeighbour2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐNeighbourᚄ,
@@ -9842,7 +10197,7 @@ func (ec *executionContext) _Lab_relationships(ctx context.Context, field graphq
 		ec.fieldContext_Lab_relationships,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Lab().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolvers.Lab().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationshipConnection,
@@ -9893,7 +10248,7 @@ func (ec *executionContext) _Lab_neighbours(ctx context.Context, field graphql.C
 		ec.fieldContext_Lab_neighbours,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Lab().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["first"].(*int))
+			return ec.resolvers.Lab().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int))
 		},
 		nil,
 		ec.marshalNNeighbour2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐNeighbourᚄ,
@@ -10102,6 +10457,8 @@ func (ec *executionContext) fieldContext_Lab_fundingsReceived(ctx context.Contex
 				return ec.fieldContext_Funding_purpose(ctx, field)
 			case "evidence":
 				return ec.fieldContext_Funding_evidence(ctx, field)
+			case "status":
+				return ec.fieldContext_Funding_status(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Funding", field.Name)
 		},
@@ -10414,6 +10771,8 @@ func (ec *executionContext) fieldContext_Mutation_createRelationship(ctx context
 				return ec.fieldContext_Relationship_on(ctx, field)
 			case "evidence":
 				return ec.fieldContext_Relationship_evidence(ctx, field)
+			case "status":
+				return ec.fieldContext_Relationship_status(ctx, field)
 			case "funding":
 				return ec.fieldContext_Relationship_funding(ctx, field)
 			}
@@ -10517,6 +10876,8 @@ func (ec *executionContext) fieldContext_Neighbour_relationship(_ context.Contex
 				return ec.fieldContext_Relationship_on(ctx, field)
 			case "evidence":
 				return ec.fieldContext_Relationship_evidence(ctx, field)
+			case "status":
+				return ec.fieldContext_Relationship_status(ctx, field)
 			case "funding":
 				return ec.fieldContext_Relationship_funding(ctx, field)
 			}
@@ -10817,7 +11178,7 @@ func (ec *executionContext) _Organization_relationships(ctx context.Context, fie
 		ec.fieldContext_Organization_relationships,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Organization().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolvers.Organization().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationshipConnection,
@@ -10868,7 +11229,7 @@ func (ec *executionContext) _Organization_neighbours(ctx context.Context, field 
 		ec.fieldContext_Organization_neighbours,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Organization().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["first"].(*int))
+			return ec.resolvers.Organization().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int))
 		},
 		nil,
 		ec.marshalNNeighbour2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐNeighbourᚄ,
@@ -11125,6 +11486,8 @@ func (ec *executionContext) fieldContext_Path_relationships(_ context.Context, f
 				return ec.fieldContext_Relationship_on(ctx, field)
 			case "evidence":
 				return ec.fieldContext_Relationship_evidence(ctx, field)
+			case "status":
+				return ec.fieldContext_Relationship_status(ctx, field)
 			case "funding":
 				return ec.fieldContext_Relationship_funding(ctx, field)
 			}
@@ -11454,7 +11817,7 @@ func (ec *executionContext) _Person_relationships(ctx context.Context, field gra
 		ec.fieldContext_Person_relationships,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Person().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolvers.Person().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationshipConnection,
@@ -11505,7 +11868,7 @@ func (ec *executionContext) _Person_neighbours(ctx context.Context, field graphq
 		ec.fieldContext_Person_neighbours,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Person().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["first"].(*int))
+			return ec.resolvers.Person().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int))
 		},
 		nil,
 		ec.marshalNNeighbour2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐNeighbourᚄ,
@@ -11581,6 +11944,10 @@ func (ec *executionContext) fieldContext_Person_roles(ctx context.Context, field
 				return ec.fieldContext_Role_since(ctx, field)
 			case "until":
 				return ec.fieldContext_Role_until(ctx, field)
+			case "on":
+				return ec.fieldContext_Role_on(ctx, field)
+			case "status":
+				return ec.fieldContext_Role_status(ctx, field)
 			case "relationship":
 				return ec.fieldContext_Role_relationship(ctx, field)
 			}
@@ -11964,7 +12331,7 @@ func (ec *executionContext) _Place_relationships(ctx context.Context, field grap
 		ec.fieldContext_Place_relationships,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Place().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolvers.Place().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationshipConnection,
@@ -12015,7 +12382,7 @@ func (ec *executionContext) _Place_neighbours(ctx context.Context, field graphql
 		ec.fieldContext_Place_neighbours,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Place().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["first"].(*int))
+			return ec.resolvers.Place().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int))
 		},
 		nil,
 		ec.marshalNNeighbour2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐNeighbourᚄ,
@@ -12289,7 +12656,7 @@ func (ec *executionContext) _Policy_relationships(ctx context.Context, field gra
 		ec.fieldContext_Policy_relationships,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Policy().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolvers.Policy().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationshipConnection,
@@ -12340,7 +12707,7 @@ func (ec *executionContext) _Policy_neighbours(ctx context.Context, field graphq
 		ec.fieldContext_Policy_neighbours,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Policy().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["first"].(*int))
+			return ec.resolvers.Policy().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int))
 		},
 		nil,
 		ec.marshalNNeighbour2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐNeighbourᚄ,
@@ -12614,7 +12981,7 @@ func (ec *executionContext) _Project_relationships(ctx context.Context, field gr
 		ec.fieldContext_Project_relationships,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Project().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolvers.Project().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationshipConnection,
@@ -12665,7 +13032,7 @@ func (ec *executionContext) _Project_neighbours(ctx context.Context, field graph
 		ec.fieldContext_Project_neighbours,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Project().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["first"].(*int))
+			return ec.resolvers.Project().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int))
 		},
 		nil,
 		ec.marshalNNeighbour2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐNeighbourᚄ,
@@ -12790,6 +13157,8 @@ func (ec *executionContext) fieldContext_Project_fundings(ctx context.Context, f
 				return ec.fieldContext_Funding_purpose(ctx, field)
 			case "evidence":
 				return ec.fieldContext_Funding_evidence(ctx, field)
+			case "status":
+				return ec.fieldContext_Funding_status(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Funding", field.Name)
 		},
@@ -12957,7 +13326,7 @@ func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.Coll
 		ec.fieldContext_Query_paths,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(*int), fc.Args["first"].(*int), fc.Args["relationshipTypes"].([]model.RelationshipType), fc.Args["asOf"].(*model.Date), fc.Args["directed"].(*bool))
+			return ec.resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(*int), fc.Args["first"].(*int), fc.Args["relationshipTypes"].([]model.RelationshipType), fc.Args["asOf"].(*model.Date), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["directed"].(*bool))
 		},
 		nil,
 		ec.marshalNPath2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐPathᚄ,
@@ -13006,7 +13375,7 @@ func (ec *executionContext) _Query_subgraph(ctx context.Context, field graphql.C
 		ec.fieldContext_Query_subgraph,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Query().Subgraph(ctx, fc.Args["ids"].([]string), fc.Args["depth"].(*int), fc.Args["kinds"].([]model.EntityKind), fc.Args["relationshipTypes"].([]model.RelationshipType), fc.Args["asOf"].(*model.Date), fc.Args["limit"].(*int))
+			return ec.resolvers.Query().Subgraph(ctx, fc.Args["ids"].([]string), fc.Args["depth"].(*int), fc.Args["kinds"].([]model.EntityKind), fc.Args["relationshipTypes"].([]model.RelationshipType), fc.Args["asOf"].(*model.Date), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["limit"].(*int))
 		},
 		nil,
 		ec.marshalNSubgraph2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSubgraph,
@@ -13664,8 +14033,41 @@ func (ec *executionContext) fieldContext_Relationship_evidence(_ context.Context
 				return ec.fieldContext_Evidence_quote(ctx, field)
 			case "source":
 				return ec.fieldContext_Evidence_source(ctx, field)
+			case "status":
+				return ec.fieldContext_Evidence_status(ctx, field)
+			case "attributedTo":
+				return ec.fieldContext_Evidence_attributedTo(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Evidence", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Relationship_status(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Relationship_status,
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		ec.marshalNClaimStatus2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatus,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Relationship_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Relationship",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ClaimStatus does not have child fields")
 		},
 	}
 	return fc, nil
@@ -13713,6 +14115,8 @@ func (ec *executionContext) fieldContext_Relationship_funding(_ context.Context,
 				return ec.fieldContext_Funding_purpose(ctx, field)
 			case "evidence":
 				return ec.fieldContext_Funding_evidence(ctx, field)
+			case "status":
+				return ec.fieldContext_Funding_status(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Funding", field.Name)
 		},
@@ -13797,6 +14201,8 @@ func (ec *executionContext) fieldContext_RelationshipConnection_nodes(_ context.
 				return ec.fieldContext_Relationship_on(ctx, field)
 			case "evidence":
 				return ec.fieldContext_Relationship_evidence(ctx, field)
+			case "status":
+				return ec.fieldContext_Relationship_status(ctx, field)
 			case "funding":
 				return ec.fieldContext_Relationship_funding(ctx, field)
 			}
@@ -13945,6 +14351,8 @@ func (ec *executionContext) fieldContext_RelationshipEdge_node(_ context.Context
 				return ec.fieldContext_Relationship_on(ctx, field)
 			case "evidence":
 				return ec.fieldContext_Relationship_evidence(ctx, field)
+			case "status":
+				return ec.fieldContext_Relationship_status(ctx, field)
 			case "funding":
 				return ec.fieldContext_Relationship_funding(ctx, field)
 			}
@@ -14186,6 +14594,64 @@ func (ec *executionContext) fieldContext_Role_until(_ context.Context, field gra
 	return fc, nil
 }
 
+func (ec *executionContext) _Role_on(ctx context.Context, field graphql.CollectedField, obj *model.Role) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Role_on,
+		func(ctx context.Context) (any, error) {
+			return obj.On, nil
+		},
+		nil,
+		ec.marshalODate2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐDate,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Role_on(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Role",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Role_status(ctx context.Context, field graphql.CollectedField, obj *model.Role) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Role_status,
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		ec.marshalNClaimStatus2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatus,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Role_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Role",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ClaimStatus does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Role_relationship(ctx context.Context, field graphql.CollectedField, obj *model.Role) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14228,6 +14694,8 @@ func (ec *executionContext) fieldContext_Role_relationship(_ context.Context, fi
 				return ec.fieldContext_Relationship_on(ctx, field)
 			case "evidence":
 				return ec.fieldContext_Relationship_evidence(ctx, field)
+			case "status":
+				return ec.fieldContext_Relationship_status(ctx, field)
 			case "funding":
 				return ec.fieldContext_Relationship_funding(ctx, field)
 			}
@@ -14746,6 +15214,8 @@ func (ec *executionContext) fieldContext_Source_fundings(ctx context.Context, fi
 				return ec.fieldContext_Funding_purpose(ctx, field)
 			case "evidence":
 				return ec.fieldContext_Funding_evidence(ctx, field)
+			case "status":
+				return ec.fieldContext_Funding_status(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Funding", field.Name)
 		},
@@ -15069,6 +15539,8 @@ func (ec *executionContext) fieldContext_Subgraph_relationships(_ context.Contex
 				return ec.fieldContext_Relationship_on(ctx, field)
 			case "evidence":
 				return ec.fieldContext_Relationship_evidence(ctx, field)
+			case "status":
+				return ec.fieldContext_Relationship_status(ctx, field)
 			case "funding":
 				return ec.fieldContext_Relationship_funding(ctx, field)
 			}
@@ -15340,7 +15812,7 @@ func (ec *executionContext) _University_relationships(ctx context.Context, field
 		ec.fieldContext_University_relationships,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.University().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolvers.University().Relationships(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["asOf"].(*model.Date), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationshipConnection,
@@ -15391,7 +15863,7 @@ func (ec *executionContext) _University_neighbours(ctx context.Context, field gr
 		ec.fieldContext_University_neighbours,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.University().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["first"].(*int))
+			return ec.resolvers.University().Neighbours(ctx, obj, fc.Args["types"].([]model.RelationshipType), fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.EntityKind), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int))
 		},
 		nil,
 		ec.marshalNNeighbour2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐNeighbourᚄ,
@@ -15678,6 +16150,8 @@ func (ec *executionContext) fieldContext_University_fundingsReceived(ctx context
 				return ec.fieldContext_Funding_purpose(ctx, field)
 			case "evidence":
 				return ec.fieldContext_Funding_evidence(ctx, field)
+			case "status":
+				return ec.fieldContext_Funding_status(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Funding", field.Name)
 		},
@@ -17149,7 +17623,7 @@ func (ec *executionContext) unmarshalInputChangeInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"source", "quote", "reason", "idempotencyKey"}
+	fieldsInOrder := [...]string{"source", "quote", "reason", "status", "attributedTo", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17177,6 +17651,20 @@ func (ec *executionContext) unmarshalInputChangeInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.Reason = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOClaimStatus2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "attributedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributedTo"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttributedTo = data
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -18862,6 +19350,44 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "status":
+			out.Values[i] = ec._Evidence_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attributedTo":
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Evidence_attributedTo(ctx, field, obj)
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19216,6 +19742,11 @@ func (ec *executionContext) _Funding(ctx context.Context, sel ast.SelectionSet, 
 			out.Values[i] = ec._Funding_purpose(ctx, field, obj)
 		case "evidence":
 			out.Values[i] = ec._Funding_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Funding_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -22028,6 +22559,11 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "status":
+			out.Values[i] = ec._Relationship_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "funding":
 			field := field
 
@@ -22320,6 +22856,13 @@ func (ec *executionContext) _Role(ctx context.Context, sel ast.SelectionSet, obj
 			out.Values[i] = ec._Role_since(ctx, field, obj)
 		case "until":
 			out.Values[i] = ec._Role_until(ctx, field, obj)
+		case "on":
+			out.Values[i] = ec._Role_on(ctx, field, obj)
+		case "status":
+			out.Values[i] = ec._Role_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "relationship":
 			out.Values[i] = ec._Role_relationship(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -23598,6 +24141,16 @@ func (ec *executionContext) marshalNChangeConnection2ᚖgithubᚗcomᚋinnograph
 func (ec *executionContext) unmarshalNChangeInput2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐChangeInput(ctx context.Context, v any) (model.ChangeInput, error) {
 	res, err := ec.unmarshalInputChangeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNClaimStatus2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatus(ctx context.Context, v any) (model.ClaimStatus, error) {
+	var res model.ClaimStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNClaimStatus2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatus(ctx context.Context, sel ast.SelectionSet, v model.ClaimStatus) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNCreateEntityInput2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐCreateEntityInput(ctx context.Context, v any) (model.CreateEntityInput, error) {
@@ -25214,6 +25767,87 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ(ctx context.Context, v any) ([]model.ClaimStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]model.ClaimStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNClaimStatus2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ClaimStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNClaimStatus2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatus(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOClaimStatus2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatus(ctx context.Context, v any) (*model.ClaimStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ClaimStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOClaimStatus2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatus(ctx context.Context, sel ast.SelectionSet, v *model.ClaimStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐDate(ctx context.Context, v any) (*model.Date, error) {

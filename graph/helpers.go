@@ -102,12 +102,12 @@ func (r *Resolver) adjacent(ctx context.Context, id string, f kg.RelFilter, page
 	return adj, nil
 }
 
-func (r *Resolver) entityRelationships(ctx context.Context, id string, types []model.RelationshipType, dir *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error) {
+func (r *Resolver) entityRelationships(ctx context.Context, id string, types []model.RelationshipType, dir *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error) {
 	n, err := pageSize("first", first, 20, kg.MaxPageSize)
 	if err != nil {
 		return nil, err
 	}
-	f := kg.RelFilter{Types: typesOf(types), Direction: direction(dir), AsOf: dayOf(asOf)}
+	f := kg.RelFilter{Types: typesOf(types), Direction: direction(dir), AsOf: dayOf(asOf), Statuses: statusesOf(statuses)}
 	page := kg.Page{First: n + 1, After: optString(after)}
 	adj, err := r.adjacent(ctx, id, f, page)
 	if err != nil {
@@ -131,12 +131,12 @@ func (r *Resolver) entityRelationships(ctx context.Context, id string, types []m
 	return conn, nil
 }
 
-func (r *Resolver) neighbours(ctx context.Context, id string, types []model.RelationshipType, dir *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error) {
+func (r *Resolver) neighbours(ctx context.Context, id string, types []model.RelationshipType, dir *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error) {
 	n, err := pageSize("first", first, 20, kg.MaxPageSize)
 	if err != nil {
 		return nil, err
 	}
-	adj, err := r.adjacent(ctx, id, kg.RelFilter{Types: typesOf(types), Direction: direction(dir), Kinds: kindsOf(kinds)}, kg.Page{First: n})
+	adj, err := r.adjacent(ctx, id, kg.RelFilter{Types: typesOf(types), Direction: direction(dir), Kinds: kindsOf(kinds), Statuses: statusesOf(statuses)}, kg.Page{First: n})
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +213,7 @@ func (r *Resolver) roles(ctx context.Context, id string, first *int) ([]*model.R
 	out := make([]*model.Role, 0, len(adj))
 	for _, a := range adj {
 		rel := toRel(a.Rel)
-		out = append(out, &model.Role{OrganizationID: a.Other.ID, Title: rel.Role, Type: rel.Type, Since: rel.Since, Until: rel.Until, Relationship: rel})
+		out = append(out, &model.Role{OrganizationID: a.Other.ID, Title: rel.Role, Type: rel.Type, Since: rel.Since, Until: rel.Until, On: rel.On, Status: rel.Status, Relationship: rel})
 	}
 	return out, nil
 }

@@ -21,7 +21,10 @@ type Writer interface {
 	Changes(ctx context.Context, f kg.ChangeFilter, page kg.Page) ([]kg.Change, []string, bool, error)
 }
 
-func (r *Resolver) changeMeta(ctx context.Context, c model.ChangeInput) (kg.ChangeMeta, error) {
+// changeMeta reads a change's provenance; claim says whether the change
+// states a claim (createRelationship), the only kind that takes a status and
+// an attribution.
+func (r *Resolver) changeMeta(ctx context.Context, c model.ChangeInput, claim bool) (kg.ChangeMeta, error) {
 	actor, ok := ActorFrom(ctx)
 	if !ok {
 		return kg.ChangeMeta{}, &kg.Error{Code: kg.CodeUnauthenticated, Message: "mutations need Authorization: Bearer <token> of a curator or admin"}
@@ -30,6 +33,18 @@ func (r *Resolver) changeMeta(ctx context.Context, c model.ChangeInput) (kg.Chan
 		return kg.ChangeMeta{}, err
 	}
 	ev := kg.Evidence{SourceID: c.Source, Quote: kg.CollapseSpace(c.Quote)}
+	if !claim && (c.Status != nil || c.AttributedTo != nil) {
+		return kg.ChangeMeta{}, kg.InvalidArg("change.status", "status and attributedTo describe the claim of a new relationship; only createRelationship takes them")
+	}
+	if c.Status != nil {
+		ev.Status = kg.ClaimStatus(*c.Status)
+	}
+	if c.AttributedTo != nil {
+		if err := kg.CheckID("change.attributedTo", *c.AttributedTo); err != nil {
+			return kg.ChangeMeta{}, err
+		}
+		ev.AttributedTo = *c.AttributedTo
+	}
 	if err := r.checkQuote(ctx, ev); err != nil {
 		return kg.ChangeMeta{}, err
 	}
@@ -61,7 +76,7 @@ func (r *Resolver) afterWrite(ctx context.Context, e kg.Entity) model.Entity {
 }
 
 func (r *Resolver) createEntity(ctx context.Context, in model.CreateEntityInput, c model.ChangeInput) (model.Entity, error) {
-	meta, err := r.changeMeta(ctx, c)
+	meta, err := r.changeMeta(ctx, c, false)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +88,7 @@ func (r *Resolver) createEntity(ctx context.Context, in model.CreateEntityInput,
 }
 
 func (r *Resolver) updateEntity(ctx context.Context, in model.UpdateEntityInput, c model.ChangeInput) (model.Entity, error) {
-	meta, err := r.changeMeta(ctx, c)
+	meta, err := r.changeMeta(ctx, c, false)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +111,7 @@ func (r *Resolver) updateEntity(ctx context.Context, in model.UpdateEntityInput,
 }
 
 func (r *Resolver) deleteEntity(ctx context.Context, id string, version int, c model.ChangeInput) (string, error) {
-	meta, err := r.changeMeta(ctx, c)
+	meta, err := r.changeMeta(ctx, c, false)
 	if err != nil {
 		return "", err
 	}
@@ -111,7 +126,7 @@ func (r *Resolver) deleteEntity(ctx context.Context, id string, version int, c m
 }
 
 func (r *Resolver) mergeEntities(ctx context.Context, keep, remove string, c model.ChangeInput) (model.Entity, error) {
-	meta, err := r.changeMeta(ctx, c)
+	meta, err := r.changeMeta(ctx, c, false)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +145,7 @@ func (r *Resolver) mergeEntities(ctx context.Context, keep, remove string, c mod
 }
 
 func (r *Resolver) createRelationship(ctx context.Context, in model.CreateRelationshipInput, c model.ChangeInput) (*model.Relationship, error) {
-	meta, err := r.changeMeta(ctx, c)
+	meta, err := r.changeMeta(ctx, c, true)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +167,7 @@ func (r *Resolver) createRelationship(ctx context.Context, in model.CreateRelati
 }
 
 func (r *Resolver) deleteRelationship(ctx context.Context, id string, c model.ChangeInput) (string, error) {
-	meta, err := r.changeMeta(ctx, c)
+	meta, err := r.changeMeta(ctx, c, false)
 	if err != nil {
 		return "", err
 	}

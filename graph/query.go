@@ -140,9 +140,10 @@ func intOr(v *int, def int) int {
 	return *v
 }
 
-func (r *Resolver) paths(ctx context.Context, from, to string, maxHops, first *int, types []model.RelationshipType, asOf *model.Date, directed *bool) ([]*model.Path, error) {
+func (r *Resolver) paths(ctx context.Context, from, to string, maxHops, first *int, types []model.RelationshipType, asOf *model.Date, statuses []model.ClaimStatus, directed *bool) ([]*model.Path, error) {
 	ps, err := r.Store.Paths(ctx, kg.PathQuery{From: from, To: to, MaxHops: intOr(maxHops, kg.DefaultPathHops),
-		K: intOr(first, kg.DefaultPaths), Types: typesOf(types), AsOf: dayOf(asOf), Directed: directed != nil && *directed})
+		K: intOr(first, kg.DefaultPaths), Types: typesOf(types), AsOf: dayOf(asOf), Directed: directed != nil && *directed,
+		Statuses: statusesOf(statuses)})
 	if err != nil {
 		return nil, err
 	}
@@ -163,9 +164,10 @@ func (r *Resolver) paths(ctx context.Context, from, to string, maxHops, first *i
 	return out, nil
 }
 
-func (r *Resolver) subgraph(ctx context.Context, ids []string, depth *int, kinds []model.EntityKind, types []model.RelationshipType, asOf *model.Date, limit *int) (*model.Subgraph, error) {
+func (r *Resolver) subgraph(ctx context.Context, ids []string, depth *int, kinds []model.EntityKind, types []model.RelationshipType, asOf *model.Date, statuses []model.ClaimStatus, limit *int) (*model.Subgraph, error) {
 	sg, err := r.Store.Subgraph(ctx, kg.SubgraphQuery{IDs: ids, Depth: intOr(depth, kg.DefaultSubgraphDepth),
-		Kinds: kindsOf(kinds), Types: typesOf(types), AsOf: dayOf(asOf), Limit: intOr(limit, kg.DefaultSubgraphNodes)})
+		Kinds: kindsOf(kinds), Types: typesOf(types), AsOf: dayOf(asOf), Limit: intOr(limit, kg.DefaultSubgraphNodes),
+		Statuses: statusesOf(statuses)})
 	if err != nil {
 		return nil, err
 	}

@@ -17,13 +17,13 @@ func (r *agreementResolver) Sources(ctx context.Context, obj *model.Agreement) (
 }
 
 // Relationships is the resolver for the relationships field.
-func (r *agreementResolver) Relationships(ctx context.Context, obj *model.Agreement, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error) {
-	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, first, after)
+func (r *agreementResolver) Relationships(ctx context.Context, obj *model.Agreement, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error) {
+	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, statuses, first, after)
 }
 
 // Neighbours is the resolver for the neighbours field.
-func (r *agreementResolver) Neighbours(ctx context.Context, obj *model.Agreement, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error) {
-	return r.neighbours(ctx, obj.ID, types, direction, kinds, first)
+func (r *agreementResolver) Neighbours(ctx context.Context, obj *model.Agreement, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error) {
+	return r.neighbours(ctx, obj.ID, types, direction, kinds, statuses, first)
 }
 
 // Parties is the resolver for the parties field.
@@ -48,13 +48,13 @@ func (r *companyResolver) Sources(ctx context.Context, obj *model.Company) ([]*m
 }
 
 // Relationships is the resolver for the relationships field.
-func (r *companyResolver) Relationships(ctx context.Context, obj *model.Company, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error) {
-	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, first, after)
+func (r *companyResolver) Relationships(ctx context.Context, obj *model.Company, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error) {
+	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, statuses, first, after)
 }
 
 // Neighbours is the resolver for the neighbours field.
-func (r *companyResolver) Neighbours(ctx context.Context, obj *model.Company, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error) {
-	return r.neighbours(ctx, obj.ID, types, direction, kinds, first)
+func (r *companyResolver) Neighbours(ctx context.Context, obj *model.Company, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error) {
+	return r.neighbours(ctx, obj.ID, types, direction, kinds, statuses, first)
 }
 
 // Partners is the resolver for the partners field.
@@ -68,13 +68,13 @@ func (r *departmentResolver) Sources(ctx context.Context, obj *model.Department)
 }
 
 // Relationships is the resolver for the relationships field.
-func (r *departmentResolver) Relationships(ctx context.Context, obj *model.Department, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error) {
-	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, first, after)
+func (r *departmentResolver) Relationships(ctx context.Context, obj *model.Department, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error) {
+	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, statuses, first, after)
 }
 
 // Neighbours is the resolver for the neighbours field.
-func (r *departmentResolver) Neighbours(ctx context.Context, obj *model.Department, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error) {
-	return r.neighbours(ctx, obj.ID, types, direction, kinds, first)
+func (r *departmentResolver) Neighbours(ctx context.Context, obj *model.Department, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error) {
+	return r.neighbours(ctx, obj.ID, types, direction, kinds, statuses, first)
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -88,13 +88,13 @@ func (r *eventResolver) Sources(ctx context.Context, obj *model.Event) ([]*model
 }
 
 // Relationships is the resolver for the relationships field.
-func (r *eventResolver) Relationships(ctx context.Context, obj *model.Event, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error) {
-	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, first, after)
+func (r *eventResolver) Relationships(ctx context.Context, obj *model.Event, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error) {
+	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, statuses, first, after)
 }
 
 // Neighbours is the resolver for the neighbours field.
-func (r *eventResolver) Neighbours(ctx context.Context, obj *model.Event, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error) {
-	return r.neighbours(ctx, obj.ID, types, direction, kinds, first)
+func (r *eventResolver) Neighbours(ctx context.Context, obj *model.Event, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error) {
+	return r.neighbours(ctx, obj.ID, types, direction, kinds, statuses, first)
 }
 
 // Participants is the resolver for the participants field.
@@ -111,19 +111,24 @@ func (r *evidenceResolver) Source(ctx context.Context, obj *model.Evidence) (*mo
 	return toSource(*s), nil
 }
 
+// AttributedTo is the resolver for the attributedTo field.
+func (r *evidenceResolver) AttributedTo(ctx context.Context, obj *model.Evidence) (model.Entity, error) {
+	return r.loadEntity(ctx, obj.AttributedToID)
+}
+
 // Sources is the resolver for the sources field.
 func (r *facilityResolver) Sources(ctx context.Context, obj *model.Facility) ([]*model.Source, error) {
 	return r.entitySources(ctx, obj.ID)
 }
 
 // Relationships is the resolver for the relationships field.
-func (r *facilityResolver) Relationships(ctx context.Context, obj *model.Facility, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error) {
-	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, first, after)
+func (r *facilityResolver) Relationships(ctx context.Context, obj *model.Facility, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error) {
+	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, statuses, first, after)
 }
 
 // Neighbours is the resolver for the neighbours field.
-func (r *facilityResolver) Neighbours(ctx context.Context, obj *model.Facility, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error) {
-	return r.neighbours(ctx, obj.ID, types, direction, kinds, first)
+func (r *facilityResolver) Neighbours(ctx context.Context, obj *model.Facility, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error) {
+	return r.neighbours(ctx, obj.ID, types, direction, kinds, statuses, first)
 }
 
 // Funder is the resolver for the funder field.
@@ -162,13 +167,13 @@ func (r *governmentBodyResolver) Sources(ctx context.Context, obj *model.Governm
 }
 
 // Relationships is the resolver for the relationships field.
-func (r *governmentBodyResolver) Relationships(ctx context.Context, obj *model.GovernmentBody, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error) {
-	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, first, after)
+func (r *governmentBodyResolver) Relationships(ctx context.Context, obj *model.GovernmentBody, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error) {
+	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, statuses, first, after)
 }
 
 // Neighbours is the resolver for the neighbours field.
-func (r *governmentBodyResolver) Neighbours(ctx context.Context, obj *model.GovernmentBody, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error) {
-	return r.neighbours(ctx, obj.ID, types, direction, kinds, first)
+func (r *governmentBodyResolver) Neighbours(ctx context.Context, obj *model.GovernmentBody, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error) {
+	return r.neighbours(ctx, obj.ID, types, direction, kinds, statuses, first)
 }
 
 // Fundings is the resolver for the fundings field.
@@ -199,13 +204,13 @@ func (r *instituteResolver) Sources(ctx context.Context, obj *model.Institute) (
 }
 
 // Relationships is the resolver for the relationships field.
-func (r *instituteResolver) Relationships(ctx context.Context, obj *model.Institute, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error) {
-	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, first, after)
+func (r *instituteResolver) Relationships(ctx context.Context, obj *model.Institute, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error) {
+	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, statuses, first, after)
 }
 
 // Neighbours is the resolver for the neighbours field.
-func (r *instituteResolver) Neighbours(ctx context.Context, obj *model.Institute, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error) {
-	return r.neighbours(ctx, obj.ID, types, direction, kinds, first)
+func (r *instituteResolver) Neighbours(ctx context.Context, obj *model.Institute, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error) {
+	return r.neighbours(ctx, obj.ID, types, direction, kinds, statuses, first)
 }
 
 // Units is the resolver for the units field.
@@ -225,13 +230,13 @@ func (r *labResolver) Sources(ctx context.Context, obj *model.Lab) ([]*model.Sou
 }
 
 // Relationships is the resolver for the relationships field.
-func (r *labResolver) Relationships(ctx context.Context, obj *model.Lab, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error) {
-	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, first, after)
+func (r *labResolver) Relationships(ctx context.Context, obj *model.Lab, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error) {
+	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, statuses, first, after)
 }
 
 // Neighbours is the resolver for the neighbours field.
-func (r *labResolver) Neighbours(ctx context.Context, obj *model.Lab, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error) {
-	return r.neighbours(ctx, obj.ID, types, direction, kinds, first)
+func (r *labResolver) Neighbours(ctx context.Context, obj *model.Lab, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error) {
+	return r.neighbours(ctx, obj.ID, types, direction, kinds, statuses, first)
 }
 
 // Director is the resolver for the director field.
@@ -299,13 +304,13 @@ func (r *organizationResolver) Sources(ctx context.Context, obj *model.Organizat
 }
 
 // Relationships is the resolver for the relationships field.
-func (r *organizationResolver) Relationships(ctx context.Context, obj *model.Organization, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error) {
-	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, first, after)
+func (r *organizationResolver) Relationships(ctx context.Context, obj *model.Organization, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error) {
+	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, statuses, first, after)
 }
 
 // Neighbours is the resolver for the neighbours field.
-func (r *organizationResolver) Neighbours(ctx context.Context, obj *model.Organization, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error) {
-	return r.neighbours(ctx, obj.ID, types, direction, kinds, first)
+func (r *organizationResolver) Neighbours(ctx context.Context, obj *model.Organization, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error) {
+	return r.neighbours(ctx, obj.ID, types, direction, kinds, statuses, first)
 }
 
 // Sources is the resolver for the sources field.
@@ -314,13 +319,13 @@ func (r *personResolver) Sources(ctx context.Context, obj *model.Person) ([]*mod
 }
 
 // Relationships is the resolver for the relationships field.
-func (r *personResolver) Relationships(ctx context.Context, obj *model.Person, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error) {
-	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, first, after)
+func (r *personResolver) Relationships(ctx context.Context, obj *model.Person, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error) {
+	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, statuses, first, after)
 }
 
 // Neighbours is the resolver for the neighbours field.
-func (r *personResolver) Neighbours(ctx context.Context, obj *model.Person, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error) {
-	return r.neighbours(ctx, obj.ID, types, direction, kinds, first)
+func (r *personResolver) Neighbours(ctx context.Context, obj *model.Person, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error) {
+	return r.neighbours(ctx, obj.ID, types, direction, kinds, statuses, first)
 }
 
 // Roles is the resolver for the roles field.
@@ -346,13 +351,13 @@ func (r *placeResolver) Sources(ctx context.Context, obj *model.Place) ([]*model
 }
 
 // Relationships is the resolver for the relationships field.
-func (r *placeResolver) Relationships(ctx context.Context, obj *model.Place, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error) {
-	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, first, after)
+func (r *placeResolver) Relationships(ctx context.Context, obj *model.Place, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error) {
+	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, statuses, first, after)
 }
 
 // Neighbours is the resolver for the neighbours field.
-func (r *placeResolver) Neighbours(ctx context.Context, obj *model.Place, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error) {
-	return r.neighbours(ctx, obj.ID, types, direction, kinds, first)
+func (r *placeResolver) Neighbours(ctx context.Context, obj *model.Place, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error) {
+	return r.neighbours(ctx, obj.ID, types, direction, kinds, statuses, first)
 }
 
 // Sources is the resolver for the sources field.
@@ -361,13 +366,13 @@ func (r *policyResolver) Sources(ctx context.Context, obj *model.Policy) ([]*mod
 }
 
 // Relationships is the resolver for the relationships field.
-func (r *policyResolver) Relationships(ctx context.Context, obj *model.Policy, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error) {
-	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, first, after)
+func (r *policyResolver) Relationships(ctx context.Context, obj *model.Policy, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error) {
+	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, statuses, first, after)
 }
 
 // Neighbours is the resolver for the neighbours field.
-func (r *policyResolver) Neighbours(ctx context.Context, obj *model.Policy, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error) {
-	return r.neighbours(ctx, obj.ID, types, direction, kinds, first)
+func (r *policyResolver) Neighbours(ctx context.Context, obj *model.Policy, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error) {
+	return r.neighbours(ctx, obj.ID, types, direction, kinds, statuses, first)
 }
 
 // Sources is the resolver for the sources field.
@@ -376,13 +381,13 @@ func (r *projectResolver) Sources(ctx context.Context, obj *model.Project) ([]*m
 }
 
 // Relationships is the resolver for the relationships field.
-func (r *projectResolver) Relationships(ctx context.Context, obj *model.Project, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error) {
-	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, first, after)
+func (r *projectResolver) Relationships(ctx context.Context, obj *model.Project, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error) {
+	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, statuses, first, after)
 }
 
 // Neighbours is the resolver for the neighbours field.
-func (r *projectResolver) Neighbours(ctx context.Context, obj *model.Project, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error) {
-	return r.neighbours(ctx, obj.ID, types, direction, kinds, first)
+func (r *projectResolver) Neighbours(ctx context.Context, obj *model.Project, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error) {
+	return r.neighbours(ctx, obj.ID, types, direction, kinds, statuses, first)
 }
 
 // Participants is the resolver for the participants field.
@@ -411,13 +416,13 @@ func (r *queryResolver) Search(ctx context.Context, query string, kinds []model.
 }
 
 // Paths is the resolver for the paths field.
-func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHops *int, first *int, relationshipTypes []model.RelationshipType, asOf *model.Date, directed *bool) ([]*model.Path, error) {
-	return r.paths(ctx, from, to, maxHops, first, relationshipTypes, asOf, directed)
+func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHops *int, first *int, relationshipTypes []model.RelationshipType, asOf *model.Date, statuses []model.ClaimStatus, directed *bool) ([]*model.Path, error) {
+	return r.paths(ctx, from, to, maxHops, first, relationshipTypes, asOf, statuses, directed)
 }
 
 // Subgraph is the resolver for the subgraph field.
-func (r *queryResolver) Subgraph(ctx context.Context, ids []string, depth *int, kinds []model.EntityKind, relationshipTypes []model.RelationshipType, asOf *model.Date, limit *int) (*model.Subgraph, error) {
-	return r.subgraph(ctx, ids, depth, kinds, relationshipTypes, asOf, limit)
+func (r *queryResolver) Subgraph(ctx context.Context, ids []string, depth *int, kinds []model.EntityKind, relationshipTypes []model.RelationshipType, asOf *model.Date, statuses []model.ClaimStatus, limit *int) (*model.Subgraph, error) {
+	return r.subgraph(ctx, ids, depth, kinds, relationshipTypes, asOf, statuses, limit)
 }
 
 // Fundings is the resolver for the fundings field.
@@ -517,13 +522,13 @@ func (r *universityResolver) Sources(ctx context.Context, obj *model.University)
 }
 
 // Relationships is the resolver for the relationships field.
-func (r *universityResolver) Relationships(ctx context.Context, obj *model.University, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, first *int, after *string) (*model.RelationshipConnection, error) {
-	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, first, after)
+func (r *universityResolver) Relationships(ctx context.Context, obj *model.University, types []model.RelationshipType, direction *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error) {
+	return r.entityRelationships(ctx, obj.ID, types, direction, asOf, statuses, first, after)
 }
 
 // Neighbours is the resolver for the neighbours field.
-func (r *universityResolver) Neighbours(ctx context.Context, obj *model.University, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, first *int) ([]*model.Neighbour, error) {
-	return r.neighbours(ctx, obj.ID, types, direction, kinds, first)
+func (r *universityResolver) Neighbours(ctx context.Context, obj *model.University, types []model.RelationshipType, direction *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error) {
+	return r.neighbours(ctx, obj.ID, types, direction, kinds, statuses, first)
 }
 
 // Labs is the resolver for the labs field.

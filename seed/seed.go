@@ -162,6 +162,9 @@ type rawRel struct {
 	On    string `yaml:"on"`
 	Key   string `yaml:"key"`
 	Quote string `yaml:"quote"`
+	// Status and AttributedTo describe the claim (see evidence).
+	Status       string `yaml:"status"`
+	AttributedTo string `yaml:"attributedTo"`
 }
 
 type rawFunding struct {
@@ -178,6 +181,8 @@ type rawFunding struct {
 	On             string   `yaml:"on"`
 	Purpose        string   `yaml:"purpose"`
 	Quote          string   `yaml:"quote"`
+	Status         string   `yaml:"status"`
+	AttributedTo   string   `yaml:"attributedTo"`
 }
 
 type place struct {
@@ -572,7 +577,8 @@ func truncate(s string, n int) string {
 
 func (p *Parser) addRel(file string, n *yaml.Node, src string) {
 	at := place{file, n.Line}
-	p.checkKeys(file, n, "relationship", "from", "type", "to", "role", "since", "until", "on", "key", "quote")
+	p.checkKeys(file, n, "relationship", "from", "type", "to", "role", "since", "until", "on", "key", "quote",
+		"status", "attributedTo")
 	var r rawRel
 	if err := n.Decode(&r); err != nil {
 		p.errf(at, "relationship: %s", strings.TrimPrefix(err.Error(), "yaml: "))
@@ -585,9 +591,9 @@ func (p *Parser) addRel(file string, n *yaml.Node, src string) {
 	}
 	rel := &kg.Relationship{Type: t, From: r.From, To: r.To, Role: strings.TrimSpace(r.Role),
 		Since: p.parseDate(at, "since", r.Since), Until: p.parseDate(at, "until", r.Until), On: p.parseDate(at, "on", r.On),
-		Evidence: []kg.Evidence{{SourceID: src, Quote: kg.CollapseSpace(r.Quote)}}}
+		Evidence: []kg.Evidence{p.evidence(at, src, r.Quote, r.Status, r.AttributedTo)}}
 	p.checkQuote(at, src, r.Quote)
-	if r.Quote == "" {
+	if r.Quote == "" || rel.Evidence[0].Status == "" {
 		return
 	}
 	if err := rel.Validate(); err != nil {
@@ -596,6 +602,9 @@ func (p *Parser) addRel(file string, n *yaml.Node, src string) {
 	}
 	rel.ID = kg.RelationshipID(r.From, t, r.To, r.Key)
 	p.endpoints = append(p.endpoints, endpointUse{r.From, "from", at}, endpointUse{r.To, "to", at})
+	if a := rel.Evidence[0].AttributedTo; a != "" {
+		p.endpoints = append(p.endpoints, endpointUse{a, "attributedTo", at})
+	}
 	if prev, ok := p.rels[rel.ID]; ok {
 		p.mergeRel(at, prev, rel)
 		return
@@ -633,7 +642,7 @@ func (p *Parser) mergeRel(at place, prev, rel *kg.Relationship) {
 		}
 	}
 	for _, ev := range prev.Evidence {
-		if ev == rel.Evidence[0] {
+		if ev.SourceID == rel.Evidence[0].SourceID && ev.Quote == rel.Evidence[0].Quote {
 			p.errf(at, "relationship %s repeats the same quote (first at %s:%d)", prev.ID, first.file, first.line)
 			return
 		}
@@ -644,7 +653,7 @@ func (p *Parser) mergeRel(at place, prev, rel *kg.Relationship) {
 func (p *Parser) addFunding(file string, n *yaml.Node, src string) {
 	at := place{file, n.Line}
 	p.checkKeys(file, n, "funding", "id", "funder", "recipients", "administeredBy", "programme", "amount", "currency",
-		"amountNote", "since", "until", "on", "purpose", "quote")
+		"amountNote", "since", "until", "on", "purpose", "quote", "status", "attributedTo")
 	var r rawFunding
 	if err := n.Decode(&r); err != nil {
 		p.errf(at, "funding: %s", strings.TrimPrefix(err.Error(), "yaml: "))
@@ -653,7 +662,7 @@ func (p *Parser) addFunding(file string, n *yaml.Node, src string) {
 	f := &kg.Funding{ID: r.ID, Funder: r.Funder, Recipients: r.Recipients, AdministeredBy: r.AdministeredBy,
 		Programme: r.Programme, Purpose: strings.TrimSpace(r.Purpose),
 		Since: p.parseDate(at, "since", r.Since), Until: p.parseDate(at, "until", r.Until), On: p.parseDate(at, "on", r.On),
-		Evidence: []kg.Evidence{{SourceID: src, Quote: kg.CollapseSpace(r.Quote)}}}
+		Evidence: []kg.Evidence{p.evidence(at, src, r.Quote, r.Status, r.AttributedTo)}}
 	if r.Amount != "" || r.Currency != "" {
 		m, err := kg.ParseMoney(r.Amount, r.Currency)
 		if err != nil {
@@ -664,7 +673,7 @@ func (p *Parser) addFunding(file string, n *yaml.Node, src string) {
 		f.Amount = &m
 	}
 	p.checkQuote(at, src, r.Quote)
-	if r.Quote == "" {
+	if r.Quote == "" || f.Evidence[0].Status == "" {
 		return
 	}
 	if err := f.Validate(); err != nil {
@@ -688,6 +697,28 @@ func (p *Parser) addFunding(file string, n *yaml.Node, src string) {
 	if f.Programme != "" {
 		p.endpoints = append(p.endpoints, endpointUse{f.Programme, "programme", at})
 	}
+	if a := f.Evidence[0].AttributedTo; a != "" {
+		p.endpoints = append(p.endpoints, endpointUse{a, "attributedTo", at})
+	}
+}
+
+// evidence is the evidence of a relationship or funding at: the quote with
+// its claim status (ASSERTED when the file gives none) and attribution. A bad
+// status is reported and leaves the status empty, so the caller drops the
+// record.
+func (p *Parser) evidence(at place, src, quote, status, attributedTo string) kg.Evidence {
+	ev := kg.Evidence{SourceID: src, Quote: kg.CollapseSpace(quote), Status: kg.StatusAsserted,
+		AttributedTo: strings.TrimSpace(attributedTo)}
+	if strings.TrimSpace(status) != "" {
+		st, err := kg.ParseClaimStatus(status)
+		if err != nil {
+			p.kgErr(at, "status", err)
+			ev.Status = ""
+			return ev
+		}
+		ev.Status = st
+	}
+	return ev
 }
 
 func (p *Parser) known(id string) bool {
@@ -764,12 +795,15 @@ func (p *Parser) Finish() (*Graph, error) {
 		for _, ev := range r.Evidence {
 			touch(r.From, ev.SourceID)
 			touch(r.To, ev.SourceID)
+			if ev.AttributedTo != "" {
+				touch(ev.AttributedTo, ev.SourceID)
+			}
 		}
 	}
 	for _, id := range p.fundOrder {
 		f := p.fundings[id]
 		for _, ev := range f.Evidence {
-			for _, e := range append([]string{f.Funder, f.AdministeredBy, f.Programme}, f.Recipients...) {
+			for _, e := range append([]string{f.Funder, f.AdministeredBy, f.Programme, ev.AttributedTo}, f.Recipients...) {
 				touch(e, ev.SourceID)
 			}
 		}
@@ -797,10 +831,14 @@ func (p *Parser) Finish() (*Graph, error) {
 		g.Entities = append(g.Entities, *p.entities[id])
 	}
 	for _, id := range p.relOrder {
-		g.Relationships = append(g.Relationships, *p.rels[id])
+		r := *p.rels[id]
+		r.Status = kg.StrongestStatus(r.Evidence)
+		g.Relationships = append(g.Relationships, r)
 	}
 	for _, id := range p.fundOrder {
-		g.Fundings = append(g.Fundings, *p.fundings[id])
+		f := *p.fundings[id]
+		f.Status = kg.StrongestStatus(f.Evidence)
+		g.Fundings = append(g.Fundings, f)
 	}
 	g.Mentions = p.mentions
 	return g, nil

@@ -59,6 +59,12 @@ func TestParseProblems(t *testing.T) {
 		{"digest malformed", "digest-malformed.yaml", []want{{2, `source.digest "md5:0123456789abcdef" is not a digest: want sha256: and 64 lowercase hex digits`}}},
 		{"source url not a web address", "source-url.yaml", []want{{2, `source.url "javascript:alert(1)" is not a web address`}}},
 		{"self loop", "self-loop.yaml", []want{{7, `cannot connect "jane-roe" to itself`}}},
+		{"unknown claim status", "unknown-status.yaml", []want{
+			{7, `status: unknown claim status "RUMOURED": want ASSERTED, REPORTED, PLANNED or OPINION`},
+			{13, `status: unknown claim status "likely"`}}},
+		{"attribution to an unknown entity", "unknown-attribution.yaml", []want{
+			{7, `dangling attributedTo: no entity with id "example-gazette"`},
+			{14, `dangling attributedTo: no entity with id "example-press-office"`}}},
 		{"conflicting restatement", "conflicting-restatement.yaml", []want{{7, `restates since as "2016" but testdata/happy/a.yaml:34 says "2015"`}}},
 	}
 	docs := fixtureDocs(t)
@@ -158,8 +164,8 @@ func TestParseHappyPathMerges(t *testing.T) {
 		t.Fatalf("no merged HOSTS relationship; have %v", keys(rels))
 	}
 	wantEv := []kg.Evidence{
-		{SourceID: "s-fake-a", Quote: "The Example University hosts the Example Lab"},
-		{SourceID: "s-fake-b", Quote: "The Example University (EU) hosts the Example Lab."},
+		{SourceID: "s-fake-a", Quote: "The Example University hosts the Example Lab", Status: kg.StatusAsserted},
+		{SourceID: "s-fake-b", Quote: "The Example University (EU) hosts the Example Lab.", Status: kg.StatusAsserted},
 	}
 	if !reflect.DeepEqual(hosts.Evidence, wantEv) {
 		t.Errorf("HOSTS evidence = %+v, want %+v", hosts.Evidence, wantEv)

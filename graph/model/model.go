@@ -76,14 +76,18 @@ type Relationship struct {
 	Until    *Date
 	On       *Date
 	Evidence []*Evidence
+	Status   ClaimStatus
 	// FundingID names the Funding record behind a FUNDS relationship.
 	FundingID string `json:"-"`
 }
 
-// Evidence is a quote and the id of its source, resolved by a loader.
+// Evidence is a quote with its claim status, and the ids of its source and
+// of the entity it is attributed to, resolved by loaders.
 type Evidence struct {
-	Quote    string
-	SourceID string `json:"-"`
+	Quote          string
+	SourceID       string `json:"-"`
+	Status         ClaimStatus
+	AttributedToID string `json:"-"`
 }
 
 // Funding is a GraphQL Funding; entity references are resolved by loaders.
@@ -97,6 +101,7 @@ type Funding struct {
 	Period         *Period
 	Purpose        *string
 	Evidence       []*Evidence
+	Status         ClaimStatus
 }
 
 // Role is a post held by a person.
@@ -106,6 +111,8 @@ type Role struct {
 	Type           RelationshipType
 	Since          *Date
 	Until          *Date
+	On             *Date
+	Status         ClaimStatus
 	Relationship   *Relationship
 }
 

@@ -95,6 +95,10 @@ type ChangeInput struct {
 	Quote string `json:"quote"`
 	// Why the change is made (shown in the audit log).
 	Reason *string `json:"reason,omitempty"`
+	// How the source puts the claim, for createRelationship (default ASSERTED). Creating a relationship again with the same quote and another status or attribution replaces that evidence's.
+	Status *ClaimStatus `json:"status,omitempty"`
+	// For createRelationship: id of the entity that makes the claim when it is not the source itself.
+	AttributedTo *string `json:"attributedTo,omitempty"`
 	// Any string unique to this change; a retry with the same key applies once. Reused for a different change: CONFLICT.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
@@ -694,6 +698,70 @@ type UpdateEntityInput struct {
 	Aliases []string `json:"aliases,omitempty"`
 	// New description.
 	Description *string `json:"description,omitempty"`
+}
+
+// How a source puts a claim. Ordered by strength: ASSERTED > REPORTED > PLANNED > OPINION.
+type ClaimStatus string
+
+const (
+	// Stated by the source as fact, past or present.
+	ClaimStatusAsserted ClaimStatus = "ASSERTED"
+	// Attributed by the source to someone else ("according to SCMP", "a press release explains", "Sit said"); see `Evidence.attributedTo`.
+	ClaimStatusReported ClaimStatus = "REPORTED"
+	// In the future: intended, announced, something that "will" happen.
+	ClaimStatusPlanned ClaimStatus = "PLANNED"
+	// A view, assessment, forecast or speculation.
+	ClaimStatusOpinion ClaimStatus = "OPINION"
+)
+
+var AllClaimStatus = []ClaimStatus{
+	ClaimStatusAsserted,
+	ClaimStatusReported,
+	ClaimStatusPlanned,
+	ClaimStatusOpinion,
+}
+
+func (e ClaimStatus) IsValid() bool {
+	switch e {
+	case ClaimStatusAsserted, ClaimStatusReported, ClaimStatusPlanned, ClaimStatusOpinion:
+		return true
+	}
+	return false
+}
+
+func (e ClaimStatus) String() string {
+	return string(e)
+}
+
+func (e *ClaimStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ClaimStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ClaimStatus", str)
+	}
+	return nil
+}
+
+func (e ClaimStatus) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ClaimStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ClaimStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Which relationships to follow, relative to an entity.

@@ -25,13 +25,19 @@ type Entity struct {
 	Version int64
 }
 
-// Evidence is the provenance of one fact: a short verbatim quote and the
-// source document it occurs in.
+// Evidence is the provenance of one fact: a short verbatim quote, the
+// source document it occurs in, how the source puts it and, when someone
+// other than the source speaks, who.
 type Evidence struct {
 	// SourceID identifies the Source.
 	SourceID string
 	// Quote is at most one sentence, verbatim from the source.
 	Quote string
+	// Status is how the source puts the claim; empty means ASSERTED.
+	Status ClaimStatus
+	// AttributedTo is the entity id of who makes the claim when it is not
+	// the source itself (a commentator, a cited outlet, a speaker), or "".
+	AttributedTo string
 }
 
 // Relationship is a typed, directed, evidenced edge between two entities.
@@ -50,6 +56,9 @@ type Relationship struct {
 	On *Date
 	// Evidence lists every source statement that supports the relationship.
 	Evidence []Evidence
+	// Status is the strongest status among Evidence (StrongestStatus); the
+	// store derives it, so writers may leave it empty.
+	Status ClaimStatus
 	// Funding is set on FUNDS relationships derived from a Funding record.
 	FundingID string
 }
@@ -61,7 +70,8 @@ type Funding struct {
 	ID string
 	// Funder is the entity id of the body that provides the money.
 	Funder string
-	// Recipients are entity ids of those who receive it.
+	// Recipients are entity ids of those who receive it; none when the source
+	// names no recipient (money invested in a field, such as "I&T").
 	Recipients []string
 	// AdministeredBy is the entity id of the administering body, if stated.
 	AdministeredBy string
@@ -75,6 +85,8 @@ type Funding struct {
 	Purpose string
 	// Evidence lists the supporting statements.
 	Evidence []Evidence
+	// Status is the strongest status among Evidence, as for Relationship.
+	Status ClaimStatus
 }
 
 // Source is a document the graph is curated from.

@@ -295,7 +295,7 @@ func TestFundingValidate(t *testing.T) {
 		{"with administrator and programme", func(f *Funding) { f.AdministeredBy, f.Programme = "ugc", "innohk" }, "", ""},
 		{"bad id", func(f *Funding) { f.ID = "Grant 1" }, "id", ""},
 		{"bad funder", func(f *Funding) { f.Funder = "" }, "funder", ""},
-		{"no recipients", func(f *Funding) { f.Recipients = nil }, "recipients", ""},
+		{"no recipient named by the source", func(f *Funding) { f.Recipients = nil }, "", ""},
 		{"bad recipient", func(f *Funding) { f.Recipients = []string{"ok", "Not OK"} }, "recipients", ""},
 		{"bad administrator", func(f *Funding) { f.AdministeredBy = "UGC" }, "administeredBy", ""},
 		{"bad programme", func(f *Funding) { f.Programme = "Inno HK" }, "programme", ""},

@@ -64,6 +64,8 @@ type RelFilter struct {
 	Kinds []Kind
 	// AsOf keeps only relationships valid on that day.
 	AsOf *time.Time
+	// Statuses keeps only relationships of these claim statuses (none: all).
+	Statuses []ClaimStatus
 }
 
 // Adjacent is a relationship seen from one of its ends, with the entity at
@@ -89,6 +91,8 @@ type PathQuery struct {
 	Types    []RelType
 	AsOf     *time.Time
 	Directed bool
+	// Statuses keeps only relationships of these claim statuses (none: all).
+	Statuses []ClaimStatus
 }
 
 // Path is a walk through the graph: Rels[i] joins Nodes[i] and Nodes[i+1].
@@ -105,6 +109,8 @@ type SubgraphQuery struct {
 	Types []RelType
 	AsOf  *time.Time
 	Limit int
+	// Statuses keeps only relationships of these claim statuses (none: all).
+	Statuses []ClaimStatus
 }
 
 // Subgraph is a bounded piece of the graph.
@@ -208,6 +214,13 @@ func (f RelFilter) appendKey(b *strings.Builder) {
 	b.WriteByte('|')
 	if f.AsOf != nil {
 		b.WriteString(f.AsOf.Format(time.DateOnly))
+	}
+	if !AllStatuses(f.Statuses) {
+		b.WriteByte('|')
+		for _, s := range f.Statuses {
+			b.WriteString(string(s))
+			b.WriteByte(',')
+		}
 	}
 }
 

@@ -130,6 +130,17 @@ func (ev Evidence) Validate() error {
 	if len(q) > MaxQuoteLen {
 		return InvalidArg("evidence.quote", "quote is %d bytes; at most %d (one sentence) allowed", len(q), MaxQuoteLen)
 	}
+	if err := CheckText("evidence.quote", q); err != nil {
+		return err
+	}
+	if ev.Status != "" && !ev.Status.Valid() {
+		return InvalidArg("evidence.status", "unknown claim status %q: want ASSERTED, REPORTED, PLANNED or OPINION", ev.Status)
+	}
+	if ev.AttributedTo != "" {
+		if err := CheckID("evidence.attributedTo", ev.AttributedTo); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -178,9 +189,6 @@ func (f *Funding) Validate() error {
 	}
 	if err := CheckID("funder", f.Funder); err != nil {
 		return err
-	}
-	if len(f.Recipients) == 0 {
-		return InvalidArg("recipients", "a funding needs at least one recipient")
 	}
 	for _, r := range f.Recipients {
 		if err := CheckID("recipients", r); err != nil {

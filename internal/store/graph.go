@@ -22,13 +22,35 @@ func relProjectionOf(r string) string {
 	return "{.*, type: type(" + r + "), from: startNode(" + r + ").id, to: endNode(" + r + ").id}"
 }
 
-// validOn is the Cypher predicate keeping relationship r when $asOf is null or
-// falls inside its period.
+// validOn is the Cypher predicate keeping relationship r when $asOf is null
+// or r holds on that day: $asOf falls in [since, until] (an open end is
+// unbounded); for a relationship known only by its date on, that date at its
+// precision contains $asOf; an undated relationship holds on any day.
 var validOn = validOnOf("r")
 
 // validOnOf is validOn for the relationship in variable r.
 func validOnOf(r string) string {
-	return "($asOf IS NULL OR ((" + r + ".sinceStart IS NULL OR " + r + ".sinceStart <= $asOf) AND (" + r + ".untilEnd IS NULL OR " + r + ".untilEnd >= $asOf)))"
+	return "($asOf IS NULL OR ((" + r + ".sinceStart IS NULL OR " + r + ".sinceStart <= $asOf) AND (" + r + ".untilEnd IS NULL OR " + r + ".untilEnd >= $asOf)" +
+		" AND (" + r + ".onStart IS NULL OR " + r + ".sinceStart IS NOT NULL OR " + r + ".untilEnd IS NOT NULL OR (" + r + ".onStart <= $asOf AND " + r + ".onEnd >= $asOf))))"
+}
+
+// statusIn is the Cypher predicate keeping relationship r when its claim
+// status is one of $statuses; one stored before statuses existed is ASSERTED.
+func statusIn(r string) string {
+	return "coalesce(" + r + ".status, 'ASSERTED') IN $statuses"
+}
+
+// statusesParam is the $statuses parameter: nil when ss keeps every status,
+// and the condition is then left out of the Cypher.
+func statusesParam(ss []kg.ClaimStatus) any {
+	if kg.AllStatuses(ss) {
+		return nil
+	}
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		out = append(out, string(s))
+	}
+	return out
 }
 
 func asOfParam(t *time.Time) any {
@@ -98,12 +120,12 @@ MATCH (n:Entity {id: id})
 CALL {
   WITH n
   MATCH `+adjacentPattern("n", "r", "m", f.Direction, types)+`
-  WHERE ($after IS NULL OR r.id > $after)`+relFilter(f.AsOf)+kindFilter(f.Kinds)+`
+  WHERE ($after IS NULL OR r.id > $after)`+relFilter(f.AsOf, f.Statuses)+kindFilter(f.Kinds)+`
   RETURN r, m ORDER BY r.id LIMIT $limit
 }
 RETURN id, r `+relProjection+` AS rel, `+entityProjectionOf("m")+` AS other, startNode(r) = n AS out`, map[string]any{
 		"ids": ids, "kinds": kindStrings(f.Kinds), "after": after,
-		"asOf": asOfParam(f.AsOf), "limit": page.First,
+		"asOf": asOfParam(f.AsOf), "statuses": statusesParam(f.Statuses), "limit": page.First,
 	})
 	if err != nil {
 		return nil, err
@@ -126,9 +148,9 @@ func (s *Store) CountAdjacent(ctx context.Context, id string, f kg.RelFilter) (i
 	recs, err := s.read(ctx, "countAdjacent", `
 MATCH (n:Entity {id: $id})
 MATCH `+adjacentPattern("n", "r", "m", f.Direction, types)+`
-WHERE true`+relFilter(f.AsOf)+kindFilter(f.Kinds)+`
+WHERE true`+relFilter(f.AsOf, f.Statuses)+kindFilter(f.Kinds)+`
 RETURN count(r) AS c`, map[string]any{
-		"id": id, "kinds": kindStrings(f.Kinds), "asOf": asOfParam(f.AsOf),
+		"id": id, "kinds": kindStrings(f.Kinds), "asOf": asOfParam(f.AsOf), "statuses": statusesParam(f.Statuses),
 	})
 	if err != nil {
 		return 0, err
@@ -145,7 +167,7 @@ func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error) {
 		return nil, err
 	}
 	recs, err := s.read(ctx, "paths", s.paths.statement(q), map[string]any{
-		"from": q.From, "to": q.To, "asOf": asOfParam(q.AsOf),
+		"from": q.From, "to": q.To, "asOf": asOfParam(q.AsOf), "statuses": statusesParam(q.Statuses),
 	})
 	if err != nil {
 		return nil, err
@@ -184,9 +206,9 @@ type pathsStatements struct {
 
 // pathsShape is what a paths statement depends on.
 type pathsShape struct {
-	hops, k        int
-	types          string
-	directed, asOf bool
+	hops, k                  int
+	types                    string
+	directed, asOf, statuses bool
 }
 
 // maxPathsStatements bounds the statements kept: type filters can combine
@@ -195,7 +217,7 @@ const maxPathsStatements = 256
 
 func (c *pathsStatements) statement(q kg.PathQuery) string {
 	types, _ := relTypes(q.Types)
-	key := pathsShape{q.MaxHops, q.K, types, q.Directed, q.AsOf != nil}
+	key := pathsShape{q.MaxHops, q.K, types, q.Directed, q.AsOf != nil, !kg.AllStatuses(q.Statuses)}
 	c.mu.RLock()
 	st, ok := c.m[key]
 	c.mu.RUnlock()
@@ -261,13 +283,13 @@ CALL (n0, t) {
 		for l := 1; l <= q.MaxHops; l++ {
 			if l%2 == 0 || l == 1 {
 				union()
-				writePathBranch(&b, l, l/2, types, q.Directed, q.AsOf != nil, "")
+				writePathBranch(&b, l, l/2, types, q.Directed, pathConds(q), "")
 				continue
 			}
 			union()
-			writePathBranch(&b, l, l/2, types, q.Directed, q.AsOf != nil, "fromHeavier")
+			writePathBranch(&b, l, l/2, types, q.Directed, pathConds(q), "fromHeavier")
 			union()
-			writePathBranch(&b, l, (l+1)/2, types, q.Directed, q.AsOf != nil, "NOT fromHeavier")
+			writePathBranch(&b, l, (l+1)/2, types, q.Directed, pathConds(q), "NOT fromHeavier")
 		}
 		// K is a validated integer, formatted in: LIMIT takes it as a literal.
 		fmt.Fprintf(&b, "  }\n  WITH ns, rs LIMIT %d\n  RETURN collect({nodes: [n IN ns | %s], rels: [r IN rs | r %s]}) AS paths\n",
@@ -277,11 +299,18 @@ CALL (n0, t) {
 	return b.String()
 }
 
+// pathConditions says which conditions every hop of a path must meet.
+type pathConditions struct{ asOf, statuses bool }
+
+func pathConds(q kg.PathQuery) pathConditions {
+	return pathConditions{asOf: q.AsOf != nil, statuses: !kg.AllStatuses(q.Statuses)}
+}
+
 // writePathBranch writes the branch of pathsStatement for paths of exactly
 // l hops, of which the first h (1 ≤ h < l) are expanded from the from end and
 // the rest from the to end, when guard (if any) holds. Entities on a path
 // are pairwise distinct.
-func writePathBranch(b *strings.Builder, l, h int, types string, directed, asOf bool, guard string) {
+func writePathBranch(b *strings.Builder, l, h int, types string, directed bool, conds pathConditions, guard string) {
 	node := func(i int) string {
 		switch i {
 		case 0:
@@ -328,9 +357,12 @@ func writePathBranch(b *strings.Builder, l, h int, types string, directed, asOf 
 			where = append(where, node(i)+" <> "+node(j))
 		}
 	}
-	if asOf {
-		for i := 1; i <= l; i++ {
+	for i := 1; i <= l; i++ {
+		if conds.asOf {
 			where = append(where, validOnOf("r"+strconv.Itoa(i)))
+		}
+		if conds.statuses {
+			where = append(where, statusIn("r"+strconv.Itoa(i)))
 		}
 	}
 	if len(where) > 0 {
@@ -364,11 +396,15 @@ func pathFromMap(m map[string]any) kg.Path {
 // relFilter returns the date condition on relationship r as " AND …", or ""
 // without a date: every condition costs time on each relationship a query
 // expands. The value travels as $asOf.
-func relFilter(asOf *time.Time) string {
-	if asOf == nil {
-		return ""
+func relFilter(asOf *time.Time, statuses []kg.ClaimStatus) string {
+	var out string
+	if asOf != nil {
+		out += " AND " + validOn
 	}
-	return " AND " + validOn
+	if !kg.AllStatuses(statuses) {
+		out += " AND " + statusIn("r")
+	}
+	return out
 }
 
 // kindFilter returns the condition on node m for a kind filter, or "".
@@ -428,13 +464,13 @@ UNWIND $frontier AS id
 MATCH (n:Entity {id: id})
 CALL (n) {
   MATCH (n)-[r`+types+`]-(m:Entity)
-  WHERE NOT m.id IN $seen`+relFilter(q.AsOf)+kindFilter(q.Kinds)+`
+  WHERE NOT m.id IN $seen`+relFilter(q.AsOf, q.Statuses)+kindFilter(q.Kinds)+`
   RETURN DISTINCT m LIMIT $cap
 }
 WITH DISTINCT m ORDER BY m.id LIMIT $cap
 RETURN `+entityProjectionOf("m")+` AS m`, map[string]any{
 			"frontier": frontier, "kinds": kindStrings(q.Kinds),
-			"seen": order, "asOf": asOfParam(q.AsOf), "cap": rowCap,
+			"seen": order, "asOf": asOfParam(q.AsOf), "statuses": statusesParam(q.Statuses), "cap": rowCap,
 		})
 		if err != nil {
 			return sg, err
@@ -477,10 +513,10 @@ UNWIND ns AS x
 WITH x.n AS a, [y IN ns WHERE y.deg > x.deg OR (y.deg = x.deg AND y.n.id > x.n.id) | y.n] AS bigger
 WHERE size(bigger) > 0
 MATCH (a)-[r`+types+`]-(b)
-WHERE b IN bigger`+relFilter(q.AsOf)+`
+WHERE b IN bigger`+relFilter(q.AsOf, q.Statuses)+`
 WITH r ORDER BY r.id LIMIT $cap
 RETURN r `+relProjection+` AS r`, map[string]any{
-		"ids": order, "asOf": asOfParam(q.AsOf), "cap": q.Limit * 20,
+		"ids": order, "asOf": asOfParam(q.AsOf), "statuses": statusesParam(q.Statuses), "cap": q.Limit * 20,
 	})
 	if err != nil {
 		return sg, err

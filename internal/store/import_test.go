@@ -154,7 +154,7 @@ func TestImportAccumulatesEvidenceAndAliases(t *testing.T) {
 	if len(adj[a.ID]) != 1 {
 		t.Fatalf("adjacent = %+v", adj)
 	}
-	wantEv := []kg.Evidence{{SourceID: src1.ID, Quote: "first quote"}, {SourceID: src2.ID, Quote: "second quote"}}
+	wantEv := []kg.Evidence{{SourceID: src1.ID, Quote: "first quote", Status: kg.StatusAsserted}, {SourceID: src2.ID, Quote: "second quote", Status: kg.StatusAsserted}}
 	if ev := adj[a.ID][0].Rel.Evidence; !reflect.DeepEqual(ev, wantEv) {
 		t.Errorf("evidence = %+v, want %+v", ev, wantEv)
 	}

@@ -254,8 +254,9 @@ SET n.aliasText = reduce(t = '', a IN n.aliases | t + a + ' ; ')`, map[string]an
 		err := txRun(ctx, tx, `UNWIND $rows AS r
 MERGE (f:Funding {id: r.id})
 WITH f, r, coalesce(f.evidence, []) AS oldEv, coalesce(f.sourceIds, []) AS oldSrc
-SET f += r, f.evidence = oldEv + [e IN r.evidence WHERE NOT e IN oldEv],
-    f.sourceIds = oldSrc + [x IN r.sourceIds WHERE NOT x IN oldSrc]`, map[string]any{"rows": fundRows})
+SET f += r, f.evidence = `+mergedEvidence("oldEv", "r.evidence")+`,
+    f.sourceIds = oldSrc + [x IN r.sourceIds WHERE NOT x IN oldSrc]
+SET f.status = `+statusOf("f.evidence"), map[string]any{"rows": fundRows})
 		if err != nil {
 			return err
 		}
@@ -277,8 +278,9 @@ MATCH (b:Entity {id: r.to})
 MERGE (a)-[x:` + string(ti.Type) + ` {id: r.props.id}]->(b)
 WITH x, r, coalesce(x.evidence, []) AS oldEv, coalesce(x.sourceIds, []) AS oldSrc
 SET x += r.props,
-    x.evidence = oldEv + [e IN r.props.evidence WHERE NOT e IN oldEv],
-    x.sourceIds = oldSrc + [s IN r.props.sourceIds WHERE NOT s IN oldSrc]`
+    x.evidence = ` + mergedEvidence("oldEv", "r.props.evidence") + `,
+    x.sourceIds = oldSrc + [s IN r.props.sourceIds WHERE NOT s IN oldSrc]
+SET x.status = ` + statusOf("x.evidence")
 		if err := txRun(ctx, tx, cypher, map[string]any{"rows": rows}); err != nil {
 			return err
 		}

@@ -11,13 +11,16 @@ import (
 	"github.com/innograph/innograph/internal/kg"
 )
 
-// evidenceSep separates the source id from the quote in a stored evidence string.
+// evidenceSep separates the fields of a stored evidence string: source id,
+// quote, claim status and the id of the entity the claim is attributed to
+// ("" when the source itself speaks). A string of the first two fields alone
+// is an ASSERTED claim of the source.
 const evidenceSep = "\u001f"
 
 func encodeEvidence(evs []kg.Evidence) (enc, sources []string) {
 	seen := map[string]bool{}
 	for _, ev := range evs {
-		enc = append(enc, ev.SourceID+evidenceSep+ev.Quote)
+		enc = append(enc, ev.SourceID+evidenceSep+ev.Quote+evidenceSep+string(ev.Status.Or(kg.StatusAsserted))+evidenceSep+ev.AttributedTo)
 		if !seen[ev.SourceID] {
 			seen[ev.SourceID] = true
 			sources = append(sources, ev.SourceID)
@@ -29,8 +32,18 @@ func encodeEvidence(evs []kg.Evidence) (enc, sources []string) {
 func decodeEvidence(v any) []kg.Evidence {
 	var out []kg.Evidence
 	for _, s := range toStrings(v) {
-		src, q, _ := strings.Cut(s, evidenceSep)
-		out = append(out, kg.Evidence{SourceID: src, Quote: q})
+		parts := strings.SplitN(s, evidenceSep, 4)
+		ev := kg.Evidence{SourceID: parts[0], Status: kg.StatusAsserted}
+		if len(parts) > 1 {
+			ev.Quote = parts[1]
+		}
+		if len(parts) > 2 && kg.ClaimStatus(parts[2]).Valid() {
+			ev.Status = kg.ClaimStatus(parts[2])
+		}
+		if len(parts) > 3 {
+			ev.AttributedTo = parts[3]
+		}
+		out = append(out, ev)
 	}
 	return out
 }
@@ -146,6 +159,7 @@ func relProps(r *kg.Relationship) map[string]any {
 		"id":        r.ID,
 		"role":      nilIfEmpty(r.Role),
 		"evidence":  ev,
+		"status":    string(kg.StrongestStatus(r.Evidence)),
 		"sourceIds": srcs,
 		"fundingId": nilIfEmpty(r.FundingID),
 	}
@@ -173,8 +187,45 @@ func relFromMap(m map[string]any) kg.Relationship {
 		Until:     dateProp(m, "until"),
 		On:        dateProp(m, "on"),
 		Evidence:  decodeEvidence(m["evidence"]),
+		Status:    statusProp(m),
 		FundingID: str(m, "fundingId"),
 	}
+}
+
+// statusProp reads a stored claim status; one stored before statuses
+// existed is ASSERTED.
+func statusProp(m map[string]any) kg.ClaimStatus {
+	if s := kg.ClaimStatus(str(m, "status")); s.Valid() {
+		return s
+	}
+	return kg.StatusAsserted
+}
+
+// mergedEvidence is the Cypher expression of the evidence list old with the
+// list added merged in: a piece of added evidence with the source and quote
+// of an old one replaces it in place (its status or attribution may differ),
+// and the rest is appended.
+func mergedEvidence(old, added string) string {
+	return "[o IN " + old + " | coalesce(head([n IN " + added + " WHERE " + evidenceKey("n") + " = " + evidenceKey("o") + "]), o)] + " +
+		"[n IN " + added + " WHERE NOT " + evidenceKey("n") + " IN [o IN " + old + " | " + evidenceKey("o") + "]]"
+}
+
+// evidenceKey is the Cypher expression of the source and quote of the
+// stored evidence string in variable e.
+func evidenceKey(e string) string {
+	return "split(" + e + ", '\u001f')[0] + '\u001f' + split(" + e + ", '\u001f')[1]"
+}
+
+// statusOf is the Cypher expression of the strongest claim status among the
+// stored evidence strings of list ev (kg.StrongestStatus).
+func statusOf(ev string) string {
+	var b strings.Builder
+	b.WriteString("CASE")
+	for _, s := range kg.ClaimStatuses[:len(kg.ClaimStatuses)-1] {
+		b.WriteString(" WHEN any(e IN " + ev + " WHERE coalesce(split(e, '\u001f')[2], 'ASSERTED') = '" + string(s) + "') THEN '" + string(s) + "'")
+	}
+	b.WriteString(" WHEN size(" + ev + ") > 0 THEN '" + string(kg.StatusOpinion) + "' END")
+	return b.String()
 }
 
 func fundingProps(f *kg.Funding) map[string]any {
@@ -187,6 +238,7 @@ func fundingProps(f *kg.Funding) map[string]any {
 		"programme":      nilIfEmpty(f.Programme),
 		"purpose":        nilIfEmpty(f.Purpose),
 		"evidence":       ev,
+		"status":         string(kg.StrongestStatus(f.Evidence)),
 		"sourceIds":      srcs,
 		"amountValue":    nil,
 		"currency":       nil,
@@ -224,6 +276,7 @@ func fundingFromMap(m map[string]any) kg.Funding {
 		Until:          dateProp(m, "until"),
 		On:             dateProp(m, "on"),
 		Evidence:       decodeEvidence(m["evidence"]),
+		Status:         statusProp(m),
 	}
 	if v := str(m, "amountValue"); v != "" {
 		f.Amount = &kg.Money{Value: v, Currency: str(m, "currency"), Note: str(m, "amountNote")}

@@ -425,8 +425,9 @@ WITH k, m, x, properties(x) AS props,
 ` + merge + `
 WITH x, y, props, newId, coalesce(y.evidence, []) AS oldEv, coalesce(y.sourceIds, []) AS oldSrc
 SET y += props, y.id = newId,
-    y.evidence = oldEv + [e IN props.evidence WHERE NOT e IN oldEv],
+    y.evidence = ` + mergedEvidence("oldEv", "props.evidence") + `,
     y.sourceIds = oldSrc + [s IN props.sourceIds WHERE NOT s IN oldSrc]
+SET y.status = ` + statusOf("y.evidence") + `
 DELETE x`
 				if err := txRun(ctx, tx, cypher, map[string]any{"keep": keep, "remove": remove}); err != nil {
 					return changeRec{}, err
@@ -489,7 +490,11 @@ func (s *Store) CreateRelationship(ctx context.Context, r kg.Relationship, key s
 	rec, err := s.change(ctx, kg.OpCreateRelationship, r, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
 		// No change can delete or merge away an end between this check and
 		// the MERGE: change holds the graph version's lock.
-		for _, end := range []struct{ arg, id string }{{"from", r.From}, {"to", r.To}} {
+		ends := []struct{ arg, id string }{{"from", r.From}, {"to", r.To}}
+		if a := meta.Evidence.AttributedTo; a != "" {
+			ends = append(ends, struct{ arg, id string }{"change.attributedTo", a})
+		}
+		for _, end := range ends {
 			e, err := txEntity(ctx, tx, end.id)
 			if err != nil {
 				return changeRec{}, err
@@ -503,8 +508,9 @@ func (s *Store) CreateRelationship(ctx context.Context, r kg.Relationship, key s
 MERGE (a)-[x:`+string(r.Type)+` {id: $props.id}]->(b)
 WITH x, coalesce(x.evidence, []) AS oldEv, coalesce(x.sourceIds, []) AS oldSrc
 SET x += $props,
-    x.evidence = oldEv + [e IN $props.evidence WHERE NOT e IN oldEv],
+    x.evidence = `+mergedEvidence("oldEv", "$props.evidence")+`,
     x.sourceIds = oldSrc + [s IN $props.sourceIds WHERE NOT s IN oldSrc]
+SET x.status = `+statusOf("x.evidence")+`
 RETURN x `+relProjectionOf("x")+` AS r`,
 			map[string]any{"from": r.From, "to": r.To, "props": props})
 		rec := changeRec{relID: r.ID, entityIDs: []string{r.From, r.To}, after: relJSONSnap(r)}
@@ -531,6 +537,12 @@ RETURN x `+relProjectionOf("x")+` AS r`,
 
 func relJSONSnap(r kg.Relationship) map[string]any {
 	m := map[string]any{"type": r.Type, "from": r.From, "to": r.To}
+	if len(r.Evidence) > 0 {
+		m["status"] = kg.StrongestStatus(r.Evidence)
+	}
+	if len(r.Evidence) == 1 && r.Evidence[0].AttributedTo != "" {
+		m["attributedTo"] = r.Evidence[0].AttributedTo
+	}
 	if r.Role != "" {
 		m["role"] = r.Role
 	}

@@ -2,7 +2,7 @@
 // the evidence for each, and an interactive drawing of its neighbourhood.
 import { useEffect, useMemo, useState } from 'react';
 import type { Core } from 'cytoscape';
-import { ENTITY, GraphQLError, SUBGRAPH, allRelationships, gql, missingId, type EntityDetail, type Relationship, type SubgraphResult } from './api';
+import { ENTITY, GraphQLError, SUBGRAPH, allRelationships, gql, missingId, shownStatuses, type EntityDetail, type Relationship, type SubgraphResult } from './api';
 import { relLabel } from './kinds';
 import { EntityLink, ViewLink, useNavigate, useVocabulary } from './nav';
 import { type EntityView } from './url';
@@ -11,7 +11,7 @@ import GraphCanvas, { type GraphEdge, type GraphNode } from './GraphCanvas';
 import Legend, { KindBadge } from './Legend';
 import Filters from './Filters';
 import Downloads from './Downloads';
-import EvidenceList, { SourceCite } from './Evidence';
+import EvidenceList, { ClaimBadge, ClaimFilter, SourceCite } from './Evidence';
 import { compactMoney, exactMoney } from './format';
 
 function dates(r: Relationship): string {
@@ -26,10 +26,11 @@ function Fact({ r, self }: { r: Relationship; self: string }) {
   const end = (e: { id: string; name: string }) => (e.id === self ? <strong>{e.name}</strong> : <EntityLink id={e.id}>{e.name}</EntityLink>);
   const extra = [r.role, dates(r), r.funding?.amount ? exactMoney(r.funding.amount) : null].filter(Boolean).join(' · ');
   return (
-    <li className="fact" data-rel={r.id}>
+    <li className="fact" data-rel={r.id} data-status={r.status}>
       <div className="fact-line">
         {end(r.from)} <span className="rel-type">{relLabel(r.type)}</span> {end(r.to)}
         {extra && <span className="muted"> — {extra}</span>}
+        {r.status !== 'ASSERTED' && <> <ClaimBadge status={r.status} /></>}
       </div>
       <EvidenceList evidence={r.evidence} />
     </li>
@@ -75,7 +76,7 @@ export default function EntityPage({ view }: { view: EntityView }) {
   const entity = useQuery(view.id, (signal) => gql<{ entity: EntityDetail | null }>(ENTITY, { id: view.id }, signal));
   const rels = useQuery('rels:' + view.id, (signal) => allRelationships(view.id, signal));
   const centres = [view.id, ...view.expand.filter((x) => x !== view.id)];
-  const subKey = JSON.stringify([centres, view.depth, view.kinds, view.types]);
+  const subKey = JSON.stringify([centres, view.depth, view.kinds, view.types, view.hide]);
   // Filters are checked against the vocabulary before they are sent.
   const unknownKinds = vocab ? view.kinds.filter((k) => !vocab.kinds.some((x) => x.kind === k)) : [];
   const unknownTypes = vocab ? view.types.filter((t) => !vocab.relationshipTypes.some((x) => x.type === t)) : [];
@@ -85,7 +86,13 @@ export default function EntityPage({ view }: { view: EntityView }) {
     (signal) =>
       gql<{ subgraph: SubgraphResult }>(
         SUBGRAPH,
-        { ids: centres, depth: view.depth, kinds: view.kinds.length ? view.kinds : null, types: view.types.length ? view.types : null },
+        {
+          ids: centres,
+          depth: view.depth,
+          kinds: view.kinds.length ? view.kinds : null,
+          types: view.types.length ? view.types : null,
+          statuses: shownStatuses(view.hide),
+        },
         signal,
       ),
     filtersKnown,
@@ -147,6 +154,8 @@ export default function EntityPage({ view }: { view: EntityView }) {
     navigate({ ...view, expand });
   };
   const fundingTotal = rels.data?.filter((r) => r.funding?.amount).map((r) => compactMoney(r.funding!.amount!));
+  // Plans and opinions the reader chose to hide leave the list and the drawing.
+  const shownRels = rels.data?.filter((r) => !view.hide.includes(r.status));
 
   const serverURL = (format: string) => {
     const p = new URLSearchParams({ ids: centres.join(','), depth: String(view.depth), limit: '150', format });
@@ -177,10 +186,11 @@ export default function EntityPage({ view }: { view: EntityView }) {
       <div className="entity-body">
         <section className="panel facts-panel" aria-labelledby="facts-h">
           <h2 id="facts-h">
-            Facts {rels.data && <span className="count">{rels.data.length}</span>}
+            Facts {shownRels && <span className="count">{shownRels.length}</span>}
           </h2>
+          <ClaimFilter hide={view.hide} onChange={(hide) => update({ hide })} hiddenCount={rels.data && shownRels ? rels.data.length - shownRels.length : undefined} />
           {rels.error && <p className="error">{rels.error}</p>}
-          {rels.data ? <Facts rels={rels.data} self={view.id} /> : !rels.error && <p className="muted">Loading…</p>}
+          {shownRels ? <Facts rels={shownRels} self={view.id} /> : !rels.error && <p className="muted">Loading…</p>}
           {found && found.sources.length > 0 && (
             <>
               <h2>Mentioned in</h2>

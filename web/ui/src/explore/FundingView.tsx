@@ -9,7 +9,7 @@ import { useQuery } from './useQuery';
 import GraphCanvas, { type GraphEdge, type GraphNode } from './GraphCanvas';
 import Legend from './Legend';
 import Downloads from './Downloads';
-import EvidenceList from './Evidence';
+import EvidenceList, { ClaimBadge } from './Evidence';
 import { compactMoney, exactMoney, period } from './format';
 
 interface Result {
@@ -169,8 +169,9 @@ export default function FundingView() {
                         )}
                       </td>
                       <td>{period(f.period)}</td>
-                      <td>
+                      <td data-status={f.status}>
                         {f.purpose}
+                        {f.status !== 'ASSERTED' && <> <ClaimBadge status={f.status} /></>}
                         <details>
                           <summary>
                             Evidence ({f.evidence.length})

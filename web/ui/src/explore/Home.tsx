@@ -38,7 +38,7 @@ export default function Home() {
           <span className="muted">Start with</span>
           <ViewLink to={entityView('polyu')}>PolyU and its labs</ViewLink>
           <ViewLink to={{ ...entityView('most'), depth: 1 }}>The Ministry of Science and Technology</ViewLink>
-          <ViewLink to={{ view: 'path', from: 'harry-shum', to: 'hkust', hops: 4, k: 3 }}>Harry Shum → HKUST</ViewLink>
+          <ViewLink to={{ view: 'path', from: 'harry-shum', to: 'hkust-gz', hops: 4, k: 3, hide: [] }}>Harry Shum → HKUST (Guangzhou)</ViewLink>
           <ViewLink to={{ view: 'funding' }}>Who funds what</ViewLink>
         </div>
       </section>

@@ -2,7 +2,7 @@
 // the evidence for each hop.
 import { useEffect, useMemo, useState } from 'react';
 import type { Core } from 'cytoscape';
-import { ENDS, PATHS, gql, gqlPartial, missingId, type EntityRef, type PathResult } from './api';
+import { ENDS, PATHS, gql, gqlPartial, missingId, shownStatuses, type EntityRef, type PathResult } from './api';
 import { relLabel } from './kinds';
 import { EntityLink, useNavigate } from './nav';
 import type { PathView } from './url';
@@ -11,7 +11,7 @@ import SearchBox from './SearchBox';
 import GraphCanvas from './GraphCanvas';
 import Legend, { KindBadge } from './Legend';
 import Downloads from './Downloads';
-import EvidenceList from './Evidence';
+import EvidenceList, { ClaimBadge, ClaimFilter } from './Evidence';
 
 function Hop({ path, i }: { path: PathResult; i: number }) {
   const r = path.relationships[i];
@@ -29,6 +29,7 @@ function Hop({ path, i }: { path: PathResult; i: number }) {
         </span>{' '}
         <EntityLink id={b.id}>{b.name}</EntityLink>
         {r.role && <span className="muted"> — {r.role}</span>}
+        {r.status !== 'ASSERTED' && <> <ClaimBadge status={r.status} /></>}
       </div>
       <EvidenceList evidence={r.evidence} />
     </li>
@@ -75,7 +76,7 @@ export default function PathFinder({ view }: { view: PathView }) {
   const ready = Boolean(view.from && view.to) && !same && !missing.from && !missing.to;
   const paths = useQuery(
     JSON.stringify(view),
-    (signal) => gql<{ paths: PathResult[] }>(PATHS, { from: view.from, to: view.to, maxHops: view.hops, first: view.k }, signal).then((d) => d.paths),
+    (signal) => gql<{ paths: PathResult[] }>(PATHS, { from: view.from, to: view.to, maxHops: view.hops, first: view.k, statuses: shownStatuses(view.hide) }, signal).then((d) => d.paths),
     ready,
   );
   // The server names a missing end too; the message under the form says it better.
@@ -134,6 +135,7 @@ export default function PathFinder({ view }: { view: PathView }) {
             ))}
           </select>
         </label>
+        <ClaimFilter hide={view.hide} onChange={(hide) => update({ hide })} />
       </form>
 
       {(['from', 'to'] as const).map(

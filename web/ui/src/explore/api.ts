@@ -18,9 +18,16 @@ export interface SourceRef {
   url?: string | null;
 }
 
+/** How a source puts a claim, strongest first. */
+export type ClaimStatus = 'ASSERTED' | 'REPORTED' | 'PLANNED' | 'OPINION';
+export const CLAIM_STATUSES: ClaimStatus[] = ['ASSERTED', 'REPORTED', 'PLANNED', 'OPINION'];
+
 export interface Evidence {
   quote: string;
   source: SourceRef;
+  status: ClaimStatus;
+  /** Who makes the claim when it is not the source itself. */
+  attributedTo?: EntityRef | null;
 }
 
 export interface Money {
@@ -38,6 +45,7 @@ export interface Relationship {
   on?: string | null;
   from: EntityRef;
   to: EntityRef;
+  status: ClaimStatus;
   evidence: Evidence[];
   funding?: { id: string; amount?: Money | null } | null;
 }
@@ -50,7 +58,7 @@ export interface EntityDetail extends EntityRef {
 
 export interface SubgraphResult {
   nodes: EntityRef[];
-  relationships: { id: string; type: RelType; role?: string | null; from: { id: string }; to: { id: string } }[];
+  relationships: { id: string; type: RelType; role?: string | null; status: ClaimStatus; from: { id: string }; to: { id: string } }[];
   truncated: boolean;
 }
 
@@ -69,6 +77,7 @@ export interface Funding {
   amount?: Money | null;
   period?: { since?: string | null; until?: string | null; on?: string | null } | null;
   purpose?: string | null;
+  status: ClaimStatus;
   evidence: Evidence[];
 }
 
@@ -148,8 +157,8 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
   return body.data;
 }
 
-const EVIDENCE = 'evidence { quote source { id title publisher published url } }';
-const REL = `id type role since until on from { id name kind } to { id name kind } ${EVIDENCE}`;
+const EVIDENCE = 'evidence { quote status attributedTo { id name kind } source { id title publisher published url } }';
+const REL = `id type role since until on status from { id name kind } to { id name kind } ${EVIDENCE}`;
 
 export const SEARCH = `query Search($q: String!, $first: Int) {
   search(query: $q, first: $first) { score matchedName entity { id name kind description } }
@@ -178,11 +187,11 @@ export const ENTITIES_OF_KIND = `query EntitiesOfKind($kinds: [EntityKind!]) {
   entities(kinds: $kinds, first: 100) { nodes { id name kind } }
 }`;
 
-export const SUBGRAPH = `query Subgraph($ids: [ID!]!, $depth: Int, $kinds: [EntityKind!], $types: [RelationshipType!]) {
-  subgraph(ids: $ids, depth: $depth, kinds: $kinds, relationshipTypes: $types, limit: 150) {
+export const SUBGRAPH = `query Subgraph($ids: [ID!]!, $depth: Int, $kinds: [EntityKind!], $types: [RelationshipType!], $statuses: [ClaimStatus!]) {
+  subgraph(ids: $ids, depth: $depth, kinds: $kinds, relationshipTypes: $types, statuses: $statuses, limit: 150) {
     truncated
     nodes { id name kind }
-    relationships { id type role from { id } to { id } }
+    relationships { id type role status from { id } to { id } }
   }
 }`;
 
@@ -192,8 +201,8 @@ export const ENDS = `query Ends($from: ID!, $to: ID!, $hasFrom: Boolean!, $hasTo
   to: entity(id: $to) @include(if: $hasTo) { id name kind }
 }`;
 
-export const PATHS = `query Paths($from: ID!, $to: ID!, $maxHops: Int, $first: Int) {
-  paths(from: $from, to: $to, maxHops: $maxHops, first: $first) {
+export const PATHS = `query Paths($from: ID!, $to: ID!, $maxHops: Int, $first: Int, $statuses: [ClaimStatus!]) {
+  paths(from: $from, to: $to, maxHops: $maxHops, first: $first, statuses: $statuses) {
     length
     nodes { id name kind }
     relationships { ${REL} }
@@ -213,10 +222,16 @@ export const FUNDINGS = `query Fundings {
       amount { value currency note }
       period { since until on }
       purpose
+      status
       ${EVIDENCE}
     }
   }
 }`;
+
+/** The statuses to ask for when some are hidden; null (every status) when none is. */
+export function shownStatuses(hide: ClaimStatus[]): ClaimStatus[] | null {
+  return hide.length ? CLAIM_STATUSES.filter((s) => !hide.includes(s)) : null;
+}
 
 /** Every relationship of an entity, following pages (bounded). */
 export async function allRelationships(id: string, signal?: AbortSignal): Promise<Relationship[]> {

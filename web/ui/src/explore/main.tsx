@@ -62,7 +62,7 @@ function App() {
               <ViewLink to={{ view: 'home' }}>Explore</ViewLink>
             </span>
             <span aria-current={tab('path')} className="nav-item">
-              <ViewLink to={view.view === 'path' ? view : { view: 'path', from: view.view === 'entity' ? view.id : '', to: '', hops: 4, k: 3 }}>
+              <ViewLink to={view.view === 'path' ? view : { view: 'path', from: view.view === 'entity' ? view.id : '', to: '', hops: 4, k: 3, hide: [] }}>
                 Paths
               </ViewLink>
             </span>

@@ -1,9 +1,14 @@
 // The explorer's state lives in the address bar so any view can be shared:
 //
 //   /explore                                   home
-//   /explore?entity=polyu&depth=2&kinds=LAB,PERSON&types=HOSTS&expand=most
-//   /explore?view=path&from=harry-shum&to=hkust&hops=4&k=3
+//   /explore?entity=polyu&depth=2&kinds=LAB,PERSON&types=HOSTS&expand=most&hide=PLANNED,OPINION
+//   /explore?view=path&from=harry-shum&to=hkust&hops=4&k=3&hide=OPINION
 //   /explore?view=funding
+
+import type { ClaimStatus } from './api';
+
+/** The claim statuses a reader may hide: plans and opinions. */
+export const HIDEABLE: ClaimStatus[] = ['PLANNED', 'OPINION'];
 
 export interface EntityView {
   view: 'entity';
@@ -12,6 +17,8 @@ export interface EntityView {
   kinds: string[];
   types: string[];
   expand: string[];
+  /** Claim statuses left out of the facts and the drawing. */
+  hide: ClaimStatus[];
 }
 
 export interface PathView {
@@ -20,6 +27,8 @@ export interface PathView {
   to: string;
   hops: number;
   k: number;
+  /** Claim statuses no hop may have. */
+  hide: ClaimStatus[];
 }
 
 export type View = { view: 'home' } | EntityView | PathView | { view: 'funding' };
@@ -27,6 +36,8 @@ export type View = { view: 'home' } | EntityView | PathView | { view: 'funding' 
 const list = (v: string | null) => [...new Set(v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])];
 // Kinds and relationship types are enum names, always upper case (types=hosts means HOSTS).
 const enums = (v: string | null) => [...new Set(list(v).map((s) => s.toUpperCase()))];
+
+const hidden = (v: string | null): ClaimStatus[] => HIDEABLE.filter((s) => enums(v).includes(s));
 
 function clampInt(v: string | null, def: number, min: number, max: number): number {
   const n = Number.parseInt(v ?? '', 10);
@@ -44,6 +55,7 @@ export function parseView(search: string): View {
       kinds: enums(p.get('kinds')),
       types: enums(p.get('types')),
       expand: list(p.get('expand')).slice(0, 19),
+      hide: hidden(p.get('hide')),
     };
   }
   switch (p.get('view')) {
@@ -54,6 +66,7 @@ export function parseView(search: string): View {
         to: p.get('to') ?? '',
         hops: clampInt(p.get('hops'), 4, 1, 6),
         k: clampInt(p.get('k'), 3, 1, 10),
+        hide: hidden(p.get('hide')),
       };
     case 'funding':
       return { view: 'funding' };
@@ -70,6 +83,7 @@ export function viewURL(v: View): string {
       if (v.kinds.length) p.set('kinds', v.kinds.join(','));
       if (v.types.length) p.set('types', v.types.join(','));
       if (v.expand.length) p.set('expand', v.expand.join(','));
+      if (v.hide.length) p.set('hide', v.hide.join(','));
       break;
     case 'path':
       p.set('view', 'path');
@@ -77,6 +91,7 @@ export function viewURL(v: View): string {
       if (v.to) p.set('to', v.to);
       if (v.hops !== 4) p.set('hops', String(v.hops));
       if (v.k !== 3) p.set('k', String(v.k));
+      if (v.hide.length) p.set('hide', v.hide.join(','));
       break;
     case 'funding':
       p.set('view', 'funding');
@@ -86,4 +101,4 @@ export function viewURL(v: View): string {
   return '/explore' + (qs ? '?' + qs : '');
 }
 
-export const entityView = (id: string): EntityView => ({ view: 'entity', id, depth: 1, kinds: [], types: [], expand: [] });
+export const entityView = (id: string): EntityView => ({ view: 'entity', id, depth: 1, kinds: [], types: [], expand: [], hide: [] });
