@@ -1,0 +1,198 @@
+package ingest
+
+import (
+	"context"
+	"strings"
+
+	"github.com/innograph/innograph/internal/kg"
+)
+
+// MaxText is the largest document Analyse accepts, in bytes.
+const MaxText = 1 << 20
+
+// Analyse segments doc into sentences, finds the mentions of known entities
+// and proposes new entities, aliases, relationships and funding records.
+// It is deterministic: the same dictionary and document give the same result.
+func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, error) {
+	if len(doc.Text) > MaxText {
+		return nil, kg.Errorf(kg.CodeLimit, "document is %d bytes; at most %d are analysed", len(doc.Text), MaxText)
+	}
+	text := doc.Text
+	a := &Analysis{Sentences: Sentences(text)}
+	if len(a.Sentences) == 0 {
+		return a, nil
+	}
+	ms, err := d.Mentions(ctx, text, a.Sentences)
+	if err != nil {
+		return nil, err
+	}
+	a.Mentions = ms
+	quote := func(i int) string { return a.Sentences[i].Text(text) }
+
+	// New entities: acronym definitions first (name and alias together),
+	// then capitalised runs and titled names not already known.
+	covered := func(sp Span) bool {
+		for _, m := range ms {
+			if m.Span.Start <= sp.Start && sp.End <= m.Span.End {
+				return true
+			}
+		}
+		return false
+	}
+	var news []candidate
+	byName := map[string]int{}
+	addNew := func(c candidate) {
+		f := Fold(c.name)
+		if i, ok := byName[f]; ok {
+			news[i].aliases = appendNew(news[i].aliases, c.aliases...)
+			return
+		}
+		byName[f] = len(news)
+		news = append(news, c)
+	}
+	for _, def := range Definitions(text) {
+		long := strings.TrimPrefix(strings.TrimPrefix(def.Long, "The "), "the ")
+		if known := d.Lookup(long); known != nil {
+			if len(known) == 1 && !containsID(d.Lookup(def.Acronym), known[0].EntityID) {
+				a.Suggestions = append(a.Suggestions, Suggestion{
+					Type: SuggestAlias, Span: def.AcronymSpan, Sentence: sentenceOf(a.Sentences, def.AcronymSpan.Start),
+					Confidence: 0.9, Status: StatusAsserted,
+					Alias: &AliasSuggestion{EntityID: known[0].EntityID, Alias: def.Acronym},
+				})
+			}
+			continue
+		}
+		if d.Lookup(def.Acronym) != nil {
+			continue // the acronym already names a known entity
+		}
+		k, conf := ProposeKind(long)
+		addNew(candidate{span: def.LongSpan, name: long, kind: k, conf: min(1, conf+0.1), aliases: []string{def.Acronym}})
+	}
+	for i, sent := range a.Sentences {
+		_ = i
+		for _, c := range capitalisedRuns(text, sent) {
+			if covered(c.span) || d.Lookup(c.name) != nil {
+				continue
+			}
+			addNew(c)
+		}
+	}
+	newKinds := map[string]kg.Kind{}
+	for _, c := range news {
+		si := sentenceOf(a.Sentences, c.span.Start)
+		newKinds[c.name] = c.kind
+		a.Suggestions = append(a.Suggestions, Suggestion{
+			Type: SuggestEntity, Span: c.span, Sentence: si, Quote: quote(si), Confidence: c.conf, Status: Status(quote(si)),
+			NewEntity: &NewEntity{Name: c.name, Kind: c.kind, Aliases: c.aliases},
+		})
+	}
+	for i := range a.Suggestions {
+		if a.Suggestions[i].Quote == "" {
+			a.Suggestions[i].Quote = quote(a.Suggestions[i].Sentence)
+		}
+	}
+
+	// Ends: mentions, and occurrences of the new entities' names and aliases.
+	ends := make([][]End, len(a.Sentences))
+	for _, m := range ms {
+		ends[m.Sentence] = append(ends[m.Sentence], End{Span: m.Span, Candidates: m.Candidates})
+	}
+	f := normalize(text)
+	for _, c := range news {
+		for _, form := range append([]string{c.name}, c.aliases...) {
+			ff := Fold(form)
+			if ff == "" {
+				continue
+			}
+			for off := 0; ; {
+				k := strings.Index(f.s[off:], ff)
+				if k < 0 {
+					break
+				}
+				i, j := off+k, off+k+len(ff)
+				off = j
+				if f.wordAt(i-1) || f.wordAt(j) {
+					continue
+				}
+				sp := f.span(i, j)
+				si := sentenceOf(a.Sentences, sp.Start)
+				clash := false
+				for _, e := range ends[si] {
+					if sp.Start < e.Span.End && e.Span.Start < sp.End {
+						clash = true
+					}
+				}
+				if !clash {
+					ends[si] = append(ends[si], End{Span: sp, NewName: c.name})
+				}
+			}
+		}
+	}
+	for si := range ends {
+		sortBy(ends[si], func(x, y End) bool { return x.Span.Start < y.Span.Start })
+	}
+
+	// Relationships and fundings, sentence by sentence.
+	for si, sent := range a.Sentences {
+		if err := ctx.Err(); err != nil {
+			return nil, kg.Errorf(kg.CodeTimeout, "analyse: %v", err)
+		}
+		q := quote(si)
+		st := Status(q)
+		on := ResolveDate(q, doc.Published)
+		for _, r := range relationships(text, sent, ends[si], newKinds) {
+			r := r
+			r.On = on
+			conf := 0.6
+			if r.From.NewName != "" || r.To.NewName != "" {
+				conf = 0.4
+			}
+			a.Suggestions = append(a.Suggestions, Suggestion{
+				Type: SuggestRelationship, Span: Span{min(r.From.Span.Start, r.To.Span.Start), max(r.From.Span.End, r.To.Span.End)},
+				Sentence: si, Quote: q, Confidence: conf, Status: st, Relationship: &r,
+			})
+		}
+		for _, am := range Amounts(q) {
+			sp := Span{sent.Start + am.Span.Start, sent.Start + am.Span.End}
+			fs := &FundingSuggestion{Amount: am.Money, On: on}
+			for _, e := range ends[si] {
+				e := e
+				k := endKind(e, newKinds)
+				switch {
+				case e.Span.End <= sp.Start && fs.Funder == nil && (k == kg.KindGovernmentBody || k == kg.KindOrganization || k == kg.KindCompany || k == kg.KindInstitute):
+					fs.Funder = &e
+				case e.Span.Start >= sp.End && k != kg.KindPlace && k != kg.KindPerson && k != "":
+					fs.Recipients = append(fs.Recipients, e)
+				}
+			}
+			a.Suggestions = append(a.Suggestions, Suggestion{
+				Type: SuggestFunding, Span: sp, Sentence: si, Quote: q, Confidence: 0.7, Status: st, Funding: fs,
+			})
+		}
+	}
+	return a, nil
+}
+
+func containsID(cs []Candidate, id string) bool {
+	for _, c := range cs {
+		if c.EntityID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func appendNew(ss []string, add ...string) []string {
+	for _, a := range add {
+		dup := false
+		for _, s := range ss {
+			if s == a {
+				dup = true
+			}
+		}
+		if !dup {
+			ss = append(ss, a)
+		}
+	}
+	return ss
+}

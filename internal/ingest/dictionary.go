@@ -1,0 +1,242 @@
+package ingest
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/coregx/ahocorasick"
+
+	"github.com/innograph/innograph/internal/kg"
+)
+
+// Dictionary matches the names and aliases of known entities in text. It is
+// built once (New) and is safe for concurrent use.
+//
+// Memory: one Aho-Corasick automaton over the distinct folded forms, the
+// forms' entity lists as one flat []int32, and the entities' id, name and
+// kind (sharing the strings of the entities given to New).
+type Dictionary struct {
+	ac *ahocorasick.Automaton
+	// formEnts[formOff[p]:formOff[p+1]] are the entity indexes of form p.
+	formOff  []int32
+	formEnts []int32
+	ids      []string
+	names    []string
+	kinds    []kg.Kind
+	// forms[i] lists each entity's folded forms, for alias checks; kept as
+	// offsets into formOff's index space would cost a reverse map, so it is
+	// answered by matching instead (formsOf).
+}
+
+// New builds a dictionary from entities: each entity's name and aliases,
+// folded (see Fold), titles stripped, and for persons the other name orders
+// and initials ("Chung Kwok Fai": "kwok fai chung", "k f chung"). A form
+// shared by several entities is kept once and answers with all of them.
+func New(entities []kg.Entity) (*Dictionary, error) {
+	d := &Dictionary{
+		ids:   make([]string, len(entities)),
+		names: make([]string, len(entities)),
+		kinds: make([]kg.Kind, len(entities)),
+	}
+	byForm := make(map[string][]int32, len(entities)*2)
+	var formList []string
+	addForm := func(f string, e int32) {
+		if len(f) < 2 {
+			return
+		}
+		l, ok := byForm[f]
+		if !ok {
+			formList = append(formList, f)
+		}
+		if len(l) > 0 && l[len(l)-1] == e {
+			return
+		}
+		for _, x := range l {
+			if x == e {
+				return
+			}
+		}
+		byForm[f] = append(l, e)
+	}
+	for i, e := range entities {
+		if e.ID == "" || e.Name == "" {
+			return nil, kg.InvalidArg("entities", "entity %d has no id or name", i)
+		}
+		d.ids[i], d.names[i], d.kinds[i] = e.ID, e.Name, e.Kind
+		for j := -1; j < len(e.Aliases); j++ {
+			n := e.Name
+			if j >= 0 {
+				n = e.Aliases[j]
+			}
+			for _, f := range formsOf(n, e.Kind) {
+				addForm(f, int32(i))
+			}
+		}
+	}
+	if len(formList) == 0 {
+		formList = append(formList, "\x00") // an automaton needs a pattern; this one never matches folded text
+	}
+	d.formOff = make([]int32, 0, len(formList)+1)
+	b := ahocorasick.NewBuilder()
+	n := 0
+	for _, l := range byForm {
+		n += len(l)
+	}
+	d.formEnts = make([]int32, 0, n)
+	for _, f := range formList {
+		d.formOff = append(d.formOff, int32(len(d.formEnts)))
+		d.formEnts = append(d.formEnts, byForm[f]...)
+		b.AddPattern([]byte(f))
+	}
+	d.formOff = append(d.formOff, int32(len(d.formEnts)))
+	byForm = nil
+	ac, err := b.Build()
+	if err != nil {
+		return nil, kg.Errorf(kg.CodeInternal, "build matcher: %v", err)
+	}
+	d.ac = ac
+	return d, nil
+}
+
+// Len is the number of entities.
+func (d *Dictionary) Len() int { return len(d.ids) }
+
+// formsOf returns the folded forms of one name of an entity of kind k.
+func formsOf(name string, k kg.Kind) []string {
+	f := Fold(name)
+	if f == "" {
+		return nil
+	}
+	if k != kg.KindPerson {
+		out := []string{f}
+		if g := strings.TrimPrefix(f, "the "); g != f {
+			out = append(out, g)
+		}
+		return out
+	}
+	f = stripHonorifics(f)
+	out := []string{f}
+	t := strings.Fields(f)
+	if len(t) < 2 || len(t) > 4 {
+		return out
+	}
+	n := len(t)
+	join := func(ws ...[]string) string {
+		var all []string
+		for _, w := range ws {
+			all = append(all, w...)
+		}
+		return strings.Join(all, " ")
+	}
+	initials := func(ws []string) []string {
+		out := make([]string, len(ws))
+		for i, w := range ws {
+			out[i] = w[:1]
+		}
+		return out
+	}
+	// Surname first (Chinese order, "Chung Kwok Fai") or last ("Kwok Fai Chung").
+	out = append(out,
+		join(t[1:], t[:1]),     // surname moved last
+		join(t[n-1:], t[:n-1]), // surname moved first
+		join(initials(t[1:]), t[:1]),
+		join(initials(t[:n-1]), t[n-1:]),
+	)
+	return out
+}
+
+// match is one raw dictionary hit in folded text.
+type match struct {
+	i, j int // folded byte range
+	form int
+}
+
+// find returns the dictionary hits in f at word boundaries, longest first
+// where they overlap, without overlaps, in text order.
+func (d *Dictionary) find(f folded) []match {
+	raw := d.ac.FindAllOverlapping([]byte(f.s))
+	var ms []match
+	for _, m := range raw {
+		if f.wordAt(m.Start-1) || f.wordAt(m.End) || !f.wordAt(m.Start) || !f.wordAt(m.End-1) {
+			continue
+		}
+		ms = append(ms, match{m.Start, m.End, m.PatternID})
+	}
+	sort.Slice(ms, func(a, b int) bool {
+		la, lb := ms[a].j-ms[a].i, ms[b].j-ms[b].i
+		if la != lb {
+			return la > lb
+		}
+		return ms[a].i < ms[b].i
+	})
+	var kept []match
+	taken := make([]bool, len(f.s))
+	for _, m := range ms {
+		free := true
+		for k := m.i; k < m.j; k++ {
+			if taken[k] {
+				free = false
+				break
+			}
+		}
+		if !free {
+			continue
+		}
+		for k := m.i; k < m.j; k++ {
+			taken[k] = true
+		}
+		kept = append(kept, m)
+	}
+	sort.Slice(kept, func(a, b int) bool { return kept[a].i < kept[b].i })
+	return kept
+}
+
+// candidates lists the entities of form p.
+func (d *Dictionary) candidates(p int) []Candidate {
+	es := d.formEnts[d.formOff[p]:d.formOff[p+1]]
+	out := make([]Candidate, len(es))
+	for i, e := range es {
+		out[i] = Candidate{EntityID: d.ids[e], Name: d.names[e], Kind: d.kinds[e]}
+	}
+	return out
+}
+
+// Lookup returns the entities one of whose forms is exactly name (folded),
+// nil when none.
+func (d *Dictionary) Lookup(name string) []Candidate {
+	f := normalize(name)
+	if f.s == "" {
+		return nil
+	}
+	for _, m := range d.find(f) {
+		if m.i == 0 && m.j == len(f.s) {
+			return d.candidates(m.form)
+		}
+	}
+	return nil
+}
+
+// Mentions finds every occurrence of a known entity's form in text, with
+// sentence indexes taken from sentences (as Sentences returns them).
+func (d *Dictionary) Mentions(ctx context.Context, text string, sentences []Span) ([]Mention, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, kg.Errorf(kg.CodeTimeout, "analyse: %v", err)
+	}
+	f := normalize(text)
+	var out []Mention
+	for _, m := range d.find(f) {
+		sp := f.span(m.i, m.j)
+		out = append(out, Mention{Span: sp, Sentence: sentenceOf(sentences, sp.Start), Candidates: d.candidates(m.form)})
+	}
+	return out, nil
+}
+
+// sentenceOf returns the index of the sentence holding byte offset off.
+func sentenceOf(ss []Span, off int) int {
+	i := sort.Search(len(ss), func(i int) bool { return ss[i].End > off })
+	if i == len(ss) {
+		return len(ss) - 1
+	}
+	return i
+}

@@ -1,0 +1,352 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/innograph/innograph/internal/kg"
+)
+
+// token is a word of the original text with its byte range.
+type token struct {
+	s, e int
+	w    string
+}
+
+// tokenize splits text into words: runs of letters, digits and the joiners
+// - ' ’ & (and a period inside a run, as in "U.S").
+func tokenize(text string) []token {
+	var out []token
+	i := 0
+	for i < len(text) {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			i += n
+			continue
+		}
+		j := i + n
+		for j < len(text) {
+			r, n := utf8.DecodeRuneInString(text[j:])
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				j += n
+				continue
+			}
+			if strings.ContainsRune("-'’&.", r) && j+n < len(text) {
+				r2, _ := utf8.DecodeRuneInString(text[j+n:])
+				if unicode.IsLetter(r2) || unicode.IsDigit(r2) {
+					j += n
+					continue
+				}
+			}
+			break
+		}
+		out = append(out, token{i, j, text[i:j]})
+		i = j
+	}
+	return out
+}
+
+func capitalised(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
+}
+
+func allCaps(w string) bool {
+	n := 0
+	for _, r := range w {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsUpper(r) {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+var connectors = map[string]bool{"of": true, "and": true, "for": true, "the": true, "on": true, "in": true, "&": true, "de": true, "at": true}
+
+// sentenceStarters are capitalised words that begin sentences without
+// being names.
+var sentenceStarters = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`the a an in on at this these that those its his her their our my your it we he she they i
+		according as by for with from since after before during under while when meanwhile moreover however also
+		there here what which who why how if but and or so yet besides furthermore in addition last next first
+		today yesterday now then such some many most all both each every another other one two three several
+		currently recently earlier later despite although though because through over among between within
+		monday tuesday wednesday thursday friday saturday sunday
+		january february march april may june july august september october november december
+		mr mrs ms dr prof professor chinese national local central global international new`) {
+		sentenceStarters[w] = true
+	}
+}
+
+// titles introduce a person's name ("Professor Chung Kwok Fai", "Secretary
+// for Innovation and Technology Nicholas Yang").
+var titles = map[string]bool{"professor": true, "prof": true, "dr": true, "mr": true, "mrs": true, "ms": true, "madam": true,
+	"sir": true, "academician": true, "president": true, "chairman": true, "chairwoman": true, "director": true,
+	"dean": true, "secretary": true, "minister": true, "premier": true, "mayor": true, "vice-president": true,
+	"vice-chairman": true, "chancellor": true, "vice-chancellor": true, "governor": true, "commissioner": true,
+	"executive": true, "general": true, "head": true, "ceo": true, "chief": true}
+
+// personTitles are the titles that alone make the next name a person.
+var personTitles = map[string]bool{"professor": true, "prof": true, "dr": true, "mr": true, "mrs": true, "ms": true,
+	"madam": true, "sir": true, "academician": true}
+
+// ProposeKind proposes a kind for a new entity's name from its head words,
+// with a confidence: high when a head word decides, low for the default
+// (ORGANIZATION).
+func ProposeKind(name string) (kg.Kind, float64) {
+	ws := strings.Fields(strings.ToLower(strings.NewReplacer("(", " ", ")", " ", ",", " ").Replace(name)))
+	if len(ws) == 0 {
+		return kg.KindOrganization, 0.2
+	}
+	heads := []string{ws[len(ws)-1]}
+	for i, w := range ws {
+		if i > 0 && (w == "of" || w == "for" || w == "on") {
+			heads = append(heads, ws[i-1])
+			break
+		}
+	}
+	heads = append(heads, ws[0])
+	has := func(w string) bool {
+		for _, x := range ws {
+			if x == w {
+				return true
+			}
+		}
+		return false
+	}
+	for _, h := range heads {
+		h = strings.TrimSuffix(strings.TrimSuffix(h, "."), "'s")
+		switch h {
+		case "university", "universities", "polytechnic":
+			return kg.KindUniversity, 0.9
+		case "college":
+			return kg.KindUniversity, 0.6
+		case "institute", "institutes", "academy", "society", "institution":
+			return kg.KindInstitute, 0.85
+		case "laboratory", "laboratories", "lab", "labs":
+			return kg.KindLab, 0.9
+		case "centre", "center", "centres", "centers":
+			if has("research") || has("engineering") || has("innovation") {
+				return kg.KindLab, 0.6
+			}
+			return kg.KindFacility, 0.6
+		case "bureau", "ministry", "commission", "council", "government", "office", "committee",
+			"administration", "authority", "agency", "legislature", "cabinet", "legco", "commissioner":
+			return kg.KindGovernmentBody, 0.85
+		case "department":
+			return kg.KindGovernmentBody, 0.6
+		case "faculty", "school":
+			return kg.KindDepartment, 0.7
+		case "company", "ltd", "limited", "group", "technologies", "corporation", "corp", "inc", "holdings", "co":
+			return kg.KindCompany, 0.85
+		case "fund", "scheme", "programme", "program", "project", "mission", "initiative", "platform":
+			return kg.KindProject, 0.8
+		case "plan", "blueprint", "policy", "outline", "strategy", "law", "ordinance", "index", "ranking", "report",
+			"guidelines", "framework", "agenda", "address":
+			return kg.KindPolicy, 0.8
+		case "park", "campus", "port", "supercomputer", "hub", "observatory", "station", "airport", "building":
+			return kg.KindFacility, 0.75
+		case "forum", "conference", "summit", "expo", "ceremony", "symposium", "meeting", "olympics", "games",
+			"congress", "session", "festival", "week", "exhibition", "fair":
+			return kg.KindEvent, 0.8
+		case "agreement", "memorandum", "mou", "arrangement", "accord", "treaty", "partnership", "contract":
+			return kg.KindAgreement, 0.85
+		case "association", "federation", "foundation", "alliance", "chamber", "union", "club", "network", "trust":
+			return kg.KindOrganization, 0.75
+		case "city", "district", "province", "zone", "region", "area", "island", "bay", "county", "town", "cluster":
+			return kg.KindPlace, 0.7
+		}
+	}
+	return kg.KindOrganization, 0.3
+}
+
+// candidate is a new-entity proposal before merging.
+type candidate struct {
+	span    Span
+	name    string
+	kind    kg.Kind
+	conf    float64
+	aliases []string
+	aliasOf []Candidate // acronym defined for a known entity
+}
+
+var acronymRE = regexp.MustCompile(`\(\s*(?:the\s+)?([A-Z][A-Za-z0-9&\-]{1,11})\s*\)`)
+
+// acronymLetters are the capitals of an acronym ("MoU": "MU", "CNERCs": "CNERC").
+func acronymLetters(a string) string {
+	var b strings.Builder
+	for _, r := range a {
+		if unicode.IsUpper(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Definitions finds "Long Form (ACR)" in text: the long form is the run of
+// words before the parenthesis whose initials (ignoring of/and/for/the…)
+// spell the acronym's capitals. It returns the long form's span, the long
+// form and the acronym.
+func Definitions(text string) []Definition {
+	var out []Definition
+	for _, m := range acronymRE.FindAllStringSubmatchIndex(text, -1) {
+		acr := text[m[2]:m[3]]
+		letters := acronymLetters(acr)
+		if len(letters) < 2 {
+			continue
+		}
+		toks := tokenize(text[max(0, m[0]-300):m[0]])
+		base := max(0, m[0]-300)
+		// walk back collecting content words until the initials spell letters
+		var initials []rune
+		found := -1
+		for i := len(toks) - 1; i >= 0 && len(toks)-i <= 2*len(letters)+3; i-- {
+			w := toks[i].w
+			lw := strings.ToLower(w)
+			if connectors[lw] {
+				continue
+			}
+			if !capitalised(w) && !unicode.IsDigit([]rune(w)[0]) {
+				break
+			}
+			// a hyphenated word contributes each part's initial ("Shenzhen-Hong")
+			parts := strings.FieldsFunc(w, func(r rune) bool { return r == '-' })
+			var ini []rune
+			for _, p := range parts {
+				if allCaps(p) {
+					ini = append(ini, []rune(p)...)
+				} else {
+					r, _ := utf8.DecodeRuneInString(p)
+					ini = append(ini, unicode.ToUpper(r))
+				}
+			}
+			initials = append(ini, initials...)
+			if string(initials) == letters {
+				found = i
+				break
+			}
+			if len(initials) > len(letters) {
+				break
+			}
+		}
+		if found < 0 {
+			continue
+		}
+		s, e := base+toks[found].s, base+toks[len(toks)-1].e
+		out = append(out, Definition{Long: text[s:e], LongSpan: Span{s, e}, Acronym: acr, AcronymSpan: Span{m[2], m[3]}})
+	}
+	return out
+}
+
+// Definition is an acronym defined in the text: "Ministry of Science and
+// Technology (MOST)".
+type Definition struct {
+	Long, Acronym         string
+	LongSpan, AcronymSpan Span
+}
+
+// capitalisedRuns finds runs of capitalised words (joined by of/and/for/the…)
+// in one sentence, as proposals for new entities, splitting a title off a
+// person's name.
+func capitalisedRuns(text string, sent Span) []candidate {
+	toks := tokenize(text[sent.Start:sent.End])
+	for i := range toks {
+		toks[i].s += sent.Start
+		toks[i].e += sent.Start
+	}
+	var out []candidate
+	for i := 0; i < len(toks); {
+		if !capitalised(toks[i].w) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(toks) {
+			if capitalised(toks[j].w) || (unicode.IsDigit([]rune(toks[j].w)[0]) && len(toks[j].w) <= 4 && j > i) {
+				// a run does not cross punctuation other than space
+				if strings.TrimSpace(text[toks[j-1].e:toks[j].s]) != "" {
+					break
+				}
+				j++
+				continue
+			}
+			if connectors[toks[j].w] && j+1 < len(toks) && capitalised(toks[j+1].w) &&
+				strings.TrimSpace(text[toks[j-1].e:toks[j+1].s][:toks[j].s-toks[j-1].e]) == "" &&
+				strings.TrimSpace(text[toks[j].e:toks[j+1].s]) == "" {
+				j += 2
+				continue
+			}
+			break
+		}
+		run := toks[i:j]
+		i = j
+		// drop sentence-initial and leading common words
+		for len(run) > 0 && (sentenceStarters[strings.ToLower(run[0].w)] && !titles[strings.ToLower(run[0].w)] || connectors[run[0].w]) {
+			run = run[1:]
+		}
+		for len(run) > 0 && connectors[run[len(run)-1].w] {
+			run = run[:len(run)-1]
+		}
+		if len(run) == 0 {
+			continue
+		}
+		// a title splits the run: what follows is a person
+		for k, t := range run {
+			lw := strings.ToLower(strings.TrimSuffix(t.w, "."))
+			if !titles[lw] {
+				continue
+			}
+			rest := run[k+1:]
+			// skip "for Innovation and Technology" after "Secretary"
+			var name []token
+			for _, r := range rest {
+				if connectors[r.w] || titles[strings.ToLower(r.w)] {
+					name = nil
+					continue
+				}
+				name = append(name, r)
+			}
+			if len(name) > 3 {
+				name = name[len(name)-2:]
+			}
+			if len(name) >= 2 && (personTitles[lw] || len(name) < len(rest)) && !orgWords(name) {
+				s, e := name[0].s, name[len(name)-1].e
+				conf := 0.6
+				if personTitles[lw] {
+					conf = 0.8
+				}
+				out = append(out, candidate{span: Span{s, e}, name: text[s:e], kind: kg.KindPerson, conf: conf})
+				run = run[:k]
+				for len(run) > 0 && (connectors[run[len(run)-1].w] || titles[strings.ToLower(run[len(run)-1].w)]) {
+					run = run[:len(run)-1]
+				}
+			}
+			break
+		}
+		if len(run) < 2 {
+			continue
+		}
+		s, e := run[0].s, run[len(run)-1].e
+		name := text[s:e]
+		k, conf := ProposeKind(name)
+		out = append(out, candidate{span: Span{s, e}, name: name, kind: k, conf: conf})
+	}
+	return out
+}
+
+// orgWords reports whether a would-be person name holds an organisation head word.
+func orgWords(ts []token) bool {
+	for _, t := range ts {
+		if k, c := ProposeKind(t.w); c >= 0.6 && k != kg.KindPerson {
+			return true
+		}
+	}
+	return false
+}

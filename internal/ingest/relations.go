@@ -1,0 +1,191 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/innograph/innograph/internal/kg"
+)
+
+// kindSet is a set of kinds; nil means any kind.
+type kindSet map[kg.Kind]bool
+
+func kinds(ks ...kg.Kind) kindSet {
+	m := kindSet{}
+	for _, k := range ks {
+		m[k] = true
+	}
+	return m
+}
+
+var (
+	anyKind  kindSet
+	persons  = kinds(kg.KindPerson)
+	bodies   = kinds(kg.KindUniversity, kg.KindLab, kg.KindGovernmentBody, kg.KindInstitute, kg.KindCompany, kg.KindDepartment, kg.KindOrganization, kg.KindFacility)
+	actors   = kinds(kg.KindPerson, kg.KindUniversity, kg.KindLab, kg.KindGovernmentBody, kg.KindInstitute, kg.KindCompany, kg.KindDepartment, kg.KindOrganization)
+	posts    = kinds(kg.KindUniversity, kg.KindLab, kg.KindGovernmentBody, kg.KindInstitute, kg.KindCompany, kg.KindDepartment, kg.KindOrganization, kg.KindFacility, kg.KindProject)
+	places   = kinds(kg.KindPlace)
+	events   = kinds(kg.KindEvent)
+	policies = kinds(kg.KindPolicy, kg.KindProject)
+	agrees   = kinds(kg.KindAgreement)
+	nonPlace = kinds(kg.KindUniversity, kg.KindLab, kg.KindGovernmentBody, kg.KindInstitute, kg.KindCompany, kg.KindDepartment, kg.KindOrganization, kg.KindFacility, kg.KindProject, kg.KindAgreement, kg.KindPolicy, kg.KindEvent)
+)
+
+// trigger is a phrase that states a relationship between the nearest end
+// before it and the nearest end after it (reversed when passive).
+type trigger struct {
+	re       *regexp.Regexp
+	typ      kg.RelType
+	passive  bool
+	from, to kindSet
+	role     bool // the phrase is a title: the person end may be on either side
+}
+
+func trig(pattern string, t kg.RelType, passive bool, from, to kindSet) trigger {
+	return trigger{re: regexp.MustCompile(`(?i)\b(?:` + pattern + `)\b`), typ: t, passive: passive, from: from, to: to}
+}
+
+func roleTrig(pattern string, t kg.RelType) trigger {
+	tr := trig(pattern, t, false, persons, posts)
+	tr.role = true
+	return tr
+}
+
+// triggers are the phrases the analyser knows, most specific first.
+var triggers = []trigger{
+	roleTrig(`(?:founding |executive |deputy |managing )?director(?:-general)?(?: of| at)?`, "DIRECTS"),
+	roleTrig(`(?:vice[- ])?president(?: of)?|dean(?: of)?|head(?: of)?|chief executive(?: officer)?(?: of)?|ceo(?: of)?|secretary(?:-general)?(?: of)?|minister(?: of)?|principal(?: of)?|(?:vice[- ])?chancellor(?: of)?|commissioner(?: of| for)?|governor(?: of)?|mayor(?: of)?|leader(?: of)?`, "HEADS"),
+	roleTrig(`chair(?:man|woman|person)?(?: of)?`, "CHAIRS"),
+	roleTrig(`(?:chair |assistant |associate |adjunct )?professor(?: of [a-z ]+?)?(?: at| of| in| from)?|researcher(?: at| of| from)?|scientist(?: at| of| from)?|lecturer(?: at| of)?|fellow(?: at| of)?|engineer(?: at| of)?`, "WORKS_AT"),
+	roleTrig(`academician(?: of)?|member(?: of)?`, "MEMBER_OF"),
+	trig(`signed(?: an?| the)?|inked|entered into`, "SIGNED", false, actors, agrees),
+	trig(`signed by`, "SIGNED", true, actors, agrees),
+	trig(`witnessed(?: by)?`, "WITNESSED", false, persons, agrees),
+	trig(`(?:was |were |has been |have been )?(?:set up|established|founded|launched|created|built) by`, "ESTABLISHED", true, actors, anyKind),
+	trig(`established|set up|launched|created|founded`, "ESTABLISHED", false, bodies, nonPlace),
+	trig(`founded`, "FOUNDED", false, persons, bodies),
+	trig(`(?:is |are |was |were )?(?:located|based|situated|sited|headquartered) (?:in|at)|in the city of`, "LOCATED_IN", false, nonPlace, kinds(kg.KindPlace, kg.KindFacility)),
+	trig(`hosts|hosted|is home to|houses|housed`, "HOSTS", false, bodies, nonPlace),
+	trig(`(?:is |are |was )?hosted by|(?:is |are )?housed (?:in|at|by)`, "HOSTS", true, bodies, nonPlace),
+	trig(`(?:is |are |as )?(?:a |an )?(?:part|branch|unit|member|subsidiary|arm|affiliate) of|under(?: the)?|affiliated (?:to|with)|belonging to|of the`, "PART_OF", false, nonPlace, nonPlace),
+	trig(`(?:collaborat|cooperat|partner|work)(?:es|ed|ing|e|s)? (?:together )?with|(?:collaboration|cooperation|partnership|partnering) (?:with|between)`, "COLLABORATES_WITH", false, nonPlace, nonPlace),
+	trig(`attended|participated in|took part in|joined`, "ATTENDED", false, actors, events),
+	trig(`spoke at|addressed|delivered (?:a |the )?(?:speech|keynote|address|remarks) at|gave (?:a |the )?(?:speech|keynote|talk) at`, "SPOKE_AT", false, persons, events),
+	trig(`(?:organi[sz]ed|hosted|co-organi[sz]ed|held) by`, "ORGANISED", true, bodies, events),
+	trig(`organi[sz]ed|co-organi[sz]ed|held`, "ORGANISED", false, bodies, events),
+	trig(`issued|released|published|unveiled`, "ISSUED", false, bodies, kinds(kg.KindPolicy)),
+	trig(`(?:issued|released|published|unveiled) by`, "ISSUED", true, bodies, kinds(kg.KindPolicy)),
+	trig(`proposed|put forward`, "PROPOSED", false, actors, policies),
+	trig(`proposed by|put forward by`, "PROPOSED", true, actors, policies),
+	trig(`approved|endorsed`, "APPROVED", false, bodies, nonPlace),
+	trig(`approved by|with (?:the )?approval (?:of|from)`, "APPROVED", true, bodies, nonPlace),
+	trig(`supports?|supported|backs|backed|(?:support|backing) (?:for|to)`, "SUPPORTS", false, anyKind, anyKind),
+	trig(`supported by|backed by|with (?:the )?support (?:of|from)`, "SUPPORTS", true, anyKind, anyKind),
+	trig(`covers?|covering|applies to|(?:for|in) the development of`, "COVERS", false, kinds(kg.KindPolicy, kg.KindAgreement, kg.KindProject), anyKind),
+	trig(`uses|used|using|access to|makes use of|made use of`, "USES", false, actors, kinds(kg.KindFacility)),
+	trig(`announced`, "ANNOUNCED", false, actors, nonPlace),
+	trig(`funds|funded|financed|sponsored|granted|allocated`, "FUNDS", false, bodies, nonPlace),
+	trig(`funded by|financed by|sponsored by`, "FUNDS", true, bodies, nonPlace),
+	trig(`administers|administered|manages|managed|runs|operates`, "ADMINISTERS", false, bodies, nonPlace),
+	trig(`administered by|managed by|run by|operated by`, "ADMINISTERS", true, bodies, nonPlace),
+	trig(`leads|led|leading`, "LEADS", false, actors, policies),
+	trig(`led by`, "LEADS", true, actors, policies),
+	trig(`contributed to|contributes to|designed|developed`, "CONTRIBUTED_TO", false, actors, kinds(kg.KindProject, kg.KindFacility)),
+	trig(`studied at|graduated from|alumnus of|alumna of|graduate of`, "ALUMNUS_OF", false, persons, kinds(kg.KindUniversity)),
+	trig(`wrote to|replied to|letter to`, "CORRESPONDED_WITH", false, actors, actors),
+	trig(`succeeded|replaced|took over from`, "SUCCEEDED", false, anyKind, anyKind),
+}
+
+// endKind is the kind of an end when it is certain, "" when ambiguous.
+func endKind(e End, newKinds map[string]kg.Kind) kg.Kind {
+	if e.NewName != "" {
+		return newKinds[e.NewName]
+	}
+	k := e.Candidates[0].Kind
+	for _, c := range e.Candidates[1:] {
+		if c.Kind != k {
+			return ""
+		}
+	}
+	return k
+}
+
+func (s kindSet) allows(k kg.Kind) bool { return s == nil || (k != "" && s[k]) }
+
+// relationships proposes relationships stated in one sentence between ends
+// (mentions and new entities in it, in text order).
+func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Kind) []RelSuggestion {
+	if len(ends) < 2 {
+		return nil
+	}
+	s := text[sent.Start:sent.End]
+	type key struct {
+		t        kg.RelType
+		from, to int
+	}
+	seen := map[key]bool{}
+	var out []RelSuggestion
+	used := make([]bool, len(s)) // trigger text already explained
+	for _, tr := range triggers {
+		for _, m := range tr.re.FindAllStringIndex(s, -1) {
+			ts, te := sent.Start+m[0], sent.Start+m[1]
+			if used[m[0]] {
+				continue
+			}
+			// inside an end's name: not a trigger ("Hong Kong Science Park" holds no verb)
+			inside := false
+			for _, e := range ends {
+				if ts < e.Span.End && e.Span.Start < te {
+					inside = true
+				}
+			}
+			if inside {
+				continue
+			}
+			// nearest end ending before the trigger, and starting after it
+			l, r := -1, -1
+			for i, e := range ends {
+				if e.Span.End <= ts {
+					l = i
+				}
+				if r < 0 && e.Span.Start >= te {
+					r = i
+				}
+			}
+			if l < 0 || r < 0 {
+				continue
+			}
+			// the trigger must lie close to both ends: no clause between
+			gapL := text[ends[l].Span.End:ts]
+			gapR := text[te:ends[r].Span.Start]
+			if len(gapL) > 60 || len(gapR) > 40 || strings.ContainsAny(gapR, ";:") || strings.ContainsAny(gapL, ";:") {
+				continue
+			}
+			a, b := l, r
+			if tr.passive {
+				a, b = r, l
+			}
+			ka, kb := endKind(ends[a], newKinds), endKind(ends[b], newKinds)
+			if tr.role && ka != kg.KindPerson && kb == kg.KindPerson {
+				a, b, ka, kb = b, a, kb, ka // "HKUST President Wei Shyy"
+			}
+			if !tr.from.allows(ka) || !tr.to.allows(kb) || a == b {
+				continue
+			}
+			k := key{tr.typ, a, b}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			for i := m[0]; i < m[1]; i++ {
+				used[i] = true
+			}
+			rs := RelSuggestion{Type: tr.typ, From: ends[a], To: ends[b]}
+			if tr.role {
+				rs.Role = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(s[m[0]:m[1]], " of"), " at"), " for"))
+			}
+			out = append(out, rs)
+		}
+	}
+	return out
+}
