@@ -36,5 +36,8 @@ func evalCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	rep.Print(os.Stdout)
+	if os.Getenv("EVAL_DETAILS") != "" {
+		rep.PrintDetails(os.Stdout)
+	}
 	return nil
 }

@@ -50,6 +50,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		byName[f] = len(news)
 		news = append(news, c)
 	}
+	aliased := map[string]bool{}
 	for _, def := range Definitions(text) {
 		long := strings.TrimPrefix(strings.TrimPrefix(def.Long, "The "), "the ")
 		if known := d.Lookup(long); known != nil {
@@ -62,8 +63,17 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 			}
 			continue
 		}
-		if d.Lookup(def.Acronym) != nil {
-			continue // the acronym already names a known entity
+		if known := d.Lookup(def.Acronym); known != nil {
+			// The acronym names a known entity: the long form is its alias.
+			if len(known) == 1 {
+				aliased[Fold(long)] = true
+				a.Suggestions = append(a.Suggestions, Suggestion{
+					Type: SuggestAlias, Span: def.LongSpan, Sentence: sentenceOf(a.Sentences, def.LongSpan.Start),
+					Confidence: 0.7, Status: StatusAsserted,
+					Alias: &AliasSuggestion{EntityID: known[0].EntityID, Alias: long},
+				})
+			}
+			continue
 		}
 		k, conf := ProposeKind(long)
 		addNew(candidate{span: def.LongSpan, name: long, kind: k, conf: min(1, conf+0.1), aliases: []string{def.Acronym}})
@@ -71,7 +81,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 	for i, sent := range a.Sentences {
 		_ = i
 		for _, c := range capitalisedRuns(text, sent) {
-			if covered(c.span) || d.Lookup(c.name) != nil {
+			if covered(c.span) || aliased[Fold(c.name)] || d.Lookup(c.name) != nil {
 				continue
 			}
 			addNew(c)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/coregx/ahocorasick"
 
@@ -24,6 +26,9 @@ type Dictionary struct {
 	ids      []string
 	names    []string
 	kinds    []kg.Kind
+	// upper is a bitset of the forms that only acronyms give ("MOST",
+	// "CAS"): they match only an all-capitals span, so "most" is no mention.
+	upper []uint64
 	// forms[i] lists each entity's folded forms, for alias checks; kept as
 	// offsets into formOff's index space would cost a reverse map, so it is
 	// answered by matching instead (formsOf).
@@ -41,7 +46,11 @@ func New(entities []kg.Entity) (*Dictionary, error) {
 	}
 	byForm := make(map[string][]int32, len(entities)*2)
 	var formList []string
-	addForm := func(f string, e int32) {
+	notAcronym := map[string]bool{}
+	addForm := func(f string, e int32, acronym bool) {
+		if !acronym {
+			notAcronym[f] = true
+		}
 		if len(f) < 2 {
 			return
 		}
@@ -69,8 +78,9 @@ func New(entities []kg.Entity) (*Dictionary, error) {
 			if j >= 0 {
 				n = e.Aliases[j]
 			}
+			acr := isAcronym(n)
 			for _, f := range formsOf(n, e.Kind) {
-				addForm(f, int32(i))
+				addForm(f, int32(i), acr)
 			}
 		}
 	}
@@ -84,13 +94,17 @@ func New(entities []kg.Entity) (*Dictionary, error) {
 		n += len(l)
 	}
 	d.formEnts = make([]int32, 0, n)
-	for _, f := range formList {
+	d.upper = make([]uint64, (len(formList)+63)/64)
+	for p, f := range formList {
+		if !notAcronym[f] {
+			d.upper[p/64] |= 1 << (p % 64)
+		}
 		d.formOff = append(d.formOff, int32(len(d.formEnts)))
 		d.formEnts = append(d.formEnts, byForm[f]...)
 		b.AddPattern([]byte(f))
 	}
 	d.formOff = append(d.formOff, int32(len(d.formEnts)))
-	byForm = nil
+	byForm, notAcronym = nil, nil
 	ac, err := b.Build()
 	if err != nil {
 		return nil, kg.Errorf(kg.CodeInternal, "build matcher: %v", err)
@@ -108,12 +122,13 @@ func formsOf(name string, k kg.Kind) []string {
 	if f == "" {
 		return nil
 	}
+	// "The Hong Kong Polytechnic University" is the form without the article,
+	// so a mention never starts with "the".
+	if g := strings.TrimPrefix(f, "the "); g != "" {
+		f = g
+	}
 	if k != kg.KindPerson {
-		out := []string{f}
-		if g := strings.TrimPrefix(f, "the "); g != f {
-			out = append(out, g)
-		}
-		return out
+		return []string{f}
 	}
 	f = stripHonorifics(f)
 	out := []string{f}
@@ -146,6 +161,16 @@ func formsOf(name string, k kg.Kind) []string {
 	return out
 }
 
+// isAcronym reports whether a name is an acronym: one word of capitals and
+// digits ("MOST", "CAS", "HKUST", "5G" excepted: it needs two capitals).
+func isAcronym(name string) bool {
+	name = strings.TrimSpace(name)
+	if strings.ContainsAny(name, " \t") || len(name) > 10 {
+		return false
+	}
+	return allCaps(name)
+}
+
 // match is one raw dictionary hit in folded text.
 type match struct {
 	i, j int // folded byte range
@@ -154,11 +179,22 @@ type match struct {
 
 // find returns the dictionary hits in f at word boundaries, longest first
 // where they overlap, without overlaps, in text order.
-func (d *Dictionary) find(f folded) []match {
+//
+// A hit must also stand apart in the original text: not inside a hyphenated
+// compound ("Guangdong" in "Guangdong-Hong Kong-Macao"), and an acronym's
+// form only where the text has it in capitals.
+func (d *Dictionary) find(text string, f folded) []match {
 	raw := d.ac.FindAllOverlapping([]byte(f.s))
 	var ms []match
 	for _, m := range raw {
 		if f.wordAt(m.Start-1) || f.wordAt(m.End) || !f.wordAt(m.Start) || !f.wordAt(m.End-1) {
+			continue
+		}
+		sp := f.span(m.Start, m.End)
+		if hyphenJoined(text, sp) {
+			continue
+		}
+		if d.upper[m.PatternID/64]&(1<<(m.PatternID%64)) != 0 && strings.ContainsFunc(text[sp.Start:sp.End], unicode.IsLower) {
 			continue
 		}
 		ms = append(ms, match{m.Start, m.End, m.PatternID})
@@ -209,7 +245,7 @@ func (d *Dictionary) Lookup(name string) []Candidate {
 	if f.s == "" {
 		return nil
 	}
-	for _, m := range d.find(f) {
+	for _, m := range d.find(name, f) {
 		if m.i == 0 && m.j == len(f.s) {
 			return d.candidates(m.form)
 		}
@@ -225,11 +261,30 @@ func (d *Dictionary) Mentions(ctx context.Context, text string, sentences []Span
 	}
 	f := normalize(text)
 	var out []Mention
-	for _, m := range d.find(f) {
+	for _, m := range d.find(text, f) {
 		sp := f.span(m.i, m.j)
 		out = append(out, Mention{Span: sp, Sentence: sentenceOf(sentences, sp.Start), Candidates: d.candidates(m.form)})
 	}
 	return out, nil
+}
+
+// hyphenJoined reports whether sp is joined by a hyphen to a word before or
+// after it in text.
+func hyphenJoined(text string, sp Span) bool {
+	isWord := func(i int) bool {
+		if i < 0 || i >= len(text) {
+			return false
+		}
+		r, _ := utf8.DecodeRuneInString(text[i:])
+		if r == utf8.RuneError && i > 0 {
+			r, _ = utf8.DecodeLastRuneInString(text[:i+1])
+		}
+		return unicode.IsLetter(r) || unicode.IsDigit(r)
+	}
+	if sp.Start > 0 && text[sp.Start-1] == '-' && isWord(sp.Start-2) {
+		return true
+	}
+	return sp.End < len(text) && text[sp.End] == '-' && isWord(sp.End+1)
 }
 
 // sentenceOf returns the index of the sentence holding byte offset off.

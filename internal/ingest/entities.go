@@ -202,37 +202,19 @@ func Definitions(text string) []Definition {
 		if len(letters) < 2 {
 			continue
 		}
-		toks := tokenize(text[max(0, m[0]-300):m[0]])
 		base := max(0, m[0]-300)
-		// walk back collecting content words until the initials spell letters
-		var initials []rune
+		toks := tokenize(text[base:m[0]])
 		found := -1
 		for i := len(toks) - 1; i >= 0 && len(toks)-i <= 2*len(letters)+3; i-- {
 			w := toks[i].w
-			lw := strings.ToLower(w)
-			if connectors[lw] {
-				continue
-			}
-			if !capitalised(w) && !unicode.IsDigit([]rune(w)[0]) {
+			if !capitalised(w) && !connectors[strings.ToLower(w)] && !unicode.IsDigit([]rune(w)[0]) {
 				break
 			}
-			// a hyphenated word contributes each part's initial ("Shenzhen-Hong")
-			parts := strings.FieldsFunc(w, func(r rune) bool { return r == '-' })
-			var ini []rune
-			for _, p := range parts {
-				if allCaps(p) {
-					ini = append(ini, []rune(p)...)
-				} else {
-					r, _ := utf8.DecodeRuneInString(p)
-					ini = append(ini, unicode.ToUpper(r))
-				}
+			if connectors[strings.ToLower(w)] {
+				continue // a long form starts with a content word
 			}
-			initials = append(ini, initials...)
-			if string(initials) == letters {
+			if spells(toks[i:], letters) {
 				found = i
-				break
-			}
-			if len(initials) > len(letters) {
 				break
 			}
 		}
@@ -243,6 +225,34 @@ func Definitions(text string) []Definition {
 		out = append(out, Definition{Long: text[s:e], LongSpan: Span{s, e}, Acronym: acr, AcronymSpan: Span{m[2], m[3]}})
 	}
 	return out
+}
+
+// spells reports whether the words' initials spell letters: each content
+// word gives its initial (each part's, when hyphenated; all its capitals
+// when it is an acronym itself), each connector (of, and, for…) its
+// initial or nothing.
+func spells(ws []token, letters string) bool {
+	if len(ws) == 0 {
+		return letters == ""
+	}
+	w := ws[0].w
+	if connectors[strings.ToLower(w)] {
+		if spells(ws[1:], letters) {
+			return true
+		}
+		return letters != "" && unicode.ToUpper(rune(w[0])) == rune(letters[0]) && spells(ws[1:], letters[1:])
+	}
+	var ini strings.Builder
+	for _, p := range strings.FieldsFunc(w, func(r rune) bool { return r == '-' }) {
+		if allCaps(p) {
+			ini.WriteString(acronymLetters(p))
+		} else {
+			r, _ := utf8.DecodeRuneInString(p)
+			ini.WriteRune(unicode.ToUpper(r))
+		}
+	}
+	s := ini.String()
+	return strings.HasPrefix(letters, s) && spells(ws[1:], letters[len(s):])
 }
 
 // Definition is an acronym defined in the text: "Ministry of Science and

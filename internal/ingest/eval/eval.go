@@ -168,12 +168,26 @@ func evalSource(ctx context.Context, g *seed.Graph, src kg.Source, text string, 
 
 	// Mentions: every candidate of every mention counts as found.
 	found := map[string]bool{}
+	seenAs := map[string]string{}
 	for _, m := range a.Mentions {
 		for _, c := range m.Candidates {
 			found[c.EntityID] = true
+			if _, ok := seenAs[c.EntityID]; !ok {
+				seenAs[c.EntityID] = fmt.Sprintf("%q in %q", m.Span.Text(text), a.Sentences[m.Sentence].Text(text))
+			}
 		}
 	}
 	res.Mentions = setScore(found, mentioned)
+	for id := range found {
+		if !mentioned[id] {
+			res.Wrong = append(res.Wrong, "mention "+id+" as "+seenAs[id])
+		}
+	}
+	for id := range mentioned {
+		if !found[id] {
+			res.Missed = append(res.Missed, "mention "+id)
+		}
+	}
 
 	// New entities.
 	hit := map[string]bool{}
@@ -327,4 +341,16 @@ func (r *Report) Print(w io.Writer) {
 	}
 	fmt.Fprintln(w, strings.Repeat("-", 90))
 	row(r.Overall)
+}
+
+// PrintDetails writes each article's missed and wrong items.
+func (r *Report) PrintDetails(w io.Writer) {
+	for _, res := range r.Results {
+		for _, m := range res.Missed {
+			fmt.Fprintf(w, "%s missed: %s\n", res.SourceID, m)
+		}
+		for _, m := range res.Wrong {
+			fmt.Fprintf(w, "%s wrong:  %s\n", res.SourceID, m)
+		}
+	}
 }
