@@ -29,9 +29,13 @@ type Dictionary struct {
 	// upper is a bitset of the forms that only acronyms give ("MOST",
 	// "CAS"): they match only an all-capitals span, so "most" is no mention.
 	upper []uint64
-	// forms[i] lists each entity's folded forms, for alias checks; kept as
-	// offsets into formOff's index space would cost a reverse map, so it is
-	// answered by matching instead (formsOf).
+	// The automaton sees digits as '0' (fewer byte classes: a transition
+	// table half the size); its pattern p stands for the forms
+	// patForms[patOff[p]:patOff[p+1]], and digitForm holds the forms with
+	// digits, to check a hit against the text's real digits.
+	patOff    []int32
+	patForms  []int32
+	digitForm map[int32]string
 }
 
 // New builds a dictionary from entities: each entity's name and aliases,
@@ -88,23 +92,43 @@ func New(entities []kg.Entity) (*Dictionary, error) {
 		formList = append(formList, "\x00") // an automaton needs a pattern; this one never matches folded text
 	}
 	d.formOff = make([]int32, 0, len(formList)+1)
-	b := ahocorasick.NewBuilder()
 	n := 0
 	for _, l := range byForm {
 		n += len(l)
 	}
 	d.formEnts = make([]int32, 0, n)
 	d.upper = make([]uint64, (len(formList)+63)/64)
+	d.digitForm = map[int32]string{}
+	byKey := map[string][]int32{}
+	var keys []string
 	for p, f := range formList {
 		if !notAcronym[f] {
 			d.upper[p/64] |= 1 << (p % 64)
 		}
 		d.formOff = append(d.formOff, int32(len(d.formEnts)))
 		d.formEnts = append(d.formEnts, byForm[f]...)
-		b.AddPattern([]byte(f))
+		k := f
+		if strings.ContainsAny(f, "123456789") {
+			d.digitForm[int32(p)] = f
+			k = digitsAsZero(f)
+		}
+		if _, ok := byKey[k]; !ok {
+			keys = append(keys, k)
+		}
+		byKey[k] = append(byKey[k], int32(p))
 	}
 	d.formOff = append(d.formOff, int32(len(d.formEnts)))
 	byForm, notAcronym = nil, nil
+	b := ahocorasick.NewBuilder()
+	d.patOff = make([]int32, 0, len(keys)+1)
+	d.patForms = make([]int32, 0, len(formList))
+	for _, k := range keys {
+		d.patOff = append(d.patOff, int32(len(d.patForms)))
+		d.patForms = append(d.patForms, byKey[k]...)
+		b.AddPattern([]byte(k))
+	}
+	d.patOff = append(d.patOff, int32(len(d.patForms)))
+	byKey, keys, formList = nil, nil, nil
 	ac, err := b.Build()
 	if err != nil {
 		return nil, kg.Errorf(kg.CodeInternal, "build matcher: %v", err)
@@ -161,6 +185,20 @@ func formsOf(name string, k kg.Kind) []string {
 	return out
 }
 
+// digitsAsZero maps every digit of s to '0'.
+func digitsAsZero(s string) string {
+	if !strings.ContainsAny(s, "123456789") {
+		return s
+	}
+	b := []byte(s)
+	for i, c := range b {
+		if c >= '1' && c <= '9' {
+			b[i] = '0'
+		}
+	}
+	return string(b)
+}
+
 // isAcronym reports whether a name is an acronym: one word of capitals and
 // digits ("MOST", "CAS", "HKUST", "5G" excepted: it needs two capitals).
 func isAcronym(name string) bool {
@@ -184,7 +222,7 @@ type match struct {
 // compound ("Guangdong" in "Guangdong-Hong Kong-Macao"), and an acronym's
 // form only where the text has it in capitals.
 func (d *Dictionary) find(text string, f folded) []match {
-	raw := d.ac.FindAllOverlapping([]byte(f.s))
+	raw := d.ac.FindAllOverlapping([]byte(digitsAsZero(f.s)))
 	var ms []match
 	for _, m := range raw {
 		if f.wordAt(m.Start-1) || f.wordAt(m.End) || !f.wordAt(m.Start) || !f.wordAt(m.End-1) {
@@ -194,10 +232,20 @@ func (d *Dictionary) find(text string, f folded) []match {
 		if hyphenJoined(text, sp) {
 			continue
 		}
-		if d.upper[m.PatternID/64]&(1<<(m.PatternID%64)) != 0 && strings.ContainsFunc(text[sp.Start:sp.End], unicode.IsLower) {
+		form := int32(-1)
+		for _, fo := range d.patForms[d.patOff[m.PatternID]:d.patOff[m.PatternID+1]] {
+			if df, ok := d.digitForm[fo]; !ok || df == f.s[m.Start:m.End] {
+				form = fo
+				break
+			}
+		}
+		if form < 0 {
 			continue
 		}
-		ms = append(ms, match{m.Start, m.End, m.PatternID})
+		if d.upper[form/64]&(1<<(form%64)) != 0 && strings.ContainsFunc(text[sp.Start:sp.End], unicode.IsLower) {
+			continue
+		}
+		ms = append(ms, match{m.Start, m.End, int(form)})
 	}
 	sort.Slice(ms, func(a, b int) bool {
 		la, lb := ms[a].j-ms[a].i, ms[b].j-ms[b].i

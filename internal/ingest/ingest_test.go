@@ -72,6 +72,7 @@ var testEntities = []kg.Entity{
 	{ID: "cas", Kind: kg.KindInstitute, Name: "Chinese Academy of Sciences", Aliases: []string{"CAS"}},
 	{ID: "hksp", Kind: kg.KindFacility, Name: "Hong Kong Science Park"},
 	{ID: "hksar-gov", Kind: kg.KindGovernmentBody, Name: "HKSAR Government"},
+	{ID: "pact-12", Kind: kg.KindAgreement, Name: "Pact 12"},
 }
 
 func testDict(t testing.TB) *Dictionary {
@@ -113,6 +114,7 @@ func TestMentions(t *testing.T) {
 		{"ambiguous form offers every candidate", "Wong=wong-a|wong-b"},
 		{"acronym in capitals", "MOST=most"},
 		{"place on its own", "Hong Kong=hong-kong"},
+		{"digits", "Pact 12=pact-12"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if !contains(got, tc.want) {
@@ -123,6 +125,7 @@ func TestMentions(t *testing.T) {
 	for _, tc := range []struct{ name, notWant string }{
 		{"lower-case word is not an acronym", "Most=most"},
 		{"no part of a hyphenated compound", "Guangdong=guangdong"},
+		{"other digits", "Pact 13=pact-12"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if contains(got, tc.notWant) {
@@ -131,7 +134,7 @@ func TestMentions(t *testing.T) {
 		})
 	}
 	for _, m := range ms {
-		if m.Sentence < 0 || m.Sentence > 4 {
+		if m.Sentence < 0 || m.Sentence > 6 {
 			t.Errorf("mention %q in sentence %d", m.Span.Text(text), m.Sentence)
 		}
 	}
