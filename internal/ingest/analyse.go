@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"regexp"
 	"strings"
 
 	"github.com/innograph/innograph/internal/kg"
@@ -162,7 +163,11 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 				Sentence: si, Quote: q, Confidence: conf, Status: st, Relationship: &r,
 			})
 		}
-		for _, am := range Amounts(q) {
+		amounts := Amounts(q)
+		if !fundingRE.MatchString(q) {
+			amounts = nil // a sum that no one gives: trade, output, a valuation
+		}
+		for _, am := range amounts {
 			sp := Span{sent.Start + am.Span.Start, sent.Start + am.Span.End}
 			fs := &FundingSuggestion{Amount: am.Money, On: on}
 			for _, e := range ends[si] {
@@ -182,6 +187,9 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 	}
 	return a, nil
 }
+
+// fundingRE finds the words of giving money in a sentence.
+var fundingRE = regexp.MustCompile(`(?i)\b(fund(?:s|ed|ing)?|grants?|granted|invest(?:s|ed|ing|ment)?|allocat(?:e|es|ed|ion)|authori[sz]ed|award(?:s|ed)?|financ(?:e|es|ed|ing)|budget(?:ed)?|earmark(?:s|ed)?|inject(?:s|ed)?|donat(?:e|es|ed|ion)|subsid(?:y|ies|ised|ized)|sponsor(?:s|ed|ship)?|set aside|provid(?:e|es|ed|ing)|support(?:s|ed|ing)?|spen[dt]|raised)\b`)
 
 func containsID(cs []Candidate, id string) bool {
 	for _, c := range cs {

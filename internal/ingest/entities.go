@@ -91,7 +91,8 @@ var titles = map[string]bool{"professor": true, "prof": true, "dr": true, "mr": 
 	"sir": true, "academician": true, "president": true, "chairman": true, "chairwoman": true, "director": true,
 	"dean": true, "secretary": true, "minister": true, "premier": true, "mayor": true, "vice-president": true,
 	"vice-chairman": true, "chancellor": true, "vice-chancellor": true, "governor": true, "commissioner": true,
-	"executive": true, "general": true, "head": true, "ceo": true, "chief": true}
+	"executive": true, "general": true, "head": true, "ceo": true, "chief": true, "deputy": true, "vice": true,
+	"former": true, "associate": true, "assistant": true}
 
 // personTitles are the titles that alone make the next name a person.
 var personTitles = map[string]bool{"professor": true, "prof": true, "dr": true, "mr": true, "mrs": true, "ms": true,
@@ -280,8 +281,10 @@ func capitalisedRuns(text string, sent Span) []candidate {
 		j := i + 1
 		for j < len(toks) {
 			if capitalised(toks[j].w) || (unicode.IsDigit([]rune(toks[j].w)[0]) && len(toks[j].w) <= 4 && j > i) {
-				// a run does not cross punctuation other than space
-				if strings.TrimSpace(text[toks[j-1].e:toks[j].s]) != "" {
+				// a run does not cross punctuation other than space, save
+				// the period of an initial ("Benny C. F. Cheung")
+				gap := strings.TrimSpace(text[toks[j-1].e:toks[j].s])
+				if gap != "" && !(gap == "." && utf8.RuneCountInString(toks[j-1].w) == 1) {
 					break
 				}
 				j++
@@ -323,7 +326,7 @@ func capitalisedRuns(text string, sent Span) []candidate {
 				}
 				name = append(name, r)
 			}
-			if len(name) > 3 {
+			if len(name) > 3 && !initialsInside(name) {
 				name = name[len(name)-2:]
 			}
 			if len(name) >= 2 && (personTitles[lw] || len(name) < len(rest)) && !orgWords(name) {
@@ -340,15 +343,49 @@ func capitalisedRuns(text string, sent Span) []candidate {
 			}
 			break
 		}
+		// "Deputy Director of the Liaison Office": the title is no part of
+		// the body's name; what is left must have a head word.
+		titled := false
+		for len(run) > 0 && (titles[strings.ToLower(run[0].w)] || connectors[run[0].w]) {
+			run, titled = run[1:], true
+		}
 		if len(run) < 2 {
+			continue
+		}
+		if _, c := ProposeKind(text[run[0].s:run[len(run)-1].e]); titled && c < 0.6 {
 			continue
 		}
 		s, e := run[0].s, run[len(run)-1].e
 		name := text[s:e]
 		k, conf := ProposeKind(name)
+		if conf < 0.5 && len(run) <= 3 && personContext(text[:s], text[e:sent.End]) {
+			k, conf = kg.KindPerson, 0.6
+		}
 		out = append(out, candidate{span: Span{s, e}, name: name, kind: k, conf: conf})
 	}
 	return out
+}
+
+var (
+	roleAfterRE  = regexp.MustCompile(`(?i)^,\s+(?:the\s+)?(?:(?:former|then|current|founding|deputy|vice|associate|assistant|executive|acting)[\s-]+)*(?:president|director|dean|head|chief|secretary|minister|professor|chair|chairman|chairwoman|chairperson|ceo|founder|co-founder|principal|chancellor|commissioner|governor|mayor|premier|scientist|researcher|lecturer|fellow|engineer|academician|member)\b`)
+	saidBeforeRE = regexp.MustCompile(`(?i)\b(?:said|says|according to|told|explained)\s+$`)
+	saidAfterRE  = regexp.MustCompile(`(?i)^\s+(?:said|says|told|explained|added|noted)\b`)
+)
+
+// personContext reports whether the words around a name make it a person's:
+// a role after it ("Gao Min, dean of …") or a verb of saying next to it.
+func personContext(before, after string) bool {
+	return roleAfterRE.MatchString(after) || saidBeforeRE.MatchString(before) || saidAfterRE.MatchString(after)
+}
+
+// initialsInside reports whether a name's middle words are initials ("Benny C F Cheung").
+func initialsInside(ts []token) bool {
+	for _, t := range ts[1 : len(ts)-1] {
+		if utf8.RuneCountInString(t.w) != 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // orgWords reports whether a would-be person name holds an organisation head word.

@@ -56,8 +56,11 @@ var triggers = []trigger{
 	roleTrig(`(?:founding |executive |deputy |managing )?director(?:-general)?(?: of| at)?`, "DIRECTS"),
 	roleTrig(`(?:vice[- ])?president(?: of)?|dean(?: of)?|head(?: of)?|chief executive(?: officer)?(?: of)?|ceo(?: of)?|secretary(?:-general)?(?: of)?|minister(?: of)?|principal(?: of)?|(?:vice[- ])?chancellor(?: of)?|commissioner(?: of| for)?|governor(?: of)?|mayor(?: of)?|leader(?: of)?`, "HEADS"),
 	roleTrig(`chair(?:man|woman|person)?(?: of)?`, "CHAIRS"),
-	roleTrig(`(?:chair |assistant |associate |adjunct )?professor(?: of [a-z ]+?)?(?: at| of| in| from)?|researcher(?: at| of| from)?|scientist(?: at| of| from)?|lecturer(?: at| of)?|fellow(?: at| of)?|engineer(?: at| of)?`, "WORKS_AT"),
+	roleTrig(`(?:chair |assistant |associate |adjunct )?professor(?: of [a-z ]+?)? (?:at|of|in|from)|(?:researcher|scientist|lecturer|fellow|engineer) (?:at|of|from)`, "WORKS_AT"),
 	roleTrig(`academician(?: of)?|member(?: of)?`, "MEMBER_OF"),
+	trig(`at`, "WORKS_AT", false, persons, kinds(kg.KindUniversity, kg.KindInstitute, kg.KindLab, kg.KindCompany, kg.KindDepartment)),
+	trig(`has|have|had|houses|is home to`, "HOSTS", false, kinds(kg.KindUniversity, kg.KindInstitute, kg.KindFacility), kinds(kg.KindLab, kg.KindProject, kg.KindFacility, kg.KindInstitute)),
+	trig(`in|at`, "LOCATED_IN", false, kinds(kg.KindLab, kg.KindFacility, kg.KindCompany, kg.KindEvent), kinds(kg.KindPlace, kg.KindFacility)),
 	trig(`signed(?: an?| the)?|inked|entered into`, "SIGNED", false, actors, agrees),
 	trig(`signed by`, "SIGNED", true, actors, agrees),
 	trig(`witnessed(?: by)?`, "WITNESSED", false, persons, agrees),
@@ -79,8 +82,8 @@ var triggers = []trigger{
 	trig(`proposed by|put forward by`, "PROPOSED", true, actors, policies),
 	trig(`approved|endorsed`, "APPROVED", false, bodies, nonPlace),
 	trig(`approved by|with (?:the )?approval (?:of|from)`, "APPROVED", true, bodies, nonPlace),
-	trig(`supports?|supported|backs|backed|(?:support|backing) (?:for|to)`, "SUPPORTS", false, anyKind, anyKind),
-	trig(`supported by|backed by|with (?:the )?support (?:of|from)`, "SUPPORTS", true, anyKind, anyKind),
+	trig(`supports?|supported|backs|backed`, "SUPPORTS", false, nonPlace, anyKind),
+	trig(`supported by|backed by|with (?:the )?support (?:of|from)`, "SUPPORTS", true, nonPlace, anyKind),
 	trig(`covers?|covering|applies to|(?:for|in) the development of`, "COVERS", false, kinds(kg.KindPolicy, kg.KindAgreement, kg.KindProject), anyKind),
 	trig(`uses|used|using|access to|makes use of|made use of`, "USES", false, actors, kinds(kg.KindFacility)),
 	trig(`announced`, "ANNOUNCED", false, actors, nonPlace),
@@ -158,8 +161,18 @@ func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Ki
 			// the trigger must lie close to both ends: no clause between
 			gapL := text[ends[l].Span.End:ts]
 			gapR := text[te:ends[r].Span.Start]
-			if len(gapL) > 60 || len(gapR) > 40 || strings.ContainsAny(gapR, ";:") || strings.ContainsAny(gapL, ";:") {
+			stop := ";:"
+			if tr.role {
+				stop = ";" // "Laboratory of Chirosciences (Director: Professor Wong Kwok Yin)"
+			}
+			if len(gapL) > 60 || len(gapR) > 40 || strings.ContainsAny(gapR, stop) || strings.ContainsAny(gapL, stop) {
 				continue
+			}
+			// "Deputy Director of the Liaison Office, Mr. Tan Tieniu": the
+			// title, its body, then the person.
+			if tr.role && endKind(ends[l], newKinds) != kg.KindPerson && r+1 < len(ends) &&
+				endKind(ends[r+1], newKinds) == kg.KindPerson && len(text[ends[r].Span.End:ends[r+1].Span.Start]) <= 20 {
+				l = r + 1
 			}
 			a, b := l, r
 			if tr.passive {
@@ -173,19 +186,58 @@ func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Ki
 				continue
 			}
 			k := key{tr.typ, a, b}
-			if seen[k] {
+			if seen[k] || (tr.role && seen[key{"role", a, b}]) {
 				continue
 			}
 			seen[k] = true
+			if tr.role {
+				seen[key{"role", a, b}] = true // one title per person and body
+			}
 			for i := m[0]; i < m[1]; i++ {
 				used[i] = true
 			}
-			rs := RelSuggestion{Type: tr.typ, From: ends[a], To: ends[b]}
+			role := ""
 			if tr.role {
-				rs.Role = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(s[m[0]:m[1]], " of"), " at"), " for"))
+				role = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(s[m[0]:m[1]], " of"), " at"), " for"))
 			}
-			out = append(out, rs)
+			// Coordinated ends share the relationship: "MOST and the HKSAR
+			// Government established …", "… with ZTE and China Mobile".
+			for _, x := range coordinated(text, ends, a) {
+				for _, y := range coordinated(text, ends, b) {
+					kx, ky := endKind(ends[x], newKinds), endKind(ends[y], newKinds)
+					if x == y || !tr.from.allows(kx) || !tr.to.allows(ky) || (tr.role && (x != a || y != b)) {
+						continue
+					}
+					if k := (key{tr.typ, x, y}); x != a || y != b {
+						if seen[k] {
+							continue
+						}
+						seen[k] = true
+					}
+					out = append(out, RelSuggestion{Type: tr.typ, From: ends[x], To: ends[y], Role: role})
+				}
+			}
 		}
+	}
+	return out
+}
+
+// coordRE is what joins coordinated ends: "and", a comma, "as well as".
+var coordRE = regexp.MustCompile(`^(?:,\s*|\s+)(?:and|&|as well as|or)?\s*(?:the\s+)?$|^\s*,\s*$`)
+
+// coordinated returns end i and the ends joined to it by "and" or commas,
+// on either side, in text order.
+func coordinated(text string, ends []End, i int) []int {
+	lo, hi := i, i
+	for lo > 0 && coordRE.MatchString(text[ends[lo-1].Span.End:ends[lo].Span.Start]) {
+		lo--
+	}
+	for hi+1 < len(ends) && coordRE.MatchString(text[ends[hi].Span.End:ends[hi+1].Span.Start]) {
+		hi++
+	}
+	out := make([]int, 0, hi-lo+1)
+	for k := lo; k <= hi; k++ {
+		out = append(out, k)
 	}
 	return out
 }

@@ -150,6 +150,13 @@ func evalSource(ctx context.Context, g *seed.Graph, src kg.Source, text string, 
 				}
 			}
 		}
+		for _, a := range e.Aliases {
+			if !contains(aliases, a) {
+				// a name only this source gives: a new-entity suggestion
+				// with it names this entity
+				newForms[ingest.Fold(a)] = e.ID
+			}
+		}
 		k := e
 		k.Aliases = aliases
 		dict = append(dict, k)
@@ -212,6 +219,7 @@ func evalSource(ctx context.Context, g *seed.Graph, src kg.Source, text string, 
 		from, to string
 	}
 	truth := map[triple]bool{}
+	quoteOf := map[triple]string{}
 	for _, r := range g.Relationships {
 		if r.FundingID != "" {
 			continue
@@ -219,6 +227,7 @@ func evalSource(ctx context.Context, g *seed.Graph, src kg.Source, text string, 
 		for _, ev := range r.Evidence {
 			if ev.SourceID == src.ID {
 				truth[triple{r.Type, r.From, r.To}] = true
+				quoteOf[triple{r.Type, r.From, r.To}] = ev.Quote
 			}
 		}
 	}
@@ -260,7 +269,7 @@ func evalSource(ctx context.Context, g *seed.Graph, src kg.Source, text string, 
 	res.Relationships.Expected, res.Relationships.Recalled = len(truth), len(recalled)
 	for tr := range truth {
 		if !recalled[tr] {
-			res.Missed = append(res.Missed, fmt.Sprintf("rel %s %s -> %s", tr.t, tr.from, tr.to))
+			res.Missed = append(res.Missed, fmt.Sprintf("rel %s %s -> %s: %q", tr.t, tr.from, tr.to, quoteOf[tr]))
 		}
 	}
 
