@@ -189,7 +189,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 }
 
 // fundingRE finds the words of giving money in a sentence.
-var fundingRE = regexp.MustCompile(`(?i)\b(fund(?:s|ed|ing)?|grants?|granted|invest(?:s|ed|ing|ment)?|allocat(?:e|es|ed|ion)|authori[sz]ed|award(?:s|ed)?|financ(?:e|es|ed|ing)|budget(?:ed)?|earmark(?:s|ed)?|inject(?:s|ed)?|donat(?:e|es|ed|ion)|subsid(?:y|ies|ised|ized)|sponsor(?:s|ed|ship)?|set aside|provid(?:e|es|ed|ing)|support(?:s|ed|ing)?|spen[dt]|raised)\b`)
+var fundingRE = regexp.MustCompile(`(?i)\b(fund(?:s|ed|ing)?|grants?|granted|invest(?:s|ed|ing|ment)?|allocat(?:e|es|ed|ion)|authori[sz]ed|award(?:s|ed)?|financ(?:e|es|ed|ing)|budget(?:ed)?|earmark(?:s|ed)?|inject(?:s|ed)?|donat(?:e|es|ed|ion)|subsid(?:y|ies|ised|ized)|sponsor(?:s|ed|ship)?|set aside|provid(?:e|es|ed|ing)|support(?:s|ed|ing)?|spen[dt]|raised|receiv(?:e|es|ed|ing))\b`)
 
 func containsID(cs []Candidate, id string) bool {
 	for _, c := range cs {
