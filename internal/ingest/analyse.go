@@ -79,15 +79,35 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		k, conf := ProposeKind(long)
 		addNew(candidate{span: def.LongSpan, name: long, kind: k, conf: min(1, conf+0.1), aliases: []string{def.Acronym}})
 	}
-	for i, sent := range a.Sentences {
-		_ = i
+	var inside []Span // new names that start with a known one ("Guangzhou Institutes of Biomedicine")
+	for _, sent := range a.Sentences {
 		for _, c := range capitalisedRuns(text, sent) {
 			if covered(c.span) || aliased[Fold(c.name)] || d.Lookup(c.name) != nil {
 				continue
 			}
 			addNew(c)
+			if c.conf >= 0.6 && c.kind != kg.KindPerson {
+				inside = append(inside, c.span)
+			}
 		}
 	}
+	// A known name that only modifies a longer new name (the name goes on
+	// with a capitalised word, and the whole has a head word) is no mention.
+	kept := ms[:0:0]
+	for _, m := range ms {
+		part := false
+		for _, sp := range inside {
+			if sp.Start == m.Span.Start && m.Span.End < sp.End && text[m.Span.End] == ' ' &&
+				m.Span.End+1 < len(text) && capitalised(text[m.Span.End+1:]) {
+				part = true
+			}
+		}
+		if !part {
+			kept = append(kept, m)
+		}
+	}
+	ms = kept
+	a.Mentions = ms
 	newKinds := map[string]kg.Kind{}
 	for _, c := range news {
 		si := sentenceOf(a.Sentences, c.span.Start)

@@ -66,7 +66,7 @@ func allCaps(w string) bool {
 	return n >= 2
 }
 
-var connectors = map[string]bool{"of": true, "and": true, "for": true, "the": true, "on": true, "in": true, "&": true, "de": true, "at": true}
+var connectors = map[string]bool{"of": true, "and": true, "for": true, "the": true, "on": true, "in": true, "&": true, "de": true}
 
 // sentenceStarters are capitalised words that begin sentences without
 // being names.

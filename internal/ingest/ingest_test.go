@@ -359,8 +359,13 @@ func TestAnalyseArticle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(a.Sentences) != 4 {
-		t.Fatalf("%d sentences, want 4", len(a.Sentences))
+	if len(a.Sentences) != 5 {
+		t.Fatalf("%d sentences, want 5", len(a.Sentences))
+	}
+	for _, m := range a.Mentions {
+		if m.Candidates[0].EntityID == "guangdong" {
+			t.Errorf("Guangdong of Guangdong Institute of Robotics taken for a mention of the place")
+		}
 	}
 	name := func(e End) string {
 		if e.NewName != "" {
@@ -397,6 +402,7 @@ func TestAnalyseArticle(t *testing.T) {
 	}{
 		{"role apposition", "Lam Ka Ming DIRECTS Acme Robotics Laboratory", StatusReported, ""},
 		{"located in", "Acme Robotics Laboratory LOCATED_IN hksp", StatusAsserted, ""},
+		{"department of a university", "Department of Physics PART_OF Acme University", StatusAsserted, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := rels[tc.key]

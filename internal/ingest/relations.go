@@ -61,6 +61,7 @@ var triggers = []trigger{
 	trig(`at`, "WORKS_AT", false, persons, kinds(kg.KindUniversity, kg.KindInstitute, kg.KindLab, kg.KindCompany, kg.KindDepartment)),
 	trig(`has|have|had|houses|is home to`, "HOSTS", false, kinds(kg.KindUniversity, kg.KindInstitute, kg.KindFacility), kinds(kg.KindLab, kg.KindProject, kg.KindFacility, kg.KindInstitute)),
 	trig(`in|at`, "LOCATED_IN", false, kinds(kg.KindLab, kg.KindFacility, kg.KindCompany, kg.KindEvent), kinds(kg.KindPlace, kg.KindFacility)),
+	trig(`at|of|in|under`, "PART_OF", false, kinds(kg.KindDepartment, kg.KindLab, kg.KindGovernmentBody), kinds(kg.KindUniversity, kg.KindInstitute)),
 	trig(`signed(?: an?| the)?|inked|entered into`, "SIGNED", false, actors, agrees),
 	trig(`signed by`, "SIGNED", true, actors, agrees),
 	trig(`witnessed(?: by)?`, "WITNESSED", false, persons, agrees),
