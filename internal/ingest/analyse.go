@@ -81,7 +81,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 	}
 	var inside []Span // new names that start with a known one ("Guangzhou Institutes of Biomedicine")
 	for _, sent := range a.Sentences {
-		for _, c := range capitalisedRuns(text, sent) {
+		for _, c := range capitalisedRuns(text, sent, ms) {
 			if covered(c.span) || aliased[Fold(c.name)] || d.Lookup(c.name) != nil {
 				continue
 			}

@@ -80,10 +80,15 @@ func init() {
 		currently recently earlier later despite although though because through over among between within
 		monday tuesday wednesday thursday friday saturday sunday
 		january february march april may june july august september october november december
-		mr mrs ms dr prof professor chinese national local central global international new`) {
+		mr mrs ms dr prof professor about speaking`) {
 		sentenceStarters[w] = true
 	}
 }
+
+// midStarters are capitalised words that, inside a run, begin a new phrase
+// (a headline or byline glued to the first sentence).
+var midStarters = map[string]bool{"The": true, "In": true, "At": true, "About": true, "After": true, "Speaking": true,
+	"According": true, "As": true, "For": true, "On": true, "With": true, "By": true, "From": true, "A": true, "An": true}
 
 // titles introduce a person's name ("Professor Chung Kwok Fai", "Secretary
 // for Innovation and Technology Nicholas Yang").
@@ -266,11 +271,32 @@ type Definition struct {
 // capitalisedRuns finds runs of capitalised words (joined by of/and/for/the…)
 // in one sentence, as proposals for new entities, splitting a title off a
 // person's name.
-func capitalisedRuns(text string, sent Span) []candidate {
+//
+// known lists the spans of known names (mentions) and their kinds: a run
+// made only of known names and connectors ("Shenzhen and Guangzhou") is no
+// new name, and "in" before a known place ends a run ("IDEA in Shenzhen").
+func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 	toks := tokenize(text[sent.Start:sent.End])
 	for i := range toks {
 		toks[i].s += sent.Start
 		toks[i].e += sent.Start
+	}
+	mentionAt := func(t token) *Mention {
+		for i := range known {
+			if known[i].Span.Start <= t.s && t.e <= known[i].Span.End {
+				return &known[i]
+			}
+		}
+		return nil
+	}
+	// A possessive ends a name: "Hong Kong's universities".
+	possessive := make([]bool, len(toks))
+	for i, t := range toks {
+		for _, suf := range []string{"'s", "’s"} {
+			if w, ok := strings.CutSuffix(t.w, suf); ok && w != "" {
+				toks[i].w, toks[i].e, possessive[i] = w, t.e-len(suf), true
+			}
+		}
 	}
 	var out []candidate
 	for i := 0; i < len(toks); {
@@ -279,7 +305,15 @@ func capitalisedRuns(text string, sent Span) []candidate {
 			continue
 		}
 		j := i + 1
-		for j < len(toks) {
+		for j < len(toks) && !possessive[j-1] {
+			if midStarters[toks[j].w] {
+				break // "… LU Zijian The Hong Kong Science Park": a new phrase
+			}
+			if toks[j].w == "in" && j+1 < len(toks) {
+				if m := mentionAt(toks[j+1]); m != nil && m.Candidates[0].Kind == kg.KindPlace {
+					break
+				}
+			}
 			if capitalised(toks[j].w) || (unicode.IsDigit([]rune(toks[j].w)[0]) && len(toks[j].w) <= 4 && j > i) {
 				// a run does not cross punctuation other than space, save
 				// the period of an initial ("Benny C. F. Cheung")
@@ -304,10 +338,19 @@ func capitalisedRuns(text string, sent Span) []candidate {
 		for len(run) > 0 && (sentenceStarters[strings.ToLower(run[0].w)] && !titles[strings.ToLower(run[0].w)] || connectors[run[0].w]) {
 			run = run[1:]
 		}
-		for len(run) > 0 && connectors[run[len(run)-1].w] {
-			run = run[:len(run)-1]
+		for len(run) > 0 && (connectors[run[len(run)-1].w] || titles[strings.ToLower(run[len(run)-1].w)] && len(run) > 2 && connectors[run[len(run)-2].w]) {
+			run = run[:len(run)-1] // "… Central Committee and Chairman"
 		}
 		if len(run) == 0 {
+			continue
+		}
+		allKnown := true
+		for _, t := range run {
+			if !connectors[t.w] && mentionAt(t) == nil {
+				allKnown = false
+			}
+		}
+		if allKnown {
 			continue
 		}
 		// a title splits the run: what follows is a person
@@ -340,6 +383,8 @@ func capitalisedRuns(text string, sent Span) []candidate {
 				for len(run) > 0 && (connectors[run[len(run)-1].w] || titles[strings.ToLower(run[len(run)-1].w)]) {
 					run = run[:len(run)-1]
 				}
+			} else if k > 1 && connectors[run[k-1].w] {
+				run = run[:k-1] // "… Central Committee and Chairman Li"
 			}
 			break
 		}

@@ -431,3 +431,42 @@ func TestAnalyseArticle(t *testing.T) {
 		t.Errorf("second funding %+v on %v status %s", g.Funding.Amount, g.Funding.On, g.Status)
 	}
 }
+
+func TestNewEntities(t *testing.T) {
+	d := testDict(t)
+	text := readFixture(t, "newentities.txt")
+	a, err := d.Analyse(context.Background(), Document{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]kg.Kind{}
+	for _, s := range a.Suggestions {
+		if s.Type == SuggestEntity {
+			got[s.NewEntity.Name] = s.NewEntity.Kind
+		}
+	}
+	for _, tc := range []struct {
+		name, entity string
+		kind         kg.Kind // "" when the name must not be proposed
+	}{
+		{"a capitalised 'The' starts a new phrase", "Acme Robotics Laboratory", kg.KindLab},
+		{"no byline glued to it", "Daily News The Acme Robotics Laboratory", ""},
+		{"known names joined by and are no new name", "Hong Kong and Guangdong", ""},
+		{"in before a known place ends a name", "Shenzhen Data Institute", kg.KindInstitute},
+		{"role after a name gives a person", "Gao Min", kg.KindPerson},
+		{"verb of saying gives a person", "Wong Siu Ming", kg.KindPerson},
+		{"a trailing title is no part of the name", "Communist Party of Acme Central Committee", kg.KindGovernmentBody},
+		{"possessive ends a name", "Harbour Biotech Company", kg.KindCompany},
+		{"the possessive's owner is known", "Hong Kong's Harbour Biotech Company", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k, ok := got[tc.entity]
+			switch {
+			case tc.kind == "" && ok:
+				t.Errorf("%q proposed (%s); all: %v", tc.entity, k, got)
+			case tc.kind != "" && k != tc.kind:
+				t.Errorf("%q: kind %q, want %s; all: %v", tc.entity, k, tc.kind, got)
+			}
+		})
+	}
+}

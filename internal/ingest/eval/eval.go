@@ -203,12 +203,17 @@ func evalSource(ctx context.Context, g *seed.Graph, src kg.Source, text string, 
 			continue
 		}
 		res.Entities.Found++
+		ok := false
 		for _, n := range append([]string{s.NewEntity.Name}, s.NewEntity.Aliases...) {
-			if id, ok := newForms[ingest.Fold(n)]; ok {
+			if id, in := newForms[ingest.Fold(n)]; in {
 				res.Entities.Correct++
 				hit[id] = true
+				ok = true
 				break
 			}
+		}
+		if !ok {
+			res.Wrong = append(res.Wrong, fmt.Sprintf("entity %s %q", s.NewEntity.Kind, s.NewEntity.Name))
 		}
 	}
 	res.Entities.Expected, res.Entities.Recalled = len(newIDs), len(hit)
