@@ -111,7 +111,9 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 	newKinds := map[string]kg.Kind{}
 	for _, c := range news {
 		si := sentenceOf(a.Sentences, c.span.Start)
-		newKinds[c.name] = c.kind
+		if c.conf >= 0.5 {
+			newKinds[c.name] = c.kind // else unknown: ""
+		}
 		a.Suggestions = append(a.Suggestions, Suggestion{
 			Type: SuggestEntity, Span: c.span, Sentence: si, Quote: quote(si), Confidence: c.conf, Status: Status(quote(si)),
 			NewEntity: &NewEntity{Name: c.name, Kind: c.kind, Aliases: c.aliases},
@@ -147,12 +149,23 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 				}
 				sp := f.span(i, j)
 				si := sentenceOf(a.Sentences, sp.Start)
+				// A new name holding a shorter known one ("Wong Kwok Yin"
+				// holds "Wong") replaces it as an end; one overlapping a
+				// longer or equal one gives way.
 				clash := false
+				kept := ends[si][:0]
 				for _, e := range ends[si] {
-					if sp.Start < e.Span.End && e.Span.Start < sp.End {
+					switch {
+					case !(sp.Start < e.Span.End && e.Span.Start < sp.End):
+						kept = append(kept, e)
+					case e.NewName == "" && sp.Start <= e.Span.Start && e.Span.End <= sp.End && sp != e.Span:
+						// dropped
+					default:
 						clash = true
+						kept = append(kept, e)
 					}
 				}
+				ends[si] = kept
 				if !clash {
 					ends[si] = append(ends[si], End{Span: sp, NewName: c.name})
 				}

@@ -318,7 +318,7 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 				// a run does not cross punctuation other than space, save
 				// the period of an initial ("Benny C. F. Cheung")
 				gap := strings.TrimSpace(text[toks[j-1].e:toks[j].s])
-				if gap != "" && !(gap == "." && utf8.RuneCountInString(toks[j-1].w) == 1) {
+				if gap != "" && !(gap == "." && (utf8.RuneCountInString(toks[j-1].w) == 1 || titles[strings.ToLower(toks[j-1].w)])) {
 					break
 				}
 				j++

@@ -470,3 +470,44 @@ func TestNewEntities(t *testing.T) {
 		})
 	}
 }
+
+// Each line of testdata/relations.txt: name, sentence, relationships it
+// must give, relationships it must not give ("from TYPE to", ';'-separated;
+// a known end by id, a new one by name).
+func TestRelationships(t *testing.T) {
+	d := testDict(t)
+	for _, line := range strings.Split(strings.TrimSpace(readFixture(t, "relations.txt")), "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) != 4 {
+			t.Fatalf("bad fixture line %q", line)
+		}
+		t.Run(f[0], func(t *testing.T) {
+			a, err := d.Analyse(context.Background(), Document{Text: f[1]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := func(e End) string {
+				if e.NewName != "" {
+					return e.NewName
+				}
+				return e.Candidates[0].EntityID
+			}
+			var got []string
+			for _, s := range a.Suggestions {
+				if s.Type == SuggestRelationship {
+					got = append(got, name(s.Relationship.From)+" "+string(s.Relationship.Type)+" "+name(s.Relationship.To))
+				}
+			}
+			for _, w := range strings.Split(f[2], ";") {
+				if w != "" && !contains(got, w) {
+					t.Errorf("no %q in %q", w, got)
+				}
+			}
+			for _, w := range strings.Split(f[3], ";") {
+				if w != "" && contains(got, w) {
+					t.Errorf("%q in %q", w, got)
+				}
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package ingest
 import (
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/innograph/innograph/internal/kg"
 )
@@ -39,10 +40,19 @@ type trigger struct {
 	passive  bool
 	from, to kindSet
 	role     bool // the phrase is a title: the person end may be on either side
+	// weak: the phrase is a bare preposition or "has"; it needs ends of
+	// known kinds, where a verb accepts a new name of unknown kind.
+	weak bool
 }
 
 func trig(pattern string, t kg.RelType, passive bool, from, to kindSet) trigger {
 	return trigger{re: regexp.MustCompile(`(?i)\b(?:` + pattern + `)\b`), typ: t, passive: passive, from: from, to: to}
+}
+
+func weakTrig(pattern string, t kg.RelType, from, to kindSet) trigger {
+	tr := trig(pattern, t, false, from, to)
+	tr.weak = true
+	return tr
 }
 
 func roleTrig(pattern string, t kg.RelType) trigger {
@@ -53,17 +63,17 @@ func roleTrig(pattern string, t kg.RelType) trigger {
 
 // triggers are the phrases the analyser knows, most specific first.
 var triggers = []trigger{
-	roleTrig(`(?:founding |executive |deputy |managing )?director(?:-general)?(?: of| at)?`, "DIRECTS"),
-	roleTrig(`(?:vice[- ])?president(?: of)?|dean(?: of)?|head(?: of)?|chief executive(?: officer)?(?: of)?|ceo(?: of)?|secretary(?:-general)?(?: of)?|minister(?: of)?|principal(?: of)?|(?:vice[- ])?chancellor(?: of)?|commissioner(?: of| for)?|governor(?: of)?|mayor(?: of)?|leader(?: of)?`, "HEADS"),
+	roleTrig(`(?:(?:deputy|vice|associate|assistant)[- ])?(?:founding |executive |managing )?director(?:-general)?(?: of| at)?`, "DIRECTS"),
+	roleTrig(`(?:(?:deputy|vice|associate|assistant)[- ])?(?:president(?: of)?|dean(?: of)?|head(?: of)?|chief executive(?: officer)?(?: of)?|ceo(?: of)?|secretary(?:-general)?(?: of)?|minister(?: of)?|premier(?: of)?|principal(?: of)?|chancellor(?: of)?|commissioner(?: of| for)?|governor(?: of)?|mayor(?: of)?|leader(?: of)?)`, "HEADS"),
 	roleTrig(`chair(?:man|woman|person)?(?: of)?`, "CHAIRS"),
 	roleTrig(`(?:chair |assistant |associate |adjunct )?professor(?: of [a-z ]+?)? (?:at|of|in|from)|(?:researcher|scientist|lecturer|fellow|engineer) (?:at|of|from)`, "WORKS_AT"),
 	roleTrig(`academician(?: of)?|member(?: of)?`, "MEMBER_OF"),
-	trig(`at`, "WORKS_AT", false, persons, kinds(kg.KindUniversity, kg.KindInstitute, kg.KindLab, kg.KindCompany, kg.KindDepartment)),
-	trig(`has|have|had|houses|is home to`, "HOSTS", false, kinds(kg.KindUniversity, kg.KindInstitute, kg.KindFacility), kinds(kg.KindLab, kg.KindProject, kg.KindFacility, kg.KindInstitute)),
-	trig(`in|at`, "LOCATED_IN", false, kinds(kg.KindLab, kg.KindFacility, kg.KindCompany, kg.KindEvent), kinds(kg.KindPlace, kg.KindFacility)),
-	trig(`at|of|in|under`, "PART_OF", false, kinds(kg.KindDepartment, kg.KindLab, kg.KindGovernmentBody), kinds(kg.KindUniversity, kg.KindInstitute)),
+	weakTrig(`at`, "WORKS_AT", persons, kinds(kg.KindUniversity, kg.KindInstitute, kg.KindLab, kg.KindCompany, kg.KindDepartment)),
+	weakTrig(`has|have|had|houses|is home to`, "HOSTS", kinds(kg.KindUniversity, kg.KindInstitute, kg.KindFacility), kinds(kg.KindLab, kg.KindProject, kg.KindFacility, kg.KindInstitute)),
+	weakTrig(`in|at`, "LOCATED_IN", kinds(kg.KindLab, kg.KindFacility, kg.KindCompany, kg.KindEvent), kinds(kg.KindPlace, kg.KindFacility)),
+	weakTrig(`at|of|in|under`, "PART_OF", kinds(kg.KindDepartment, kg.KindLab, kg.KindGovernmentBody), kinds(kg.KindUniversity, kg.KindInstitute)),
 	trig(`signed(?: an?| the)?|inked|entered into`, "SIGNED", false, actors, agrees),
-	trig(`signed by`, "SIGNED", true, actors, agrees),
+	trig(`signed (?:by|between)`, "SIGNED", true, actors, agrees),
 	trig(`witnessed(?: by)?`, "WITNESSED", false, persons, agrees),
 	trig(`(?:was |were |has been |have been )?(?:set up|established|founded|launched|created|built) by`, "ESTABLISHED", true, actors, anyKind),
 	trig(`established|set up|launched|created|founded`, "ESTABLISHED", false, bodies, nonPlace),
@@ -71,7 +81,7 @@ var triggers = []trigger{
 	trig(`(?:is |are |was |were )?(?:located|based|situated|sited|headquartered) (?:in|at)|in the city of`, "LOCATED_IN", false, nonPlace, kinds(kg.KindPlace, kg.KindFacility)),
 	trig(`hosts|hosted|is home to|houses|housed`, "HOSTS", false, bodies, nonPlace),
 	trig(`(?:is |are |was )?hosted by|(?:is |are )?housed (?:in|at|by)`, "HOSTS", true, bodies, nonPlace),
-	trig(`(?:is |are |as )?(?:a |an )?(?:part|branch|unit|member|subsidiary|arm|affiliate) of|under(?: the)?|affiliated (?:to|with)|belonging to|of the`, "PART_OF", false, nonPlace, nonPlace),
+	trig(`(?:is |are |as )?(?:a |an )?(?:part|branch|unit|member|subsidiary|arm|affiliate) of|under(?: the)?|affiliated (?:to|with)|belonging to`, "PART_OF", false, nonPlace, nonPlace),
 	trig(`(?:collaborat|cooperat|partner|work)(?:es|ed|ing|e|s)? (?:together )?with|(?:collaboration|cooperation|partnership|partnering) (?:with|between)`, "COLLABORATES_WITH", false, nonPlace, nonPlace),
 	trig(`attended|participated in|took part in|joined`, "ATTENDED", false, actors, events),
 	trig(`spoke at|addressed|delivered (?:a |the )?(?:speech|keynote|address|remarks) at|gave (?:a |the )?(?:speech|keynote|talk) at`, "SPOKE_AT", false, persons, events),
@@ -100,7 +110,8 @@ var triggers = []trigger{
 	trig(`succeeded|replaced|took over from`, "SUCCEEDED", false, anyKind, anyKind),
 }
 
-// endKind is the kind of an end when it is certain, "" when ambiguous.
+// endKind is the kind of an end when it is certain, "" when ambiguous or,
+// for a new name, unknown (no head word decided it).
 func endKind(e End, newKinds map[string]kg.Kind) kg.Kind {
 	if e.NewName != "" {
 		return newKinds[e.NewName]
@@ -115,6 +126,15 @@ func endKind(e End, newKinds map[string]kg.Kind) kg.Kind {
 }
 
 func (s kindSet) allows(k kg.Kind) bool { return s == nil || (k != "" && s[k]) }
+
+// fits reports whether an end of kind k may be the trigger's from (or to)
+// end: a new name of unknown kind fits a verb, not a preposition or a title.
+func (tr trigger) fits(s kindSet, k kg.Kind, e End) bool {
+	if k == "" && e.NewName != "" && !tr.weak && !tr.role {
+		return true
+	}
+	return s.allows(k)
+}
 
 // relationships proposes relationships stated in one sentence between ends
 // (mentions and new entities in it, in text order).
@@ -134,6 +154,11 @@ func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Ki
 		for _, m := range tr.re.FindAllStringIndex(s, -1) {
 			ts, te := sent.Start+m[0], sent.Start+m[1]
 			if used[m[0]] {
+				continue
+			}
+			// "… at the park to support the institutes": the subject of an
+			// infinitive is not the nearest name before it.
+			if !tr.role && !tr.passive && strings.HasSuffix(strings.ToLower(s[:m[0]]), "to ") {
 				continue
 			}
 			// inside an end's name: not a trigger ("Hong Kong Science Park" holds no verb)
@@ -156,12 +181,20 @@ func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Ki
 					r = i
 				}
 			}
+			// "Deputy Director of the Liaison Office, Mr. Tan Tieniu": the
+			// title, its body, then the person.
+			if tr.role && r >= 0 && (l < 0 || endKind(ends[l], newKinds) != kg.KindPerson) && r+1 < len(ends) &&
+				endKind(ends[r+1], newKinds) == kg.KindPerson && len(text[ends[r].Span.End:ends[r+1].Span.Start]) <= 20 {
+				l = r + 1
+			}
 			if l < 0 || r < 0 {
 				continue
 			}
 			// the trigger must lie close to both ends: no clause between
-			gapL := text[ends[l].Span.End:ts]
-			gapR := text[te:ends[r].Span.Start]
+			gapL, gapR := "", text[te:ends[r].Span.Start]
+			if l < r {
+				gapL = text[ends[l].Span.End:ts]
+			}
 			stop := ";:"
 			if tr.role {
 				stop = ";" // "Laboratory of Chirosciences (Director: Professor Wong Kwok Yin)"
@@ -169,21 +202,20 @@ func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Ki
 			if len(gapL) > 60 || len(gapR) > 40 || strings.ContainsAny(gapR, stop) || strings.ContainsAny(gapL, stop) {
 				continue
 			}
-			// "Deputy Director of the Liaison Office, Mr. Tan Tieniu": the
-			// title, its body, then the person.
-			if tr.role && endKind(ends[l], newKinds) != kg.KindPerson && r+1 < len(ends) &&
-				endKind(ends[r+1], newKinds) == kg.KindPerson && len(text[ends[r].Span.End:ends[r+1].Span.Start]) <= 20 {
-				l = r + 1
-			}
 			a, b := l, r
 			if tr.passive {
 				a, b = r, l
 			}
 			ka, kb := endKind(ends[a], newKinds), endKind(ends[b], newKinds)
 			if tr.role && ka != kg.KindPerson && kb == kg.KindPerson {
-				a, b, ka, kb = b, a, kb, ka // "HKUST President Wei Shyy"
+				// "HKUST President Wei Shyy", "the Academy's Chairman, X": the
+				// body right before the title ("a letter to President Xi" is none).
+				if g := strings.TrimSpace(text[ends[a].Span.End:ts]); strings.ContainsFunc(strings.TrimSuffix(strings.TrimSuffix(g, "'s"), "’s"), unicode.IsLetter) {
+					continue
+				}
+				a, b, ka, kb = b, a, kb, ka
 			}
-			if !tr.from.allows(ka) || !tr.to.allows(kb) || a == b {
+			if !tr.fits(tr.from, ka, ends[a]) || !tr.fits(tr.to, kb, ends[b]) || a == b {
 				continue
 			}
 			k := key{tr.typ, a, b}
@@ -197,7 +229,10 @@ func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Ki
 			for i := m[0]; i < m[1]; i++ {
 				used[i] = true
 			}
-			role := ""
+			role, typ := "", tr.typ
+			if tr.role && deputyRE.MatchString(s[m[0]:m[1]]) {
+				typ = "WORKS_AT" // a deputy or vice holds a post; the body has another head
+			}
 			if tr.role {
 				role = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(s[m[0]:m[1]], " of"), " at"), " for"))
 			}
@@ -206,7 +241,7 @@ func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Ki
 			for _, x := range coordinated(text, ends, a) {
 				for _, y := range coordinated(text, ends, b) {
 					kx, ky := endKind(ends[x], newKinds), endKind(ends[y], newKinds)
-					if x == y || !tr.from.allows(kx) || !tr.to.allows(ky) || (tr.role && (x != a || y != b)) {
+					if x == y || !tr.fits(tr.from, kx, ends[x]) || !tr.fits(tr.to, ky, ends[y]) || (tr.role && (x != a || y != b)) {
 						continue
 					}
 					if k := (key{tr.typ, x, y}); x != a || y != b {
@@ -215,13 +250,33 @@ func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Ki
 						}
 						seen[k] = true
 					}
-					out = append(out, RelSuggestion{Type: tr.typ, From: ends[x], To: ends[y], Role: role})
+					out = append(out, RelSuggestion{Type: typ, From: ends[x], To: ends[y], Role: role})
+				}
+			}
+			// "A signed a Memorandum (MoU) with B": B signed it too.
+			w := b + 1 // past the agreement's own acronym: "a Memorandum of Understanding (MoU)"
+			for w < len(ends) && ends[w].NewName != "" && ends[w].NewName == ends[b].NewName {
+				w++
+			}
+			if tr.typ == "SIGNED" && !tr.passive && w < len(ends) &&
+				signedWithRE.MatchString(text[ends[w-1].Span.End:ends[w].Span.Start]) {
+				for _, y := range coordinated(text, ends, w) {
+					if k := (key{tr.typ, y, b}); !seen[k] && tr.fits(tr.from, endKind(ends[y], newKinds), ends[y]) {
+						seen[k] = true
+						out = append(out, RelSuggestion{Type: tr.typ, From: ends[y], To: ends[b]})
+					}
 				}
 			}
 		}
 	}
 	return out
 }
+
+// deputyRE finds a title held under another's ("Deputy Director", "Vice Minister").
+var deputyRE = regexp.MustCompile(`(?i)^(?:deputy|vice|associate|assistant)[- ]`)
+
+// signedWithRE joins the other signatory after an agreement.
+var signedWithRE = regexp.MustCompile(`^\)?\s*(?:\([^)]*\)\s*)?with\s+(?:the\s+)?(?:(?:Professor|Prof\.?|Dr\.?|Mr\.?|Mrs\.?|Ms\.?)\s+)?$`)
 
 // coordRE is what joins coordinated ends: "and", a comma, "as well as".
 var coordRE = regexp.MustCompile(`^(?:,\s*|\s+)(?:and|&|as well as|or)?\s*(?:the\s+)?$|^\s*,\s*$`)
