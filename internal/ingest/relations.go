@@ -43,6 +43,8 @@ type trigger struct {
 	// weak: the phrase is a bare preposition or "has"; it needs ends of
 	// known kinds, where a verb accepts a new name of unknown kind.
 	weak bool
+	// needs, when set, must match the sentence ("said … at the forum").
+	needs *regexp.Regexp
 }
 
 func trig(pattern string, t kg.RelType, passive bool, from, to kindSet) trigger {
@@ -71,6 +73,7 @@ var triggers = []trigger{
 	weakTrig(`at`, "WORKS_AT", persons, kinds(kg.KindUniversity, kg.KindInstitute, kg.KindLab, kg.KindCompany, kg.KindDepartment)),
 	weakTrig(`has|have|had|houses|is home to`, "HOSTS", kinds(kg.KindUniversity, kg.KindInstitute, kg.KindFacility), kinds(kg.KindLab, kg.KindProject, kg.KindFacility, kg.KindInstitute)),
 	weakTrig(`in|at`, "LOCATED_IN", kinds(kg.KindLab, kg.KindFacility, kg.KindCompany, kg.KindEvent), kinds(kg.KindPlace, kg.KindFacility)),
+	speechAt,
 	weakTrig(`at|of|in|under`, "PART_OF", kinds(kg.KindDepartment, kg.KindLab, kg.KindGovernmentBody), kinds(kg.KindUniversity, kg.KindInstitute)),
 	trig(`signed(?: an?| the)?|inked|entered into`, "SIGNED", false, actors, agrees),
 	trig(`signed (?:by|between)`, "SIGNED", true, actors, agrees),
@@ -151,6 +154,9 @@ func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Ki
 	var out []RelSuggestion
 	used := make([]bool, len(s)) // trigger text already explained
 	for _, tr := range triggers {
+		if tr.needs != nil && !tr.needs.MatchString(s) {
+			continue
+		}
 		for _, m := range tr.re.FindAllStringIndex(s, -1) {
 			ts, te := sent.Start+m[0], sent.Start+m[1]
 			if used[m[0]] {
@@ -200,6 +206,10 @@ func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Ki
 				stop = ";" // "Laboratory of Chirosciences (Director: Professor Wong Kwok Yin)"
 			}
 			if len(gapL) > 60 || len(gapR) > 40 || strings.ContainsAny(gapR, stop) || strings.ContainsAny(gapL, stop) {
+				continue
+			}
+			// a bare preposition binds what stands right by it
+			if tr.weak && tr.needs == nil && (len(gapL) > 30 || len(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(gapR), "the"))) > 0) {
 				continue
 			}
 			a, b := l, r
@@ -271,6 +281,14 @@ func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Ki
 	}
 	return out
 }
+
+// speechAt: a person who speaks in the sentence, "at" an event, spoke at it
+// ("…, said Carrie Lam, former Chief Executive, at the Science Forum").
+var speechAt = func() trigger {
+	tr := weakTrig(`at`, "SPOKE_AT", persons, events)
+	tr.needs = regexp.MustCompile(`(?i)\b(said|says|spoke|speech|remarks|addressed|highlighted|announced|told|explained|stressed|noted)\b`)
+	return tr
+}()
 
 // deputyRE finds a title held under another's ("Deputy Director", "Vice Minister").
 var deputyRE = regexp.MustCompile(`(?i)^(?:deputy|vice|associate|assistant)[- ]`)
