@@ -264,6 +264,7 @@ func spells(ws []token, letters string) bool {
 // Definition is an acronym defined in the text: "Ministry of Science and
 // Technology (MOST)".
 type Definition struct {
+	// Long is the long form and Acronym the short one; the spans locate them.
 	Long, Acronym         string
 	LongSpan, AcronymSpan Span
 }

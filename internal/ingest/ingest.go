@@ -29,6 +29,7 @@ type Document struct {
 
 // Span is a half-open range [Start, End) of byte offsets into Document.Text.
 type Span struct {
+	// Start is the first byte; End the byte after the last.
 	Start, End int
 }
 
@@ -37,6 +38,7 @@ func (s Span) Text(text string) string { return text[s.Start:s.End] }
 
 // Candidate is one known entity a mention may refer to.
 type Candidate struct {
+	// EntityID is the entity's id; Name its canonical name; Kind its kind.
 	EntityID string
 	Name     string
 	Kind     kg.Kind
@@ -91,6 +93,7 @@ const (
 // the sentence that supports it. Exactly one of the pointer fields is set,
 // according to Type.
 type Suggestion struct {
+	// Type says which of NewEntity, Alias, Relationship and Funding is set.
 	Type SuggestionType
 	// Span is the text the suggestion rests on (the name, the amount, the
 	// words stating the relationship).
@@ -103,6 +106,7 @@ type Suggestion struct {
 	// Status is how the sentence puts the fact.
 	Status ClaimStatus
 
+	// NewEntity, Alias, Relationship and Funding: the proposal itself.
 	NewEntity    *NewEntity
 	Alias        *AliasSuggestion
 	Relationship *RelSuggestion
@@ -111,6 +115,8 @@ type Suggestion struct {
 
 // NewEntity is a proposed entity the graph lacks.
 type NewEntity struct {
+	// Name is the name as the text gives it; Kind the proposed kind;
+	// Aliases an acronym the text defines for it.
 	Name    string
 	Kind    kg.Kind
 	Aliases []string
@@ -118,6 +124,7 @@ type NewEntity struct {
 
 // AliasSuggestion proposes that a known entity also goes by Alias.
 type AliasSuggestion struct {
+	// EntityID is the known entity; Alias the name the text gives it.
 	EntityID string
 	Alias    string
 }
@@ -125,13 +132,17 @@ type AliasSuggestion struct {
 // End is one end of a suggested relationship or funding: a mention of known
 // entities (Candidates) or a new entity suggested in the same analysis (NewName).
 type End struct {
-	Span       Span
+	// Span is where the end is named in the text.
+	Span Span
+	// Candidates are the known entities a mention names (nil for a new name).
 	Candidates []Candidate
-	NewName    string
+	// NewName is the name of a NewEntity suggestion ("" for a mention).
+	NewName string
 }
 
 // RelSuggestion proposes "From Type To".
 type RelSuggestion struct {
+	// Type is the relationship type; it reads "From Type To".
 	Type     kg.RelType
 	From, To End
 	// Role is the title as stated, for HEADS, DIRECTS and WORKS_AT.
@@ -143,10 +154,15 @@ type RelSuggestion struct {
 // FundingSuggestion proposes a funding record: an amount and, when the
 // sentence names them, the funder and recipients.
 type FundingSuggestion struct {
-	Amount     kg.Money
-	Funder     *End
+	// Amount is exact as stated; its Note holds the qualifier ("over") and
+	// any equivalent in another currency.
+	Amount kg.Money
+	// Funder is the nearest body before the amount, nil when none.
+	Funder *End
+	// Recipients are the bodies named after the amount.
 	Recipients []End
-	On         *kg.Date
+	// On is the date the sentence gives.
+	On *kg.Date
 }
 
 // Analysis is what Analyse finds in a document.

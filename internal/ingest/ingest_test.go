@@ -511,3 +511,62 @@ func TestRelationships(t *testing.T) {
 		})
 	}
 }
+
+func TestEdges(t *testing.T) {
+	empty, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		run  func() error
+		code string
+	}{
+		{"empty dictionary and text", func() error {
+			a, err := empty.Analyse(context.Background(), Document{})
+			if err == nil && (len(a.Sentences) != 0 || len(a.Mentions) != 0) {
+				t.Errorf("analysis of nothing: %+v", a)
+			}
+			return err
+		}, ""},
+		{"cancelled", func() error {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			_, err := testDict(t).Analyse(ctx, Document{Text: "Hong Kong grew."})
+			return err
+		}, kg.CodeTimeout},
+		{"too long", func() error {
+			_, err := empty.Analyse(context.Background(), Document{Text: strings.Repeat("a", MaxText+1)})
+			return err
+		}, kg.CodeLimit},
+		{"entity without a name", func() error {
+			_, err := New([]kg.Entity{{ID: "x"}})
+			return err
+		}, kg.CodeInvalid},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.run()
+			if tc.code == "" && err != nil || tc.code != "" && kg.ErrorCode(err) != tc.code {
+				t.Errorf("error %v, want code %q", err, tc.code)
+			}
+		})
+	}
+}
+
+func TestLookup(t *testing.T) {
+	d := testDict(t)
+	for _, tc := range []struct{ name, want string }{
+		{"hong kong university of science and technology", "hkust"},
+		{"HKUST", "hkust"},
+		{"hkust", ""}, // an acronym matches in capitals only
+		{"Hong Kong University", ""},
+	} {
+		got := ""
+		if cs := d.Lookup(tc.name); len(cs) > 0 {
+			got = cs[0].EntityID
+		}
+		if got != tc.want {
+			t.Errorf("Lookup(%q) = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

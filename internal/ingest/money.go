@@ -10,6 +10,7 @@ import (
 // Amount is a sum of money found in text: the amount as kg.Money (Note holds
 // the qualifier and any equivalent the text gives in parentheses) and its span.
 type Amount struct {
+	// Money is the amount; Span where the text states it.
 	Money kg.Money
 	Span  Span
 }
