@@ -401,15 +401,40 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 		if _, c := ProposeKind(text[run[0].s:run[len(run)-1].e]); titled && c < 0.6 {
 			continue
 		}
-		s, e := run[0].s, run[len(run)-1].e
-		name := text[s:e]
-		k, conf := ProposeKind(name)
-		if conf < 0.5 && len(run) <= 3 && personContext(text[:s], text[e:sent.End]) {
-			k, conf = kg.KindPerson, 0.6
+		// A run no head word decides, joined by "and" or "in", is two
+		// names ("Shenzhen and Guangzhou", "IDEA in Shenzhen"); a name
+		// with a head word keeps them ("Ministry of Science and Technology").
+		parts := [][]token{run}
+		if _, c := ProposeKind(text[run[0].s:run[len(run)-1].e]); c < 0.6 {
+			parts = splitRun(run)
 		}
-		out = append(out, candidate{span: Span{s, e}, name: name, kind: k, conf: conf})
+		for _, part := range parts {
+			if len(part) < 2 {
+				continue
+			}
+			s, e := part[0].s, part[len(part)-1].e
+			name := text[s:e]
+			k, conf := ProposeKind(name)
+			if conf < 0.5 && len(part) <= 3 && personContext(text[:s], text[e:sent.End]) {
+				k, conf = kg.KindPerson, 0.6
+			}
+			out = append(out, candidate{span: Span{s, e}, name: name, kind: k, conf: conf})
+		}
 	}
 	return out
+}
+
+// splitRun cuts a run at "and", "&" and "in".
+func splitRun(run []token) [][]token {
+	var parts [][]token
+	start := 0
+	for i, t := range run {
+		if t.w == "and" || t.w == "&" || t.w == "in" {
+			parts = append(parts, run[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, run[start:])
 }
 
 var (

@@ -458,6 +458,9 @@ func TestNewEntities(t *testing.T) {
 		{"a trailing title is no part of the name", "Communist Party of Acme Central Committee", kg.KindGovernmentBody},
 		{"possessive ends a name", "Harbour Biotech Company", kg.KindCompany},
 		{"the possessive's owner is known", "Hong Kong's Harbour Biotech Company", ""},
+		{"two names without a head word joined by and", "Lantau North and Sai Kung East", ""},
+		{"the first of them", "Lantau North", kg.KindOrganization},
+		{"the second of them", "Sai Kung East", kg.KindOrganization},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			k, ok := got[tc.entity]
