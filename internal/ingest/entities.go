@@ -80,7 +80,7 @@ func init() {
 		currently recently earlier later despite although though because through over among between within
 		monday tuesday wednesday thursday friday saturday sunday
 		january february march april may june july august september october november december
-		mr mrs ms dr prof professor about speaking`) {
+		mr mrs ms dr prof professor about speaking nearly almost around approximately roughly only just even`) {
 		sentenceStarters[w] = true
 	}
 }
@@ -315,7 +315,7 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 					break
 				}
 			}
-			if capitalised(toks[j].w) || (unicode.IsDigit([]rune(toks[j].w)[0]) && len(toks[j].w) <= 4 && j > i) {
+			if capitalised(toks[j].w) || ((isYear(toks[j].w) || len(toks[j].w) <= 3 && strings.Trim(toks[j].w, "0123456789") == "") && (j+1 == len(toks) || !capitalised(toks[j+1].w))) {
 				// a run does not cross punctuation other than space, save
 				// the period of an initial ("Benny C. F. Cheung")
 				gap := strings.TrimSpace(text[toks[j-1].e:toks[j].s])
@@ -422,6 +422,12 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 		}
 	}
 	return out
+}
+
+// isYear reports whether w is a year such as 2021 ("Science Forum 2021");
+// a number of up to three digits may also end a name ("Chang'e 4").
+func isYear(w string) bool {
+	return len(w) == 4 && strings.Trim(w, "0123456789") == "" && (w[:2] == "19" || w[:2] == "20")
 }
 
 // splitRun cuts a run at "and", "&" and "in".

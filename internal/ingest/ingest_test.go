@@ -461,6 +461,9 @@ func TestNewEntities(t *testing.T) {
 		{"two names without a head word joined by and", "Lantau North and Sai Kung East", ""},
 		{"the first of them", "Lantau North", kg.KindOrganization},
 		{"the second of them", "Sai Kung East", kg.KindOrganization},
+		{"a year ends a name", "Acme Science Forum 2021", kg.KindEvent},
+		{"a small number ends a name", "Chang’e 4", kg.KindOrganization},
+		{"a decimal is no part of a name", "Top News 6.3 Trln RMB", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			k, ok := got[tc.entity]
