@@ -108,6 +108,9 @@ var personTitles = map[string]bool{"professor": true, "prof": true, "dr": true, 
 // (ORGANIZATION).
 func ProposeKind(name string) (kg.Kind, float64) {
 	ws := strings.Fields(strings.ToLower(strings.NewReplacer("(", " ", ")", " ", ",", " ").Replace(name)))
+	for len(ws) > 1 && strings.Trim(ws[len(ws)-1], "0123456789") == "" {
+		ws = ws[:len(ws)-1] // "Science Forum 2021": the head is Forum
+	}
 	if len(ws) == 0 {
 		return kg.KindOrganization, 0.2
 	}
