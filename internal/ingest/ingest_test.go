@@ -155,8 +155,10 @@ func TestFold(t *testing.T) {
 		{"Xi’an", "xi'an"},
 		{"K. F. Chung", "k f chung"},
 		{"Kwok-fai  CHUNG", "kwok fai chung"},
-		{"ﬁnance", "finance"}, // NFKD: the ligature
-		{"Straße", "strasse"}, // case folding, not just lower-casing
+		{"ﬁnance", "finance"},                  // NFKD: the ligature
+		{"Straße", "strasse"},                  // case folding, not just lower-casing
+		{"Research Centre", "research center"}, // British and American spellings fold alike
+		{"Organisation", "organization"},
 	} {
 		if got := Fold(tc.in); got != tc.want {
 			t.Errorf("Fold(%q) = %q, want %q", tc.in, got, tc.want)

@@ -82,7 +82,30 @@ func normalize(s string) folded {
 	if len(b) > 0 && b[len(b)-1] == ' ' {
 		b, start, end = b[:len(b)-1], start[:len(start)-1], end[:len(end)-1]
 	}
+	spellings(b)
 	return folded{s: string(b), start: start, end: end}
+}
+
+// britishAmerican maps British spellings to American ones of the same
+// length, so "Research Centre" and "Research Center" fold alike.
+var britishAmerican = map[string]string{
+	"centre": "center", "centres": "centers", "organisation": "organization", "organisations": "organizations",
+	"organised": "organized", "organising": "organizing", "organise": "organize", "metre": "meter", "metres": "meters",
+	"theatre": "theater", "defence": "defense", "licence": "license", "fibre": "fiber",
+}
+
+// spellings rewrites British spellings in folded text b in place.
+func spellings(b []byte) {
+	for i := 0; i < len(b); {
+		j := i
+		for j < len(b) && b[j] != ' ' {
+			j++
+		}
+		if a, ok := britishAmerican[string(b[i:j])]; ok && len(a) == j-i {
+			copy(b[i:j], a)
+		}
+		i = j + 1
+	}
 }
 
 // Fold returns the normalised form of s used for matching: case-, accent-
