@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/innograph/innograph/internal/kg"
 	"github.com/innograph/innograph/internal/synth"
@@ -52,7 +53,9 @@ func BenchmarkAnalyse1M(b *testing.B) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
+	t0 := time.Now()
 	d, err := New(es)
+	build := time.Since(t0)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -70,6 +73,7 @@ func BenchmarkAnalyse1M(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "dict-MB")
 	b.ReportMetric(float64(len(a.Mentions)), "mentions")
+	b.ReportMetric(build.Seconds(), "build-s")
 	runtime.KeepAlive(es)
 	runtime.KeepAlive(d)
 }
