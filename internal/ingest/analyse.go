@@ -46,6 +46,11 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		f := Fold(c.name)
 		if i, ok := byName[f]; ok {
 			news[i].aliases = appendNew(news[i].aliases, c.aliases...)
+			if c.conf > news[i].conf {
+				// a later, surer reading of the kind ("Harry Shum, the
+				// Academy's Chairman" after a headline naming him)
+				news[i].kind, news[i].conf = c.kind, c.conf
+			}
 			return
 		}
 		byName[f] = len(news)
@@ -172,6 +177,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 			}
 		}
 	}
+	shortNames(text, a.Sentences, ends, newKinds)
 	for si := range ends {
 		sortBy(ends[si], func(x, y End) bool { return x.Span.Start < y.Span.Start })
 	}
@@ -246,4 +252,104 @@ func appendNew(ss []string, add ...string) []string {
 		}
 	}
 	return ss
+}
+
+// shortNames adds, as ends, the later bare surname or given name of a person
+// the text has named in full ("Harry Shum, the Academy's Chairman … Shum
+// founded IDEA"): a capitalised word standing alone, after the full name,
+// that no other person of the text shares.
+func shortNames(text string, sents []Span, ends [][]End, newKinds map[string]kg.Kind) {
+	type person struct {
+		end   End
+		first int
+	}
+	byWord := map[string][]person{}
+	for _, es := range ends {
+		for _, e := range es {
+			if endKind(e, newKinds) != kg.KindPerson {
+				continue
+			}
+			ws := strings.Fields(strings.NewReplacer(".", " ", ",", " ").Replace(e.Span.Text(text)))
+			if len(ws) < 2 {
+				continue
+			}
+			for _, w := range []string{ws[0], ws[len(ws)-1]} {
+				if len(w) < 2 || !capitalised(w) || titles[strings.ToLower(w)] {
+					continue
+				}
+				ps := byWord[w]
+				same := false
+				for _, p := range ps {
+					if sameEnd(p.end, e) {
+						same = true
+					}
+				}
+				if !same {
+					byWord[w] = append(ps, person{e, e.Span.Start})
+				}
+			}
+		}
+	}
+	for w, ps := range byWord {
+		if len(ps) != 1 {
+			continue // two people share it: no guess
+		}
+		p := ps[0]
+		for off := p.first; ; {
+			k := strings.Index(text[off:], w)
+			if k < 0 {
+				break
+			}
+			i, j := off+k, off+k+len(w)
+			off = j
+			if wordByte(text, i-1) || wordByte(text, j) || capitalisedNeighbour(text, i, j) {
+				continue
+			}
+			si := sentenceOf(sents, i)
+			clash := false
+			for _, e := range ends[si] {
+				if i < e.Span.End && e.Span.Start < j {
+					clash = true
+				}
+			}
+			if !clash {
+				ends[si] = append(ends[si], End{Span: Span{i, j}, Candidates: p.end.Candidates, NewName: p.end.NewName})
+			}
+		}
+	}
+}
+
+// sameEnd reports whether two ends name the same entity.
+func sameEnd(a, b End) bool {
+	if a.NewName != "" || b.NewName != "" {
+		return a.NewName == b.NewName
+	}
+	return len(a.Candidates) == 1 && len(b.Candidates) == 1 && a.Candidates[0].EntityID == b.Candidates[0].EntityID
+}
+
+// wordByte reports whether text[i] is an ASCII letter or digit (or part of
+// a multi-byte letter).
+func wordByte(text string, i int) bool {
+	if i < 0 || i >= len(text) {
+		return false
+	}
+	c := text[i]
+	return c >= 0x80 || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// capitalisedNeighbour reports whether the word [i, j) has a capitalised
+// word right before or after it (it is part of a longer name then).
+func capitalisedNeighbour(text string, i, j int) bool {
+	after := strings.TrimLeft(text[j:], " ")
+	if len(after) < len(text[j:]) && after != "" && capitalised(after) {
+		return true
+	}
+	before := strings.TrimRight(text[:i], " ")
+	if len(before) < len(text[:i]) && before != "" {
+		k := strings.LastIndexAny(before, " \n\t")
+		if w := before[k+1:]; w != "" && capitalised(w) && !strings.HasSuffix(w, ".") {
+			return true
+		}
+	}
+	return false
 }

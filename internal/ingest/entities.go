@@ -447,7 +447,7 @@ func splitRun(run []token) [][]token {
 }
 
 var (
-	roleAfterRE  = regexp.MustCompile(`(?i)^,\s+(?:the\s+)?(?:(?:former|then|current|founding|deputy|vice|associate|assistant|executive|acting)[\s-]+)*(?:president|director|dean|head|chief|secretary|minister|professor|chair|chairman|chairwoman|chairperson|ceo|founder|co-founder|principal|chancellor|commissioner|governor|mayor|premier|scientist|researcher|lecturer|fellow|engineer|academician|member)\b`)
+	roleAfterRE  = regexp.MustCompile(`(?i)^,\s+(?:the\s+)?(?:\pL+(?:'s|’s)\s+)?(?:(?:former|then|current|founding|deputy|vice|associate|assistant|executive|acting)[\s-]+)*(?:president|director|dean|head|chief|secretary|minister|professor|chair|chairman|chairwoman|chairperson|ceo|founder|co-founder|principal|chancellor|commissioner|governor|mayor|premier|scientist|researcher|lecturer|fellow|engineer|academician|member)\b`)
 	saidBeforeRE = regexp.MustCompile(`(?i)\b(?:said|says|according to|told|explained)\s+$`)
 	saidAfterRE  = regexp.MustCompile(`(?i)^\s+(?:said|says|told|explained|added|noted)\b`)
 )
