@@ -484,7 +484,7 @@ func TestNewEntities(t *testing.T) {
 // a known end by id, a new one by name).
 func TestRelationships(t *testing.T) {
 	d := testDict(t)
-	for _, line := range strings.Split(strings.TrimSpace(readFixture(t, "relations.txt")), "\n") {
+	for _, line := range strings.Split(strings.TrimRight(readFixture(t, "relations.txt"), "\n"), "\n") {
 		f := strings.Split(line, "\t")
 		if len(f) != 4 {
 			t.Fatalf("bad fixture line %q", line)
