@@ -190,7 +190,9 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		q := quote(si)
 		st := Status(q)
 		on := ResolveDate(q, doc.Published)
-		for _, r := range relationships(text, sent, ends[si], newKinds) {
+		rels := relationships(text, sent, ends[si], newKinds)
+		rels = append(rels, d.titleBodies(text, sent, ends[si], newKinds, rels)...)
+		for _, r := range rels {
 			r := r
 			r.On = on
 			conf := 0.6

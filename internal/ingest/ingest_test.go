@@ -73,6 +73,7 @@ var testEntities = []kg.Entity{
 	{ID: "hksp", Kind: kg.KindFacility, Name: "Hong Kong Science Park"},
 	{ID: "hksar-gov", Kind: kg.KindGovernmentBody, Name: "HKSAR Government"},
 	{ID: "pact-12", Kind: kg.KindAgreement, Name: "Pact 12"},
+	{ID: "itb", Kind: kg.KindGovernmentBody, Name: "Innovation and Technology Bureau"},
 }
 
 func testDict(t testing.TB) *Dictionary {

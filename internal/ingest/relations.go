@@ -315,3 +315,82 @@ func coordinated(text string, ends []End, i int) []int {
 	}
 	return out
 }
+
+// titleRE finds a title that names its body's field: "Minister of Science
+// and Technology", "Secretary for Innovation and Technology".
+var titleRE = regexp.MustCompile(`\b((?i:vice|deputy|under)[- ])?(?i:(minister|secretary|commissioner|director))\s+(?:of|for)\s+((?:[A-Z][\pL\-]*)(?:\s+(?:and|of|&|[A-Z][\pL\-]*))*)`)
+
+// titleBodies proposes HEADS (WORKS_AT for a deputy) between a person and
+// the known body a title names by its field, when the body goes by the
+// conventional name: "Minister of X" heads the "Ministry of X", "Secretary
+// for X" the "X Bureau", "Commissioner for X" the "X Commission" or
+// "Office of the Commissioner for X", "Director of X" the "X Department".
+// The person stands right after the title or right before it (", ").
+func (d *Dictionary) titleBodies(text string, sent Span, ends []End, newKinds map[string]kg.Kind, have []RelSuggestion) []RelSuggestion {
+	s := text[sent.Start:sent.End]
+	var out []RelSuggestion
+	for _, m := range titleRE.FindAllStringSubmatchIndex(s, -1) {
+		field := strings.TrimSpace(s[m[6]:m[7]])
+		// the field ends before a person's name that follows it
+		ts, te := sent.Start+m[0], sent.Start+m[1]
+		var person *End
+		for i := range ends {
+			e := &ends[i]
+			if endKind(*e, newKinds) != kg.KindPerson {
+				continue
+			}
+			if e.Span.Start >= ts && e.Span.Start < te {
+				// "Secretary for Innovation and Technology Nicholas Yang": cut the name off
+				field = strings.TrimSpace(text[sent.Start+m[6] : e.Span.Start])
+				person = e
+				break
+			}
+			if e.Span.Start >= te {
+				if g := strings.TrimSpace(text[te:e.Span.Start]); len(g) <= 20 && (strings.HasPrefix(g, ",") || g == "") {
+					person = e // "the Vice Minister of X, Professor Huang Wei"
+				}
+				break
+			}
+			if e.Span.End <= ts && strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text[e.Span.End:ts]), "the")) == "," {
+				person = e
+			}
+		}
+		if person == nil || field == "" {
+			continue
+		}
+		title := strings.ToLower(s[m[4]:m[5]])
+		var names []string
+		switch title {
+		case "minister":
+			names = []string{"Ministry of " + field}
+		case "secretary":
+			names = []string{field + " Bureau"}
+		case "commissioner":
+			names = []string{field + " Commission", "Office of the Commissioner for " + field}
+		case "director":
+			names = []string{field + " Department", "Department of " + field}
+		}
+		for _, n := range names {
+			cs := d.Lookup(n)
+			if len(cs) != 1 {
+				continue
+			}
+			typ := kg.RelType("HEADS")
+			if m[2] >= 0 {
+				typ = "WORKS_AT"
+			}
+			body := End{Span: Span{ts, te}, Candidates: cs}
+			dup := false
+			for _, h := range have {
+				if sameEnd(h.From, *person) && len(h.To.Candidates) == 1 && h.To.Candidates[0].EntityID == cs[0].EntityID {
+					dup = true
+				}
+			}
+			if !dup {
+				out = append(out, RelSuggestion{Type: typ, From: *person, To: body, Role: strings.TrimSpace(s[m[0]:m[6]] + field)})
+			}
+			break
+		}
+	}
+	return out
+}
