@@ -96,6 +96,14 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 			}
 		}
 	}
+	// "Roborn, a robot company in Hong Kong": an appositive gives a name,
+	// even of one word, and its kind.
+	for _, ap := range Appositives(text) {
+		if covered(ap.span) || d.Lookup(ap.name) != nil {
+			continue
+		}
+		addNew(ap)
+	}
 	// A known name that only modifies a longer new name (the name goes on
 	// with a capitalised word, and the whole has a head word) is no mention.
 	kept := ms[:0:0]

@@ -477,3 +477,26 @@ func orgWords(ts []token) bool {
 	}
 	return false
 }
+
+// appositiveRE finds "Name, a/an/the … head noun": the head noun says what
+// the name is.
+var appositiveRE = regexp.MustCompile(`(?:^|[^\pL\pN])(\p{Lu}[\pL\pN\-]*(?:\s+\p{Lu}[\pL\pN\-]*){0,4}),\s+(?:a|an|the)\s+(?:[\pL\-]+\s+){0,3}?(company|firm|start-up|startup|university|institute|laboratory|lab|supercomputer|centre|center|park|agency|ministry|bureau|commission|council|fund|programme|scheme|forum|conference|association|foundation|academy|hospital|city|district|province)\b`)
+
+// Appositives proposes the names an appositive defines ("Roborn, a robot
+// company in Hong Kong"; "Tianhe-2, the renowned supercomputer"), with the
+// kind its head noun gives.
+func Appositives(text string) []candidate {
+	var out []candidate
+	for _, m := range appositiveRE.FindAllStringSubmatchIndex(text, -1) {
+		name := text[m[2]:m[3]]
+		if sentenceStarters[strings.ToLower(name)] || titles[strings.ToLower(name)] {
+			continue
+		}
+		k, conf := ProposeKind(text[m[4]:m[5]])
+		if conf < 0.5 {
+			continue
+		}
+		out = append(out, candidate{span: Span{m[2], m[3]}, name: name, kind: k, conf: min(conf, 0.7)})
+	}
+	return out
+}

@@ -467,6 +467,7 @@ func TestNewEntities(t *testing.T) {
 		{"a year ends a name", "Acme Science Forum 2021", kg.KindEvent},
 		{"a small number ends a name", "Chang’e 4", kg.KindOrganization},
 		{"a decimal is no part of a name", "Top News 6.3 Trln RMB", ""},
+		{"an appositive defines a one-word name and its kind", "Roborn", kg.KindCompany},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			k, ok := got[tc.entity]
