@@ -234,6 +234,13 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 			})
 		}
 	}
+	rank := map[SuggestionType]int{SuggestEntity: 0, SuggestAlias: 1, SuggestRelationship: 2, SuggestFunding: 3}
+	sortBy(a.Suggestions, func(x, y Suggestion) bool {
+		if rank[x.Type] != rank[y.Type] {
+			return rank[x.Type] < rank[y.Type]
+		}
+		return x.Span.Start < y.Span.Start
+	})
 	return a, nil
 }
 

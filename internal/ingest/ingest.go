@@ -171,6 +171,7 @@ type Analysis struct {
 	Sentences []Span
 	// Mentions are the known entities' occurrences, in text order, not overlapping.
 	Mentions []Mention
-	// Suggestions are the proposals, in text order within each type.
+	// Suggestions are the proposals: new entities, then aliases, then
+	// relationships, then fundings, each in text order.
 	Suggestions []Suggestion
 }

@@ -580,3 +580,19 @@ func TestLookup(t *testing.T) {
 		}
 	}
 }
+
+func TestSuggestionOrder(t *testing.T) {
+	d := testDict(t)
+	text := readFixture(t, "article.txt")
+	a, err := d.Analyse(context.Background(), Document{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rank := map[SuggestionType]int{SuggestEntity: 0, SuggestAlias: 1, SuggestRelationship: 2, SuggestFunding: 3}
+	for i := 1; i < len(a.Suggestions); i++ {
+		p, s := a.Suggestions[i-1], a.Suggestions[i]
+		if rank[p.Type] > rank[s.Type] || p.Type == s.Type && p.Span.Start > s.Span.Start {
+			t.Errorf("suggestion %d (%s at %d) after %s at %d", i, s.Type, s.Span.Start, p.Type, p.Span.Start)
+		}
+	}
+}
