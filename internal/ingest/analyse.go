@@ -57,10 +57,17 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		news = append(news, c)
 	}
 	aliased := map[string]bool{}
+	type acronymOf struct {
+		acr   string
+		from  int
+		known []Candidate
+	}
+	var definedFor []acronymOf // acronyms the text defines for known entities
 	for _, def := range Definitions(text) {
 		long := strings.TrimPrefix(strings.TrimPrefix(def.Long, "The "), "the ")
 		if known := d.Lookup(long); known != nil {
 			if len(known) == 1 && !containsID(d.Lookup(def.Acronym), known[0].EntityID) {
+				definedFor = append(definedFor, acronymOf{def.Acronym, def.AcronymSpan.Start, known})
 				a.Suggestions = append(a.Suggestions, Suggestion{
 					Type: SuggestAlias, Span: def.AcronymSpan, Sentence: sentenceOf(a.Sentences, def.AcronymSpan.Start),
 					Confidence: 0.9, Status: StatusAsserted,
@@ -120,6 +127,30 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		}
 	}
 	ms = kept
+	// An acronym the text defines for a known entity names it from there on.
+	for _, ac := range definedFor {
+		for off := ac.from; ; {
+			k := strings.Index(text[off:], ac.acr)
+			if k < 0 {
+				break
+			}
+			i, j := off+k, off+k+len(ac.acr)
+			off = j
+			if wordByte(text, i-1) || wordByte(text, j) {
+				continue
+			}
+			clash := false
+			for _, m := range ms {
+				if i < m.Span.End && m.Span.Start < j {
+					clash = true
+				}
+			}
+			if !clash {
+				ms = append(ms, Mention{Span: Span{i, j}, Sentence: sentenceOf(a.Sentences, i), Candidates: ac.known})
+			}
+		}
+	}
+	sortBy(ms, func(x, y Mention) bool { return x.Span.Start < y.Span.Start })
 	a.Mentions = ms
 	newKinds := map[string]kg.Kind{}
 	for _, c := range news {

@@ -216,6 +216,15 @@ func TestAnalyseAcronyms(t *testing.T) {
 	if news["Ministry of Science and Technology"] != nil {
 		t.Errorf("the long form of a known acronym proposed as a new entity")
 	}
+	n := 0
+	for _, m := range a.Mentions {
+		if m.Span.Text(text) == "HKSP" && m.Candidates[0].EntityID == "hksp" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d mentions of hksp by the acronym the text defines for it, want 2", n)
+	}
 	if _, ok := aliases["CAS"]; ok {
 		t.Errorf("CAS is already an alias of cas, suggested again")
 	}
