@@ -88,3 +88,7 @@ bench-quick: ## benchmark at 10k entities with short runs
 	BENCH_MODE=quick BENCH_SIZES=10000 bench/run.sh
 bench: ## full benchmark at $(BENCH_SIZES) entities (add 1000000 for 1M)
 	BENCH_MODE=full BENCH_SIZES="$(BENCH_SIZES)" bench/run.sh
+
+.PHONY: eval
+eval: $(BIN) ## measure the ingestion analyser against the seed articles (SEED_DOCS, default ../shared/seeds)
+	$(BIN) eval

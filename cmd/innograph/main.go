@@ -171,6 +171,8 @@ func run(ctx context.Context, args []string) error {
 		return neo4jCmd(ctx, cfg, log, args)
 	case "generate":
 		return generateCmd(args)
+	case "eval":
+		return evalCmd(ctx, args)
 	case "bulkload":
 		return bulkloadCmd(ctx, cfg, log, args)
 	case "digest":
@@ -217,6 +219,7 @@ usage: innograph COMMAND (serve when none)
   neo4j start|stop|status    manage the local Neo4j
   generate --out DIR [--entities N] [--seed S] [--rels R]   write a synthetic graph (benchmarks)
   bulkload [--batch N] [--wipe] [--reuse] [--warm] DIR      load a generated graph into an empty database
+  eval                       measure the ingestion analyser against the seed articles (SEED_DOCS)
   hash-token TOKEN           print the hash of a token, for AUTH_TOKENS / AUTH_TOKEN_FILE
   healthcheck                exit 0 when the server on PORT is ready (for containers)
   help                       print this

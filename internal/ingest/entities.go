@@ -1,0 +1,502 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/innograph/innograph/internal/kg"
+)
+
+// token is a word of the original text with its byte range.
+type token struct {
+	s, e int
+	w    string
+}
+
+// tokenize splits text into words: runs of letters, digits and the joiners
+// - ' ’ & (and a period inside a run, as in "U.S").
+func tokenize(text string) []token {
+	var out []token
+	i := 0
+	for i < len(text) {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			i += n
+			continue
+		}
+		j := i + n
+		for j < len(text) {
+			r, n := utf8.DecodeRuneInString(text[j:])
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				j += n
+				continue
+			}
+			if strings.ContainsRune("-'’&.", r) && j+n < len(text) {
+				r2, _ := utf8.DecodeRuneInString(text[j+n:])
+				if unicode.IsLetter(r2) || unicode.IsDigit(r2) {
+					j += n
+					continue
+				}
+			}
+			break
+		}
+		out = append(out, token{i, j, text[i:j]})
+		i = j
+	}
+	return out
+}
+
+func capitalised(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
+}
+
+func allCaps(w string) bool {
+	n := 0
+	for _, r := range w {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsUpper(r) {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+var connectors = map[string]bool{"of": true, "and": true, "for": true, "the": true, "on": true, "in": true, "&": true, "de": true}
+
+// sentenceStarters are capitalised words that begin sentences without
+// being names.
+var sentenceStarters = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`the a an in on at this these that those its his her their our my your it we he she they i
+		according as by for with from since after before during under while when meanwhile moreover however also
+		there here what which who why how if but and or so yet besides furthermore in addition last next first
+		today yesterday now then such some many most all both each every another other one two three several
+		currently recently earlier later despite although though because through over among between within
+		monday tuesday wednesday thursday friday saturday sunday
+		january february march april may june july august september october november december
+		mr mrs ms dr prof professor about speaking nearly almost around approximately roughly only just even`) {
+		sentenceStarters[w] = true
+	}
+}
+
+// midStarters are capitalised words that, inside a run, begin a new phrase
+// (a headline or byline glued to the first sentence).
+var midStarters = map[string]bool{"The": true, "In": true, "At": true, "About": true, "After": true, "Speaking": true,
+	"According": true, "As": true, "For": true, "On": true, "With": true, "By": true, "From": true, "A": true, "An": true}
+
+// titles introduce a person's name ("Professor Chung Kwok Fai", "Secretary
+// for Innovation and Technology Nicholas Yang").
+var titles = map[string]bool{"professor": true, "prof": true, "dr": true, "mr": true, "mrs": true, "ms": true, "madam": true,
+	"sir": true, "academician": true, "president": true, "chairman": true, "chairwoman": true, "director": true,
+	"dean": true, "secretary": true, "minister": true, "premier": true, "mayor": true, "vice-president": true,
+	"vice-chairman": true, "chancellor": true, "vice-chancellor": true, "governor": true, "commissioner": true,
+	"executive": true, "general": true, "head": true, "ceo": true, "chief": true, "deputy": true, "vice": true,
+	"former": true, "associate": true, "assistant": true}
+
+// personTitles are the titles that alone make the next name a person.
+var personTitles = map[string]bool{"professor": true, "prof": true, "dr": true, "mr": true, "mrs": true, "ms": true,
+	"madam": true, "sir": true, "academician": true}
+
+// ProposeKind proposes a kind for a new entity's name from its head words,
+// with a confidence: high when a head word decides, low for the default
+// (ORGANIZATION).
+func ProposeKind(name string) (kg.Kind, float64) {
+	ws := strings.Fields(strings.ToLower(strings.NewReplacer("(", " ", ")", " ", ",", " ").Replace(name)))
+	for len(ws) > 1 && strings.Trim(ws[len(ws)-1], "0123456789") == "" {
+		ws = ws[:len(ws)-1] // "Science Forum 2021": the head is Forum
+	}
+	if len(ws) == 0 {
+		return kg.KindOrganization, 0.2
+	}
+	heads := []string{ws[len(ws)-1]}
+	for i, w := range ws {
+		if i > 0 && (w == "of" || w == "for" || w == "on") {
+			heads = append(heads, ws[i-1])
+			break
+		}
+	}
+	heads = append(heads, ws[0])
+	has := func(w string) bool {
+		for _, x := range ws {
+			if x == w {
+				return true
+			}
+		}
+		return false
+	}
+	for _, h := range heads {
+		h = strings.TrimSuffix(strings.TrimSuffix(h, "."), "'s")
+		switch h {
+		case "university", "universities", "polytechnic":
+			return kg.KindUniversity, 0.9
+		case "college":
+			return kg.KindUniversity, 0.6
+		case "institute", "institutes", "academy", "society", "institution":
+			return kg.KindInstitute, 0.85
+		case "laboratory", "laboratories", "lab", "labs":
+			return kg.KindLab, 0.9
+		case "centre", "center", "centres", "centers":
+			if has("research") || has("engineering") || has("innovation") {
+				return kg.KindLab, 0.6
+			}
+			return kg.KindFacility, 0.6
+		case "bureau", "ministry", "commission", "council", "government", "office", "committee",
+			"administration", "authority", "agency", "legislature", "cabinet", "legco", "commissioner":
+			return kg.KindGovernmentBody, 0.85
+		case "department":
+			return kg.KindGovernmentBody, 0.6
+		case "faculty", "school":
+			return kg.KindDepartment, 0.7
+		case "company", "ltd", "limited", "group", "technologies", "corporation", "corp", "inc", "holdings", "co":
+			return kg.KindCompany, 0.85
+		case "fund", "scheme", "programme", "program", "project", "mission", "initiative", "platform":
+			return kg.KindProject, 0.8
+		case "plan", "blueprint", "policy", "outline", "strategy", "law", "ordinance", "index", "ranking", "report",
+			"guidelines", "framework", "agenda", "address":
+			return kg.KindPolicy, 0.8
+		case "park", "campus", "port", "supercomputer", "hub", "observatory", "station", "airport", "building":
+			return kg.KindFacility, 0.75
+		case "forum", "conference", "summit", "expo", "ceremony", "symposium", "meeting", "olympics", "games",
+			"congress", "session", "festival", "week", "exhibition", "fair":
+			return kg.KindEvent, 0.8
+		case "agreement", "memorandum", "mou", "arrangement", "accord", "treaty", "partnership", "contract":
+			return kg.KindAgreement, 0.85
+		case "association", "federation", "foundation", "alliance", "chamber", "union", "club", "network", "trust":
+			return kg.KindOrganization, 0.75
+		case "city", "district", "province", "zone", "region", "area", "island", "bay", "county", "town", "cluster":
+			return kg.KindPlace, 0.7
+		}
+	}
+	return kg.KindOrganization, 0.3
+}
+
+// candidate is a new-entity proposal before merging.
+type candidate struct {
+	span    Span
+	name    string
+	kind    kg.Kind
+	conf    float64
+	aliases []string
+	aliasOf []Candidate // acronym defined for a known entity
+}
+
+var acronymRE = regexp.MustCompile(`\(\s*(?:the\s+)?([A-Z][A-Za-z0-9&\-]{1,11})\s*\)`)
+
+// acronymLetters are the capitals of an acronym ("MoU": "MU", "CNERCs": "CNERC").
+func acronymLetters(a string) string {
+	var b strings.Builder
+	for _, r := range a {
+		if unicode.IsUpper(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Definitions finds "Long Form (ACR)" in text: the long form is the run of
+// words before the parenthesis whose initials (ignoring of/and/for/the…)
+// spell the acronym's capitals. It returns the long form's span, the long
+// form and the acronym.
+func Definitions(text string) []Definition {
+	var out []Definition
+	for _, m := range acronymRE.FindAllStringSubmatchIndex(text, -1) {
+		acr := text[m[2]:m[3]]
+		letters := acronymLetters(acr)
+		if len(letters) < 2 {
+			continue
+		}
+		base := max(0, m[0]-300)
+		toks := tokenize(text[base:m[0]])
+		found := -1
+		for i := len(toks) - 1; i >= 0 && len(toks)-i <= 2*len(letters)+3; i-- {
+			w := toks[i].w
+			if !capitalised(w) && !connectors[strings.ToLower(w)] && !unicode.IsDigit([]rune(w)[0]) {
+				break
+			}
+			if connectors[strings.ToLower(w)] {
+				continue // a long form starts with a content word
+			}
+			if spells(toks[i:], letters) {
+				found = i
+				break
+			}
+		}
+		if found < 0 {
+			continue
+		}
+		s, e := base+toks[found].s, base+toks[len(toks)-1].e
+		out = append(out, Definition{Long: text[s:e], LongSpan: Span{s, e}, Acronym: acr, AcronymSpan: Span{m[2], m[3]}})
+	}
+	return out
+}
+
+// spells reports whether the words' initials spell letters: each content
+// word gives its initial (each part's, when hyphenated; all its capitals
+// when it is an acronym itself), each connector (of, and, for…) its
+// initial or nothing.
+func spells(ws []token, letters string) bool {
+	if len(ws) == 0 {
+		return letters == ""
+	}
+	w := ws[0].w
+	if connectors[strings.ToLower(w)] {
+		if spells(ws[1:], letters) {
+			return true
+		}
+		return letters != "" && unicode.ToUpper(rune(w[0])) == rune(letters[0]) && spells(ws[1:], letters[1:])
+	}
+	var ini strings.Builder
+	for _, p := range strings.FieldsFunc(w, func(r rune) bool { return r == '-' }) {
+		if allCaps(p) {
+			ini.WriteString(acronymLetters(p))
+		} else {
+			r, _ := utf8.DecodeRuneInString(p)
+			ini.WriteRune(unicode.ToUpper(r))
+		}
+	}
+	s := ini.String()
+	return strings.HasPrefix(letters, s) && spells(ws[1:], letters[len(s):])
+}
+
+// Definition is an acronym defined in the text: "Ministry of Science and
+// Technology (MOST)".
+type Definition struct {
+	// Long is the long form and Acronym the short one; the spans locate them.
+	Long, Acronym         string
+	LongSpan, AcronymSpan Span
+}
+
+// capitalisedRuns finds runs of capitalised words (joined by of/and/for/the…)
+// in one sentence, as proposals for new entities, splitting a title off a
+// person's name.
+//
+// known lists the spans of known names (mentions) and their kinds: a run
+// made only of known names and connectors ("Shenzhen and Guangzhou") is no
+// new name, and "in" before a known place ends a run ("IDEA in Shenzhen").
+func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
+	toks := tokenize(text[sent.Start:sent.End])
+	for i := range toks {
+		toks[i].s += sent.Start
+		toks[i].e += sent.Start
+	}
+	mentionAt := func(t token) *Mention {
+		for i := range known {
+			if known[i].Span.Start <= t.s && t.e <= known[i].Span.End {
+				return &known[i]
+			}
+		}
+		return nil
+	}
+	// A possessive ends a name: "Hong Kong's universities".
+	possessive := make([]bool, len(toks))
+	for i, t := range toks {
+		for _, suf := range []string{"'s", "’s"} {
+			if w, ok := strings.CutSuffix(t.w, suf); ok && w != "" {
+				toks[i].w, toks[i].e, possessive[i] = w, t.e-len(suf), true
+			}
+		}
+	}
+	var out []candidate
+	for i := 0; i < len(toks); {
+		if !capitalised(toks[i].w) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(toks) && !possessive[j-1] {
+			if midStarters[toks[j].w] {
+				break // "… LU Zijian The Hong Kong Science Park": a new phrase
+			}
+			if toks[j].w == "in" && j+1 < len(toks) {
+				if m := mentionAt(toks[j+1]); m != nil && m.Candidates[0].Kind == kg.KindPlace {
+					break
+				}
+			}
+			if capitalised(toks[j].w) || ((isYear(toks[j].w) || len(toks[j].w) <= 3 && strings.Trim(toks[j].w, "0123456789") == "") && (j+1 == len(toks) || !capitalised(toks[j+1].w))) {
+				// a run does not cross punctuation other than space, save
+				// the period of an initial ("Benny C. F. Cheung")
+				gap := strings.TrimSpace(text[toks[j-1].e:toks[j].s])
+				if gap != "" && !(gap == "." && (utf8.RuneCountInString(toks[j-1].w) == 1 || titles[strings.ToLower(toks[j-1].w)])) {
+					break
+				}
+				j++
+				continue
+			}
+			if connectors[toks[j].w] && j+1 < len(toks) && capitalised(toks[j+1].w) &&
+				strings.TrimSpace(text[toks[j-1].e:toks[j+1].s][:toks[j].s-toks[j-1].e]) == "" &&
+				strings.TrimSpace(text[toks[j].e:toks[j+1].s]) == "" {
+				j += 2
+				continue
+			}
+			break
+		}
+		run := toks[i:j]
+		i = j
+		// drop sentence-initial and leading common words
+		for len(run) > 0 && (sentenceStarters[strings.ToLower(run[0].w)] && !titles[strings.ToLower(run[0].w)] || connectors[run[0].w]) {
+			run = run[1:]
+		}
+		for len(run) > 0 && (connectors[run[len(run)-1].w] || titles[strings.ToLower(run[len(run)-1].w)] && len(run) > 2 && connectors[run[len(run)-2].w]) {
+			run = run[:len(run)-1] // "… Central Committee and Chairman"
+		}
+		if len(run) == 0 {
+			continue
+		}
+		allKnown := true
+		for _, t := range run {
+			if !connectors[t.w] && mentionAt(t) == nil {
+				allKnown = false
+			}
+		}
+		if allKnown {
+			continue
+		}
+		// a title splits the run: what follows is a person
+		for k, t := range run {
+			lw := strings.ToLower(strings.TrimSuffix(t.w, "."))
+			if !titles[lw] {
+				continue
+			}
+			rest := run[k+1:]
+			// skip "for Innovation and Technology" after "Secretary"
+			var name []token
+			for _, r := range rest {
+				if connectors[r.w] || titles[strings.ToLower(r.w)] {
+					name = nil
+					continue
+				}
+				name = append(name, r)
+			}
+			if len(name) > 3 && !initialsInside(name) {
+				name = name[len(name)-2:]
+			}
+			if len(name) >= 2 && (personTitles[lw] || len(name) < len(rest)) && !orgWords(name) {
+				s, e := name[0].s, name[len(name)-1].e
+				conf := 0.6
+				if personTitles[lw] {
+					conf = 0.8
+				}
+				out = append(out, candidate{span: Span{s, e}, name: text[s:e], kind: kg.KindPerson, conf: conf})
+				run = run[:k]
+				for len(run) > 0 && (connectors[run[len(run)-1].w] || titles[strings.ToLower(run[len(run)-1].w)]) {
+					run = run[:len(run)-1]
+				}
+			} else if k > 1 && connectors[run[k-1].w] {
+				run = run[:k-1] // "… Central Committee and Chairman Li"
+			}
+			break
+		}
+		// "Deputy Director of the Liaison Office": the title is no part of
+		// the body's name; what is left must have a head word.
+		titled := false
+		for len(run) > 0 && (titles[strings.ToLower(run[0].w)] || connectors[run[0].w]) {
+			run, titled = run[1:], true
+		}
+		if len(run) < 2 {
+			continue
+		}
+		if _, c := ProposeKind(text[run[0].s:run[len(run)-1].e]); titled && c < 0.6 {
+			continue
+		}
+		// A run no head word decides, joined by "and" or "in", is two
+		// names ("Shenzhen and Guangzhou", "IDEA in Shenzhen"); a name
+		// with a head word keeps them ("Ministry of Science and Technology").
+		parts := [][]token{run}
+		if _, c := ProposeKind(text[run[0].s:run[len(run)-1].e]); c < 0.6 {
+			parts = splitRun(run)
+		}
+		for _, part := range parts {
+			if len(part) < 2 {
+				continue
+			}
+			s, e := part[0].s, part[len(part)-1].e
+			name := text[s:e]
+			k, conf := ProposeKind(name)
+			if conf < 0.5 && len(part) <= 3 && personContext(text[:s], text[e:sent.End]) {
+				k, conf = kg.KindPerson, 0.6
+			}
+			out = append(out, candidate{span: Span{s, e}, name: name, kind: k, conf: conf})
+		}
+	}
+	return out
+}
+
+// isYear reports whether w is a year such as 2021 ("Science Forum 2021");
+// a number of up to three digits may also end a name ("Chang'e 4").
+func isYear(w string) bool {
+	return len(w) == 4 && strings.Trim(w, "0123456789") == "" && (w[:2] == "19" || w[:2] == "20")
+}
+
+// splitRun cuts a run at "and", "&" and "in".
+func splitRun(run []token) [][]token {
+	var parts [][]token
+	start := 0
+	for i, t := range run {
+		if t.w == "and" || t.w == "&" || t.w == "in" {
+			parts = append(parts, run[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, run[start:])
+}
+
+var (
+	roleAfterRE  = regexp.MustCompile(`(?i)^,\s+(?:the\s+)?(?:\pL+(?:'s|’s)\s+)?(?:(?:former|then|current|founding|deputy|vice|associate|assistant|executive|acting)[\s-]+)*(?:president|director|dean|head|chief|secretary|minister|professor|chair|chairman|chairwoman|chairperson|ceo|founder|co-founder|principal|chancellor|commissioner|governor|mayor|premier|scientist|researcher|lecturer|fellow|engineer|academician|member)\b`)
+	saidBeforeRE = regexp.MustCompile(`(?i)\b(?:said|says|according to|told|explained)\s+$`)
+	saidAfterRE  = regexp.MustCompile(`(?i)^\s+(?:said|says|told|explained|added|noted)\b`)
+)
+
+// personContext reports whether the words around a name make it a person's:
+// a role after it ("Gao Min, dean of …") or a verb of saying next to it.
+func personContext(before, after string) bool {
+	return roleAfterRE.MatchString(after) || saidBeforeRE.MatchString(before) || saidAfterRE.MatchString(after)
+}
+
+// initialsInside reports whether a name's middle words are initials ("Benny C F Cheung").
+func initialsInside(ts []token) bool {
+	for _, t := range ts[1 : len(ts)-1] {
+		if utf8.RuneCountInString(t.w) != 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// orgWords reports whether a would-be person name holds an organisation head word.
+func orgWords(ts []token) bool {
+	for _, t := range ts {
+		if k, c := ProposeKind(t.w); c >= 0.6 && k != kg.KindPerson {
+			return true
+		}
+	}
+	return false
+}
+
+// appositiveRE finds "Name, a/an/the … head noun": the head noun says what
+// the name is.
+var appositiveRE = regexp.MustCompile(`(?:^|[^\pL\pN])(\p{Lu}[\pL\pN\-]*(?:\s+\p{Lu}[\pL\pN\-]*){0,4}),\s+(?:a|an|the)\s+(?:[\pL\-]+\s+){0,3}?(company|firm|start-up|startup|university|institute|laboratory|lab|supercomputer|centre|center|park|agency|ministry|bureau|commission|council|fund|programme|scheme|forum|conference|association|foundation|academy|hospital|city|district|province)\b`)
+
+// Appositives proposes the names an appositive defines ("Roborn, a robot
+// company in Hong Kong"; "Tianhe-2, the renowned supercomputer"), with the
+// kind its head noun gives.
+func Appositives(text string) []candidate {
+	var out []candidate
+	for _, m := range appositiveRE.FindAllStringSubmatchIndex(text, -1) {
+		name := text[m[2]:m[3]]
+		if sentenceStarters[strings.ToLower(name)] || titles[strings.ToLower(name)] {
+			continue
+		}
+		k, conf := ProposeKind(text[m[4]:m[5]])
+		if conf < 0.5 {
+			continue
+		}
+		out = append(out, candidate{span: Span{m[2], m[3]}, name: name, kind: k, conf: min(conf, 0.7)})
+	}
+	return out
+}

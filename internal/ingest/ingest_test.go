@@ -1,0 +1,607 @@
+package ingest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/innograph/innograph/internal/kg"
+)
+
+func readFixture(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// Each file in testdata/sentences holds one sentence a line; joined with
+// spaces they must split back into those lines.
+func TestSentences(t *testing.T) {
+	files, err := filepath.Glob("testdata/sentences/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, f := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".txt"), func(t *testing.T) {
+			b, _ := os.ReadFile(f)
+			want := strings.Split(strings.TrimSpace(string(b)), "\n")
+			text := strings.Join(want, " ")
+			var got []string
+			for _, s := range Sentences(text) {
+				got = append(got, s.Text(text))
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("got %q\nwant %q", got, want)
+			}
+		})
+	}
+}
+
+func TestSentencesBlankLine(t *testing.T) {
+	text := "A headline without a stop\n\nThe body starts here. It goes on."
+	got := Sentences(text)
+	want := []string{"A headline without a stop", "The body starts here.", "It goes on."}
+	if len(got) != len(want) {
+		t.Fatalf("got %d sentences %v", len(got), got)
+	}
+	for i, s := range got {
+		if s.Text(text) != want[i] {
+			t.Errorf("sentence %d: %q, want %q", i, s.Text(text), want[i])
+		}
+	}
+}
+
+var testEntities = []kg.Entity{
+	{ID: "chung", Kind: kg.KindPerson, Name: "Chung Kwok Fai"},
+	{ID: "zhang-xin", Kind: kg.KindPerson, Name: "Professor Zhang Xin"},
+	{ID: "polyu", Kind: kg.KindUniversity, Name: "The Hong Kong Polytechnic University"},
+	{ID: "hkust", Kind: kg.KindUniversity, Name: "The Hong Kong University of Science and Technology", Aliases: []string{"HKUST"}},
+	{ID: "montreal", Kind: kg.KindUniversity, Name: "Université de Montréal"},
+	{ID: "xjtu", Kind: kg.KindUniversity, Name: "Xi'an Jiaotong"},
+	{ID: "wong-a", Kind: kg.KindPerson, Name: "Mr Wong"},
+	{ID: "wong-b", Kind: kg.KindPerson, Name: "Wong"},
+	{ID: "most", Kind: kg.KindGovernmentBody, Name: "Ministry of Science and Technology of China", Aliases: []string{"MOST"}},
+	{ID: "hong-kong", Kind: kg.KindPlace, Name: "Hong Kong"},
+	{ID: "guangdong", Kind: kg.KindPlace, Name: "Guangdong"},
+	{ID: "cas", Kind: kg.KindInstitute, Name: "Chinese Academy of Sciences", Aliases: []string{"CAS"}},
+	{ID: "hksp", Kind: kg.KindFacility, Name: "Hong Kong Science Park"},
+	{ID: "hksar-gov", Kind: kg.KindGovernmentBody, Name: "HKSAR Government"},
+	{ID: "pact-12", Kind: kg.KindAgreement, Name: "Pact 12"},
+	{ID: "itb", Kind: kg.KindGovernmentBody, Name: "Innovation and Technology Bureau"},
+}
+
+func testDict(t testing.TB) *Dictionary {
+	t.Helper()
+	d, err := New(testEntities)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestMentions(t *testing.T) {
+	d := testDict(t)
+	text := readFixture(t, "mentions.txt")
+	ms, err := d.Mentions(context.Background(), text, Sentences(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range ms {
+		var ids []string
+		for _, c := range m.Candidates {
+			ids = append(ids, c.EntityID)
+		}
+		got = append(got, m.Span.Text(text)+"="+strings.Join(ids, "|"))
+	}
+	for _, tc := range []struct{ name, want string }{
+		{"case and honorific", "CHUNG Kwok-fai=chung"},
+		{"name order and hyphen", "Kwok-fai Chung=chung"},
+		{"initials", "K. F. Chung=chung"},
+		{"title stripped from the dictionary name", "Zhang Xin=zhang-xin"},
+		{"acronym alias", "HKUST=hkust"},
+		{"alias without the article", "Hong Kong University of Science and Technology=hkust"},
+		{"longest wins over Hong Kong", "Hong Kong Polytechnic University=polyu"},
+		{"accents folded", "Universite de Montreal=montreal"},
+		{"accents kept", "Université de Montréal=montreal"},
+		{"curly apostrophe", "Xi’an Jiaotong=xjtu"},
+		{"straight apostrophe", "Xi'an Jiaotong=xjtu"},
+		{"ambiguous form offers every candidate", "Wong=wong-a|wong-b"},
+		{"acronym in capitals", "MOST=most"},
+		{"place on its own", "Hong Kong=hong-kong"},
+		{"digits", "Pact 12=pact-12"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if !contains(got, tc.want) {
+				t.Errorf("no mention %s in %q", tc.want, got)
+			}
+		})
+	}
+	for _, tc := range []struct{ name, notWant string }{
+		{"lower-case word is not an acronym", "Most=most"},
+		{"no part of a hyphenated compound", "Guangdong=guangdong"},
+		{"other digits", "Pact 13=pact-12"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if contains(got, tc.notWant) {
+				t.Errorf("mention %s in %q", tc.notWant, got)
+			}
+		})
+	}
+	for _, m := range ms {
+		if m.Sentence < 0 || m.Sentence > 6 {
+			t.Errorf("mention %q in sentence %d", m.Span.Text(text), m.Sentence)
+		}
+	}
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestFold(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Université de Montréal", "universite de montreal"},
+		{"Xi’an", "xi'an"},
+		{"K. F. Chung", "k f chung"},
+		{"Kwok-fai  CHUNG", "kwok fai chung"},
+		{"ﬁnance", "finance"},                  // NFKD: the ligature
+		{"Straße", "strasse"},                  // case folding, not just lower-casing
+		{"Research Centre", "research center"}, // British and American spellings fold alike
+		{"Organisation", "organization"},
+	} {
+		if got := Fold(tc.in); got != tc.want {
+			t.Errorf("Fold(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestDefinitions(t *testing.T) {
+	text := readFixture(t, "acronyms.txt")
+	var got []string
+	for _, d := range Definitions(text) {
+		got = append(got, d.Long+"="+d.Acronym)
+	}
+	want := []string{
+		"Ministry of Science and Technology=MOST",
+		"Innovation and Technology Commission=ITC",
+		"Applied Science and Technology Research Institute=ASTRI",
+		"Chinese Academy of Sciences=CAS",
+		"Hong Kong Science Park=HKSP",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+// An acronym defined for a known entity becomes an alias suggestion; one
+// defined with an unknown long form, a new entity with its alias.
+func TestAnalyseAcronyms(t *testing.T) {
+	d := testDict(t)
+	text := readFixture(t, "acronyms.txt")
+	a, err := d.Analyse(context.Background(), Document{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	aliases := map[string]string{}
+	news := map[string]*NewEntity{}
+	for _, s := range a.Suggestions {
+		switch s.Type {
+		case SuggestAlias:
+			aliases[s.Alias.Alias] = s.Alias.EntityID
+		case SuggestEntity:
+			news[s.NewEntity.Name] = s.NewEntity
+		}
+		if s.Quote == "" || !strings.Contains(text, s.Quote) {
+			t.Errorf("suggestion %+v: quote %q not verbatim", s, s.Quote)
+		}
+	}
+	if aliases["HKSP"] != "hksp" {
+		t.Errorf("alias suggestions %v, want HKSP for hksp", aliases)
+	}
+	if aliases["Ministry of Science and Technology"] != "most" {
+		t.Errorf("alias suggestions %v, want the long form of MOST for most", aliases)
+	}
+	if news["Ministry of Science and Technology"] != nil {
+		t.Errorf("the long form of a known acronym proposed as a new entity")
+	}
+	n := 0
+	for _, m := range a.Mentions {
+		if m.Span.Text(text) == "HKSP" && m.Candidates[0].EntityID == "hksp" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d mentions of hksp by the acronym the text defines for it, want 2", n)
+	}
+	if _, ok := aliases["CAS"]; ok {
+		t.Errorf("CAS is already an alias of cas, suggested again")
+	}
+	for name, kind := range map[string]kg.Kind{
+		"Innovation and Technology Commission":              kg.KindGovernmentBody,
+		"Applied Science and Technology Research Institute": kg.KindInstitute,
+	} {
+		n := news[name]
+		if n == nil {
+			t.Errorf("no new entity %q in %v", name, news)
+			continue
+		}
+		if n.Kind != kind || len(n.Aliases) != 1 {
+			t.Errorf("%q: %+v, want kind %s and the acronym as alias", name, n, kind)
+		}
+	}
+}
+
+func TestProposeKind(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want kg.Kind
+	}{
+		{"Shenzhen University", kg.KindUniversity},
+		{"Institute of Automation", kg.KindInstitute},
+		{"Acme Robotics Laboratory", kg.KindLab},
+		{"Hong Kong Robotics Lab", kg.KindLab},
+		{"InnoHK Research Centre", kg.KindLab},
+		{"Kowloon Visitor Center", kg.KindFacility},
+		{"Environment Bureau", kg.KindGovernmentBody},
+		{"Ministry of Science and Technology", kg.KindGovernmentBody},
+		{"Legislative Council", kg.KindGovernmentBody},
+		{"SenseTime Group", kg.KindCompany},
+		{"Acme Technologies", kg.KindCompany},
+		{"Bright Holdings Limited", kg.KindCompany},
+		{"Innovation and Technology Fund", kg.KindProject},
+		{"Technology Talent Scheme", kg.KindProject},
+		{"Hong Kong Science Park", kg.KindFacility},
+		{"Digital Economy Development Blueprint", kg.KindPolicy},
+		{"Belt and Road Summit", kg.KindEvent},
+		{"Faculty of Engineering", kg.KindDepartment},
+		{"Framework Agreement on Cooperation", kg.KindAgreement},
+		{"Hong Kong Federation of Trade Unions", kg.KindOrganization},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got, _ := ProposeKind(tc.name); got != tc.want {
+				t.Errorf("ProposeKind(%q) = %s, want %s", tc.name, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestAmounts(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+		want       []kg.Money
+	}{
+		{"HK$ with USD equivalent", "It gives HK$30 million (US$3.8 million) to the lab.",
+			[]kg.Money{{Value: "30000000", Currency: "HKD", Note: "(US$3.8 million)"}}},
+		{"RMB after the number", "more than 440 million RMB was authorized",
+			[]kg.Money{{Value: "440000000", Currency: "CNY", Note: "more than"}}},
+		{"HKD before the number with a qualifier", "an output of over HKD130 billion",
+			[]kg.Money{{Value: "130000000000", Currency: "HKD", Note: "over"}}},
+		{"decimal scaled exactly", "trade reached 6.3 trillion RMB",
+			[]kg.Money{{Value: "6300000000000", Currency: "CNY"}}},
+		{"yuan and thousands separators", "a grant of 1,250,000 yuan",
+			[]kg.Money{{Value: "1250000", Currency: "CNY"}}},
+		{"two amounts", "US$5 billion and €12.5m",
+			[]kg.Money{{Value: "5000000000", Currency: "USD"}, {Value: "12500000", Currency: "EUR"}}},
+		{"a percentage is no money", "growth of 17.8 percent", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []kg.Money
+			for _, a := range Amounts(tc.text) {
+				got = append(got, a.Money)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestResolveDate(t *testing.T) {
+	pub := &kg.Date{Year: 2022, Month: 7, Day: 7, Precision: kg.PrecisionDay}
+	for _, tc := range []struct {
+		name, text string
+		pub        *kg.Date
+		want       string // "" for none
+	}{
+		{"last year", "It opened last year.", pub, "2021"},
+		{"this year", "It opens this year.", pub, "2022"},
+		{"early November this year", "It opens in early November this year.", pub, "2022-11"},
+		{"in 2011", "It was announced in 2011.", pub, "2011"},
+		{"day month year", "It was signed on 28 June 2018.", pub, "2018-06-28"},
+		{"month day, year", "It was signed on June 28, 2018.", pub, "2018-06-28"},
+		{"month year", "It was signed in May 2019.", pub, "2019-05"},
+		{"relative without a publication date", "It opened last year.", nil, ""},
+		{"no date", "It opened.", pub, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ResolveDate(tc.text, tc.pub)
+			s := ""
+			if got != nil {
+				s = got.String()
+			}
+			if s != tc.want {
+				t.Errorf("got %q, want %q", s, tc.want)
+			}
+		})
+	}
+}
+
+func TestStatus(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want ClaimStatus
+	}{
+		{"CAS established the institute in 2018.", StatusAsserted},
+		{"CAS will establish an institute at the park.", StatusPlanned},
+		{"The bureau plans to open a lab.", StatusPlanned},
+		{"The centre is to open next year.", StatusPlanned},
+		{"According to the report, the lab opened.", StatusReported},
+		{"The lab opened, the minister said.", StatusReported},
+		{"A press release explains that the lab opened.", StatusReported},
+		{"Hong Kong should invest more in research.", StatusOpinion},
+		{"The park could attract more firms.", StatusOpinion},
+		{"The hub is expected to create jobs.", StatusOpinion},
+		{"I think the plan works.", StatusOpinion},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			if got := Status(tc.text); got != tc.want {
+				t.Errorf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestAnalyseArticle(t *testing.T) {
+	d := testDict(t)
+	text := readFixture(t, "article.txt")
+	pub := &kg.Date{Year: 2022, Month: 7, Precision: kg.PrecisionMonth}
+	a, err := d.Analyse(context.Background(), Document{Text: text, Published: pub, SourceID: "fixture"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Sentences) != 5 {
+		t.Fatalf("%d sentences, want 5", len(a.Sentences))
+	}
+	for _, m := range a.Mentions {
+		if m.Candidates[0].EntityID == "guangdong" {
+			t.Errorf("Guangdong of Guangdong Institute of Robotics taken for a mention of the place")
+		}
+	}
+	name := func(e End) string {
+		if e.NewName != "" {
+			return e.NewName
+		}
+		return e.Candidates[0].EntityID
+	}
+	rels := map[string]*Suggestion{}
+	var fundings []*Suggestion
+	var persons []string
+	for i := range a.Suggestions {
+		s := &a.Suggestions[i]
+		switch s.Type {
+		case SuggestRelationship:
+			rels[name(s.Relationship.From)+" "+string(s.Relationship.Type)+" "+name(s.Relationship.To)] = s
+		case SuggestFunding:
+			fundings = append(fundings, s)
+		case SuggestEntity:
+			if s.NewEntity.Kind == kg.KindPerson {
+				persons = append(persons, s.NewEntity.Name)
+			}
+		}
+		if s.Quote != a.Sentences[s.Sentence].Text(text) {
+			t.Errorf("quote %q is not sentence %d", s.Quote, s.Sentence)
+		}
+	}
+	if !contains(persons, "Lam Ka Ming") {
+		t.Errorf("title before a name: persons %q, want Lam Ka Ming", persons)
+	}
+	for _, tc := range []struct {
+		name, key string
+		status    ClaimStatus
+		on        string
+	}{
+		{"role apposition", "Lam Ka Ming DIRECTS Acme Robotics Laboratory", StatusReported, ""},
+		{"located in", "Acme Robotics Laboratory LOCATED_IN hksp", StatusAsserted, ""},
+		{"department of a university", "Department of Physics PART_OF Acme University", StatusAsserted, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := rels[tc.key]
+			if s == nil {
+				keys := make([]string, 0, len(rels))
+				for k := range rels {
+					keys = append(keys, k)
+				}
+				t.Fatalf("no %s in %q", tc.key, keys)
+			}
+			if tc.status != "" && s.Status != tc.status {
+				t.Errorf("status %s, want %s", s.Status, tc.status)
+			}
+		})
+	}
+	if len(fundings) != 2 {
+		t.Fatalf("%d fundings, want 2", len(fundings))
+	}
+	f := fundings[0].Funding
+	if f.Amount.Value != "30000000" || f.Amount.Currency != "HKD" || fundings[0].Status != StatusReported {
+		t.Errorf("first funding %+v status %s", f.Amount, fundings[0].Status)
+	}
+	g := fundings[1]
+	if g.Funding.Amount.Value != "130000000000" || g.Funding.Amount.Note != "over" || g.Status != StatusReported ||
+		g.Funding.On == nil || g.Funding.On.String() != "2021" {
+		t.Errorf("second funding %+v on %v status %s", g.Funding.Amount, g.Funding.On, g.Status)
+	}
+}
+
+func TestNewEntities(t *testing.T) {
+	d := testDict(t)
+	text := readFixture(t, "newentities.txt")
+	a, err := d.Analyse(context.Background(), Document{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]kg.Kind{}
+	for _, s := range a.Suggestions {
+		if s.Type == SuggestEntity {
+			got[s.NewEntity.Name] = s.NewEntity.Kind
+		}
+	}
+	for _, tc := range []struct {
+		name, entity string
+		kind         kg.Kind // "" when the name must not be proposed
+	}{
+		{"a capitalised 'The' starts a new phrase", "Acme Robotics Laboratory", kg.KindLab},
+		{"no byline glued to it", "Daily News The Acme Robotics Laboratory", ""},
+		{"known names joined by and are no new name", "Hong Kong and Guangdong", ""},
+		{"in before a known place ends a name", "Shenzhen Data Institute", kg.KindInstitute},
+		{"role after a name gives a person", "Gao Min", kg.KindPerson},
+		{"verb of saying gives a person", "Wong Siu Ming", kg.KindPerson},
+		{"a trailing title is no part of the name", "Communist Party of Acme Central Committee", kg.KindGovernmentBody},
+		{"possessive ends a name", "Harbour Biotech Company", kg.KindCompany},
+		{"the possessive's owner is known", "Hong Kong's Harbour Biotech Company", ""},
+		{"two names without a head word joined by and", "Lantau North and Sai Kung East", ""},
+		{"the first of them", "Lantau North", kg.KindOrganization},
+		{"the second of them", "Sai Kung East", kg.KindOrganization},
+		{"a year ends a name", "Acme Science Forum 2021", kg.KindEvent},
+		{"a small number ends a name", "Chang’e 4", kg.KindOrganization},
+		{"a decimal is no part of a name", "Top News 6.3 Trln RMB", ""},
+		{"an appositive defines a one-word name and its kind", "Roborn", kg.KindCompany},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k, ok := got[tc.entity]
+			switch {
+			case tc.kind == "" && ok:
+				t.Errorf("%q proposed (%s); all: %v", tc.entity, k, got)
+			case tc.kind != "" && k != tc.kind:
+				t.Errorf("%q: kind %q, want %s; all: %v", tc.entity, k, tc.kind, got)
+			}
+		})
+	}
+}
+
+// Each line of testdata/relations.txt: name, sentence, relationships it
+// must give, relationships it must not give ("from TYPE to", ';'-separated;
+// a known end by id, a new one by name).
+func TestRelationships(t *testing.T) {
+	d := testDict(t)
+	for _, line := range strings.Split(strings.TrimRight(readFixture(t, "relations.txt"), "\n"), "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) != 4 {
+			t.Fatalf("bad fixture line %q", line)
+		}
+		t.Run(f[0], func(t *testing.T) {
+			a, err := d.Analyse(context.Background(), Document{Text: f[1]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := func(e End) string {
+				if e.NewName != "" {
+					return e.NewName
+				}
+				return e.Candidates[0].EntityID
+			}
+			var got []string
+			for _, s := range a.Suggestions {
+				if s.Type == SuggestRelationship {
+					got = append(got, name(s.Relationship.From)+" "+string(s.Relationship.Type)+" "+name(s.Relationship.To))
+				}
+			}
+			for _, w := range strings.Split(f[2], ";") {
+				if w != "" && !contains(got, w) {
+					t.Errorf("no %q in %q", w, got)
+				}
+			}
+			for _, w := range strings.Split(f[3], ";") {
+				if w != "" && contains(got, w) {
+					t.Errorf("%q in %q", w, got)
+				}
+			}
+		})
+	}
+}
+
+func TestEdges(t *testing.T) {
+	empty, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		run  func() error
+		code string
+	}{
+		{"empty dictionary and text", func() error {
+			a, err := empty.Analyse(context.Background(), Document{})
+			if err == nil && (len(a.Sentences) != 0 || len(a.Mentions) != 0) {
+				t.Errorf("analysis of nothing: %+v", a)
+			}
+			return err
+		}, ""},
+		{"cancelled", func() error {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			_, err := testDict(t).Analyse(ctx, Document{Text: "Hong Kong grew."})
+			return err
+		}, kg.CodeTimeout},
+		{"too long", func() error {
+			_, err := empty.Analyse(context.Background(), Document{Text: strings.Repeat("a", MaxText+1)})
+			return err
+		}, kg.CodeLimit},
+		{"entity without a name", func() error {
+			_, err := New([]kg.Entity{{ID: "x"}})
+			return err
+		}, kg.CodeInvalid},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.run()
+			if tc.code == "" && err != nil || tc.code != "" && kg.ErrorCode(err) != tc.code {
+				t.Errorf("error %v, want code %q", err, tc.code)
+			}
+		})
+	}
+}
+
+func TestLookup(t *testing.T) {
+	d := testDict(t)
+	for _, tc := range []struct{ name, want string }{
+		{"hong kong university of science and technology", "hkust"},
+		{"HKUST", "hkust"},
+		{"hkust", ""}, // an acronym matches in capitals only
+		{"Hong Kong University", ""},
+	} {
+		got := ""
+		if cs := d.Lookup(tc.name); len(cs) > 0 {
+			got = cs[0].EntityID
+		}
+		if got != tc.want {
+			t.Errorf("Lookup(%q) = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestSuggestionOrder(t *testing.T) {
+	d := testDict(t)
+	text := readFixture(t, "article.txt")
+	a, err := d.Analyse(context.Background(), Document{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rank := map[SuggestionType]int{SuggestEntity: 0, SuggestAlias: 1, SuggestRelationship: 2, SuggestFunding: 3}
+	for i := 1; i < len(a.Suggestions); i++ {
+		p, s := a.Suggestions[i-1], a.Suggestions[i]
+		if rank[p.Type] > rank[s.Type] || p.Type == s.Type && p.Span.Start > s.Span.Start {
+			t.Errorf("suggestion %d (%s at %d) after %s at %d", i, s.Type, s.Span.Start, p.Type, p.Span.Start)
+		}
+	}
+}

@@ -1,0 +1,396 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/innograph/innograph/internal/kg"
+)
+
+// kindSet is a set of kinds; nil means any kind.
+type kindSet map[kg.Kind]bool
+
+func kinds(ks ...kg.Kind) kindSet {
+	m := kindSet{}
+	for _, k := range ks {
+		m[k] = true
+	}
+	return m
+}
+
+var (
+	anyKind  kindSet
+	persons  = kinds(kg.KindPerson)
+	bodies   = kinds(kg.KindUniversity, kg.KindLab, kg.KindGovernmentBody, kg.KindInstitute, kg.KindCompany, kg.KindDepartment, kg.KindOrganization, kg.KindFacility)
+	actors   = kinds(kg.KindPerson, kg.KindUniversity, kg.KindLab, kg.KindGovernmentBody, kg.KindInstitute, kg.KindCompany, kg.KindDepartment, kg.KindOrganization)
+	posts    = kinds(kg.KindUniversity, kg.KindLab, kg.KindGovernmentBody, kg.KindInstitute, kg.KindCompany, kg.KindDepartment, kg.KindOrganization, kg.KindFacility, kg.KindProject)
+	places   = kinds(kg.KindPlace)
+	events   = kinds(kg.KindEvent)
+	policies = kinds(kg.KindPolicy, kg.KindProject)
+	agrees   = kinds(kg.KindAgreement)
+	nonPlace = kinds(kg.KindUniversity, kg.KindLab, kg.KindGovernmentBody, kg.KindInstitute, kg.KindCompany, kg.KindDepartment, kg.KindOrganization, kg.KindFacility, kg.KindProject, kg.KindAgreement, kg.KindPolicy, kg.KindEvent)
+)
+
+// trigger is a phrase that states a relationship between the nearest end
+// before it and the nearest end after it (reversed when passive).
+type trigger struct {
+	re       *regexp.Regexp
+	typ      kg.RelType
+	passive  bool
+	from, to kindSet
+	role     bool // the phrase is a title: the person end may be on either side
+	// weak: the phrase is a bare preposition or "has"; it needs ends of
+	// known kinds, where a verb accepts a new name of unknown kind.
+	weak bool
+	// needs, when set, must match the sentence ("said … at the forum").
+	needs *regexp.Regexp
+}
+
+func trig(pattern string, t kg.RelType, passive bool, from, to kindSet) trigger {
+	return trigger{re: regexp.MustCompile(`(?i)\b(?:` + pattern + `)\b`), typ: t, passive: passive, from: from, to: to}
+}
+
+func weakTrig(pattern string, t kg.RelType, from, to kindSet) trigger {
+	tr := trig(pattern, t, false, from, to)
+	tr.weak = true
+	return tr
+}
+
+func roleTrig(pattern string, t kg.RelType) trigger {
+	tr := trig(pattern, t, false, persons, posts)
+	tr.role = true
+	return tr
+}
+
+// triggers are the phrases the analyser knows, most specific first.
+var triggers = []trigger{
+	roleTrig(`(?:(?:deputy|vice|associate|assistant)[- ])?(?:founding |executive |managing )?director(?:-general)?(?: of| at)?`, "DIRECTS"),
+	roleTrig(`(?:(?:deputy|vice|associate|assistant)[- ])?(?:president(?: of)?|dean(?: of)?|head(?: of)?|chief executive(?: officer)?(?: of)?|ceo(?: of)?|secretary(?:-general)?(?: of)?|minister(?: of)?|premier(?: of)?|principal(?: of)?|chancellor(?: of)?|commissioner(?: of| for)?|governor(?: of)?|mayor(?: of)?|leader(?: of)?)`, "HEADS"),
+	roleTrig(`chair(?:man|woman|person)?(?: of)?`, "CHAIRS"),
+	roleTrig(`(?:chair |assistant |associate |adjunct )?professor(?: of [a-z ]+?)? (?:at|of|in|from)|(?:researcher|scientist|lecturer|fellow|engineer) (?:at|of|from)`, "WORKS_AT"),
+	roleTrig(`academician(?: of)?|member(?: of)?`, "MEMBER_OF"),
+	weakTrig(`at`, "WORKS_AT", persons, kinds(kg.KindUniversity, kg.KindInstitute, kg.KindLab, kg.KindCompany, kg.KindDepartment)),
+	weakTrig(`has|have|had|houses|is home to`, "HOSTS", kinds(kg.KindUniversity, kg.KindInstitute, kg.KindFacility), kinds(kg.KindLab, kg.KindProject, kg.KindFacility, kg.KindInstitute)),
+	weakTrig(`in|at`, "LOCATED_IN", kinds(kg.KindLab, kg.KindFacility, kg.KindCompany, kg.KindEvent), kinds(kg.KindPlace, kg.KindFacility)),
+	speechAt,
+	weakTrig(`at|of|in|under`, "PART_OF", kinds(kg.KindDepartment, kg.KindLab, kg.KindGovernmentBody), kinds(kg.KindUniversity, kg.KindInstitute)),
+	trig(`signed(?: an?| the)?|inked|entered into`, "SIGNED", false, actors, agrees),
+	trig(`signed (?:by|between)`, "SIGNED", true, actors, agrees),
+	trig(`witnessed(?: by)?`, "WITNESSED", false, persons, agrees),
+	trig(`(?:was |were |has been |have been )?(?:set up|established|founded|launched|created|built) by`, "ESTABLISHED", true, actors, anyKind),
+	trig(`established|set up|launched|created|founded`, "ESTABLISHED", false, bodies, nonPlace),
+	trig(`founded`, "FOUNDED", false, persons, bodies),
+	trig(`(?:is |are |was |were )?(?:located|based|situated|sited|headquartered) (?:in|at)|in the city of`, "LOCATED_IN", false, nonPlace, kinds(kg.KindPlace, kg.KindFacility)),
+	trig(`hosts|hosted|is home to|houses|housed`, "HOSTS", false, bodies, nonPlace),
+	trig(`(?:is |are |was )?hosted by|(?:is |are )?housed (?:in|at|by)`, "HOSTS", true, bodies, nonPlace),
+	trig(`(?:is |are |as )?(?:a |an )?(?:part|branch|unit|member|subsidiary|arm|affiliate) of|under(?: the)?|affiliated (?:to|with)|belonging to`, "PART_OF", false, nonPlace, nonPlace),
+	trig(`(?:collaborat|cooperat|partner|work)(?:es|ed|ing|e|s)? (?:together )?with|(?:collaboration|cooperation|partnership|partnering) (?:with|between)`, "COLLABORATES_WITH", false, nonPlace, nonPlace),
+	trig(`attended|participated in|took part in|joined`, "ATTENDED", false, actors, events),
+	trig(`spoke at|addressed|delivered (?:a |the )?(?:speech|keynote|address|remarks) at|gave (?:a |the )?(?:speech|keynote|talk) at`, "SPOKE_AT", false, persons, events),
+	trig(`(?:organi[sz]ed|hosted|co-organi[sz]ed|held) by`, "ORGANISED", true, bodies, events),
+	trig(`organi[sz]ed|co-organi[sz]ed|held`, "ORGANISED", false, bodies, events),
+	trig(`issued|released|published|unveiled`, "ISSUED", false, bodies, kinds(kg.KindPolicy)),
+	trig(`(?:issued|released|published|unveiled) by`, "ISSUED", true, bodies, kinds(kg.KindPolicy)),
+	trig(`proposed|put forward`, "PROPOSED", false, actors, policies),
+	trig(`proposed by|put forward by`, "PROPOSED", true, actors, policies),
+	trig(`approved|endorsed`, "APPROVED", false, bodies, nonPlace),
+	trig(`approved by|with (?:the )?approval (?:of|from)`, "APPROVED", true, bodies, nonPlace),
+	trig(`supports?|supported|backs|backed`, "SUPPORTS", false, nonPlace, anyKind),
+	trig(`supported by|backed by|with (?:the )?support (?:of|from)`, "SUPPORTS", true, nonPlace, anyKind),
+	trig(`covers?|covering|applies to|(?:for|in) the development of`, "COVERS", false, kinds(kg.KindPolicy, kg.KindAgreement, kg.KindProject), anyKind),
+	trig(`uses|used|using|access to|makes use of|made use of`, "USES", false, actors, kinds(kg.KindFacility)),
+	trig(`announced`, "ANNOUNCED", false, actors, nonPlace),
+	trig(`funds|funded|financed|sponsored|granted|allocated`, "FUNDS", false, bodies, nonPlace),
+	trig(`funded by|financed by|sponsored by`, "FUNDS", true, bodies, nonPlace),
+	trig(`administers|administered|manages|managed|runs|operates`, "ADMINISTERS", false, bodies, nonPlace),
+	trig(`administered by|managed by|run by|operated by`, "ADMINISTERS", true, bodies, nonPlace),
+	trig(`leads|led|leading`, "LEADS", false, actors, policies),
+	trig(`led by`, "LEADS", true, actors, policies),
+	trig(`contributed to|contributes to|designed|developed`, "CONTRIBUTED_TO", false, actors, kinds(kg.KindProject, kg.KindFacility)),
+	trig(`studied at|graduated from|alumnus of|alumna of|graduate of`, "ALUMNUS_OF", false, persons, kinds(kg.KindUniversity)),
+	trig(`wrote to|replied to|letter to`, "CORRESPONDED_WITH", false, actors, actors),
+	trig(`succeeded|replaced|took over from`, "SUCCEEDED", false, anyKind, anyKind),
+}
+
+// endKind is the kind of an end when it is certain, "" when ambiguous or,
+// for a new name, unknown (no head word decided it).
+func endKind(e End, newKinds map[string]kg.Kind) kg.Kind {
+	if e.NewName != "" {
+		return newKinds[e.NewName]
+	}
+	k := e.Candidates[0].Kind
+	for _, c := range e.Candidates[1:] {
+		if c.Kind != k {
+			return ""
+		}
+	}
+	return k
+}
+
+func (s kindSet) allows(k kg.Kind) bool { return s == nil || (k != "" && s[k]) }
+
+// fits reports whether an end of kind k may be the trigger's from (or to)
+// end: a new name of unknown kind fits a verb, not a preposition or a title.
+func (tr trigger) fits(s kindSet, k kg.Kind, e End) bool {
+	if k == "" && e.NewName != "" && !tr.weak && !tr.role {
+		return true
+	}
+	return s.allows(k)
+}
+
+// relationships proposes relationships stated in one sentence between ends
+// (mentions and new entities in it, in text order).
+func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Kind) []RelSuggestion {
+	if len(ends) < 2 {
+		return nil
+	}
+	s := text[sent.Start:sent.End]
+	type key struct {
+		t        kg.RelType
+		from, to int
+	}
+	seen := map[key]bool{}
+	var out []RelSuggestion
+	used := make([]bool, len(s)) // trigger text already explained
+	for _, tr := range triggers {
+		if tr.needs != nil && !tr.needs.MatchString(s) {
+			continue
+		}
+		for _, m := range tr.re.FindAllStringIndex(s, -1) {
+			ts, te := sent.Start+m[0], sent.Start+m[1]
+			if used[m[0]] {
+				continue
+			}
+			// "… at the park to support the institutes": the subject of an
+			// infinitive is not the nearest name before it.
+			if !tr.role && !tr.passive && strings.HasSuffix(strings.ToLower(s[:m[0]]), "to ") {
+				continue
+			}
+			// inside an end's name: not a trigger ("Hong Kong Science Park" holds no verb)
+			inside := false
+			for _, e := range ends {
+				if ts < e.Span.End && e.Span.Start < te {
+					inside = true
+				}
+			}
+			if inside {
+				continue
+			}
+			// nearest end ending before the trigger, and starting after it
+			l, r := -1, -1
+			for i, e := range ends {
+				if e.Span.End <= ts {
+					l = i
+				}
+				if r < 0 && e.Span.Start >= te {
+					r = i
+				}
+			}
+			// "Deputy Director of the Liaison Office, Mr. Tan Tieniu": the
+			// title, its body, then the person.
+			if tr.role && r >= 0 && (l < 0 || endKind(ends[l], newKinds) != kg.KindPerson) && r+1 < len(ends) &&
+				endKind(ends[r+1], newKinds) == kg.KindPerson && len(text[ends[r].Span.End:ends[r+1].Span.Start]) <= 20 {
+				l = r + 1
+			}
+			if l < 0 || r < 0 {
+				continue
+			}
+			// the trigger must lie close to both ends: no clause between
+			gapL, gapR := "", text[te:ends[r].Span.Start]
+			if l < r {
+				gapL = text[ends[l].Span.End:ts]
+			}
+			stop := ";:"
+			if tr.role {
+				stop = ";" // "Laboratory of Chirosciences (Director: Professor Wong Kwok Yin)"
+			}
+			if len(gapL) > 60 || len(gapR) > 40 || strings.ContainsAny(gapR, stop) || strings.ContainsAny(gapL, stop) {
+				continue
+			}
+			// a bare preposition binds what stands right by it
+			if tr.weak && tr.needs == nil && (len(gapL) > 30 || len(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(gapR), "the"))) > 0) {
+				continue
+			}
+			a, b := l, r
+			if tr.passive {
+				a, b = r, l
+			}
+			ka, kb := endKind(ends[a], newKinds), endKind(ends[b], newKinds)
+			if tr.role && ka != kg.KindPerson && kb == kg.KindPerson {
+				// "HKUST President Wei Shyy", "the Academy's Chairman, X": the
+				// body right before the title ("a letter to President Xi" is none).
+				if g := strings.TrimSpace(text[ends[a].Span.End:ts]); strings.ContainsFunc(strings.TrimSuffix(strings.TrimSuffix(g, "'s"), "’s"), unicode.IsLetter) {
+					continue
+				}
+				a, b, ka, kb = b, a, kb, ka
+			}
+			if !tr.fits(tr.from, ka, ends[a]) || !tr.fits(tr.to, kb, ends[b]) || a == b {
+				continue
+			}
+			k := key{tr.typ, a, b}
+			if seen[k] || (tr.role && seen[key{"role", a, b}]) {
+				continue
+			}
+			seen[k] = true
+			if tr.role {
+				seen[key{"role", a, b}] = true // one title per person and body
+			}
+			for i := m[0]; i < m[1]; i++ {
+				used[i] = true
+			}
+			role, typ := "", tr.typ
+			if tr.role && deputyRE.MatchString(s[m[0]:m[1]]) {
+				typ = "WORKS_AT" // a deputy or vice holds a post; the body has another head
+			}
+			if tr.role {
+				role = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(s[m[0]:m[1]], " of"), " at"), " for"))
+			}
+			// Coordinated ends share the relationship: "MOST and the HKSAR
+			// Government established …", "… with ZTE and China Mobile".
+			for _, x := range coordinated(text, ends, a) {
+				for _, y := range coordinated(text, ends, b) {
+					kx, ky := endKind(ends[x], newKinds), endKind(ends[y], newKinds)
+					if x == y || !tr.fits(tr.from, kx, ends[x]) || !tr.fits(tr.to, ky, ends[y]) || (tr.role && (x != a || y != b)) {
+						continue
+					}
+					if k := (key{tr.typ, x, y}); x != a || y != b {
+						if seen[k] {
+							continue
+						}
+						seen[k] = true
+					}
+					out = append(out, RelSuggestion{Type: typ, From: ends[x], To: ends[y], Role: role})
+				}
+			}
+			// "A signed a Memorandum (MoU) with B": B signed it too.
+			w := b + 1 // past the agreement's own acronym: "a Memorandum of Understanding (MoU)"
+			for w < len(ends) && ends[w].NewName != "" && ends[w].NewName == ends[b].NewName {
+				w++
+			}
+			if tr.typ == "SIGNED" && !tr.passive && w < len(ends) &&
+				signedWithRE.MatchString(text[ends[w-1].Span.End:ends[w].Span.Start]) {
+				for _, y := range coordinated(text, ends, w) {
+					if k := (key{tr.typ, y, b}); !seen[k] && tr.fits(tr.from, endKind(ends[y], newKinds), ends[y]) {
+						seen[k] = true
+						out = append(out, RelSuggestion{Type: tr.typ, From: ends[y], To: ends[b]})
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// speechAt: a person who speaks in the sentence, "at" an event, spoke at it
+// ("…, said Carrie Lam, former Chief Executive, at the Science Forum").
+var speechAt = func() trigger {
+	tr := weakTrig(`at`, "SPOKE_AT", persons, events)
+	tr.needs = regexp.MustCompile(`(?i)\b(said|says|spoke|speech|remarks|addressed|highlighted|announced|told|explained|stressed|noted)\b`)
+	return tr
+}()
+
+// deputyRE finds a title held under another's ("Deputy Director", "Vice Minister").
+var deputyRE = regexp.MustCompile(`(?i)^(?:deputy|vice|associate|assistant)[- ]`)
+
+// signedWithRE joins the other signatory after an agreement.
+var signedWithRE = regexp.MustCompile(`^\)?\s*(?:\([^)]*\)\s*)?with\s+(?:the\s+)?(?:(?:Professor|Prof\.?|Dr\.?|Mr\.?|Mrs\.?|Ms\.?)\s+)?$`)
+
+// coordRE is what joins coordinated ends: "and", a comma, "as well as".
+var coordRE = regexp.MustCompile(`^(?:,\s*|\s+)(?:and|&|as well as|or)?\s*(?:the\s+)?$|^\s*,\s*$`)
+
+// coordinated returns end i and the ends joined to it by "and" or commas,
+// on either side, in text order.
+func coordinated(text string, ends []End, i int) []int {
+	lo, hi := i, i
+	for lo > 0 && coordRE.MatchString(text[ends[lo-1].Span.End:ends[lo].Span.Start]) {
+		lo--
+	}
+	for hi+1 < len(ends) && coordRE.MatchString(text[ends[hi].Span.End:ends[hi+1].Span.Start]) {
+		hi++
+	}
+	out := make([]int, 0, hi-lo+1)
+	for k := lo; k <= hi; k++ {
+		out = append(out, k)
+	}
+	return out
+}
+
+// titleRE finds a title that names its body's field: "Minister of Science
+// and Technology", "Secretary for Innovation and Technology".
+var titleRE = regexp.MustCompile(`\b((?i:vice|deputy|under)[- ])?(?i:(minister|secretary|commissioner|director))\s+(?:of|for)\s+((?:[A-Z][\pL\-]*)(?:\s+(?:and|of|&|[A-Z][\pL\-]*))*)`)
+
+// titleBodies proposes HEADS (WORKS_AT for a deputy) between a person and
+// the known body a title names by its field, when the body goes by the
+// conventional name: "Minister of X" heads the "Ministry of X", "Secretary
+// for X" the "X Bureau", "Commissioner for X" the "X Commission" or
+// "Office of the Commissioner for X", "Director of X" the "X Department".
+// The person stands right after the title or right before it (", ").
+func (d *Dictionary) titleBodies(text string, sent Span, ends []End, newKinds map[string]kg.Kind, have []RelSuggestion) []RelSuggestion {
+	s := text[sent.Start:sent.End]
+	var out []RelSuggestion
+	for _, m := range titleRE.FindAllStringSubmatchIndex(s, -1) {
+		field := strings.TrimSpace(s[m[6]:m[7]])
+		// the field ends before a person's name that follows it
+		ts, te := sent.Start+m[0], sent.Start+m[1]
+		var person *End
+		for i := range ends {
+			e := &ends[i]
+			if endKind(*e, newKinds) != kg.KindPerson {
+				continue
+			}
+			if e.Span.Start >= ts && e.Span.Start < te {
+				// "Secretary for Innovation and Technology Nicholas Yang": cut the name off
+				field = strings.TrimSpace(text[sent.Start+m[6] : e.Span.Start])
+				person = e
+				break
+			}
+			if e.Span.Start >= te {
+				if g := strings.TrimSpace(text[te:e.Span.Start]); len(g) <= 20 && (strings.HasPrefix(g, ",") || g == "") {
+					person = e // "the Vice Minister of X, Professor Huang Wei"
+				}
+				break
+			}
+			if e.Span.End <= ts && strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text[e.Span.End:ts]), "the")) == "," {
+				person = e
+			}
+		}
+		if person == nil || field == "" {
+			continue
+		}
+		title := strings.ToLower(s[m[4]:m[5]])
+		var names []string
+		switch title {
+		case "minister":
+			names = []string{"Ministry of " + field}
+		case "secretary":
+			names = []string{field + " Bureau"}
+		case "commissioner":
+			names = []string{field + " Commission", "Office of the Commissioner for " + field}
+		case "director":
+			names = []string{field + " Department", "Department of " + field}
+		}
+		for _, n := range names {
+			cs := d.Lookup(n)
+			if len(cs) != 1 {
+				continue
+			}
+			typ := kg.RelType("HEADS")
+			if m[2] >= 0 {
+				typ = "WORKS_AT"
+			}
+			body := End{Span: Span{ts, te}, Candidates: cs}
+			dup := false
+			for _, h := range have {
+				if sameEnd(h.From, *person) && len(h.To.Candidates) == 1 && h.To.Candidates[0].EntityID == cs[0].EntityID {
+					dup = true
+				}
+			}
+			if !dup {
+				out = append(out, RelSuggestion{Type: typ, From: *person, To: body, Role: strings.TrimSpace(s[m[0]:m[6]] + field)})
+			}
+			break
+		}
+	}
+	return out
+}
