@@ -70,7 +70,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 				definedFor = append(definedFor, acronymOf{def.Acronym, def.AcronymSpan.Start, known})
 				a.Suggestions = append(a.Suggestions, Suggestion{
 					Type: SuggestAlias, Span: def.AcronymSpan, Sentence: sentenceOf(a.Sentences, def.AcronymSpan.Start),
-					Confidence: 0.9, Status: StatusAsserted,
+					Confidence: 0.9, Status: kg.StatusAsserted,
 					Alias: &AliasSuggestion{EntityID: known[0].EntityID, Alias: def.Acronym},
 				})
 			}
@@ -82,7 +82,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 				aliased[Fold(long)] = true
 				a.Suggestions = append(a.Suggestions, Suggestion{
 					Type: SuggestAlias, Span: def.LongSpan, Sentence: sentenceOf(a.Sentences, def.LongSpan.Start),
-					Confidence: 0.7, Status: StatusAsserted,
+					Confidence: 0.7, Status: kg.StatusAsserted,
 					Alias: &AliasSuggestion{EntityID: known[0].EntityID, Alias: long},
 				})
 			}

@@ -58,22 +58,6 @@ type Mention struct {
 // Ambiguous reports whether the mention has more than one candidate.
 func (m Mention) Ambiguous() bool { return len(m.Candidates) > 1 }
 
-// ClaimStatus is how a sentence puts a fact. It maps one to one onto the
-// kg.ClaimStatus another branch adds; the values are the same strings.
-type ClaimStatus string
-
-// The claim statuses.
-const (
-	// StatusAsserted: the text states the fact plainly.
-	StatusAsserted ClaimStatus = "ASSERTED"
-	// StatusPlanned: the fact is intended or scheduled ("will", "plans to", "is to").
-	StatusPlanned ClaimStatus = "PLANNED"
-	// StatusReported: the text attributes the fact to someone ("according to", "said").
-	StatusReported ClaimStatus = "REPORTED"
-	// StatusOpinion: commentary ("should", "could", "is expected to", "I think").
-	StatusOpinion ClaimStatus = "OPINION"
-)
-
 // SuggestionType says what a Suggestion proposes.
 type SuggestionType string
 
@@ -104,7 +88,7 @@ type Suggestion struct {
 	// Confidence is a heuristic score in (0, 1].
 	Confidence float64
 	// Status is how the sentence puts the fact.
-	Status ClaimStatus
+	Status kg.ClaimStatus
 
 	// NewEntity, Alias, Relationship and Funding: the proposal itself.
 	NewEntity    *NewEntity

@@ -341,19 +341,19 @@ func TestResolveDate(t *testing.T) {
 func TestStatus(t *testing.T) {
 	for _, tc := range []struct {
 		text string
-		want ClaimStatus
+		want kg.ClaimStatus
 	}{
-		{"CAS established the institute in 2018.", StatusAsserted},
-		{"CAS will establish an institute at the park.", StatusPlanned},
-		{"The bureau plans to open a lab.", StatusPlanned},
-		{"The centre is to open next year.", StatusPlanned},
-		{"According to the report, the lab opened.", StatusReported},
-		{"The lab opened, the minister said.", StatusReported},
-		{"A press release explains that the lab opened.", StatusReported},
-		{"Hong Kong should invest more in research.", StatusOpinion},
-		{"The park could attract more firms.", StatusOpinion},
-		{"The hub is expected to create jobs.", StatusOpinion},
-		{"I think the plan works.", StatusOpinion},
+		{"CAS established the institute in 2018.", kg.StatusAsserted},
+		{"CAS will establish an institute at the park.", kg.StatusPlanned},
+		{"The bureau plans to open a lab.", kg.StatusPlanned},
+		{"The centre is to open next year.", kg.StatusPlanned},
+		{"According to the report, the lab opened.", kg.StatusReported},
+		{"The lab opened, the minister said.", kg.StatusReported},
+		{"A press release explains that the lab opened.", kg.StatusReported},
+		{"Hong Kong should invest more in research.", kg.StatusOpinion},
+		{"The park could attract more firms.", kg.StatusOpinion},
+		{"The hub is expected to create jobs.", kg.StatusOpinion},
+		{"I think the plan works.", kg.StatusOpinion},
 	} {
 		t.Run(tc.text, func(t *testing.T) {
 			if got := Status(tc.text); got != tc.want {
@@ -409,12 +409,12 @@ func TestAnalyseArticle(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, key string
-		status    ClaimStatus
+		status    kg.ClaimStatus
 		on        string
 	}{
-		{"role apposition", "Lam Ka Ming DIRECTS Acme Robotics Laboratory", StatusReported, ""},
-		{"located in", "Acme Robotics Laboratory LOCATED_IN hksp", StatusAsserted, ""},
-		{"department of a university", "Department of Physics PART_OF Acme University", StatusAsserted, ""},
+		{"role apposition", "Lam Ka Ming DIRECTS Acme Robotics Laboratory", kg.StatusReported, ""},
+		{"located in", "Acme Robotics Laboratory LOCATED_IN hksp", kg.StatusAsserted, ""},
+		{"department of a university", "Department of Physics PART_OF Acme University", kg.StatusAsserted, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := rels[tc.key]
@@ -434,11 +434,11 @@ func TestAnalyseArticle(t *testing.T) {
 		t.Fatalf("%d fundings, want 2", len(fundings))
 	}
 	f := fundings[0].Funding
-	if f.Amount.Value != "30000000" || f.Amount.Currency != "HKD" || fundings[0].Status != StatusReported {
+	if f.Amount.Value != "30000000" || f.Amount.Currency != "HKD" || fundings[0].Status != kg.StatusReported {
 		t.Errorf("first funding %+v status %s", f.Amount, fundings[0].Status)
 	}
 	g := fundings[1]
-	if g.Funding.Amount.Value != "130000000000" || g.Funding.Amount.Note != "over" || g.Status != StatusReported ||
+	if g.Funding.Amount.Value != "130000000000" || g.Funding.Amount.Note != "over" || g.Status != kg.StatusReported ||
 		g.Funding.On == nil || g.Funding.On.String() != "2021" {
 		t.Errorf("second funding %+v on %v status %s", g.Funding.Amount, g.Funding.On, g.Status)
 	}

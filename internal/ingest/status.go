@@ -1,6 +1,10 @@
 package ingest
 
-import "regexp"
+import (
+	"regexp"
+
+	"github.com/innograph/innograph/internal/kg"
+)
 
 var (
 	opinionRE  = regexp.MustCompile(`(?i)\b(should|could|might|would|ought to|(?:is|are|was|were) expected to|i think|i believe|we believe|in my view|in our view|hopes? (?:to|that)|it is hoped|may well|is likely to|are likely to)\b`)
@@ -12,14 +16,14 @@ var (
 // ("should", "could", "is expected to", "I think"), else REPORTED when it
 // attributes them ("according to", "said", "a press release explains"),
 // else PLANNED when they lie ahead ("will", "plans to", "is to"), else ASSERTED.
-func Status(sentence string) ClaimStatus {
+func Status(sentence string) kg.ClaimStatus {
 	switch {
 	case opinionRE.MatchString(sentence):
-		return StatusOpinion
+		return kg.StatusOpinion
 	case reportedRE.MatchString(sentence):
-		return StatusReported
+		return kg.StatusReported
 	case plannedRE.MatchString(sentence):
-		return StatusPlanned
+		return kg.StatusPlanned
 	}
-	return StatusAsserted
+	return kg.StatusAsserted
 }
