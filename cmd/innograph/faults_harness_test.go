@@ -357,6 +357,11 @@ func newAppAt(t *testing.T, uri string, options ...func(*config)) *app {
 		stopWatch()
 		<-watching
 		st.Close(context.Background())
+		if t.Failed() {
+			logs.mu.Lock()
+			t.Logf("the server's first warnings and errors:\n  %s", strings.Join(logs.first, "\n  "))
+			logs.mu.Unlock()
+		}
 	})
 	return a
 }

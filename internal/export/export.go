@@ -134,8 +134,10 @@ func dateStr(d *kg.Date) string {
 // --- JSON -----------------------------------------------------------------
 
 type jsonEvidence struct {
-	Quote  string `json:"quote"`
-	Source string `json:"source"`
+	Quote        string `json:"quote"`
+	Source       string `json:"source"`
+	Status       string `json:"status"`
+	AttributedTo string `json:"attributedTo,omitempty"`
 }
 
 type jsonNode struct {
@@ -150,6 +152,7 @@ type jsonNode struct {
 type jsonRel struct {
 	ID       string         `json:"id"`
 	Type     string         `json:"type"`
+	Status   string         `json:"status"`
 	From     string         `json:"from"`
 	To       string         `json:"to"`
 	Role     string         `json:"role,omitempty"`
@@ -166,13 +169,23 @@ func nodeJSON(e kg.Entity) jsonNode {
 }
 
 func relJSON(r kg.Relationship) jsonRel {
-	out := jsonRel{ID: r.ID, Type: string(r.Type), From: r.From, To: r.To, Role: r.Role,
+	out := jsonRel{ID: r.ID, Type: string(r.Type), Status: string(relStatus(r)), From: r.From, To: r.To, Role: r.Role,
 		Since: dateStr(r.Since), Until: dateStr(r.Until), On: dateStr(r.On), Funding: r.FundingID,
 		Sources: nonNil(sourcesOf(r)), Evidence: []jsonEvidence{}}
 	for _, ev := range r.Evidence {
-		out.Evidence = append(out.Evidence, jsonEvidence{Quote: ev.Quote, Source: ev.SourceID})
+		out.Evidence = append(out.Evidence, jsonEvidence{Quote: ev.Quote, Source: ev.SourceID,
+			Status: string(ev.Status.Or(kg.StatusAsserted)), AttributedTo: ev.AttributedTo})
 	}
 	return out
+}
+
+// relStatus is r's claim status: the store's, or the strongest of its
+// evidence when the store left it empty.
+func relStatus(r kg.Relationship) kg.ClaimStatus {
+	if r.Status != "" {
+		return r.Status
+	}
+	return kg.StrongestStatus(r.Evidence).Or(kg.StatusAsserted)
 }
 
 func nonNil(s []string) []string {
@@ -233,7 +246,7 @@ func writeCytoscape(w io.Writer, g Graph) error {
 	}
 	for _, r := range g.Rels {
 		j := relJSON(r)
-		d := map[string]any{"id": r.ID, "key": r.ID, "source": r.From, "target": r.To, "type": j.Type, "label": j.Type,
+		d := map[string]any{"id": r.ID, "key": r.ID, "source": r.From, "target": r.To, "type": j.Type, "label": j.Type, "status": j.Status,
 			"sources": j.Sources, "evidence": j.Evidence}
 		for k, v := range map[string]string{"role": j.Role, "since": j.Since, "until": j.Until, "on": j.On, "funding": j.Funding} {
 			if v != "" {
@@ -288,7 +301,7 @@ type gmlDoc struct {
 }
 
 var nodeKeys = []string{"name", "kind", "aliases", "description", "sources"}
-var edgeKeys = []string{"type", "role", "since", "until", "on", "funding", "sources", "evidence"}
+var edgeKeys = []string{"type", "status", "role", "since", "until", "on", "funding", "sources", "evidence"}
 
 func writeGraphML(w io.Writer, g Graph) error {
 	doc := gmlDoc{Xmlns: "http://graphml.graphdrawing.org/xmlns", XmlnsXSI: "http://www.w3.org/2001/XMLSchema-instance",
@@ -315,10 +328,24 @@ func writeGraphML(w io.Writer, g Graph) error {
 func relValues(r kg.Relationship) map[string]string {
 	var ev []string
 	for _, e := range r.Evidence {
-		ev = append(ev, fmt.Sprintf("[%s] %s", e.SourceID, e.Quote))
+		ev = append(ev, evidenceLine(e))
 	}
-	return map[string]string{"type": string(r.Type), "role": r.Role, "since": dateStr(r.Since), "until": dateStr(r.Until),
+	return map[string]string{"type": string(r.Type), "status": string(relStatus(r)), "role": r.Role, "since": dateStr(r.Since), "until": dateStr(r.Until),
 		"on": dateStr(r.On), "funding": r.FundingID, "sources": strings.Join(sourcesOf(r), " "), "evidence": strings.Join(ev, "\n")}
+}
+
+// evidenceLine is one evidence as text: its source, then its status and
+// who makes the claim when it is not a plain assertion of the source's,
+// then the quote: "[s003] (REPORTED by alfred-sit) …".
+func evidenceLine(e kg.Evidence) string {
+	st := e.Status.Or(kg.StatusAsserted)
+	switch {
+	case e.AttributedTo != "":
+		return fmt.Sprintf("[%s] (%s by %s) %s", e.SourceID, st, e.AttributedTo, e.Quote)
+	case st != kg.StatusAsserted:
+		return fmt.Sprintf("[%s] (%s) %s", e.SourceID, st, e.Quote)
+	}
+	return fmt.Sprintf("[%s] %s", e.SourceID, e.Quote)
 }
 
 func dataFor(prefix string, keys []string, vals map[string]string) []gmlData {
@@ -441,7 +468,8 @@ func writeGEXF(w io.Writer, g Graph) error {
 				e.End = r.Until.End().Format("2006-01-02")
 			}
 		case r.On != nil:
-			e.Start = r.On.Start().Format("2006-01-02")
+			// A date known at its precision: the whole month or year.
+			e.Start, e.End = r.On.Start().Format("2006-01-02"), r.On.End().Format("2006-01-02")
 		}
 		doc.Graph.Edges = append(doc.Graph.Edges, e)
 	}

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/innograph/innograph/internal/kg"
@@ -17,7 +19,9 @@ var update = flag.Bool("update", false, "rewrite golden files")
 func date(s string) *kg.Date { d := kg.MustParseDate(s); return &d }
 
 // fixture is a small graph exercising every attribute: aliases, dates of
-// each precision, a point in time, a funding edge and multiple evidence.
+// each precision, a point in time known to the month, a funding edge,
+// multiple evidence, and claim statuses (a reported, attributed quote beside
+// an asserted one; a plan).
 func fixture() Graph {
 	return Graph{
 		Nodes: []kg.Entity{
@@ -27,11 +31,11 @@ func fixture() Graph {
 		},
 		Rels: []kg.Relationship{
 			{ID: "polyu~hosts~lab-a", Type: "HOSTS", From: "polyu", To: "lab-a", Since: date("2010"),
-				Evidence: []kg.Evidence{{SourceID: "s000", Quote: "PolyU hosts Lab A."}, {SourceID: "s001", Quote: "Lab A, at PolyU \"quoted\"."}}},
+				Evidence: []kg.Evidence{{SourceID: "s000", Quote: "PolyU hosts Lab A."}, {SourceID: "s001", Quote: "Lab A, at PolyU \"quoted\".", Status: kg.StatusReported, AttributedTo: "jane"}}},
 			{ID: "jane~directs~lab-a", Type: "DIRECTS", From: "jane", To: "lab-a", Role: "Director", Since: date("2018-05"), Until: date("2022-02-14"),
 				Evidence: []kg.Evidence{{SourceID: "s001", Quote: "Jane directs Lab A."}}},
-			{ID: "polyu~funds~lab-a~grant", Type: "FUNDS", From: "polyu", To: "lab-a", On: date("2019-07-01"), FundingID: "grant",
-				Evidence: []kg.Evidence{{SourceID: "s000", Quote: "PolyU gave Lab A money."}}},
+			{ID: "polyu~funds~lab-a~grant", Type: "FUNDS", From: "polyu", To: "lab-a", On: date("2019-07"), FundingID: "grant",
+				Evidence: []kg.Evidence{{SourceID: "s000", Quote: "PolyU will give Lab A money.", Status: kg.StatusPlanned}}},
 		},
 	}
 }
@@ -145,7 +149,7 @@ func TestGEXFStructure(t *testing.T) {
 	want := map[string][2]string{
 		"polyu~hosts~lab-a":       {"2010-01-01", ""},
 		"jane~directs~lab-a":      {"2018-05-01", "2022-02-14"},
-		"polyu~funds~lab-a~grant": {"2019-07-01", ""},
+		"polyu~funds~lab-a~grant": {"2019-07-01", "2019-07-31"},
 	}
 	for _, e := range doc.Graph.Edges {
 		if !nodes[e.Source] || !nodes[e.Target] {
@@ -211,6 +215,91 @@ func TestCytoscapeStructure(t *testing.T) {
 	}
 	if len(doc.Elements.Nodes) != 3 || len(doc.Elements.Edges) != 3 {
 		t.Errorf("got %d nodes, %d edges", len(doc.Elements.Nodes), len(doc.Elements.Edges))
+	}
+}
+
+// TestStatusInEveryFormat checks that every format carries each edge's claim
+// status (the strongest of its evidence) and, where it keeps evidence, each
+// quote's status and who makes the claim.
+func TestStatusInEveryFormat(t *testing.T) {
+	want := map[string]string{"polyu~hosts~lab-a": "ASSERTED", "jane~directs~lab-a": "ASSERTED", "polyu~funds~lab-a~grant": "PLANNED"}
+	for _, f := range []Format{JSON, Cytoscape, GraphML, GEXF} {
+		t.Run(string(f), func(t *testing.T) {
+			var b bytes.Buffer
+			if err := Write(&b, f, fixture()); err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			evidence := ""
+			switch f {
+			case JSON:
+				var doc struct{ Relationships []jsonRel }
+				if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range doc.Relationships {
+					got[r.ID] = r.Status
+					for _, e := range r.Evidence {
+						evidence += fmt.Sprintf("%s/%s/%s;", e.Source, e.Status, e.AttributedTo)
+					}
+				}
+				if evidence != "s000/ASSERTED/;s001/REPORTED/jane;s001/ASSERTED/;s000/PLANNED/;" {
+					t.Errorf("evidence statuses %s", evidence)
+				}
+			case Cytoscape:
+				var doc struct {
+					Elements struct {
+						Edges []struct{ Data map[string]any } `json:"edges"`
+					} `json:"elements"`
+				}
+				if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+					t.Fatal(err)
+				}
+				for _, e := range doc.Elements.Edges {
+					got[e.Data["id"].(string)], _ = e.Data["status"].(string)
+				}
+			case GraphML:
+				var doc gmlDoc
+				if err := xml.Unmarshal(b.Bytes(), &doc); err != nil {
+					t.Fatal(err)
+				}
+				for _, e := range doc.Graph.Edges {
+					for _, d := range e.Data {
+						switch d.Key {
+						case "e_status":
+							got[e.ID] = d.Value
+						case "e_evidence":
+							evidence += d.Value + "\n"
+						}
+					}
+				}
+			case GEXF:
+				var doc gexfDoc
+				if err := xml.Unmarshal(b.Bytes(), &doc); err != nil {
+					t.Fatal(err)
+				}
+				for _, e := range doc.Graph.Edges {
+					for _, v := range e.Values {
+						switch v.For {
+						case "status":
+							got[e.ID] = v.Value
+						case "evidence":
+							evidence += v.Value + "\n"
+						}
+					}
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("statuses %v, want %v", got, want)
+			}
+			if f == GraphML || f == GEXF {
+				for _, line := range []string{"[s001] (REPORTED by jane) Lab A", "[s000] (PLANNED) PolyU will give", "[s000] PolyU hosts Lab A."} {
+					if !strings.Contains(evidence, line) {
+						t.Errorf("evidence lacks %q:\n%s", line, evidence)
+					}
+				}
+			}
+		})
 	}
 }
 

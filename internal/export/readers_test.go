@@ -48,6 +48,7 @@ type readerEdge struct {
 	Source string  `json:"source"`
 	Target string  `json:"target"`
 	Type   string  `json:"type"`
+	Status string  `json:"status"`
 	Start  *string `json:"start"`
 	End    *string `json:"end"`
 }
@@ -58,7 +59,7 @@ type readerEdge struct {
 // in a virtual environment testdata/readers/setup.sh creates), through the
 // production export handler on the seed graph, and checks that the reader
 // finds the nodes and edges the GraphQL query with the same arguments
-// answers: same ids, names, kinds, ends and types, and in GEXF the validity
+// answers: same ids, names, kinds, ends, types and claim statuses, and in GEXF the validity
 // interval of each edge. It fails, never skips, when Python or PyPI are
 // missing.
 func TestReadersOpenExports(t *testing.T) {
@@ -68,7 +69,8 @@ func TestReadersOpenExports(t *testing.T) {
 	defer srv.Close()
 	gql := graphQLHandler(st)
 
-	const rel = `id type from { id } to { id } since until on`
+	const rel = `id type status from { id } to { id } since until on`
+	unasserted := 0 // edges whose status is not ASSERTED: the statuses' test
 	for _, tc := range []struct {
 		name, export, query string
 		vars                map[string]any
@@ -83,9 +85,9 @@ func TestReadersOpenExports(t *testing.T) {
 		},
 		{
 			name:   "paths",
-			export: "/export/path?from=harry-shum&to=hkust&maxHops=4&first=5",
+			export: "/export/path?from=harry-shum&to=hkust-gz&maxHops=4&first=5",
 			query:  `query($from: ID!, $to: ID!) { paths(from: $from, to: $to, maxHops: 4, first: 5) { nodes { id name kind } relationships { ` + rel + ` } } }`,
-			vars:   map[string]any{"from": "harry-shum", "to": "hkust"},
+			vars:   map[string]any{"from": "harry-shum", "to": "hkust-gz"},
 		},
 	} {
 		want := graphQLGraph(t, gql, tc.query, tc.vars)
@@ -93,6 +95,11 @@ func TestReadersOpenExports(t *testing.T) {
 			t.Fatalf("%s: GraphQL answer too small to test: %d nodes, %d edges", tc.name, len(want.Nodes), len(want.Edges))
 		}
 		t.Logf("%s: GraphQL answers %d nodes, %d edges", tc.name, len(want.Nodes), len(want.Edges))
+		for _, e := range want.Edges {
+			if e.Status != string(kg.StatusAsserted) {
+				unasserted++
+			}
+		}
 		for _, format := range []string{"cytoscape", "graphml", "gexf"} {
 			t.Run(tc.name+"/"+format, func(t *testing.T) {
 				resp, body := get(t, srv, tc.export+"&format="+format)
@@ -112,6 +119,9 @@ func TestReadersOpenExports(t *testing.T) {
 			})
 		}
 	}
+	if unasserted == 0 {
+		t.Errorf("every edge is ASSERTED: the claim statuses went untested")
+	}
 }
 
 // graphQLHandler wires the GraphQL handler as cmd/innograph does, minus the
@@ -127,7 +137,7 @@ func graphQLHandler(st *store.Store) http.Handler {
 type gqlEntity struct{ ID, Name, Kind string }
 
 type gqlRel struct {
-	ID, Type         string
+	ID, Type, Status string
 	From, To         struct{ ID string }
 	Since, Until, On *string
 }
@@ -135,7 +145,8 @@ type gqlRel struct {
 // graphQLGraph runs a subgraph or paths query and merges its nodes and
 // relationships into one graph, as the export of the same arguments does.
 // Each edge's expected validity interval is the export's: since..until (the
-// first day of since, the last day of until), or from the first day of on.
+// first day of since, the last day of until), or the first to the last day
+// of on at its precision.
 func graphQLGraph(t *testing.T, h http.Handler, query string, vars map[string]any) readerGraph {
 	t.Helper()
 	b, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
@@ -167,12 +178,12 @@ func graphQLGraph(t *testing.T, h http.Handler, query string, vars map[string]an
 			g.Nodes[n.ID] = readerNode{Name: n.Name, Kind: n.Kind}
 		}
 		for _, r := range p.Relationships {
-			e := readerEdge{Source: r.From.ID, Target: r.To.ID, Type: r.Type}
+			e := readerEdge{Source: r.From.ID, Target: r.To.ID, Type: r.Type, Status: r.Status}
 			switch {
 			case r.Since != nil || r.Until != nil:
 				e.Start, e.End = day(t, r.Since, kg.Date.Start), day(t, r.Until, kg.Date.End)
 			case r.On != nil:
-				e.Start = day(t, r.On, kg.Date.Start)
+				e.Start, e.End = day(t, r.On, kg.Date.Start), day(t, r.On, kg.Date.End)
 			}
 			g.Edges[r.ID] = e
 		}
@@ -296,5 +307,5 @@ func str(e readerEdge) string {
 		}
 		return *p
 	}
-	return fmt.Sprintf("%s -%s-> %s [%s, %s]", e.Source, e.Type, e.Target, s(e.Start), s(e.End))
+	return fmt.Sprintf("%s -%s-> %s %s [%s, %s]", e.Source, e.Type, e.Target, e.Status, s(e.Start), s(e.End))
 }

@@ -310,6 +310,7 @@ await step('funding downloads written in the browser read like the server\'s', a
   check(doc.directed === true && doc.multigraph === true && doc.data, `top-level directed, multigraph, data: ${JSON.stringify([doc.directed, doc.multigraph, doc.data])}`);
   check(doc.elements.nodes.every((n) => n.data.value === n.data.id && n.data.name), 'every node has value (its id) and name');
   check(doc.elements.edges.every((e) => e.data.key === e.data.id), 'every edge has key (its id)');
+  check(doc.elements.edges.every((e) => ['ASSERTED', 'REPORTED', 'PLANNED', 'OPINION'].includes(e.data.status)), 'every edge carries its claim status');
   const cy = cytoscape({ headless: true, elements: doc.elements });
   check(cy.nodes().length === drawn && cy.edges().length === doc.elements.edges.length, `cytoscape.js read ${cy.nodes().length} nodes, ${drawn} drawn`);
   cy.destroy();

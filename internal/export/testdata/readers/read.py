@@ -4,7 +4,7 @@
 
 FORMAT is cytoscape, graphml or gexf. Prints one JSON object: whether the
 graph is directed, its nodes (id -> name, kind) and its edges (id -> source,
-target, type and, for GEXF, the start and end of the validity interval).
+target, type, claim status and, for GEXF, the start and end of the validity interval).
 internal/export/readers_test.go compares it with the GraphQL answer.
 """
 
@@ -41,7 +41,7 @@ def main():
         ident = str(d.get("id", k))
         if ident in edges:
             raise SystemExit(f"read.py: edge id {ident} read twice")
-        edges[ident] = {"source": str(u), "target": str(v), "type": d.get("type"),
+        edges[ident] = {"source": str(u), "target": str(v), "type": d.get("type"), "status": d.get("status"),
                         "start": d.get("start"), "end": d.get("end")}
     json.dump({"networkx": nx.__version__, "directed": g.is_directed(), "multigraph": g.is_multigraph(),
                "nodes": nodes, "edges": edges}, sys.stdout, sort_keys=True)

@@ -132,7 +132,7 @@ export default function EntityPage({ view }: { view: EntityView }) {
     const expanded = new Set(view.expand);
     return {
       nodes: s.nodes.map((n) => ({ ...n, centre: n.id === view.id || expanded.has(n.id) })),
-      edges: s.relationships.map((r) => ({ id: r.id, source: r.from.id, target: r.to.id, type: r.type, label: relLabel(r.type) })),
+      edges: s.relationships.map((r) => ({ id: r.id, source: r.from.id, target: r.to.id, type: r.type, status: r.status, label: relLabel(r.type) })),
     };
   }, [sub.data, view.id, view.expand]);
 

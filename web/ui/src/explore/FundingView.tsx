@@ -44,6 +44,7 @@ function flow(fundings: Funding[], currencies: string[]) {
         source: f.funder.id,
         target: r.id,
         type: 'FUNDS',
+        status: f.status,
         label: a ? compactMoney(a) + (f.recipients.length > 1 ? ' (joint)' : '') : 'amount not stated',
         width,
         color: a ? CURRENCY_COLORS[currencies.indexOf(a.currency) % CURRENCY_COLORS.length] : NO_AMOUNT,

@@ -23,6 +23,8 @@ export interface GraphEdge {
   source: string;
   target: string;
   type: string;
+  /** The claim status (ASSERTED, REPORTED, PLANNED, OPINION), carried into downloads. */
+  status?: string;
   label?: string;
   width?: number;
   color?: string;
@@ -115,6 +117,7 @@ function toElements(nodes: GraphNode[], edges: GraphEdge[]): ElementDefinition[]
           source: e.source,
           target: e.target,
           type: e.type,
+          status: e.status ?? 'ASSERTED',
           label: e.label ?? e.type,
           width: e.width ?? 1.5,
           color: e.color ?? '#9aa8b8',

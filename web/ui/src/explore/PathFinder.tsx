@@ -84,10 +84,10 @@ export default function PathFinder({ view }: { view: PathView }) {
 
   const graph = useMemo(() => {
     const nodes = new Map<string, EntityRef>();
-    const edges = new Map<string, { id: string; source: string; target: string; type: string; label: string }>();
+    const edges = new Map<string, { id: string; source: string; target: string; type: string; status: string; label: string }>();
     for (const p of paths.data ?? []) {
       p.nodes.forEach((n) => nodes.set(n.id, n));
-      p.relationships.forEach((r) => edges.set(r.id, { id: r.id, source: r.from.id, target: r.to.id, type: r.type, label: relLabel(r.type) }));
+      p.relationships.forEach((r) => edges.set(r.id, { id: r.id, source: r.from.id, target: r.to.id, type: r.type, status: r.status, label: relLabel(r.type) }));
     }
     return {
       nodes: [...nodes.values()].map((n) => ({ ...n, centre: n.id === view.from || n.id === view.to })),

@@ -56,7 +56,7 @@ const xml = (s: unknown) =>
 
 interface Drawn {
   nodes: { id: string; name: string; kind: string }[];
-  edges: { id: string; source: string; target: string; type: string; label: string }[];
+  edges: { id: string; source: string; target: string; type: string; status: string; label: string }[];
 }
 
 function drawn(cy: Core): Drawn {
@@ -67,6 +67,7 @@ function drawn(cy: Core): Drawn {
       source: e.source().id(),
       target: e.target().id(),
       type: e.data('type'),
+      status: e.data('status') ?? 'ASSERTED',
       label: e.data('label'),
     })),
   };
@@ -90,7 +91,7 @@ export function clientExport(cy: Core, format: GraphFormat): Blob {
           data: { name: 'innograph explorer export' },
           elements: {
             nodes: g.nodes.map((n) => ({ data: { id: n.id, value: n.id, name: n.name, kind: n.kind }, position: pos(n.id) })),
-            edges: g.edges.map((e) => ({ data: { id: e.id, key: e.id, source: e.source, target: e.target, type: e.type, label: e.label } })),
+            edges: g.edges.map((e) => ({ data: { id: e.id, key: e.id, source: e.source, target: e.target, type: e.type, status: e.status, label: e.label } })),
           },
         },
         null,
@@ -105,12 +106,13 @@ export function clientExport(cy: Core, format: GraphFormat): Blob {
         '  <key id="name" for="node" attr.name="name" attr.type="string"/>',
         '  <key id="kind" for="node" attr.name="kind" attr.type="string"/>',
         '  <key id="type" for="edge" attr.name="type" attr.type="string"/>',
+        '  <key id="status" for="edge" attr.name="status" attr.type="string"/>',
         '  <key id="label" for="edge" attr.name="label" attr.type="string"/>',
         '  <graph id="innograph" edgedefault="directed">',
         ...g.nodes.map((n) => `    <node id="${xml(n.id)}"><data key="name">${xml(n.name)}</data><data key="kind">${xml(n.kind)}</data></node>`),
         ...g.edges.map(
           (e) =>
-            `    <edge id="${xml(e.id)}" source="${xml(e.source)}" target="${xml(e.target)}"><data key="type">${xml(e.type)}</data><data key="label">${xml(e.label)}</data></edge>`,
+            `    <edge id="${xml(e.id)}" source="${xml(e.source)}" target="${xml(e.target)}"><data key="type">${xml(e.type)}</data><data key="status">${xml(e.status)}</data><data key="label">${xml(e.label)}</data></edge>`,
         ),
         '  </graph>',
         '</graphml>',
@@ -125,7 +127,7 @@ export function clientExport(cy: Core, format: GraphFormat): Blob {
         '  <meta><creator>innograph explorer</creator></meta>',
         '  <graph defaultedgetype="directed">',
         '    <attributes class="node"><attribute id="kind" title="kind" type="string"/></attributes>',
-        '    <attributes class="edge"><attribute id="type" title="type" type="string"/></attributes>',
+        '    <attributes class="edge"><attribute id="type" title="type" type="string"/><attribute id="status" title="status" type="string"/></attributes>',
         '    <nodes>',
         ...g.nodes.map(
           (n) => `      <node id="${xml(n.id)}" label="${xml(n.name)}"><attvalues><attvalue for="kind" value="${xml(n.kind)}"/></attvalues></node>`,
@@ -134,7 +136,7 @@ export function clientExport(cy: Core, format: GraphFormat): Blob {
         '    <edges>',
         ...g.edges.map(
           (e) =>
-            `      <edge id="${xml(e.id)}" source="${xml(e.source)}" target="${xml(e.target)}" label="${xml(e.label)}"><attvalues><attvalue for="type" value="${xml(e.type)}"/></attvalues></edge>`,
+            `      <edge id="${xml(e.id)}" source="${xml(e.source)}" target="${xml(e.target)}" label="${xml(e.label)}"><attvalues><attvalue for="type" value="${xml(e.type)}"/><attvalue for="status" value="${xml(e.status)}"/></attvalues></edge>`,
         ),
         '    </edges>',
         '  </graph>',
