@@ -150,6 +150,39 @@ func TestClaimStatusesThroughGraphQL(t *testing.T) {
 		t.Errorf("funding statuses = %v", statusOf)
 	}
 
+	// fundings(statuses:) keeps the records of those statuses; its count and
+	// totals follow.
+	var fs struct {
+		Plans, NoPlans struct {
+			Nodes []struct {
+				ID     string `json:"id"`
+				Status string `json:"status"`
+			} `json:"nodes"`
+			TotalCount int `json:"totalCount"`
+			Totals     []struct {
+				Currency string `json:"currency"`
+			} `json:"totals"`
+		}
+	}
+	query(t, h, `{ plans: fundings(funder: "hksar-government", statuses: [PLANNED]) { nodes { id status } totalCount totals { currency } }
+  noPlans: fundings(funder: "hksar-government", statuses: [ASSERTED, REPORTED, OPINION]) { nodes { id status } totalCount } }`, nil, &fs)
+	if len(fs.Plans.Nodes) == 0 || fs.Plans.TotalCount != len(fs.Plans.Nodes) {
+		t.Errorf("planned fundings of the government: %+v", fs.Plans)
+	}
+	for _, f := range fs.Plans.Nodes {
+		if f.Status != "PLANNED" {
+			t.Errorf("fundings(statuses: [PLANNED]) kept %s (%s)", f.ID, f.Status)
+		}
+	}
+	for _, f := range fs.NoPlans.Nodes {
+		if f.Status == "PLANNED" {
+			t.Errorf("fundings without plans kept %s", f.ID)
+		}
+	}
+	if got := len(fs.Plans.Nodes) + len(fs.NoPlans.Nodes); got != len(data.Fundings.Nodes) {
+		t.Errorf("plans (%d) and the rest (%d) make %d fundings, want all %d", len(fs.Plans.Nodes), len(fs.NoPlans.Nodes), got, len(data.Fundings.Nodes))
+	}
+
 	// Subgraph and paths: Karen Hsu's liaison is the only link between the
 	// institution and the bureau within two hops.
 	var sp struct {

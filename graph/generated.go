@@ -359,7 +359,7 @@ type ComplexityRoot struct {
 		Changes    func(childComplexity int, entity *string, since *string, first *int, after *string) int
 		Entities   func(childComplexity int, kinds []model.EntityKind, filter *model.EntityFilter, orderBy *model.EntityOrder, first *int, after *string) int
 		Entity     func(childComplexity int, id string) int
-		Fundings   func(childComplexity int, funder *string, recipient *string, programme *string, from *model.Date, to *model.Date, first *int, after *string) int
+		Fundings   func(childComplexity int, funder *string, recipient *string, programme *string, from *model.Date, to *model.Date, statuses []model.ClaimStatus, first *int, after *string) int
 		Paths      func(childComplexity int, from string, to string, maxHops *int, first *int, relationshipTypes []model.RelationshipType, asOf *model.Date, statuses []model.ClaimStatus, directed *bool) int
 		SchemaInfo func(childComplexity int) int
 		Search     func(childComplexity int, query string, kinds []model.EntityKind, first *int) int
@@ -587,7 +587,7 @@ type QueryResolver interface {
 	Search(ctx context.Context, query string, kinds []model.EntityKind, first *int) ([]*model.SearchHit, error)
 	Paths(ctx context.Context, from string, to string, maxHops *int, first *int, relationshipTypes []model.RelationshipType, asOf *model.Date, statuses []model.ClaimStatus, directed *bool) ([]*model.Path, error)
 	Subgraph(ctx context.Context, ids []string, depth *int, kinds []model.EntityKind, relationshipTypes []model.RelationshipType, asOf *model.Date, statuses []model.ClaimStatus, limit *int) (*model.Subgraph, error)
-	Fundings(ctx context.Context, funder *string, recipient *string, programme *string, from *model.Date, to *model.Date, first *int, after *string) (*model.FundingConnection, error)
+	Fundings(ctx context.Context, funder *string, recipient *string, programme *string, from *model.Date, to *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.FundingConnection, error)
 	Sources(ctx context.Context, first *int, after *string) (*model.SourceConnection, error)
 	Source(ctx context.Context, id string) (*model.Source, error)
 	SchemaInfo(ctx context.Context) (*model.SchemaInfo, error)
@@ -2171,7 +2171,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Query.Fundings(childComplexity, args["funder"].(*string), args["recipient"].(*string), args["programme"].(*string), args["from"].(*model.Date), args["to"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.complexity.Query.Fundings(childComplexity, args["funder"].(*string), args["recipient"].(*string), args["programme"].(*string), args["from"].(*model.Date), args["to"].(*model.Date), args["statuses"].([]model.ClaimStatus), args["first"].(*int), args["after"].(*string)), true
 	case "Query.paths":
 		if e.complexity.Query.Paths == nil {
 			break
@@ -2901,6 +2901,8 @@ type Query {
     from: Date
     "Only fundings whose period or date starts on or before this date."
     to: Date
+    "Only fundings of these claim statuses (default: all); ` + "`" + `[ASSERTED, REPORTED]` + "`" + ` leaves out plans and opinions. The totals and count follow."
+    statuses: [ClaimStatus!]
     "Page size (1-100, default 20)."
     first: Int = 20
     "Cursor from a previous page's ` + "`" + `pageInfo.endCursor` + "`" + `."
@@ -5347,16 +5349,21 @@ func (ec *executionContext) field_Query_fundings_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["to"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "statuses", ec.unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ)
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	args["statuses"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg6
+	args["first"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg7
 	return args, nil
 }
 
@@ -13424,7 +13431,7 @@ func (ec *executionContext) _Query_fundings(ctx context.Context, field graphql.C
 		ec.fieldContext_Query_fundings,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Query().Fundings(ctx, fc.Args["funder"].(*string), fc.Args["recipient"].(*string), fc.Args["programme"].(*string), fc.Args["from"].(*model.Date), fc.Args["to"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolvers.Query().Fundings(ctx, fc.Args["funder"].(*string), fc.Args["recipient"].(*string), fc.Args["programme"].(*string), fc.Args["from"].(*model.Date), fc.Args["to"].(*model.Date), fc.Args["statuses"].([]model.ClaimStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		ec.marshalNFundingConnection2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐFundingConnection,

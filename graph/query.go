@@ -184,12 +184,12 @@ func (r *Resolver) subgraph(ctx context.Context, ids []string, depth *int, kinds
 	return out, nil
 }
 
-func (r *Resolver) fundings(ctx context.Context, funder, recipient, programme *string, from, to *model.Date, first *int, after *string) (*model.FundingConnection, error) {
+func (r *Resolver) fundings(ctx context.Context, funder, recipient, programme *string, from, to *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.FundingConnection, error) {
 	n, err := pageSize("first", first, 20, kg.MaxPageSize)
 	if err != nil {
 		return nil, err
 	}
-	f := kg.FundingFilter{Funder: optString(funder), Recipient: optString(recipient), Programme: optString(programme)}
+	f := kg.FundingFilter{Funder: optString(funder), Recipient: optString(recipient), Programme: optString(programme), Statuses: statusesOf(statuses)}
 	for _, x := range []struct{ arg, v string }{{"funder", f.Funder}, {"recipient", f.Recipient}, {"programme", f.Programme}} {
 		if x.v != "" {
 			if err := kg.CheckID(x.arg, x.v); err != nil {

@@ -426,8 +426,8 @@ func (r *queryResolver) Subgraph(ctx context.Context, ids []string, depth *int, 
 }
 
 // Fundings is the resolver for the fundings field.
-func (r *queryResolver) Fundings(ctx context.Context, funder *string, recipient *string, programme *string, from *model.Date, to *model.Date, first *int, after *string) (*model.FundingConnection, error) {
-	return r.fundings(ctx, funder, recipient, programme, from, to, first, after)
+func (r *queryResolver) Fundings(ctx context.Context, funder *string, recipient *string, programme *string, from *model.Date, to *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.FundingConnection, error) {
+	return r.fundings(ctx, funder, recipient, programme, from, to, statuses, first, after)
 }
 
 // Sources is the resolver for the sources field.

@@ -127,6 +127,8 @@ type FundingFilter struct {
 	From, To *time.Time
 	// SourceID keeps records supported by that source.
 	SourceID string
+	// Statuses keeps only records of these claim statuses (none: all).
+	Statuses []ClaimStatus
 }
 
 // Defaults for the optional arguments of paths and subgraph requests.

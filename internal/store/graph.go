@@ -549,6 +549,10 @@ func fundingWhere(f kg.FundingFilter) (string, map[string]any) {
 		where = append(where, "$source IN f.sourceIds")
 		p["source"] = f.SourceID
 	}
+	if ss := statusesParam(f.Statuses); ss != nil {
+		where = append(where, "coalesce(f.status, 'ASSERTED') IN $statuses")
+		p["statuses"] = ss
+	}
 	if f.From != nil {
 		// The record's period must end on or after From (open-ended periods qualify).
 		where = append(where, "coalesce(f.onStart, f.sinceStart, f.untilEnd) IS NOT NULL AND coalesce(f.untilEnd, f.onEnd, CASE WHEN f.sinceStart IS NOT NULL THEN date('9999-12-31') END) >= $from")
