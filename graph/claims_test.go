@@ -271,6 +271,30 @@ func TestCreateRelationshipClaim(t *testing.T) {
 			t.Errorf("%s: %+v", tc.name, r)
 		}
 	}
+	// The audit log keeps the claim as it was given: its status and speaker.
+	var log struct {
+		Changes struct {
+			Nodes []struct {
+				Operation string `json:"operation"`
+				Evidence  struct {
+					Status       string `json:"status"`
+					AttributedTo *ref   `json:"attributedTo"`
+				} `json:"evidence"`
+			} `json:"nodes"`
+		} `json:"changes"`
+	}
+	query(t, h, `query($id: ID!) { changes(entity: $id, first: 10) { nodes { operation evidence { status attributedTo { id } } } } }`, map[string]any{"id": id}, &log)
+	seen := map[string]string{}
+	for _, c := range log.Changes.Nodes {
+		by := ""
+		if c.Evidence.AttributedTo != nil {
+			by = c.Evidence.AttributedTo.ID
+		}
+		seen[c.Operation] = c.Evidence.Status + " " + by
+	}
+	if seen["CREATE_RELATIONSHIP"] != "PLANNED harry-shum" || seen["CREATE_ENTITY"] != "ASSERTED " {
+		t.Errorf("audit entries' claims = %q", seen)
+	}
 	// The attribution follows its entity when that is merged into another.
 	speaker, survivor := id+"-speaker", id+"-survivor"
 	mk := `mutation($id: ID!, $name: String!) { createEntity(input: {id: $id, kind: PERSON, name: $name},

@@ -204,7 +204,7 @@ func (r *Resolver) changes(ctx context.Context, entity, since *string, first *in
 		conn.Nodes = append(conn.Nodes, &model.Change{
 			ID: c.ID, At: c.At.Format(time.RFC3339Nano), Actor: c.Actor, Role: string(c.Role), Operation: string(c.Op),
 			EntityID: optStr(c.EntityID), RelationshipID: optStr(c.RelationshipID), Before: optStr(c.Before), After: optStr(c.After),
-			Reason: optStr(c.Reason), Evidence: &model.Evidence{Quote: c.Evidence.Quote, SourceID: c.Evidence.SourceID},
+			Reason: optStr(c.Reason), Evidence: toEvidence([]kg.Evidence{c.Evidence})[0],
 		})
 	}
 	return conn, nil

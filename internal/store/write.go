@@ -139,6 +139,7 @@ func (s *Store) change(ctx context.Context, op kg.Op, req any, meta kg.ChangeMet
 				"entityId": nilIfEmpty(rec.entityID), "entityIds": orEmpty(ids), "relId": nilIfEmpty(rec.relID),
 				"before": snapshot(rec.before), "after": snapshot(rec.after), "reason": nilIfEmpty(meta.Reason),
 				"sourceId": meta.Evidence.SourceID, "quote": meta.Evidence.Quote, "key": nilIfEmpty(meta.IdempotencyKey),
+				"status": nilIfEmpty(string(meta.Evidence.Status)), "attributedTo": nilIfEmpty(meta.Evidence.AttributedTo),
 				"hash": hash,
 			})
 			return rec, err
@@ -171,7 +172,8 @@ WITH CASE WHEN newest >= now THEN newest + duration({nanoseconds: 1}) ELSE now E
 WITH datetime({datetime: t, timezone: 'UTC'}) AS at
 CREATE (c:Change {id: $id, at: at, actor: $actor, role: $role, op: $op,
   entityId: $entityId, entityIds: $entityIds, relationshipId: $relId, before: $before, after: $after,
-  reason: $reason, sourceId: $sourceId, quote: $quote, idempotencyKey: $key, requestHash: $hash})
+  reason: $reason, sourceId: $sourceId, quote: $quote, status: $status, attributedTo: $attributedTo,
+  idempotencyKey: $key, requestHash: $hash})
 SET c.sortKey = toString(date(at)) + 'T' + right('0' + toString(at.hour), 2) + ':' + right('0' + toString(at.minute), 2) +
   ':' + right('0' + toString(at.second), 2) + '.' + right('00000000' + toString(at.nanosecond), 9) + 'Z|' + $id`
 
@@ -642,7 +644,8 @@ RETURN c {.*} AS c ORDER BY c.sortKey DESC LIMIT $limit`, p)
 		out = append(out, kg.Change{
 			ID: str(m, "id"), At: at, Actor: str(m, "actor"), Role: kg.Role(str(m, "role")), Op: kg.Op(str(m, "op")),
 			EntityID: str(m, "entityId"), RelationshipID: str(m, "relationshipId"), Before: str(m, "before"), After: str(m, "after"),
-			Reason: str(m, "reason"), Evidence: kg.Evidence{SourceID: str(m, "sourceId"), Quote: str(m, "quote")},
+			Reason: str(m, "reason"), Evidence: kg.Evidence{SourceID: str(m, "sourceId"), Quote: str(m, "quote"),
+				Status: kg.ClaimStatus(str(m, "status")), AttributedTo: str(m, "attributedTo")},
 			IdempotencyKey: str(m, "idempotencyKey"),
 		})
 		cursors = append(cursors, EncodeCursor(str(m, "sortKey")))
