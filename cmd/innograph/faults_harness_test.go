@@ -232,7 +232,8 @@ func testConfigAt(t *testing.T, uri string, port int) config {
 type logCounter struct {
 	mu     sync.Mutex
 	counts map[string]int
-	first  []string
+	first  []string // the first errors, then the first warnings
+	errs   int      // errors among first
 }
 
 func newLogCounter() *logCounter { return &logCounter{counts: map[string]int{}} }
@@ -247,15 +248,26 @@ func (l *logCounter) Handle(_ context.Context, r slog.Record) error {
 	if len(l.counts) < 1000 {
 		l.counts[r.Level.String()+" "+r.Message]++
 	}
-	if r.Level >= slog.LevelWarn && len(l.first) < 10 {
-		var b strings.Builder
-		fmt.Fprintf(&b, "%s %s", r.Level, r.Message)
-		r.Attrs(func(a slog.Attr) bool {
-			fmt.Fprintf(&b, " %s=%v", a.Key, a.Value)
-			return true
-		})
-		l.first = append(l.first, b.String())
+	// Keep up to ten records, errors before warnings: a warning makes room
+	// for an error.
+	if r.Level < slog.LevelWarn || (len(l.first) >= 10 && (r.Level < slog.LevelError || l.errs >= 10)) {
+		return nil
 	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s", r.Level, r.Message)
+	r.Attrs(func(a slog.Attr) bool {
+		fmt.Fprintf(&b, " %s=%v", a.Key, a.Value)
+		return true
+	})
+	if r.Level >= slog.LevelError {
+		l.first = append(l.first[:l.errs], append([]string{b.String()}, l.first[l.errs:]...)...)
+		l.errs++
+		if len(l.first) > 10 {
+			l.first = l.first[:10]
+		}
+		return nil
+	}
+	l.first = append(l.first, b.String())
 	return nil
 }
 
