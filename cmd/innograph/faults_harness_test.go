@@ -232,11 +232,11 @@ func testConfigAt(t *testing.T, uri string, port int) config {
 type logCounter struct {
 	mu     sync.Mutex
 	counts map[string]int
-	first  []string // the first errors, then the first warnings
-	errs   int      // errors among first
+	first  []string       // the first warnings and errors, up to three per message
+	per    map[string]int // how many of first have each message
 }
 
-func newLogCounter() *logCounter { return &logCounter{counts: map[string]int{}} }
+func newLogCounter() *logCounter { return &logCounter{counts: map[string]int{}, per: map[string]int{}} }
 
 // Enabled implements slog.Handler.
 func (l *logCounter) Enabled(context.Context, slog.Level) bool { return true }
@@ -248,25 +248,19 @@ func (l *logCounter) Handle(_ context.Context, r slog.Record) error {
 	if len(l.counts) < 1000 {
 		l.counts[r.Level.String()+" "+r.Message]++
 	}
-	// Keep up to ten records, errors before warnings: a warning makes room
-	// for an error.
-	if r.Level < slog.LevelWarn || (len(l.first) >= 10 && (r.Level < slog.LevelError || l.errs >= 10)) {
+	// Keep the first three records of each warning or error message, so
+	// that a rare error is not crowded out by a frequent one.
+	key := r.Level.String() + " " + r.Message
+	if r.Level < slog.LevelWarn || l.per[key] >= 3 || len(l.first) >= 60 {
 		return nil
 	}
+	l.per[key]++
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s", r.Level, r.Message)
 	r.Attrs(func(a slog.Attr) bool {
 		fmt.Fprintf(&b, " %s=%v", a.Key, a.Value)
 		return true
 	})
-	if r.Level >= slog.LevelError {
-		l.first = append(l.first[:l.errs], append([]string{b.String()}, l.first[l.errs:]...)...)
-		l.errs++
-		if len(l.first) > 10 {
-			l.first = l.first[:10]
-		}
-		return nil
-	}
 	l.first = append(l.first, b.String())
 	return nil
 }

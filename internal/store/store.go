@@ -347,8 +347,10 @@ func (s *Store) translate(ctx context.Context, name string, err error) error {
 		s.log.ErrorContext(ctx, "neo4j unavailable", "query", name, "err", err)
 		s.markUnreachable()
 		return &kg.Error{Code: kg.CodeUnavailable, Message: unavailableMessage, Err: err}
+	// A transaction past Neo4j's transaction timeout is stopped; once its
+	// locks are released, a later statement of it fails with LockClientStopped.
 	case errors.Is(err, context.DeadlineExceeded) || neo4j.IsTransactionExecutionLimit(err) ||
-		strings.Contains(err.Error(), "TransactionTimedOut"):
+		strings.Contains(err.Error(), "TransactionTimedOut") || strings.Contains(err.Error(), "LockClientStopped"):
 		s.log.WarnContext(ctx, "neo4j query timed out", "query", name, "err", err)
 		return &kg.Error{Code: kg.CodeTimeout, Message: "the query took too long and was stopped; narrow it (fewer hops, a smaller limit) and try again", Err: err}
 	}

@@ -251,3 +251,36 @@ func TestSearchSlotsTakeTurns(t *testing.T) {
 	}
 	release()
 }
+
+// TestTranslate maps driver errors to the codes users see, and never passes
+// the driver's text through.
+func TestTranslate(t *testing.T) {
+	s := &Store{log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	neoErr := func(code string) error { return &neo4j.Neo4jError{Code: code, Msg: "driver detail"} }
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"connection refused", &neo4j.ConnectivityError{Inner: errors.New("dial tcp: connection refused")}, kg.CodeUnavailable},
+		{"transient", neoErr("Neo.TransientError.General.DatabaseUnavailable"), kg.CodeUnavailable},
+		{"transaction timed out", neoErr("Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration"), kg.CodeTimeout},
+		{"stopped past the transaction timeout", neoErr("Neo.ClientError.Transaction.LockClientStopped"), kg.CodeTimeout},
+		{"deadline", fmt.Errorf("run: %w", context.DeadlineExceeded), kg.CodeTimeout},
+		{"duplicate id", neoErr("Neo.ClientError.Schema.ConstraintValidationFailed"), kg.CodeConflict},
+		{"foreign bookmark", neoErr("Neo.ClientError.Transaction.InvalidBookmark"), kg.CodeInvalid},
+		{"syntax", neoErr("Neo.ClientError.Statement.SyntaxError"), kg.CodeInternal},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := s.translate(context.Background(), "q", tc.err)
+			var ke *kg.Error
+			if !errors.As(err, &ke) || ke.Code != tc.want {
+				t.Fatalf("translate(%v) = %v, want code %s", tc.err, err, tc.want)
+			}
+			if strings.Contains(ke.Message, "driver detail") {
+				t.Errorf("message %q leaks the driver's text", ke.Message)
+			}
+		})
+	}
+}
