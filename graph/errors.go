@@ -14,7 +14,8 @@ import (
 
 // ErrorPresenter maps errors to GraphQL errors: a *kg.Error keeps its
 // user-safe message and gets its code (and the argument at fault) in
-// extensions; anything else is logged and shown as INTERNAL without details.
+// extensions; the request's own deadline or cancellation is TIMEOUT; anything
+// else is logged and shown as INTERNAL without details.
 func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gerr *gqlerror.Error
@@ -45,6 +46,17 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			if ke.Code == kg.CodeInternal {
 				log.ErrorContext(ctx, "internal error", "path", out.Path.String(), "err", err)
 			}
+			return out
+		}
+		// The request's deadline or cancellation, met while waiting (for a
+		// batch, a shared read, the cache) rather than inside a query.
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			log.WarnContext(ctx, "request deadline reached", "path", out.Path.String(), "err", err)
+			out.Message = "the request ran out of time; narrow it (fewer hops, a smaller limit) and try again"
+			if errors.Is(err, context.Canceled) {
+				out.Message = "the request was cancelled"
+			}
+			out.Extensions = map[string]any{"code": kg.CodeTimeout}
 			return out
 		}
 		if introspectionDisabled(err) {
