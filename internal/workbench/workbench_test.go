@@ -273,3 +273,34 @@ func wantCode(t testing.TB, err error, code string) {
 		t.Fatalf("error %v, want %s", err, code)
 	}
 }
+
+// A seed article ingested again is its seed source: the digests agree
+// (seed.Digest), so no second source is made.
+func TestIngestSeedArticleIsItsSource(t *testing.T) {
+	st := neo4jtest.Store(t)
+	docs := neo4jtest.Docs(t)
+	g, err := neo4jtest.SeedGraph()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := g.Sources[0]
+	text, ok := docs[src.File]
+	if !ok || src.Digest == "" {
+		t.Fatalf("seed source %s: document %s found %v, digest %q", src.ID, src.File, ok, src.Digest)
+	}
+	restore := func() {
+		neo4jtest.Cypher(t, `MATCH (s:Source {id: $id}) OPTIONAL MATCH (s)-[:HAS_MENTION|HAS_SUGGESTION]->(x) DETACH DELETE x WITH DISTINCT s REMOVE s.text`, map[string]any{"id": src.ID})
+	}
+	restore()
+	t.Cleanup(restore)
+	res, err := (&workbench.Service{Store: st}).Ingest(ctxT(t), workbench.Document{Title: "Another title", Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Created || res.Source.ID != src.ID || res.Source.Title != src.Title || res.Source.Digest != src.Digest {
+		t.Errorf("ingesting %s answered %+v (created %v), want seed source %s", src.File, res.Source, res.Created, src.ID)
+	}
+	if res.Mentions == 0 {
+		t.Errorf("no mentions in %s", src.File)
+	}
+}
