@@ -50,18 +50,24 @@ type ResolverRoot interface {
 	GovernmentBody() GovernmentBodyResolver
 	Institute() InstituteResolver
 	Lab() LabResolver
+	Mention() MentionResolver
+	MentionConnection() MentionConnectionResolver
 	Mutation() MutationResolver
 	Organization() OrganizationResolver
 	Person() PersonResolver
 	Place() PlaceResolver
 	Policy() PolicyResolver
 	Project() ProjectResolver
+	ProposedAlias() ProposedAliasResolver
 	Query() QueryResolver
 	Relationship() RelationshipResolver
 	RelationshipConnection() RelationshipConnectionResolver
 	Role() RoleResolver
 	SchemaInfo() SchemaInfoResolver
 	Source() SourceResolver
+	Suggestion() SuggestionResolver
+	SuggestionConnection() SuggestionConnectionResolver
+	SuggestionEnd() SuggestionEndResolver
 	University() UniversityResolver
 }
 
@@ -250,6 +256,25 @@ type ComplexityRoot struct {
 		Version          func(childComplexity int) int
 	}
 
+	Mention struct {
+		End      func(childComplexity int) int
+		Entities func(childComplexity int) int
+		Start    func(childComplexity int) int
+		Text     func(childComplexity int) int
+	}
+
+	MentionConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MentionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Money struct {
 		Currency func(childComplexity int) int
 		Note     func(childComplexity int) int
@@ -257,11 +282,14 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AcceptSuggestion   func(childComplexity int, id string, edit *model.SuggestionEdit, change *model.ChangeInput) int
 		CreateEntity       func(childComplexity int, input model.CreateEntityInput, change model.ChangeInput) int
 		CreateRelationship func(childComplexity int, input model.CreateRelationshipInput, change model.ChangeInput) int
 		DeleteEntity       func(childComplexity int, id string, expectedVersion int, change model.ChangeInput) int
 		DeleteRelationship func(childComplexity int, id string, change model.ChangeInput) int
+		IngestDocument     func(childComplexity int, input model.IngestDocumentInput, idempotencyKey *string) int
 		MergeEntities      func(childComplexity int, keep string, remove string, change model.ChangeInput) int
+		RejectSuggestion   func(childComplexity int, id string, reason *string) int
 		UpdateEntity       func(childComplexity int, input model.UpdateEntityInput, change model.ChangeInput) int
 	}
 
@@ -355,6 +383,32 @@ type ComplexityRoot struct {
 		Version       func(childComplexity int) int
 	}
 
+	ProposedAlias struct {
+		Alias  func(childComplexity int) int
+		Entity func(childComplexity int) int
+	}
+
+	ProposedEntity struct {
+		Aliases func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Name    func(childComplexity int) int
+	}
+
+	ProposedFunding struct {
+		Amount     func(childComplexity int) int
+		Funder     func(childComplexity int) int
+		On         func(childComplexity int) int
+		Recipients func(childComplexity int) int
+	}
+
+	ProposedRelationship struct {
+		From func(childComplexity int) int
+		On   func(childComplexity int) int
+		Role func(childComplexity int) int
+		To   func(childComplexity int) int
+		Type func(childComplexity int) int
+	}
+
 	Query struct {
 		Changes    func(childComplexity int, entity *string, since *string, first *int, after *string) int
 		Entities   func(childComplexity int, kinds []model.EntityKind, filter *model.EntityFilter, orderBy *model.EntityOrder, first *int, after *string) int
@@ -366,6 +420,7 @@ type ComplexityRoot struct {
 		Source     func(childComplexity int, id string) int
 		Sources    func(childComplexity int, first *int, after *string) int
 		Subgraph   func(childComplexity int, ids []string, depth *int, kinds []model.EntityKind, relationshipTypes []model.RelationshipType, asOf *model.Date, statuses []model.ClaimStatus, limit *int) int
+		Suggestion func(childComplexity int, id string) int
 	}
 
 	Relationship struct {
@@ -423,16 +478,20 @@ type ComplexityRoot struct {
 	}
 
 	Source struct {
-		Author    func(childComplexity int) int
-		Entities  func(childComplexity int, first *int, after *string) int
-		Facts     func(childComplexity int, first *int, after *string) int
-		File      func(childComplexity int) int
-		Fundings  func(childComplexity int, first *int) int
-		ID        func(childComplexity int) int
-		Published func(childComplexity int) int
-		Publisher func(childComplexity int) int
-		Title     func(childComplexity int) int
-		URL       func(childComplexity int) int
+		Author      func(childComplexity int) int
+		Digest      func(childComplexity int) int
+		Entities    func(childComplexity int, first *int, after *string) int
+		Facts       func(childComplexity int, first *int, after *string) int
+		File        func(childComplexity int) int
+		Fundings    func(childComplexity int, first *int) int
+		ID          func(childComplexity int) int
+		Mentions    func(childComplexity int, first *int, after *string) int
+		Published   func(childComplexity int) int
+		Publisher   func(childComplexity int) int
+		Suggestions func(childComplexity int, status []model.SuggestionStatus, first *int, after *string) int
+		Text        func(childComplexity int) int
+		Title       func(childComplexity int) int
+		URL         func(childComplexity int) int
 	}
 
 	SourceConnection struct {
@@ -451,6 +510,49 @@ type ComplexityRoot struct {
 		Nodes         func(childComplexity int) int
 		Relationships func(childComplexity int) int
 		Truncated     func(childComplexity int) int
+	}
+
+	Suggestion struct {
+		AcceptedEntity       func(childComplexity int) int
+		AcceptedFunding      func(childComplexity int) int
+		AcceptedRelationship func(childComplexity int) int
+		Alias                func(childComplexity int) int
+		ClaimStatus          func(childComplexity int) int
+		Confidence           func(childComplexity int) int
+		DecidedAt            func(childComplexity int) int
+		DecidedBy            func(childComplexity int) int
+		End                  func(childComplexity int) int
+		Entity               func(childComplexity int) int
+		Funding              func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		Kind                 func(childComplexity int) int
+		Quote                func(childComplexity int) int
+		Reason               func(childComplexity int) int
+		Relationship         func(childComplexity int) int
+		Source               func(childComplexity int) int
+		Start                func(childComplexity int) int
+		Status               func(childComplexity int) int
+		Text                 func(childComplexity int) int
+	}
+
+	SuggestionConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SuggestionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	SuggestionEnd struct {
+		Candidates func(childComplexity int) int
+		End        func(childComplexity int) int
+		Start      func(childComplexity int) int
+		Suggestion func(childComplexity int) int
+		Text       func(childComplexity int) int
 	}
 
 	University struct {
@@ -543,6 +645,12 @@ type LabResolver interface {
 	PartOf(ctx context.Context, obj *model.Lab, first *int) ([]model.Entity, error)
 	FundingsReceived(ctx context.Context, obj *model.Lab, first *int) ([]*model.Funding, error)
 }
+type MentionResolver interface {
+	Entities(ctx context.Context, obj *model.Mention) ([]model.Entity, error)
+}
+type MentionConnectionResolver interface {
+	TotalCount(ctx context.Context, obj *model.MentionConnection) (int, error)
+}
 type MutationResolver interface {
 	CreateEntity(ctx context.Context, input model.CreateEntityInput, change model.ChangeInput) (model.Entity, error)
 	UpdateEntity(ctx context.Context, input model.UpdateEntityInput, change model.ChangeInput) (model.Entity, error)
@@ -550,6 +658,9 @@ type MutationResolver interface {
 	MergeEntities(ctx context.Context, keep string, remove string, change model.ChangeInput) (model.Entity, error)
 	CreateRelationship(ctx context.Context, input model.CreateRelationshipInput, change model.ChangeInput) (*model.Relationship, error)
 	DeleteRelationship(ctx context.Context, id string, change model.ChangeInput) (string, error)
+	IngestDocument(ctx context.Context, input model.IngestDocumentInput, idempotencyKey *string) (*model.Source, error)
+	AcceptSuggestion(ctx context.Context, id string, edit *model.SuggestionEdit, change *model.ChangeInput) (*model.Suggestion, error)
+	RejectSuggestion(ctx context.Context, id string, reason *string) (*model.Suggestion, error)
 }
 type OrganizationResolver interface {
 	Sources(ctx context.Context, obj *model.Organization) ([]*model.Source, error)
@@ -581,6 +692,9 @@ type ProjectResolver interface {
 	Participants(ctx context.Context, obj *model.Project, first *int) ([]model.Entity, error)
 	Fundings(ctx context.Context, obj *model.Project, first *int) ([]*model.Funding, error)
 }
+type ProposedAliasResolver interface {
+	Entity(ctx context.Context, obj *model.ProposedAlias) (model.Entity, error)
+}
 type QueryResolver interface {
 	Entity(ctx context.Context, id string) (model.Entity, error)
 	Entities(ctx context.Context, kinds []model.EntityKind, filter *model.EntityFilter, orderBy *model.EntityOrder, first *int, after *string) (*model.EntityConnection, error)
@@ -592,6 +706,7 @@ type QueryResolver interface {
 	Source(ctx context.Context, id string) (*model.Source, error)
 	SchemaInfo(ctx context.Context) (*model.SchemaInfo, error)
 	Changes(ctx context.Context, entity *string, since *string, first *int, after *string) (*model.ChangeConnection, error)
+	Suggestion(ctx context.Context, id string) (*model.Suggestion, error)
 }
 type RelationshipResolver interface {
 	From(ctx context.Context, obj *model.Relationship) (model.Entity, error)
@@ -613,6 +728,24 @@ type SourceResolver interface {
 	Entities(ctx context.Context, obj *model.Source, first *int, after *string) (*model.EntityConnection, error)
 	Facts(ctx context.Context, obj *model.Source, first *int, after *string) (*model.RelationshipConnection, error)
 	Fundings(ctx context.Context, obj *model.Source, first *int) ([]*model.Funding, error)
+	Text(ctx context.Context, obj *model.Source) (*string, error)
+	Digest(ctx context.Context, obj *model.Source) (*string, error)
+	Mentions(ctx context.Context, obj *model.Source, first *int, after *string) (*model.MentionConnection, error)
+	Suggestions(ctx context.Context, obj *model.Source, status []model.SuggestionStatus, first *int, after *string) (*model.SuggestionConnection, error)
+}
+type SuggestionResolver interface {
+	Source(ctx context.Context, obj *model.Suggestion) (*model.Source, error)
+
+	AcceptedEntity(ctx context.Context, obj *model.Suggestion) (model.Entity, error)
+	AcceptedRelationship(ctx context.Context, obj *model.Suggestion) (*model.Relationship, error)
+	AcceptedFunding(ctx context.Context, obj *model.Suggestion) (*model.Funding, error)
+}
+type SuggestionConnectionResolver interface {
+	TotalCount(ctx context.Context, obj *model.SuggestionConnection) (int, error)
+}
+type SuggestionEndResolver interface {
+	Candidates(ctx context.Context, obj *model.SuggestionEnd) ([]model.Entity, error)
+	Suggestion(ctx context.Context, obj *model.SuggestionEnd) (*model.Suggestion, error)
 }
 type UniversityResolver interface {
 	Sources(ctx context.Context, obj *model.University) ([]*model.Source, error)
@@ -1580,6 +1713,69 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.Lab.Version(childComplexity), true
 
+	case "Mention.end":
+		if e.complexity.Mention.End == nil {
+			break
+		}
+
+		return e.complexity.Mention.End(childComplexity), true
+	case "Mention.entities":
+		if e.complexity.Mention.Entities == nil {
+			break
+		}
+
+		return e.complexity.Mention.Entities(childComplexity), true
+	case "Mention.start":
+		if e.complexity.Mention.Start == nil {
+			break
+		}
+
+		return e.complexity.Mention.Start(childComplexity), true
+	case "Mention.text":
+		if e.complexity.Mention.Text == nil {
+			break
+		}
+
+		return e.complexity.Mention.Text(childComplexity), true
+
+	case "MentionConnection.edges":
+		if e.complexity.MentionConnection.Edges == nil {
+			break
+		}
+
+		return e.complexity.MentionConnection.Edges(childComplexity), true
+	case "MentionConnection.nodes":
+		if e.complexity.MentionConnection.Nodes == nil {
+			break
+		}
+
+		return e.complexity.MentionConnection.Nodes(childComplexity), true
+	case "MentionConnection.pageInfo":
+		if e.complexity.MentionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.complexity.MentionConnection.PageInfo(childComplexity), true
+	case "MentionConnection.totalCount":
+		if e.complexity.MentionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.complexity.MentionConnection.TotalCount(childComplexity), true
+
+	case "MentionEdge.cursor":
+		if e.complexity.MentionEdge.Cursor == nil {
+			break
+		}
+
+		return e.complexity.MentionEdge.Cursor(childComplexity), true
+	case "MentionEdge.node":
+		if e.complexity.MentionEdge.Node == nil {
+			break
+		}
+
+		return e.complexity.MentionEdge.Node(childComplexity), true
+
 	case "Money.currency":
 		if e.complexity.Money.Currency == nil {
 			break
@@ -1599,6 +1795,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.Money.Value(childComplexity), true
 
+	case "Mutation.acceptSuggestion":
+		if e.complexity.Mutation.AcceptSuggestion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptSuggestion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.AcceptSuggestion(childComplexity, args["id"].(string), args["edit"].(*model.SuggestionEdit), args["change"].(*model.ChangeInput)), true
 	case "Mutation.createEntity":
 		if e.complexity.Mutation.CreateEntity == nil {
 			break
@@ -1643,6 +1850,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.DeleteRelationship(childComplexity, args["id"].(string), args["change"].(model.ChangeInput)), true
+	case "Mutation.ingestDocument":
+		if e.complexity.Mutation.IngestDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_ingestDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.IngestDocument(childComplexity, args["input"].(model.IngestDocumentInput), args["idempotencyKey"].(*string)), true
 	case "Mutation.mergeEntities":
 		if e.complexity.Mutation.MergeEntities == nil {
 			break
@@ -1654,6 +1872,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.MergeEntities(childComplexity, args["keep"].(string), args["remove"].(string), args["change"].(model.ChangeInput)), true
+	case "Mutation.rejectSuggestion":
+		if e.complexity.Mutation.RejectSuggestion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectSuggestion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.RejectSuggestion(childComplexity, args["id"].(string), args["reason"].(*string)), true
 	case "Mutation.updateEntity":
 		if e.complexity.Mutation.UpdateEntity == nil {
 			break
@@ -2128,6 +2357,94 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.Project.Version(childComplexity), true
 
+	case "ProposedAlias.alias":
+		if e.complexity.ProposedAlias.Alias == nil {
+			break
+		}
+
+		return e.complexity.ProposedAlias.Alias(childComplexity), true
+	case "ProposedAlias.entity":
+		if e.complexity.ProposedAlias.Entity == nil {
+			break
+		}
+
+		return e.complexity.ProposedAlias.Entity(childComplexity), true
+
+	case "ProposedEntity.aliases":
+		if e.complexity.ProposedEntity.Aliases == nil {
+			break
+		}
+
+		return e.complexity.ProposedEntity.Aliases(childComplexity), true
+	case "ProposedEntity.kind":
+		if e.complexity.ProposedEntity.Kind == nil {
+			break
+		}
+
+		return e.complexity.ProposedEntity.Kind(childComplexity), true
+	case "ProposedEntity.name":
+		if e.complexity.ProposedEntity.Name == nil {
+			break
+		}
+
+		return e.complexity.ProposedEntity.Name(childComplexity), true
+
+	case "ProposedFunding.amount":
+		if e.complexity.ProposedFunding.Amount == nil {
+			break
+		}
+
+		return e.complexity.ProposedFunding.Amount(childComplexity), true
+	case "ProposedFunding.funder":
+		if e.complexity.ProposedFunding.Funder == nil {
+			break
+		}
+
+		return e.complexity.ProposedFunding.Funder(childComplexity), true
+	case "ProposedFunding.on":
+		if e.complexity.ProposedFunding.On == nil {
+			break
+		}
+
+		return e.complexity.ProposedFunding.On(childComplexity), true
+	case "ProposedFunding.recipients":
+		if e.complexity.ProposedFunding.Recipients == nil {
+			break
+		}
+
+		return e.complexity.ProposedFunding.Recipients(childComplexity), true
+
+	case "ProposedRelationship.from":
+		if e.complexity.ProposedRelationship.From == nil {
+			break
+		}
+
+		return e.complexity.ProposedRelationship.From(childComplexity), true
+	case "ProposedRelationship.on":
+		if e.complexity.ProposedRelationship.On == nil {
+			break
+		}
+
+		return e.complexity.ProposedRelationship.On(childComplexity), true
+	case "ProposedRelationship.role":
+		if e.complexity.ProposedRelationship.Role == nil {
+			break
+		}
+
+		return e.complexity.ProposedRelationship.Role(childComplexity), true
+	case "ProposedRelationship.to":
+		if e.complexity.ProposedRelationship.To == nil {
+			break
+		}
+
+		return e.complexity.ProposedRelationship.To(childComplexity), true
+	case "ProposedRelationship.type":
+		if e.complexity.ProposedRelationship.Type == nil {
+			break
+		}
+
+		return e.complexity.ProposedRelationship.Type(childComplexity), true
+
 	case "Query.changes":
 		if e.complexity.Query.Changes == nil {
 			break
@@ -2233,6 +2550,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.Subgraph(childComplexity, args["ids"].([]string), args["depth"].(*int), args["kinds"].([]model.EntityKind), args["relationshipTypes"].([]model.RelationshipType), args["asOf"].(*model.Date), args["statuses"].([]model.ClaimStatus), args["limit"].(*int)), true
+	case "Query.suggestion":
+		if e.complexity.Query.Suggestion == nil {
+			break
+		}
+
+		args, err := ec.field_Query_suggestion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.Suggestion(childComplexity, args["id"].(string)), true
 
 	case "Relationship.evidence":
 		if e.complexity.Relationship.Evidence == nil {
@@ -2445,6 +2773,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Source.Author(childComplexity), true
+	case "Source.digest":
+		if e.complexity.Source.Digest == nil {
+			break
+		}
+
+		return e.complexity.Source.Digest(childComplexity), true
 	case "Source.entities":
 		if e.complexity.Source.Entities == nil {
 			break
@@ -2490,6 +2824,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Source.ID(childComplexity), true
+	case "Source.mentions":
+		if e.complexity.Source.Mentions == nil {
+			break
+		}
+
+		args, err := ec.field_Source_mentions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Source.Mentions(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Source.published":
 		if e.complexity.Source.Published == nil {
 			break
@@ -2502,6 +2847,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Source.Publisher(childComplexity), true
+	case "Source.suggestions":
+		if e.complexity.Source.Suggestions == nil {
+			break
+		}
+
+		args, err := ec.field_Source_suggestions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Source.Suggestions(childComplexity, args["status"].([]model.SuggestionStatus), args["first"].(*int), args["after"].(*string)), true
+	case "Source.text":
+		if e.complexity.Source.Text == nil {
+			break
+		}
+
+		return e.complexity.Source.Text(childComplexity), true
 	case "Source.title":
 		if e.complexity.Source.Title == nil {
 			break
@@ -2571,6 +2933,196 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Subgraph.Truncated(childComplexity), true
+
+	case "Suggestion.acceptedEntity":
+		if e.complexity.Suggestion.AcceptedEntity == nil {
+			break
+		}
+
+		return e.complexity.Suggestion.AcceptedEntity(childComplexity), true
+	case "Suggestion.acceptedFunding":
+		if e.complexity.Suggestion.AcceptedFunding == nil {
+			break
+		}
+
+		return e.complexity.Suggestion.AcceptedFunding(childComplexity), true
+	case "Suggestion.acceptedRelationship":
+		if e.complexity.Suggestion.AcceptedRelationship == nil {
+			break
+		}
+
+		return e.complexity.Suggestion.AcceptedRelationship(childComplexity), true
+	case "Suggestion.alias":
+		if e.complexity.Suggestion.Alias == nil {
+			break
+		}
+
+		return e.complexity.Suggestion.Alias(childComplexity), true
+	case "Suggestion.claimStatus":
+		if e.complexity.Suggestion.ClaimStatus == nil {
+			break
+		}
+
+		return e.complexity.Suggestion.ClaimStatus(childComplexity), true
+	case "Suggestion.confidence":
+		if e.complexity.Suggestion.Confidence == nil {
+			break
+		}
+
+		return e.complexity.Suggestion.Confidence(childComplexity), true
+	case "Suggestion.decidedAt":
+		if e.complexity.Suggestion.DecidedAt == nil {
+			break
+		}
+
+		return e.complexity.Suggestion.DecidedAt(childComplexity), true
+	case "Suggestion.decidedBy":
+		if e.complexity.Suggestion.DecidedBy == nil {
+			break
+		}
+
+		return e.complexity.Suggestion.DecidedBy(childComplexity), true
+	case "Suggestion.end":
+		if e.complexity.Suggestion.End == nil {
+			break
+		}
+
+		return e.complexity.Suggestion.End(childComplexity), true
+	case "Suggestion.entity":
+		if e.complexity.Suggestion.Entity == nil {
+			break
+		}
+
+		return e.complexity.Suggestion.Entity(childComplexity), true
+	case "Suggestion.funding":
+		if e.complexity.Suggestion.Funding == nil {
+			break
+		}
+
+		return e.complexity.Suggestion.Funding(childComplexity), true
+	case "Suggestion.id":
+		if e.complexity.Suggestion.ID == nil {
+			break
+		}
+
+		return e.complexity.Suggestion.ID(childComplexity), true
+	case "Suggestion.kind":
+		if e.complexity.Suggestion.Kind == nil {
+			break
+		}
+
+		return e.complexity.Suggestion.Kind(childComplexity), true
+	case "Suggestion.quote":
+		if e.complexity.Suggestion.Quote == nil {
+			break
+		}
+
+		return e.complexity.Suggestion.Quote(childComplexity), true
+	case "Suggestion.reason":
+		if e.complexity.Suggestion.Reason == nil {
+			break
+		}
+
+		return e.complexity.Suggestion.Reason(childComplexity), true
+	case "Suggestion.relationship":
+		if e.complexity.Suggestion.Relationship == nil {
+			break
+		}
+
+		return e.complexity.Suggestion.Relationship(childComplexity), true
+	case "Suggestion.source":
+		if e.complexity.Suggestion.Source == nil {
+			break
+		}
+
+		return e.complexity.Suggestion.Source(childComplexity), true
+	case "Suggestion.start":
+		if e.complexity.Suggestion.Start == nil {
+			break
+		}
+
+		return e.complexity.Suggestion.Start(childComplexity), true
+	case "Suggestion.status":
+		if e.complexity.Suggestion.Status == nil {
+			break
+		}
+
+		return e.complexity.Suggestion.Status(childComplexity), true
+	case "Suggestion.text":
+		if e.complexity.Suggestion.Text == nil {
+			break
+		}
+
+		return e.complexity.Suggestion.Text(childComplexity), true
+
+	case "SuggestionConnection.edges":
+		if e.complexity.SuggestionConnection.Edges == nil {
+			break
+		}
+
+		return e.complexity.SuggestionConnection.Edges(childComplexity), true
+	case "SuggestionConnection.nodes":
+		if e.complexity.SuggestionConnection.Nodes == nil {
+			break
+		}
+
+		return e.complexity.SuggestionConnection.Nodes(childComplexity), true
+	case "SuggestionConnection.pageInfo":
+		if e.complexity.SuggestionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.complexity.SuggestionConnection.PageInfo(childComplexity), true
+	case "SuggestionConnection.totalCount":
+		if e.complexity.SuggestionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.complexity.SuggestionConnection.TotalCount(childComplexity), true
+
+	case "SuggestionEdge.cursor":
+		if e.complexity.SuggestionEdge.Cursor == nil {
+			break
+		}
+
+		return e.complexity.SuggestionEdge.Cursor(childComplexity), true
+	case "SuggestionEdge.node":
+		if e.complexity.SuggestionEdge.Node == nil {
+			break
+		}
+
+		return e.complexity.SuggestionEdge.Node(childComplexity), true
+
+	case "SuggestionEnd.candidates":
+		if e.complexity.SuggestionEnd.Candidates == nil {
+			break
+		}
+
+		return e.complexity.SuggestionEnd.Candidates(childComplexity), true
+	case "SuggestionEnd.end":
+		if e.complexity.SuggestionEnd.End == nil {
+			break
+		}
+
+		return e.complexity.SuggestionEnd.End(childComplexity), true
+	case "SuggestionEnd.start":
+		if e.complexity.SuggestionEnd.Start == nil {
+			break
+		}
+
+		return e.complexity.SuggestionEnd.Start(childComplexity), true
+	case "SuggestionEnd.suggestion":
+		if e.complexity.SuggestionEnd.Suggestion == nil {
+			break
+		}
+
+		return e.complexity.SuggestionEnd.Suggestion(childComplexity), true
+	case "SuggestionEnd.text":
+		if e.complexity.SuggestionEnd.Text == nil {
+			break
+		}
+
+		return e.complexity.SuggestionEnd.Text(childComplexity), true
 
 	case "University.agreements":
 		if e.complexity.University.Agreements == nil {
@@ -2694,6 +3246,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateRelationshipInput,
 		ec.unmarshalInputEntityFilter,
 		ec.unmarshalInputEntityOrder,
+		ec.unmarshalInputIngestDocumentInput,
+		ec.unmarshalInputSuggestionEdit,
 		ec.unmarshalInputUpdateEntityInput,
 	)
 	first := true
@@ -4070,6 +4624,297 @@ type Organization implements Entity & Node {
   "Entities one hop away, with the relationship that links them; a quick way to walk the graph."
   neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], statuses: [ClaimStatus!], first: Int = 20): [Neighbour!]!
 }
+
+# ---------------------------------------------------------------------------
+# The ingestion workbench (issue 22): from a new article to curated facts.
+#
+# Offsets: every ` + "`" + `start` + "`" + ` and ` + "`" + `end` + "`" + ` below counts Unicode code points (not
+# bytes, not UTF-16 code units) from the beginning of ` + "`" + `Source.text` + "`" + `,
+# half-open: the span is code points start, start+1, …, end-1. In JavaScript,
+# ` + "`" + `Array.from(text).slice(start, end).join('')` + "`" + ` is the spanned text.
+# ---------------------------------------------------------------------------
+
+extend type Query {
+  "One suggestion of the ingestion workbench by id. Null when there is none."
+  suggestion(id: ID!): Suggestion
+}
+
+extend type Mutation {
+  """
+  Store an article's plain text as a source and analyse it with a dictionary of the current
+  graph: mentions of known entities and suggestions (new entities, aliases, relationships,
+  fundings) to review. Curator or admin. The same text again (the same ` + "`" + `digest` + "`" + `: white space
+  aside) returns the same source, never a second one, with its description as first given; it is
+  analysed again, new suggestions are added and decided ones keep their decision. Refused with
+  BAD_USER_INPUT naming the field: a text over INGEST_MAX_BYTES (default 1 MB), not valid UTF-8,
+  with control characters other than line feed and tab, or empty; an empty title; a url that is
+  not http(s). ` + "`" + `idempotencyKey` + "`" + ` makes a retry return the same source; reused for another text:
+  CONFLICT.
+  """
+  ingestDocument(input: IngestDocumentInput!, idempotencyKey: String): Source!
+
+  """
+  Accept an open suggestion, edited by ` + "`" + `edit` + "`" + `: what it proposes is written through the curation
+  path (validated, audited as ACCEPT_SUGGESTION, idempotent by ` + "`" + `change.idempotencyKey` + "`" + `, bumping the
+  graph version). The evidence is the suggestion's quote from its source unless ` + "`" + `change` + "`" + ` gives
+  another (its quote is checked against the source's text). A relationship or funding whose end is
+  an open entity suggestion accepts that suggestion too, in the same transaction. Curator or admin.
+  CONFLICT when the suggestion was decided already.
+  """
+  acceptSuggestion(id: ID!, edit: SuggestionEdit, change: ChangeInput): Suggestion!
+
+  "Reject an open suggestion; analysing the document again never brings it back. Curator or admin."
+  rejectSuggestion(id: ID!, reason: String): Suggestion!
+}
+
+"A document to ingest."
+input IngestDocumentInput {
+  "Title (required)."
+  title: String!
+  "Publisher."
+  publisher: String
+  "Author, if named."
+  author: String
+  "Publication date; relative dates in the text (\"last year\") are resolved against it."
+  published: Date
+  "Address: http or https."
+  url: String
+  "The article's plain text, UTF-8: at most INGEST_MAX_BYTES (default 1 MB), no control characters other than line feed and tab."
+  text: String!
+}
+
+extend type Source {
+  "The document's text, when it was ingested (` + "`" + `ingestDocument` + "`" + `); quotes of changes citing the source are checked against it."
+  text: String
+  "` + "`" + `sha256:` + "`" + ` and the hex SHA-256 of the text with white space collapsed (as ` + "`" + `innograph digest` + "`" + ` prints and seed files record), when known."
+  digest: String
+  "Mentions of known entities in ` + "`" + `text` + "`" + `, in text order."
+  mentions(
+    "Page size (1-100, default 50)."
+    first: Int = 50
+    "Cursor from a previous page's ` + "`" + `pageInfo.endCursor` + "`" + `."
+    after: String
+  ): MentionConnection!
+  "The analyser's suggestions for the document, in text order."
+  suggestions(
+    "Only these statuses (default: all)."
+    status: [SuggestionStatus!]
+    "Page size (1-100, default 50)."
+    first: Int = 50
+    "Cursor from a previous page's ` + "`" + `pageInfo.endCursor` + "`" + `."
+    after: String
+  ): SuggestionConnection!
+}
+
+"An occurrence of a known entity's name or alias in a source's text."
+type Mention {
+  "First code point of the span."
+  start: Int!
+  "Code point after the span."
+  end: Int!
+  "The spanned text."
+  text: String!
+  "The entities the name may refer to; more than one when it is ambiguous."
+  entities: [Entity!]!
+}
+
+"A page of mentions."
+type MentionConnection {
+  "Items with their cursors."
+  edges: [MentionEdge!]!
+  "Items."
+  nodes: [Mention!]!
+  "Paging state."
+  pageInfo: PageInfo!
+  "Total number of mentions (computed only when asked)."
+  totalCount: Int!
+}
+
+"A mention with its cursor."
+type MentionEdge {
+  "Opaque cursor."
+  cursor: String!
+  "The mention."
+  node: Mention!
+}
+
+"What a suggestion proposes."
+enum SuggestionKind {
+  "A new entity (` + "`" + `Suggestion.entity` + "`" + `)."
+  ENTITY
+  "A new alias of a known entity (` + "`" + `Suggestion.alias` + "`" + `)."
+  ALIAS
+  "A relationship (` + "`" + `Suggestion.relationship` + "`" + `)."
+  RELATIONSHIP
+  "A funding record (` + "`" + `Suggestion.funding` + "`" + `)."
+  FUNDING
+}
+
+"Where a suggestion stands."
+enum SuggestionStatus {
+  "Waiting for a curator."
+  OPEN
+  "Accepted: what it proposes is in the graph."
+  ACCEPTED
+  "Rejected: it never comes back."
+  REJECTED
+}
+
+"A proposal of the analyser, anchored to a span of its source's text and quoting the sentence that supports it."
+type Suggestion implements Node {
+  "Stable id: the same document analysed again gives the same suggestion the same id."
+  id: ID!
+  "What it proposes; the field of that name is set."
+  kind: SuggestionKind!
+  "Open, accepted or rejected."
+  status: SuggestionStatus!
+  "A heuristic score in (0, 1]."
+  confidence: Float!
+  "The sentence that is the evidence, verbatim."
+  quote: String!
+  "First code point of the span the suggestion rests on (the name, the amount, the words stating a relationship)."
+  start: Int!
+  "Code point after that span."
+  end: Int!
+  "The spanned text."
+  text: String!
+  "How the sentence puts the fact."
+  claimStatus: ClaimStatus!
+  "The source document."
+  source: Source!
+  "For ENTITY: the entity proposed."
+  entity: ProposedEntity
+  "For ALIAS: the alias proposed."
+  alias: ProposedAlias
+  "For RELATIONSHIP: the relationship proposed."
+  relationship: ProposedRelationship
+  "For FUNDING: the funding record proposed."
+  funding: ProposedFunding
+  "Who accepted or rejected it."
+  decidedBy: String
+  "When (RFC 3339)."
+  decidedAt: String
+  "Why it was rejected, if said."
+  reason: String
+  "The entity accepting it created (ENTITY) or changed (ALIAS)."
+  acceptedEntity: Entity
+  "The relationship accepting it wrote (RELATIONSHIP)."
+  acceptedRelationship: Relationship
+  "The funding record accepting it wrote (FUNDING)."
+  acceptedFunding: Funding
+}
+
+"A proposed entity."
+type ProposedEntity {
+  "Name as the text gives it."
+  name: String!
+  "Proposed kind."
+  kind: EntityKind!
+  "Aliases (an acronym the text defines)."
+  aliases: [String!]!
+}
+
+"A proposed alias of a known entity."
+type ProposedAlias {
+  "The entity (null if it has gone since)."
+  entity: Entity
+  "The name the text gives it."
+  alias: String!
+}
+
+"A proposed relationship: ` + "`" + `from type to` + "`" + `."
+type ProposedRelationship {
+  "Type."
+  type: RelationshipType!
+  "Start."
+  from: SuggestionEnd!
+  "End."
+  to: SuggestionEnd!
+  "Role or title as stated."
+  role: String
+  "The date the sentence gives."
+  on: Date
+}
+
+"A proposed funding record."
+type ProposedFunding {
+  "The amount exactly as stated."
+  amount: Money!
+  "Who provides the money, if the sentence says."
+  funder: SuggestionEnd
+  "Who receives it."
+  recipients: [SuggestionEnd!]!
+  "The date the sentence gives."
+  on: Date
+}
+
+"One end of a proposed relationship or funding: known entities named in the text, or an entity suggestion."
+type SuggestionEnd {
+  "The end as the text names it."
+  text: String!
+  "First code point of the name."
+  start: Int!
+  "Code point after it."
+  end: Int!
+  "Known entities the name may refer to; accepting needs exactly one, or a choice in ` + "`" + `SuggestionEdit` + "`" + `."
+  candidates: [Entity!]!
+  "The entity suggestion the end refers to; accepting the relationship accepts it too."
+  suggestion: Suggestion
+}
+
+"What to change in a suggestion before accepting it; omitted fields keep the proposal's value."
+input SuggestionEdit {
+  "ENTITY: the new entity's id (default: a slug of its name)."
+  entityId: ID
+  "ENTITY: name."
+  name: String
+  "ENTITY: kind."
+  kind: EntityKind
+  "ENTITY: aliases (the complete list)."
+  aliases: [String!]
+  "ENTITY: description."
+  description: String
+  "ALIAS: the alias to add."
+  alias: String
+  "RELATIONSHIP: type."
+  type: RelationshipType
+  "RELATIONSHIP: start: an entity id, or the id of an entity suggestion (accepted with it)."
+  from: ID
+  "RELATIONSHIP: end, as for ` + "`" + `from` + "`" + `."
+  to: ID
+  "RELATIONSHIP: role or title."
+  role: String
+  "RELATIONSHIP: start of the period."
+  since: Date
+  "RELATIONSHIP: end of the period."
+  until: Date
+  "RELATIONSHIP or FUNDING: point in time."
+  on: Date
+  "FUNDING: funder, as for ` + "`" + `from` + "`" + `."
+  funder: ID
+  "FUNDING: recipients, as for ` + "`" + `from` + "`" + ` (the complete list)."
+  recipients: [ID!]
+}
+
+"A page of suggestions."
+type SuggestionConnection {
+  "Items with their cursors."
+  edges: [SuggestionEdge!]!
+  "Items."
+  nodes: [Suggestion!]!
+  "Paging state."
+  pageInfo: PageInfo!
+  "Total number of matching suggestions (computed only when asked)."
+  totalCount: Int!
+}
+
+"A suggestion with its cursor."
+type SuggestionEdge {
+  "Opaque cursor."
+  cursor: String!
+  "The suggestion."
+  node: Suggestion!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -4746,6 +5591,27 @@ func (ec *executionContext) field_Lab_relationships_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_acceptSuggestion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id", ec.unmarshalNID2string)
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edit", ec.unmarshalOSuggestionEdit2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionEdit)
+	if err != nil {
+		return nil, err
+	}
+	args["edit"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "change", ec.unmarshalOChangeInput2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐChangeInput)
+	if err != nil {
+		return nil, err
+	}
+	args["change"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createEntity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4815,6 +5681,22 @@ func (ec *executionContext) field_Mutation_deleteRelationship_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_ingestDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNIngestDocumentInput2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐIngestDocumentInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_mergeEntities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4833,6 +5715,22 @@ func (ec *executionContext) field_Mutation_mergeEntities_args(ctx context.Contex
 		return nil, err
 	}
 	args["change"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rejectSuggestion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id", ec.unmarshalNID2string)
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
 	return args, nil
 }
 
@@ -5502,6 +6400,17 @@ func (ec *executionContext) field_Query_subgraph_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_suggestion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id", ec.unmarshalNID2string)
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Source_entities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5542,6 +6451,43 @@ func (ec *executionContext) field_Source_fundings_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Source_mentions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Source_suggestions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status", ec.unmarshalOSuggestionStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionStatusᚄ)
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -5926,6 +6872,14 @@ func (ec *executionContext) fieldContext_Agreement_sources(_ context.Context, fi
 				return ec.fieldContext_Source_facts(ctx, field)
 			case "fundings":
 				return ec.fieldContext_Source_fundings(ctx, field)
+			case "text":
+				return ec.fieldContext_Source_text(ctx, field)
+			case "digest":
+				return ec.fieldContext_Source_digest(ctx, field)
+			case "mentions":
+				return ec.fieldContext_Source_mentions(ctx, field)
+			case "suggestions":
+				return ec.fieldContext_Source_suggestions(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 		},
@@ -6809,6 +7763,14 @@ func (ec *executionContext) fieldContext_Company_sources(_ context.Context, fiel
 				return ec.fieldContext_Source_facts(ctx, field)
 			case "fundings":
 				return ec.fieldContext_Source_fundings(ctx, field)
+			case "text":
+				return ec.fieldContext_Source_text(ctx, field)
+			case "digest":
+				return ec.fieldContext_Source_digest(ctx, field)
+			case "mentions":
+				return ec.fieldContext_Source_mentions(ctx, field)
+			case "suggestions":
+				return ec.fieldContext_Source_suggestions(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 		},
@@ -7175,6 +8137,14 @@ func (ec *executionContext) fieldContext_Department_sources(_ context.Context, f
 				return ec.fieldContext_Source_facts(ctx, field)
 			case "fundings":
 				return ec.fieldContext_Source_fundings(ctx, field)
+			case "text":
+				return ec.fieldContext_Source_text(ctx, field)
+			case "digest":
+				return ec.fieldContext_Source_digest(ctx, field)
+			case "mentions":
+				return ec.fieldContext_Source_mentions(ctx, field)
+			case "suggestions":
+				return ec.fieldContext_Source_suggestions(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 		},
@@ -7690,6 +8660,14 @@ func (ec *executionContext) fieldContext_Event_sources(_ context.Context, field 
 				return ec.fieldContext_Source_facts(ctx, field)
 			case "fundings":
 				return ec.fieldContext_Source_fundings(ctx, field)
+			case "text":
+				return ec.fieldContext_Source_text(ctx, field)
+			case "digest":
+				return ec.fieldContext_Source_digest(ctx, field)
+			case "mentions":
+				return ec.fieldContext_Source_mentions(ctx, field)
+			case "suggestions":
+				return ec.fieldContext_Source_suggestions(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 		},
@@ -7911,6 +8889,14 @@ func (ec *executionContext) fieldContext_Evidence_source(_ context.Context, fiel
 				return ec.fieldContext_Source_facts(ctx, field)
 			case "fundings":
 				return ec.fieldContext_Source_fundings(ctx, field)
+			case "text":
+				return ec.fieldContext_Source_text(ctx, field)
+			case "digest":
+				return ec.fieldContext_Source_digest(ctx, field)
+			case "mentions":
+				return ec.fieldContext_Source_mentions(ctx, field)
+			case "suggestions":
+				return ec.fieldContext_Source_suggestions(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 		},
@@ -8194,6 +9180,14 @@ func (ec *executionContext) fieldContext_Facility_sources(_ context.Context, fie
 				return ec.fieldContext_Source_facts(ctx, field)
 			case "fundings":
 				return ec.fieldContext_Source_fundings(ctx, field)
+			case "text":
+				return ec.fieldContext_Source_text(ctx, field)
+			case "digest":
+				return ec.fieldContext_Source_digest(ctx, field)
+			case "mentions":
+				return ec.fieldContext_Source_mentions(ctx, field)
+			case "suggestions":
+				return ec.fieldContext_Source_suggestions(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 		},
@@ -9106,6 +10100,14 @@ func (ec *executionContext) fieldContext_GovernmentBody_sources(_ context.Contex
 				return ec.fieldContext_Source_facts(ctx, field)
 			case "fundings":
 				return ec.fieldContext_Source_fundings(ctx, field)
+			case "text":
+				return ec.fieldContext_Source_text(ctx, field)
+			case "digest":
+				return ec.fieldContext_Source_digest(ctx, field)
+			case "mentions":
+				return ec.fieldContext_Source_mentions(ctx, field)
+			case "suggestions":
+				return ec.fieldContext_Source_suggestions(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 		},
@@ -9669,6 +10671,14 @@ func (ec *executionContext) fieldContext_Institute_sources(_ context.Context, fi
 				return ec.fieldContext_Source_facts(ctx, field)
 			case "fundings":
 				return ec.fieldContext_Source_fundings(ctx, field)
+			case "text":
+				return ec.fieldContext_Source_text(ctx, field)
+			case "digest":
+				return ec.fieldContext_Source_digest(ctx, field)
+			case "mentions":
+				return ec.fieldContext_Source_mentions(ctx, field)
+			case "suggestions":
+				return ec.fieldContext_Source_suggestions(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 		},
@@ -10189,6 +11199,14 @@ func (ec *executionContext) fieldContext_Lab_sources(_ context.Context, field gr
 				return ec.fieldContext_Source_facts(ctx, field)
 			case "fundings":
 				return ec.fieldContext_Source_fundings(ctx, field)
+			case "text":
+				return ec.fieldContext_Source_text(ctx, field)
+			case "digest":
+				return ec.fieldContext_Source_digest(ctx, field)
+			case "mentions":
+				return ec.fieldContext_Source_mentions(ctx, field)
+			case "suggestions":
+				return ec.fieldContext_Source_suggestions(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 		},
@@ -10480,6 +11498,332 @@ func (ec *executionContext) fieldContext_Lab_fundingsReceived(ctx context.Contex
 	if fc.Args, err = ec.field_Lab_fundingsReceived_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mention_start(ctx context.Context, field graphql.CollectedField, obj *model.Mention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mention_start,
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mention_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mention",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mention_end(ctx context.Context, field graphql.CollectedField, obj *model.Mention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mention_end,
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mention_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mention",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mention_text(ctx context.Context, field graphql.CollectedField, obj *model.Mention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mention_text,
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mention_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mention",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mention_entities(ctx context.Context, field graphql.CollectedField, obj *model.Mention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mention_entities,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Mention().Entities(ctx, obj)
+		},
+		nil,
+		ec.marshalNEntity2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐEntityᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mention_entities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mention",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MentionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MentionConnection_edges,
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		ec.marshalNMentionEdge2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐMentionEdgeᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MentionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "cursor":
+				return ec.fieldContext_MentionEdge_cursor(ctx, field)
+			case "node":
+				return ec.fieldContext_MentionEdge_node(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MentionEdge", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentionConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.MentionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MentionConnection_nodes,
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		ec.marshalNMention2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐMentionᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MentionConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "start":
+				return ec.fieldContext_Mention_start(ctx, field)
+			case "end":
+				return ec.fieldContext_Mention_end(ctx, field)
+			case "text":
+				return ec.fieldContext_Mention_text(ctx, field)
+			case "entities":
+				return ec.fieldContext_Mention_entities(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Mention", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MentionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MentionConnection_pageInfo,
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		ec.marshalNPageInfo2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐPageInfo,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MentionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "hasNextPage":
+				return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+			case "hasPreviousPage":
+				return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+			case "startCursor":
+				return ec.fieldContext_PageInfo_startCursor(ctx, field)
+			case "endCursor":
+				return ec.fieldContext_PageInfo_endCursor(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MentionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MentionConnection_totalCount,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.MentionConnection().TotalCount(ctx, obj)
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MentionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentionConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MentionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MentionEdge_cursor,
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MentionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MentionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MentionEdge_node,
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		ec.marshalNMention2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐMention,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MentionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "start":
+				return ec.fieldContext_Mention_start(ctx, field)
+			case "end":
+				return ec.fieldContext_Mention_end(ctx, field)
+			case "text":
+				return ec.fieldContext_Mention_text(ctx, field)
+			case "entities":
+				return ec.fieldContext_Mention_entities(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Mention", field.Name)
+		},
 	}
 	return fc, nil
 }
@@ -10841,6 +12185,243 @@ func (ec *executionContext) fieldContext_Mutation_deleteRelationship(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_ingestDocument(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_ingestDocument,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().IngestDocument(ctx, fc.Args["input"].(model.IngestDocumentInput), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		ec.marshalNSource2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSource,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_ingestDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Source_id(ctx, field)
+			case "title":
+				return ec.fieldContext_Source_title(ctx, field)
+			case "publisher":
+				return ec.fieldContext_Source_publisher(ctx, field)
+			case "author":
+				return ec.fieldContext_Source_author(ctx, field)
+			case "published":
+				return ec.fieldContext_Source_published(ctx, field)
+			case "url":
+				return ec.fieldContext_Source_url(ctx, field)
+			case "file":
+				return ec.fieldContext_Source_file(ctx, field)
+			case "entities":
+				return ec.fieldContext_Source_entities(ctx, field)
+			case "facts":
+				return ec.fieldContext_Source_facts(ctx, field)
+			case "fundings":
+				return ec.fieldContext_Source_fundings(ctx, field)
+			case "text":
+				return ec.fieldContext_Source_text(ctx, field)
+			case "digest":
+				return ec.fieldContext_Source_digest(ctx, field)
+			case "mentions":
+				return ec.fieldContext_Source_mentions(ctx, field)
+			case "suggestions":
+				return ec.fieldContext_Source_suggestions(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_ingestDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptSuggestion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_acceptSuggestion,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().AcceptSuggestion(ctx, fc.Args["id"].(string), fc.Args["edit"].(*model.SuggestionEdit), fc.Args["change"].(*model.ChangeInput))
+		},
+		nil,
+		ec.marshalNSuggestion2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestion,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_acceptSuggestion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Suggestion_id(ctx, field)
+			case "kind":
+				return ec.fieldContext_Suggestion_kind(ctx, field)
+			case "status":
+				return ec.fieldContext_Suggestion_status(ctx, field)
+			case "confidence":
+				return ec.fieldContext_Suggestion_confidence(ctx, field)
+			case "quote":
+				return ec.fieldContext_Suggestion_quote(ctx, field)
+			case "start":
+				return ec.fieldContext_Suggestion_start(ctx, field)
+			case "end":
+				return ec.fieldContext_Suggestion_end(ctx, field)
+			case "text":
+				return ec.fieldContext_Suggestion_text(ctx, field)
+			case "claimStatus":
+				return ec.fieldContext_Suggestion_claimStatus(ctx, field)
+			case "source":
+				return ec.fieldContext_Suggestion_source(ctx, field)
+			case "entity":
+				return ec.fieldContext_Suggestion_entity(ctx, field)
+			case "alias":
+				return ec.fieldContext_Suggestion_alias(ctx, field)
+			case "relationship":
+				return ec.fieldContext_Suggestion_relationship(ctx, field)
+			case "funding":
+				return ec.fieldContext_Suggestion_funding(ctx, field)
+			case "decidedBy":
+				return ec.fieldContext_Suggestion_decidedBy(ctx, field)
+			case "decidedAt":
+				return ec.fieldContext_Suggestion_decidedAt(ctx, field)
+			case "reason":
+				return ec.fieldContext_Suggestion_reason(ctx, field)
+			case "acceptedEntity":
+				return ec.fieldContext_Suggestion_acceptedEntity(ctx, field)
+			case "acceptedRelationship":
+				return ec.fieldContext_Suggestion_acceptedRelationship(ctx, field)
+			case "acceptedFunding":
+				return ec.fieldContext_Suggestion_acceptedFunding(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Suggestion", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptSuggestion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectSuggestion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_rejectSuggestion,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().RejectSuggestion(ctx, fc.Args["id"].(string), fc.Args["reason"].(*string))
+		},
+		nil,
+		ec.marshalNSuggestion2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestion,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_rejectSuggestion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Suggestion_id(ctx, field)
+			case "kind":
+				return ec.fieldContext_Suggestion_kind(ctx, field)
+			case "status":
+				return ec.fieldContext_Suggestion_status(ctx, field)
+			case "confidence":
+				return ec.fieldContext_Suggestion_confidence(ctx, field)
+			case "quote":
+				return ec.fieldContext_Suggestion_quote(ctx, field)
+			case "start":
+				return ec.fieldContext_Suggestion_start(ctx, field)
+			case "end":
+				return ec.fieldContext_Suggestion_end(ctx, field)
+			case "text":
+				return ec.fieldContext_Suggestion_text(ctx, field)
+			case "claimStatus":
+				return ec.fieldContext_Suggestion_claimStatus(ctx, field)
+			case "source":
+				return ec.fieldContext_Suggestion_source(ctx, field)
+			case "entity":
+				return ec.fieldContext_Suggestion_entity(ctx, field)
+			case "alias":
+				return ec.fieldContext_Suggestion_alias(ctx, field)
+			case "relationship":
+				return ec.fieldContext_Suggestion_relationship(ctx, field)
+			case "funding":
+				return ec.fieldContext_Suggestion_funding(ctx, field)
+			case "decidedBy":
+				return ec.fieldContext_Suggestion_decidedBy(ctx, field)
+			case "decidedAt":
+				return ec.fieldContext_Suggestion_decidedAt(ctx, field)
+			case "reason":
+				return ec.fieldContext_Suggestion_reason(ctx, field)
+			case "acceptedEntity":
+				return ec.fieldContext_Suggestion_acceptedEntity(ctx, field)
+			case "acceptedRelationship":
+				return ec.fieldContext_Suggestion_acceptedRelationship(ctx, field)
+			case "acceptedFunding":
+				return ec.fieldContext_Suggestion_acceptedFunding(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Suggestion", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectSuggestion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Neighbour_relationship(ctx context.Context, field graphql.CollectedField, obj *model.Neighbour) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11170,6 +12751,14 @@ func (ec *executionContext) fieldContext_Organization_sources(_ context.Context,
 				return ec.fieldContext_Source_facts(ctx, field)
 			case "fundings":
 				return ec.fieldContext_Source_fundings(ctx, field)
+			case "text":
+				return ec.fieldContext_Source_text(ctx, field)
+			case "digest":
+				return ec.fieldContext_Source_digest(ctx, field)
+			case "mentions":
+				return ec.fieldContext_Source_mentions(ctx, field)
+			case "suggestions":
+				return ec.fieldContext_Source_suggestions(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 		},
@@ -11809,6 +13398,14 @@ func (ec *executionContext) fieldContext_Person_sources(_ context.Context, field
 				return ec.fieldContext_Source_facts(ctx, field)
 			case "fundings":
 				return ec.fieldContext_Source_fundings(ctx, field)
+			case "text":
+				return ec.fieldContext_Source_text(ctx, field)
+			case "digest":
+				return ec.fieldContext_Source_digest(ctx, field)
+			case "mentions":
+				return ec.fieldContext_Source_mentions(ctx, field)
+			case "suggestions":
+				return ec.fieldContext_Source_suggestions(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 		},
@@ -12323,6 +13920,14 @@ func (ec *executionContext) fieldContext_Place_sources(_ context.Context, field 
 				return ec.fieldContext_Source_facts(ctx, field)
 			case "fundings":
 				return ec.fieldContext_Source_fundings(ctx, field)
+			case "text":
+				return ec.fieldContext_Source_text(ctx, field)
+			case "digest":
+				return ec.fieldContext_Source_digest(ctx, field)
+			case "mentions":
+				return ec.fieldContext_Source_mentions(ctx, field)
+			case "suggestions":
+				return ec.fieldContext_Source_suggestions(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 		},
@@ -12648,6 +14253,14 @@ func (ec *executionContext) fieldContext_Policy_sources(_ context.Context, field
 				return ec.fieldContext_Source_facts(ctx, field)
 			case "fundings":
 				return ec.fieldContext_Source_fundings(ctx, field)
+			case "text":
+				return ec.fieldContext_Source_text(ctx, field)
+			case "digest":
+				return ec.fieldContext_Source_digest(ctx, field)
+			case "mentions":
+				return ec.fieldContext_Source_mentions(ctx, field)
+			case "suggestions":
+				return ec.fieldContext_Source_suggestions(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 		},
@@ -12973,6 +14586,14 @@ func (ec *executionContext) fieldContext_Project_sources(_ context.Context, fiel
 				return ec.fieldContext_Source_facts(ctx, field)
 			case "fundings":
 				return ec.fieldContext_Source_fundings(ctx, field)
+			case "text":
+				return ec.fieldContext_Source_text(ctx, field)
+			case "digest":
+				return ec.fieldContext_Source_digest(ctx, field)
+			case "mentions":
+				return ec.fieldContext_Source_mentions(ctx, field)
+			case "suggestions":
+				return ec.fieldContext_Source_suggestions(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 		},
@@ -13180,6 +14801,468 @@ func (ec *executionContext) fieldContext_Project_fundings(ctx context.Context, f
 	if fc.Args, err = ec.field_Project_fundings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposedAlias_entity(ctx context.Context, field graphql.CollectedField, obj *model.ProposedAlias) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ProposedAlias_entity,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.ProposedAlias().Entity(ctx, obj)
+		},
+		nil,
+		ec.marshalOEntity2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐEntity,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ProposedAlias_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposedAlias",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposedAlias_alias(ctx context.Context, field graphql.CollectedField, obj *model.ProposedAlias) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ProposedAlias_alias,
+		func(ctx context.Context) (any, error) {
+			return obj.Alias, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ProposedAlias_alias(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposedAlias",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposedEntity_name(ctx context.Context, field graphql.CollectedField, obj *model.ProposedEntity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ProposedEntity_name,
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ProposedEntity_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposedEntity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposedEntity_kind(ctx context.Context, field graphql.CollectedField, obj *model.ProposedEntity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ProposedEntity_kind,
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		ec.marshalNEntityKind2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐEntityKind,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ProposedEntity_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposedEntity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type EntityKind does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposedEntity_aliases(ctx context.Context, field graphql.CollectedField, obj *model.ProposedEntity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ProposedEntity_aliases,
+		func(ctx context.Context) (any, error) {
+			return obj.Aliases, nil
+		},
+		nil,
+		ec.marshalNString2ᚕstringᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ProposedEntity_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposedEntity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposedFunding_amount(ctx context.Context, field graphql.CollectedField, obj *model.ProposedFunding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ProposedFunding_amount,
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		ec.marshalNMoney2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐMoney,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ProposedFunding_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposedFunding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "value":
+				return ec.fieldContext_Money_value(ctx, field)
+			case "currency":
+				return ec.fieldContext_Money_currency(ctx, field)
+			case "note":
+				return ec.fieldContext_Money_note(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Money", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposedFunding_funder(ctx context.Context, field graphql.CollectedField, obj *model.ProposedFunding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ProposedFunding_funder,
+		func(ctx context.Context) (any, error) {
+			return obj.Funder, nil
+		},
+		nil,
+		ec.marshalOSuggestionEnd2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionEnd,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ProposedFunding_funder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposedFunding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "text":
+				return ec.fieldContext_SuggestionEnd_text(ctx, field)
+			case "start":
+				return ec.fieldContext_SuggestionEnd_start(ctx, field)
+			case "end":
+				return ec.fieldContext_SuggestionEnd_end(ctx, field)
+			case "candidates":
+				return ec.fieldContext_SuggestionEnd_candidates(ctx, field)
+			case "suggestion":
+				return ec.fieldContext_SuggestionEnd_suggestion(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type SuggestionEnd", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposedFunding_recipients(ctx context.Context, field graphql.CollectedField, obj *model.ProposedFunding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ProposedFunding_recipients,
+		func(ctx context.Context) (any, error) {
+			return obj.Recipients, nil
+		},
+		nil,
+		ec.marshalNSuggestionEnd2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionEndᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ProposedFunding_recipients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposedFunding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "text":
+				return ec.fieldContext_SuggestionEnd_text(ctx, field)
+			case "start":
+				return ec.fieldContext_SuggestionEnd_start(ctx, field)
+			case "end":
+				return ec.fieldContext_SuggestionEnd_end(ctx, field)
+			case "candidates":
+				return ec.fieldContext_SuggestionEnd_candidates(ctx, field)
+			case "suggestion":
+				return ec.fieldContext_SuggestionEnd_suggestion(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type SuggestionEnd", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposedFunding_on(ctx context.Context, field graphql.CollectedField, obj *model.ProposedFunding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ProposedFunding_on,
+		func(ctx context.Context) (any, error) {
+			return obj.On, nil
+		},
+		nil,
+		ec.marshalODate2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐDate,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ProposedFunding_on(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposedFunding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposedRelationship_type(ctx context.Context, field graphql.CollectedField, obj *model.ProposedRelationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ProposedRelationship_type,
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		ec.marshalNRelationshipType2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationshipType,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ProposedRelationship_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposedRelationship",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type RelationshipType does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposedRelationship_from(ctx context.Context, field graphql.CollectedField, obj *model.ProposedRelationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ProposedRelationship_from,
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		ec.marshalNSuggestionEnd2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionEnd,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ProposedRelationship_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposedRelationship",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "text":
+				return ec.fieldContext_SuggestionEnd_text(ctx, field)
+			case "start":
+				return ec.fieldContext_SuggestionEnd_start(ctx, field)
+			case "end":
+				return ec.fieldContext_SuggestionEnd_end(ctx, field)
+			case "candidates":
+				return ec.fieldContext_SuggestionEnd_candidates(ctx, field)
+			case "suggestion":
+				return ec.fieldContext_SuggestionEnd_suggestion(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type SuggestionEnd", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposedRelationship_to(ctx context.Context, field graphql.CollectedField, obj *model.ProposedRelationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ProposedRelationship_to,
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		ec.marshalNSuggestionEnd2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionEnd,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ProposedRelationship_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposedRelationship",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "text":
+				return ec.fieldContext_SuggestionEnd_text(ctx, field)
+			case "start":
+				return ec.fieldContext_SuggestionEnd_start(ctx, field)
+			case "end":
+				return ec.fieldContext_SuggestionEnd_end(ctx, field)
+			case "candidates":
+				return ec.fieldContext_SuggestionEnd_candidates(ctx, field)
+			case "suggestion":
+				return ec.fieldContext_SuggestionEnd_suggestion(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type SuggestionEnd", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposedRelationship_role(ctx context.Context, field graphql.CollectedField, obj *model.ProposedRelationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ProposedRelationship_role,
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ProposedRelationship_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposedRelationship",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposedRelationship_on(ctx context.Context, field graphql.CollectedField, obj *model.ProposedRelationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ProposedRelationship_on,
+		func(ctx context.Context) (any, error) {
+			return obj.On, nil
+		},
+		nil,
+		ec.marshalODate2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐDate,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ProposedRelationship_on(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposedRelationship",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
 	}
 	return fc, nil
 }
@@ -13572,6 +15655,14 @@ func (ec *executionContext) fieldContext_Query_source(ctx context.Context, field
 				return ec.fieldContext_Source_facts(ctx, field)
 			case "fundings":
 				return ec.fieldContext_Source_fundings(ctx, field)
+			case "text":
+				return ec.fieldContext_Source_text(ctx, field)
+			case "digest":
+				return ec.fieldContext_Source_digest(ctx, field)
+			case "mentions":
+				return ec.fieldContext_Source_mentions(ctx, field)
+			case "suggestions":
+				return ec.fieldContext_Source_suggestions(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 		},
@@ -13666,6 +15757,89 @@ func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_suggestion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_suggestion,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().Suggestion(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		ec.marshalOSuggestion2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestion,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_suggestion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Suggestion_id(ctx, field)
+			case "kind":
+				return ec.fieldContext_Suggestion_kind(ctx, field)
+			case "status":
+				return ec.fieldContext_Suggestion_status(ctx, field)
+			case "confidence":
+				return ec.fieldContext_Suggestion_confidence(ctx, field)
+			case "quote":
+				return ec.fieldContext_Suggestion_quote(ctx, field)
+			case "start":
+				return ec.fieldContext_Suggestion_start(ctx, field)
+			case "end":
+				return ec.fieldContext_Suggestion_end(ctx, field)
+			case "text":
+				return ec.fieldContext_Suggestion_text(ctx, field)
+			case "claimStatus":
+				return ec.fieldContext_Suggestion_claimStatus(ctx, field)
+			case "source":
+				return ec.fieldContext_Suggestion_source(ctx, field)
+			case "entity":
+				return ec.fieldContext_Suggestion_entity(ctx, field)
+			case "alias":
+				return ec.fieldContext_Suggestion_alias(ctx, field)
+			case "relationship":
+				return ec.fieldContext_Suggestion_relationship(ctx, field)
+			case "funding":
+				return ec.fieldContext_Suggestion_funding(ctx, field)
+			case "decidedBy":
+				return ec.fieldContext_Suggestion_decidedBy(ctx, field)
+			case "decidedAt":
+				return ec.fieldContext_Suggestion_decidedAt(ctx, field)
+			case "reason":
+				return ec.fieldContext_Suggestion_reason(ctx, field)
+			case "acceptedEntity":
+				return ec.fieldContext_Suggestion_acceptedEntity(ctx, field)
+			case "acceptedRelationship":
+				return ec.fieldContext_Suggestion_acceptedRelationship(ctx, field)
+			case "acceptedFunding":
+				return ec.fieldContext_Suggestion_acceptedFunding(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Suggestion", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_suggestion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15241,6 +17415,166 @@ func (ec *executionContext) fieldContext_Source_fundings(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Source_text(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Source_text,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Source().Text(ctx, obj)
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Source_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_digest(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Source_digest,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Source().Digest(ctx, obj)
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Source_digest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_mentions(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Source_mentions,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Source().Mentions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		ec.marshalNMentionConnection2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐMentionConnection,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Source_mentions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "edges":
+				return ec.fieldContext_MentionConnection_edges(ctx, field)
+			case "nodes":
+				return ec.fieldContext_MentionConnection_nodes(ctx, field)
+			case "pageInfo":
+				return ec.fieldContext_MentionConnection_pageInfo(ctx, field)
+			case "totalCount":
+				return ec.fieldContext_MentionConnection_totalCount(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MentionConnection", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Source_mentions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_suggestions(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Source_suggestions,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Source().Suggestions(ctx, obj, fc.Args["status"].([]model.SuggestionStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		ec.marshalNSuggestionConnection2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionConnection,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Source_suggestions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "edges":
+				return ec.fieldContext_SuggestionConnection_edges(ctx, field)
+			case "nodes":
+				return ec.fieldContext_SuggestionConnection_nodes(ctx, field)
+			case "pageInfo":
+				return ec.fieldContext_SuggestionConnection_pageInfo(ctx, field)
+			case "totalCount":
+				return ec.fieldContext_SuggestionConnection_totalCount(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type SuggestionConnection", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Source_suggestions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SourceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15320,6 +17654,14 @@ func (ec *executionContext) fieldContext_SourceConnection_nodes(_ context.Contex
 				return ec.fieldContext_Source_facts(ctx, field)
 			case "fundings":
 				return ec.fieldContext_Source_fundings(ctx, field)
+			case "text":
+				return ec.fieldContext_Source_text(ctx, field)
+			case "digest":
+				return ec.fieldContext_Source_digest(ctx, field)
+			case "mentions":
+				return ec.fieldContext_Source_mentions(ctx, field)
+			case "suggestions":
+				return ec.fieldContext_Source_suggestions(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 		},
@@ -15468,6 +17810,14 @@ func (ec *executionContext) fieldContext_SourceEdge_node(_ context.Context, fiel
 				return ec.fieldContext_Source_facts(ctx, field)
 			case "fundings":
 				return ec.fieldContext_Source_fundings(ctx, field)
+			case "text":
+				return ec.fieldContext_Source_text(ctx, field)
+			case "digest":
+				return ec.fieldContext_Source_digest(ctx, field)
+			case "mentions":
+				return ec.fieldContext_Source_mentions(ctx, field)
+			case "suggestions":
+				return ec.fieldContext_Source_suggestions(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 		},
@@ -15581,6 +17931,1159 @@ func (ec *executionContext) fieldContext_Subgraph_truncated(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suggestion_id(ctx context.Context, field graphql.CollectedField, obj *model.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Suggestion_id,
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		ec.marshalNID2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Suggestion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suggestion_kind(ctx context.Context, field graphql.CollectedField, obj *model.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Suggestion_kind,
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		ec.marshalNSuggestionKind2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionKind,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Suggestion_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type SuggestionKind does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suggestion_status(ctx context.Context, field graphql.CollectedField, obj *model.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Suggestion_status,
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		ec.marshalNSuggestionStatus2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionStatus,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Suggestion_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type SuggestionStatus does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suggestion_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Suggestion_confidence,
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Suggestion_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suggestion_quote(ctx context.Context, field graphql.CollectedField, obj *model.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Suggestion_quote,
+		func(ctx context.Context) (any, error) {
+			return obj.Quote, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Suggestion_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suggestion_start(ctx context.Context, field graphql.CollectedField, obj *model.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Suggestion_start,
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Suggestion_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suggestion_end(ctx context.Context, field graphql.CollectedField, obj *model.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Suggestion_end,
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Suggestion_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suggestion_text(ctx context.Context, field graphql.CollectedField, obj *model.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Suggestion_text,
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Suggestion_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suggestion_claimStatus(ctx context.Context, field graphql.CollectedField, obj *model.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Suggestion_claimStatus,
+		func(ctx context.Context) (any, error) {
+			return obj.ClaimStatus, nil
+		},
+		nil,
+		ec.marshalNClaimStatus2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatus,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Suggestion_claimStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ClaimStatus does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suggestion_source(ctx context.Context, field graphql.CollectedField, obj *model.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Suggestion_source,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Suggestion().Source(ctx, obj)
+		},
+		nil,
+		ec.marshalNSource2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSource,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Suggestion_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suggestion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Source_id(ctx, field)
+			case "title":
+				return ec.fieldContext_Source_title(ctx, field)
+			case "publisher":
+				return ec.fieldContext_Source_publisher(ctx, field)
+			case "author":
+				return ec.fieldContext_Source_author(ctx, field)
+			case "published":
+				return ec.fieldContext_Source_published(ctx, field)
+			case "url":
+				return ec.fieldContext_Source_url(ctx, field)
+			case "file":
+				return ec.fieldContext_Source_file(ctx, field)
+			case "entities":
+				return ec.fieldContext_Source_entities(ctx, field)
+			case "facts":
+				return ec.fieldContext_Source_facts(ctx, field)
+			case "fundings":
+				return ec.fieldContext_Source_fundings(ctx, field)
+			case "text":
+				return ec.fieldContext_Source_text(ctx, field)
+			case "digest":
+				return ec.fieldContext_Source_digest(ctx, field)
+			case "mentions":
+				return ec.fieldContext_Source_mentions(ctx, field)
+			case "suggestions":
+				return ec.fieldContext_Source_suggestions(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suggestion_entity(ctx context.Context, field graphql.CollectedField, obj *model.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Suggestion_entity,
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		ec.marshalOProposedEntity2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐProposedEntity,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Suggestion_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "name":
+				return ec.fieldContext_ProposedEntity_name(ctx, field)
+			case "kind":
+				return ec.fieldContext_ProposedEntity_kind(ctx, field)
+			case "aliases":
+				return ec.fieldContext_ProposedEntity_aliases(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ProposedEntity", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suggestion_alias(ctx context.Context, field graphql.CollectedField, obj *model.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Suggestion_alias,
+		func(ctx context.Context) (any, error) {
+			return obj.Alias, nil
+		},
+		nil,
+		ec.marshalOProposedAlias2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐProposedAlias,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Suggestion_alias(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "entity":
+				return ec.fieldContext_ProposedAlias_entity(ctx, field)
+			case "alias":
+				return ec.fieldContext_ProposedAlias_alias(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ProposedAlias", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suggestion_relationship(ctx context.Context, field graphql.CollectedField, obj *model.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Suggestion_relationship,
+		func(ctx context.Context) (any, error) {
+			return obj.Relationship, nil
+		},
+		nil,
+		ec.marshalOProposedRelationship2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐProposedRelationship,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Suggestion_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "type":
+				return ec.fieldContext_ProposedRelationship_type(ctx, field)
+			case "from":
+				return ec.fieldContext_ProposedRelationship_from(ctx, field)
+			case "to":
+				return ec.fieldContext_ProposedRelationship_to(ctx, field)
+			case "role":
+				return ec.fieldContext_ProposedRelationship_role(ctx, field)
+			case "on":
+				return ec.fieldContext_ProposedRelationship_on(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ProposedRelationship", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suggestion_funding(ctx context.Context, field graphql.CollectedField, obj *model.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Suggestion_funding,
+		func(ctx context.Context) (any, error) {
+			return obj.Funding, nil
+		},
+		nil,
+		ec.marshalOProposedFunding2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐProposedFunding,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Suggestion_funding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "amount":
+				return ec.fieldContext_ProposedFunding_amount(ctx, field)
+			case "funder":
+				return ec.fieldContext_ProposedFunding_funder(ctx, field)
+			case "recipients":
+				return ec.fieldContext_ProposedFunding_recipients(ctx, field)
+			case "on":
+				return ec.fieldContext_ProposedFunding_on(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ProposedFunding", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suggestion_decidedBy(ctx context.Context, field graphql.CollectedField, obj *model.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Suggestion_decidedBy,
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedBy, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Suggestion_decidedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suggestion_decidedAt(ctx context.Context, field graphql.CollectedField, obj *model.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Suggestion_decidedAt,
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedAt, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Suggestion_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suggestion_reason(ctx context.Context, field graphql.CollectedField, obj *model.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Suggestion_reason,
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Suggestion_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suggestion_acceptedEntity(ctx context.Context, field graphql.CollectedField, obj *model.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Suggestion_acceptedEntity,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Suggestion().AcceptedEntity(ctx, obj)
+		},
+		nil,
+		ec.marshalOEntity2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐEntity,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Suggestion_acceptedEntity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suggestion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suggestion_acceptedRelationship(ctx context.Context, field graphql.CollectedField, obj *model.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Suggestion_acceptedRelationship,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Suggestion().AcceptedRelationship(ctx, obj)
+		},
+		nil,
+		ec.marshalORelationship2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationship,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Suggestion_acceptedRelationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suggestion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Relationship_id(ctx, field)
+			case "type":
+				return ec.fieldContext_Relationship_type(ctx, field)
+			case "from":
+				return ec.fieldContext_Relationship_from(ctx, field)
+			case "to":
+				return ec.fieldContext_Relationship_to(ctx, field)
+			case "role":
+				return ec.fieldContext_Relationship_role(ctx, field)
+			case "since":
+				return ec.fieldContext_Relationship_since(ctx, field)
+			case "until":
+				return ec.fieldContext_Relationship_until(ctx, field)
+			case "on":
+				return ec.fieldContext_Relationship_on(ctx, field)
+			case "evidence":
+				return ec.fieldContext_Relationship_evidence(ctx, field)
+			case "status":
+				return ec.fieldContext_Relationship_status(ctx, field)
+			case "funding":
+				return ec.fieldContext_Relationship_funding(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Relationship", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Suggestion_acceptedFunding(ctx context.Context, field graphql.CollectedField, obj *model.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Suggestion_acceptedFunding,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Suggestion().AcceptedFunding(ctx, obj)
+		},
+		nil,
+		ec.marshalOFunding2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐFunding,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Suggestion_acceptedFunding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Suggestion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Funding_id(ctx, field)
+			case "funder":
+				return ec.fieldContext_Funding_funder(ctx, field)
+			case "recipients":
+				return ec.fieldContext_Funding_recipients(ctx, field)
+			case "administeredBy":
+				return ec.fieldContext_Funding_administeredBy(ctx, field)
+			case "programme":
+				return ec.fieldContext_Funding_programme(ctx, field)
+			case "amount":
+				return ec.fieldContext_Funding_amount(ctx, field)
+			case "period":
+				return ec.fieldContext_Funding_period(ctx, field)
+			case "purpose":
+				return ec.fieldContext_Funding_purpose(ctx, field)
+			case "evidence":
+				return ec.fieldContext_Funding_evidence(ctx, field)
+			case "status":
+				return ec.fieldContext_Funding_status(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Funding", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SuggestionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SuggestionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SuggestionConnection_edges,
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		ec.marshalNSuggestionEdge2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionEdgeᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SuggestionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SuggestionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "cursor":
+				return ec.fieldContext_SuggestionEdge_cursor(ctx, field)
+			case "node":
+				return ec.fieldContext_SuggestionEdge_node(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type SuggestionEdge", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SuggestionConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.SuggestionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SuggestionConnection_nodes,
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		ec.marshalNSuggestion2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SuggestionConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SuggestionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Suggestion_id(ctx, field)
+			case "kind":
+				return ec.fieldContext_Suggestion_kind(ctx, field)
+			case "status":
+				return ec.fieldContext_Suggestion_status(ctx, field)
+			case "confidence":
+				return ec.fieldContext_Suggestion_confidence(ctx, field)
+			case "quote":
+				return ec.fieldContext_Suggestion_quote(ctx, field)
+			case "start":
+				return ec.fieldContext_Suggestion_start(ctx, field)
+			case "end":
+				return ec.fieldContext_Suggestion_end(ctx, field)
+			case "text":
+				return ec.fieldContext_Suggestion_text(ctx, field)
+			case "claimStatus":
+				return ec.fieldContext_Suggestion_claimStatus(ctx, field)
+			case "source":
+				return ec.fieldContext_Suggestion_source(ctx, field)
+			case "entity":
+				return ec.fieldContext_Suggestion_entity(ctx, field)
+			case "alias":
+				return ec.fieldContext_Suggestion_alias(ctx, field)
+			case "relationship":
+				return ec.fieldContext_Suggestion_relationship(ctx, field)
+			case "funding":
+				return ec.fieldContext_Suggestion_funding(ctx, field)
+			case "decidedBy":
+				return ec.fieldContext_Suggestion_decidedBy(ctx, field)
+			case "decidedAt":
+				return ec.fieldContext_Suggestion_decidedAt(ctx, field)
+			case "reason":
+				return ec.fieldContext_Suggestion_reason(ctx, field)
+			case "acceptedEntity":
+				return ec.fieldContext_Suggestion_acceptedEntity(ctx, field)
+			case "acceptedRelationship":
+				return ec.fieldContext_Suggestion_acceptedRelationship(ctx, field)
+			case "acceptedFunding":
+				return ec.fieldContext_Suggestion_acceptedFunding(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Suggestion", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SuggestionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SuggestionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SuggestionConnection_pageInfo,
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		ec.marshalNPageInfo2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐPageInfo,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SuggestionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SuggestionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "hasNextPage":
+				return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+			case "hasPreviousPage":
+				return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+			case "startCursor":
+				return ec.fieldContext_PageInfo_startCursor(ctx, field)
+			case "endCursor":
+				return ec.fieldContext_PageInfo_endCursor(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SuggestionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SuggestionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SuggestionConnection_totalCount,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.SuggestionConnection().TotalCount(ctx, obj)
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SuggestionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SuggestionConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SuggestionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SuggestionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SuggestionEdge_cursor,
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SuggestionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SuggestionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SuggestionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SuggestionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SuggestionEdge_node,
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		ec.marshalNSuggestion2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestion,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SuggestionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SuggestionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Suggestion_id(ctx, field)
+			case "kind":
+				return ec.fieldContext_Suggestion_kind(ctx, field)
+			case "status":
+				return ec.fieldContext_Suggestion_status(ctx, field)
+			case "confidence":
+				return ec.fieldContext_Suggestion_confidence(ctx, field)
+			case "quote":
+				return ec.fieldContext_Suggestion_quote(ctx, field)
+			case "start":
+				return ec.fieldContext_Suggestion_start(ctx, field)
+			case "end":
+				return ec.fieldContext_Suggestion_end(ctx, field)
+			case "text":
+				return ec.fieldContext_Suggestion_text(ctx, field)
+			case "claimStatus":
+				return ec.fieldContext_Suggestion_claimStatus(ctx, field)
+			case "source":
+				return ec.fieldContext_Suggestion_source(ctx, field)
+			case "entity":
+				return ec.fieldContext_Suggestion_entity(ctx, field)
+			case "alias":
+				return ec.fieldContext_Suggestion_alias(ctx, field)
+			case "relationship":
+				return ec.fieldContext_Suggestion_relationship(ctx, field)
+			case "funding":
+				return ec.fieldContext_Suggestion_funding(ctx, field)
+			case "decidedBy":
+				return ec.fieldContext_Suggestion_decidedBy(ctx, field)
+			case "decidedAt":
+				return ec.fieldContext_Suggestion_decidedAt(ctx, field)
+			case "reason":
+				return ec.fieldContext_Suggestion_reason(ctx, field)
+			case "acceptedEntity":
+				return ec.fieldContext_Suggestion_acceptedEntity(ctx, field)
+			case "acceptedRelationship":
+				return ec.fieldContext_Suggestion_acceptedRelationship(ctx, field)
+			case "acceptedFunding":
+				return ec.fieldContext_Suggestion_acceptedFunding(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Suggestion", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SuggestionEnd_text(ctx context.Context, field graphql.CollectedField, obj *model.SuggestionEnd) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SuggestionEnd_text,
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SuggestionEnd_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SuggestionEnd",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SuggestionEnd_start(ctx context.Context, field graphql.CollectedField, obj *model.SuggestionEnd) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SuggestionEnd_start,
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SuggestionEnd_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SuggestionEnd",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SuggestionEnd_end(ctx context.Context, field graphql.CollectedField, obj *model.SuggestionEnd) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SuggestionEnd_end,
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SuggestionEnd_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SuggestionEnd",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SuggestionEnd_candidates(ctx context.Context, field graphql.CollectedField, obj *model.SuggestionEnd) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SuggestionEnd_candidates,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.SuggestionEnd().Candidates(ctx, obj)
+		},
+		nil,
+		ec.marshalNEntity2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐEntityᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SuggestionEnd_candidates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SuggestionEnd",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SuggestionEnd_suggestion(ctx context.Context, field graphql.CollectedField, obj *model.SuggestionEnd) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SuggestionEnd_suggestion,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.SuggestionEnd().Suggestion(ctx, obj)
+		},
+		nil,
+		ec.marshalOSuggestion2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestion,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_SuggestionEnd_suggestion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SuggestionEnd",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Suggestion_id(ctx, field)
+			case "kind":
+				return ec.fieldContext_Suggestion_kind(ctx, field)
+			case "status":
+				return ec.fieldContext_Suggestion_status(ctx, field)
+			case "confidence":
+				return ec.fieldContext_Suggestion_confidence(ctx, field)
+			case "quote":
+				return ec.fieldContext_Suggestion_quote(ctx, field)
+			case "start":
+				return ec.fieldContext_Suggestion_start(ctx, field)
+			case "end":
+				return ec.fieldContext_Suggestion_end(ctx, field)
+			case "text":
+				return ec.fieldContext_Suggestion_text(ctx, field)
+			case "claimStatus":
+				return ec.fieldContext_Suggestion_claimStatus(ctx, field)
+			case "source":
+				return ec.fieldContext_Suggestion_source(ctx, field)
+			case "entity":
+				return ec.fieldContext_Suggestion_entity(ctx, field)
+			case "alias":
+				return ec.fieldContext_Suggestion_alias(ctx, field)
+			case "relationship":
+				return ec.fieldContext_Suggestion_relationship(ctx, field)
+			case "funding":
+				return ec.fieldContext_Suggestion_funding(ctx, field)
+			case "decidedBy":
+				return ec.fieldContext_Suggestion_decidedBy(ctx, field)
+			case "decidedAt":
+				return ec.fieldContext_Suggestion_decidedAt(ctx, field)
+			case "reason":
+				return ec.fieldContext_Suggestion_reason(ctx, field)
+			case "acceptedEntity":
+				return ec.fieldContext_Suggestion_acceptedEntity(ctx, field)
+			case "acceptedRelationship":
+				return ec.fieldContext_Suggestion_acceptedRelationship(ctx, field)
+			case "acceptedFunding":
+				return ec.fieldContext_Suggestion_acceptedFunding(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Suggestion", field.Name)
 		},
 	}
 	return fc, nil
@@ -15804,6 +19307,14 @@ func (ec *executionContext) fieldContext_University_sources(_ context.Context, f
 				return ec.fieldContext_Source_facts(ctx, field)
 			case "fundings":
 				return ec.fieldContext_Source_fundings(ctx, field)
+			case "text":
+				return ec.fieldContext_Source_text(ctx, field)
+			case "digest":
+				return ec.fieldContext_Source_digest(ctx, field)
+			case "mentions":
+				return ec.fieldContext_Source_mentions(ctx, field)
+			case "suggestions":
+				return ec.fieldContext_Source_suggestions(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 		},
@@ -17895,6 +21406,193 @@ func (ec *executionContext) unmarshalInputEntityOrder(ctx context.Context, obj a
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputIngestDocumentInput(ctx context.Context, obj any) (model.IngestDocumentInput, error) {
+	var it model.IngestDocumentInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "publisher", "author", "published", "url", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "publisher":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisher"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Publisher = data
+		case "author":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("author"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Author = data
+		case "published":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Published = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSuggestionEdit(ctx context.Context, obj any) (model.SuggestionEdit, error) {
+	var it model.SuggestionEdit
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"entityId", "name", "kind", "aliases", "description", "alias", "type", "from", "to", "role", "since", "until", "on", "funder", "recipients"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "entityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("entityId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EntityID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOEntityKind2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐEntityKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "alias":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alias"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Alias = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalORelationshipType2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationshipType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "funder":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("funder"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Funder = data
+		case "recipients":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipients"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Recipients = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUpdateEntityInput(ctx context.Context, obj any) (model.UpdateEntityInput, error) {
 	var it model.UpdateEntityInput
 	asMap := map[string]any{}
@@ -18170,6 +21868,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Agreement(ctx, sel, obj)
+	case model.Suggestion:
+		return ec._Suggestion(ctx, sel, &obj)
+	case *model.Suggestion:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Suggestion(ctx, sel, obj)
 	case model.Source:
 		return ec._Source(ctx, sel, &obj)
 	case *model.Source:
@@ -20855,6 +24560,220 @@ func (ec *executionContext) _Lab(ctx context.Context, sel ast.SelectionSet, obj 
 	return out
 }
 
+var mentionImplementors = []string{"Mention"}
+
+func (ec *executionContext) _Mention(ctx context.Context, sel ast.SelectionSet, obj *model.Mention) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mentionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mention")
+		case "start":
+			out.Values[i] = ec._Mention_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "end":
+			out.Values[i] = ec._Mention_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._Mention_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "entities":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Mention_entities(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var mentionConnectionImplementors = []string{"MentionConnection"}
+
+func (ec *executionContext) _MentionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MentionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mentionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MentionConnection")
+		case "edges":
+			out.Values[i] = ec._MentionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._MentionConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MentionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MentionConnection_totalCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var mentionEdgeImplementors = []string{"MentionEdge"}
+
+func (ec *executionContext) _MentionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MentionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mentionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MentionEdge")
+		case "cursor":
+			out.Values[i] = ec._MentionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._MentionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var moneyImplementors = []string{"Money"}
 
 func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, obj *model.Money) graphql.Marshaler {
@@ -20958,6 +24877,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteRelationship":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteRelationship(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ingestDocument":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_ingestDocument(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptSuggestion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptSuggestion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectSuggestion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectSuggestion(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -22196,6 +26136,228 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var proposedAliasImplementors = []string{"ProposedAlias"}
+
+func (ec *executionContext) _ProposedAlias(ctx context.Context, sel ast.SelectionSet, obj *model.ProposedAlias) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, proposedAliasImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProposedAlias")
+		case "entity":
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ProposedAlias_entity(ctx, field, obj)
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "alias":
+			out.Values[i] = ec._ProposedAlias_alias(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var proposedEntityImplementors = []string{"ProposedEntity"}
+
+func (ec *executionContext) _ProposedEntity(ctx context.Context, sel ast.SelectionSet, obj *model.ProposedEntity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, proposedEntityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProposedEntity")
+		case "name":
+			out.Values[i] = ec._ProposedEntity_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ProposedEntity_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "aliases":
+			out.Values[i] = ec._ProposedEntity_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var proposedFundingImplementors = []string{"ProposedFunding"}
+
+func (ec *executionContext) _ProposedFunding(ctx context.Context, sel ast.SelectionSet, obj *model.ProposedFunding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, proposedFundingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProposedFunding")
+		case "amount":
+			out.Values[i] = ec._ProposedFunding_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "funder":
+			out.Values[i] = ec._ProposedFunding_funder(ctx, field, obj)
+		case "recipients":
+			out.Values[i] = ec._ProposedFunding_recipients(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "on":
+			out.Values[i] = ec._ProposedFunding_on(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var proposedRelationshipImplementors = []string{"ProposedRelationship"}
+
+func (ec *executionContext) _ProposedRelationship(ctx context.Context, sel ast.SelectionSet, obj *model.ProposedRelationship) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, proposedRelationshipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProposedRelationship")
+		case "type":
+			out.Values[i] = ec._ProposedRelationship_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._ProposedRelationship_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._ProposedRelationship_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._ProposedRelationship_role(ctx, field, obj)
+		case "on":
+			out.Values[i] = ec._ProposedRelationship_on(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -22420,6 +26582,25 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "suggestion":
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_suggestion(ctx, field)
 				return res
 			}
 
@@ -23189,6 +27370,144 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "text":
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Source_text(ctx, field, obj)
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "digest":
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Source_digest(ctx, field, obj)
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "mentions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Source_mentions(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "suggestions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Source_suggestions(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23336,6 +27655,481 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var suggestionImplementors = []string{"Suggestion", "Node"}
+
+func (ec *executionContext) _Suggestion(ctx context.Context, sel ast.SelectionSet, obj *model.Suggestion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, suggestionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Suggestion")
+		case "id":
+			out.Values[i] = ec._Suggestion_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Suggestion_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Suggestion_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "confidence":
+			out.Values[i] = ec._Suggestion_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "quote":
+			out.Values[i] = ec._Suggestion_quote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "start":
+			out.Values[i] = ec._Suggestion_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "end":
+			out.Values[i] = ec._Suggestion_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._Suggestion_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claimStatus":
+			out.Values[i] = ec._Suggestion_claimStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Suggestion_source(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "entity":
+			out.Values[i] = ec._Suggestion_entity(ctx, field, obj)
+		case "alias":
+			out.Values[i] = ec._Suggestion_alias(ctx, field, obj)
+		case "relationship":
+			out.Values[i] = ec._Suggestion_relationship(ctx, field, obj)
+		case "funding":
+			out.Values[i] = ec._Suggestion_funding(ctx, field, obj)
+		case "decidedBy":
+			out.Values[i] = ec._Suggestion_decidedBy(ctx, field, obj)
+		case "decidedAt":
+			out.Values[i] = ec._Suggestion_decidedAt(ctx, field, obj)
+		case "reason":
+			out.Values[i] = ec._Suggestion_reason(ctx, field, obj)
+		case "acceptedEntity":
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Suggestion_acceptedEntity(ctx, field, obj)
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "acceptedRelationship":
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Suggestion_acceptedRelationship(ctx, field, obj)
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "acceptedFunding":
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Suggestion_acceptedFunding(ctx, field, obj)
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var suggestionConnectionImplementors = []string{"SuggestionConnection"}
+
+func (ec *executionContext) _SuggestionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SuggestionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, suggestionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SuggestionConnection")
+		case "edges":
+			out.Values[i] = ec._SuggestionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._SuggestionConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SuggestionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._SuggestionConnection_totalCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var suggestionEdgeImplementors = []string{"SuggestionEdge"}
+
+func (ec *executionContext) _SuggestionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SuggestionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, suggestionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SuggestionEdge")
+		case "cursor":
+			out.Values[i] = ec._SuggestionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SuggestionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var suggestionEndImplementors = []string{"SuggestionEnd"}
+
+func (ec *executionContext) _SuggestionEnd(ctx context.Context, sel ast.SelectionSet, obj *model.SuggestionEnd) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, suggestionEndImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SuggestionEnd")
+		case "text":
+			out.Values[i] = ec._SuggestionEnd_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "start":
+			out.Values[i] = ec._SuggestionEnd_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "end":
+			out.Values[i] = ec._SuggestionEnd_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "candidates":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._SuggestionEnd_candidates(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "suggestion":
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._SuggestionEnd_suggestion(ctx, field, obj)
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24630,6 +29424,11 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) unmarshalNIngestDocumentInput2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐIngestDocumentInput(ctx context.Context, v any) (model.IngestDocumentInput, error) {
+	res, err := ec.unmarshalInputIngestDocumentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -24752,6 +29551,128 @@ func (ec *executionContext) marshalNLab2ᚖgithubᚗcomᚋinnographᚋinnograph�
 		return graphql.Null
 	}
 	return ec._Lab(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMention2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐMentionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Mention) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNMention2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐMention(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMention2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐMention(ctx context.Context, sel ast.SelectionSet, v *model.Mention) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			ec.Errorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Mention(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMentionConnection2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐMentionConnection(ctx context.Context, sel ast.SelectionSet, v model.MentionConnection) graphql.Marshaler {
+	return ec._MentionConnection(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMentionConnection2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐMentionConnection(ctx context.Context, sel ast.SelectionSet, v *model.MentionConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			ec.Errorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MentionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMentionEdge2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐMentionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MentionEdge) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNMentionEdge2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐMentionEdge(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMentionEdge2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐMentionEdge(ctx context.Context, sel ast.SelectionSet, v *model.MentionEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			ec.Errorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MentionEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMoney2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐMoneyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Money) graphql.Marshaler {
@@ -25488,6 +30409,206 @@ func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋinnographᚋinnog
 	return ec._Subgraph(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSuggestion2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestion(ctx context.Context, sel ast.SelectionSet, v model.Suggestion) graphql.Marshaler {
+	return ec._Suggestion(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSuggestion2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Suggestion) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNSuggestion2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestion(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSuggestion2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestion(ctx context.Context, sel ast.SelectionSet, v *model.Suggestion) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			ec.Errorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Suggestion(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSuggestionConnection2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionConnection(ctx context.Context, sel ast.SelectionSet, v model.SuggestionConnection) graphql.Marshaler {
+	return ec._SuggestionConnection(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSuggestionConnection2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionConnection(ctx context.Context, sel ast.SelectionSet, v *model.SuggestionConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			ec.Errorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SuggestionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSuggestionEdge2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SuggestionEdge) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNSuggestionEdge2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionEdge(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSuggestionEdge2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionEdge(ctx context.Context, sel ast.SelectionSet, v *model.SuggestionEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			ec.Errorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SuggestionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSuggestionEnd2ᚕᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionEndᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SuggestionEnd) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNSuggestionEnd2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionEnd(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSuggestionEnd2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionEnd(ctx context.Context, sel ast.SelectionSet, v *model.SuggestionEnd) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			ec.Errorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SuggestionEnd(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSuggestionKind2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionKind(ctx context.Context, v any) (model.SuggestionKind, error) {
+	var res model.SuggestionKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSuggestionKind2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionKind(ctx context.Context, sel ast.SelectionSet, v model.SuggestionKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNSuggestionStatus2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionStatus(ctx context.Context, v any) (model.SuggestionStatus, error) {
+	var res model.SuggestionStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSuggestionStatus2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionStatus(ctx context.Context, sel ast.SelectionSet, v model.SuggestionStatus) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNUpdateEntityInput2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐUpdateEntityInput(ctx context.Context, v any) (model.UpdateEntityInput, error) {
 	res, err := ec.unmarshalInputUpdateEntityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25774,6 +30895,14 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOChangeInput2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐChangeInput(ctx context.Context, v any) (*model.ChangeInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputChangeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOClaimStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐClaimStatusᚄ(ctx context.Context, v any) ([]model.ClaimStatus, error) {
@@ -26093,6 +31222,41 @@ func (ec *executionContext) marshalOPerson2ᚖgithubᚗcomᚋinnographᚋinnogra
 	return ec._Person(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOProposedAlias2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐProposedAlias(ctx context.Context, sel ast.SelectionSet, v *model.ProposedAlias) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ProposedAlias(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOProposedEntity2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐProposedEntity(ctx context.Context, sel ast.SelectionSet, v *model.ProposedEntity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ProposedEntity(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOProposedFunding2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐProposedFunding(ctx context.Context, sel ast.SelectionSet, v *model.ProposedFunding) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ProposedFunding(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOProposedRelationship2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐProposedRelationship(ctx context.Context, sel ast.SelectionSet, v *model.ProposedRelationship) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ProposedRelationship(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORelationship2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationship(ctx context.Context, sel ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Relationship(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalORelationshipType2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationshipTypeᚄ(ctx context.Context, v any) ([]model.RelationshipType, error) {
 	if v == nil {
 		return nil, nil
@@ -26158,6 +31322,22 @@ func (ec *executionContext) marshalORelationshipType2ᚕgithubᚗcomᚋinnograph
 	return ret
 }
 
+func (ec *executionContext) unmarshalORelationshipType2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationshipType(ctx context.Context, v any) (*model.RelationshipType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.RelationshipType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORelationshipType2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐRelationshipType(ctx context.Context, sel ast.SelectionSet, v *model.RelationshipType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOSource2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSource(ctx context.Context, sel ast.SelectionSet, v *model.Source) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -26217,6 +31397,93 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOSuggestion2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestion(ctx context.Context, sel ast.SelectionSet, v *model.Suggestion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Suggestion(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSuggestionEdit2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionEdit(ctx context.Context, v any) (*model.SuggestionEdit, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSuggestionEdit(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSuggestionEnd2ᚖgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionEnd(ctx context.Context, sel ast.SelectionSet, v *model.SuggestionEnd) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SuggestionEnd(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSuggestionStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionStatusᚄ(ctx context.Context, v any) ([]model.SuggestionStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]model.SuggestionStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSuggestionStatus2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOSuggestionStatus2ᚕgithubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SuggestionStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNSuggestionStatus2githubᚗcomᚋinnographᚋinnographᚋgraphᚋmodelᚐSuggestionStatus(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -53,10 +53,27 @@ func (r *Resolver) changeMeta(ctx context.Context, c model.ChangeInput, claim bo
 }
 
 // checkQuote refuses a quote that does not occur verbatim in its source's
-// document, when Docs has that document. An empty quote and an unknown
+// document: the text stored with the source (ingestDocument) or, for a
+// source without one, the document in Docs. An empty quote and an unknown
 // source are left to the store, which refuses both.
 func (r *Resolver) checkQuote(ctx context.Context, ev kg.Evidence) error {
-	if r.Docs == nil || ev.Quote == "" {
+	if ev.Quote == "" {
+		return nil
+	}
+	if r.Workbench != nil {
+		// A source ingested with its text (ingestDocument) proves its quotes.
+		text, err := r.Workbench.SourceText(ctx, ev.SourceID)
+		if err != nil {
+			return err
+		}
+		if text != "" {
+			if strings.Contains(kg.CollapseSpace(text), ev.Quote) {
+				return nil
+			}
+			return kg.InvalidArg("change.quote", "the quote does not occur verbatim in the text of source %s; copy it exactly from the document, whitespace aside", ev.SourceID)
+		}
+	}
+	if r.Docs == nil {
 		return nil
 	}
 	src, err := LoadersFrom(ctx).Source.Load(ctx, ev.SourceID)

@@ -51,6 +51,9 @@ type Resolver struct {
 	// verbatim in its source's document, as the seed's quotes must; a source
 	// with no document here (one added later, with a URL) is not checked.
 	Docs map[string]string
+	// Workbench serves the ingestion workbench (ingestDocument, suggestions);
+	// nil answers its fields UNAVAILABLE.
+	Workbench Workbench
 
 	trees treeShapes
 }

@@ -268,6 +268,16 @@ func (r *labResolver) FundingsReceived(ctx context.Context, obj *model.Lab, firs
 	return r.fundingsOf(ctx, obj.ID, "recipient", first)
 }
 
+// Entities is the resolver for the entities field.
+func (r *mentionResolver) Entities(ctx context.Context, obj *model.Mention) ([]model.Entity, error) {
+	return r.loadEntities(ctx, obj.EntityIDs)
+}
+
+// TotalCount is the resolver for the totalCount field.
+func (r *mentionConnectionResolver) TotalCount(ctx context.Context, obj *model.MentionConnection) (int, error) {
+	return obj.Count()
+}
+
 // CreateEntity is the resolver for the createEntity field.
 func (r *mutationResolver) CreateEntity(ctx context.Context, input model.CreateEntityInput, change model.ChangeInput) (model.Entity, error) {
 	return r.createEntity(ctx, input, change)
@@ -296,6 +306,21 @@ func (r *mutationResolver) CreateRelationship(ctx context.Context, input model.C
 // DeleteRelationship is the resolver for the deleteRelationship field.
 func (r *mutationResolver) DeleteRelationship(ctx context.Context, id string, change model.ChangeInput) (string, error) {
 	return r.deleteRelationship(ctx, id, change)
+}
+
+// IngestDocument is the resolver for the ingestDocument field.
+func (r *mutationResolver) IngestDocument(ctx context.Context, input model.IngestDocumentInput, idempotencyKey *string) (*model.Source, error) {
+	return r.ingestDocument(ctx, input, idempotencyKey)
+}
+
+// AcceptSuggestion is the resolver for the acceptSuggestion field.
+func (r *mutationResolver) AcceptSuggestion(ctx context.Context, id string, edit *model.SuggestionEdit, change *model.ChangeInput) (*model.Suggestion, error) {
+	return r.acceptSuggestion(ctx, id, edit, change)
+}
+
+// RejectSuggestion is the resolver for the rejectSuggestion field.
+func (r *mutationResolver) RejectSuggestion(ctx context.Context, id string, reason *string) (*model.Suggestion, error) {
+	return r.rejectSuggestion(ctx, id, reason)
 }
 
 // Sources is the resolver for the sources field.
@@ -401,6 +426,11 @@ func (r *projectResolver) Fundings(ctx context.Context, obj *model.Project, firs
 }
 
 // Entity is the resolver for the entity field.
+func (r *proposedAliasResolver) Entity(ctx context.Context, obj *model.ProposedAlias) (model.Entity, error) {
+	return r.loadEntity(ctx, obj.EntityID)
+}
+
+// Entity is the resolver for the entity field.
 func (r *queryResolver) Entity(ctx context.Context, id string) (model.Entity, error) {
 	return r.entity(ctx, id)
 }
@@ -448,6 +478,11 @@ func (r *queryResolver) SchemaInfo(ctx context.Context) (*model.SchemaInfo, erro
 // Changes is the resolver for the changes field.
 func (r *queryResolver) Changes(ctx context.Context, entity *string, since *string, first *int, after *string) (*model.ChangeConnection, error) {
 	return r.changes(ctx, entity, since, first, after)
+}
+
+// Suggestion is the resolver for the suggestion field.
+func (r *queryResolver) Suggestion(ctx context.Context, id string) (*model.Suggestion, error) {
+	return r.suggestion(ctx, id)
 }
 
 // From is the resolver for the from field.
@@ -514,6 +549,61 @@ func (r *sourceResolver) Fundings(ctx context.Context, obj *model.Source, first 
 		out = append(out, toFunding(f))
 	}
 	return out, err
+}
+
+// Text is the resolver for the text field.
+func (r *sourceResolver) Text(ctx context.Context, obj *model.Source) (*string, error) {
+	return r.sourceText(ctx, obj.ID)
+}
+
+// Digest is the resolver for the digest field.
+func (r *sourceResolver) Digest(ctx context.Context, obj *model.Source) (*string, error) {
+	return r.sourceDigest(ctx, obj.ID)
+}
+
+// Mentions is the resolver for the mentions field.
+func (r *sourceResolver) Mentions(ctx context.Context, obj *model.Source, first *int, after *string) (*model.MentionConnection, error) {
+	return r.sourceMentions(ctx, obj.ID, first, after)
+}
+
+// Suggestions is the resolver for the suggestions field.
+func (r *sourceResolver) Suggestions(ctx context.Context, obj *model.Source, status []model.SuggestionStatus, first *int, after *string) (*model.SuggestionConnection, error) {
+	return r.sourceSuggestions(ctx, obj.ID, status, first, after)
+}
+
+// Source is the resolver for the source field.
+func (r *suggestionResolver) Source(ctx context.Context, obj *model.Suggestion) (*model.Source, error) {
+	return r.loadSource(ctx, obj.SourceID)
+}
+
+// AcceptedEntity is the resolver for the acceptedEntity field.
+func (r *suggestionResolver) AcceptedEntity(ctx context.Context, obj *model.Suggestion) (model.Entity, error) {
+	return r.loadEntity(ctx, obj.AcceptedEntityID)
+}
+
+// AcceptedRelationship is the resolver for the acceptedRelationship field.
+func (r *suggestionResolver) AcceptedRelationship(ctx context.Context, obj *model.Suggestion) (*model.Relationship, error) {
+	return r.acceptedRelationship(ctx, obj.AcceptedRelationshipID)
+}
+
+// AcceptedFunding is the resolver for the acceptedFunding field.
+func (r *suggestionResolver) AcceptedFunding(ctx context.Context, obj *model.Suggestion) (*model.Funding, error) {
+	return r.acceptedFunding(ctx, obj.AcceptedFundingID)
+}
+
+// TotalCount is the resolver for the totalCount field.
+func (r *suggestionConnectionResolver) TotalCount(ctx context.Context, obj *model.SuggestionConnection) (int, error) {
+	return obj.Count()
+}
+
+// Candidates is the resolver for the candidates field.
+func (r *suggestionEndResolver) Candidates(ctx context.Context, obj *model.SuggestionEnd) ([]model.Entity, error) {
+	return r.loadEntities(ctx, obj.CandidateIDs)
+}
+
+// Suggestion is the resolver for the suggestion field.
+func (r *suggestionEndResolver) Suggestion(ctx context.Context, obj *model.SuggestionEnd) (*model.Suggestion, error) {
+	return r.suggestionRef(ctx, obj.SuggestionID)
 }
 
 // Sources is the resolver for the sources field.
@@ -612,6 +702,14 @@ func (r *Resolver) Institute() InstituteResolver { return &instituteResolver{r} 
 // Lab returns LabResolver implementation.
 func (r *Resolver) Lab() LabResolver { return &labResolver{r} }
 
+// Mention returns MentionResolver implementation.
+func (r *Resolver) Mention() MentionResolver { return &mentionResolver{r} }
+
+// MentionConnection returns MentionConnectionResolver implementation.
+func (r *Resolver) MentionConnection() MentionConnectionResolver {
+	return &mentionConnectionResolver{r}
+}
+
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
@@ -629,6 +727,9 @@ func (r *Resolver) Policy() PolicyResolver { return &policyResolver{r} }
 
 // Project returns ProjectResolver implementation.
 func (r *Resolver) Project() ProjectResolver { return &projectResolver{r} }
+
+// ProposedAlias returns ProposedAliasResolver implementation.
+func (r *Resolver) ProposedAlias() ProposedAliasResolver { return &proposedAliasResolver{r} }
 
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
@@ -650,6 +751,17 @@ func (r *Resolver) SchemaInfo() SchemaInfoResolver { return &schemaInfoResolver{
 // Source returns SourceResolver implementation.
 func (r *Resolver) Source() SourceResolver { return &sourceResolver{r} }
 
+// Suggestion returns SuggestionResolver implementation.
+func (r *Resolver) Suggestion() SuggestionResolver { return &suggestionResolver{r} }
+
+// SuggestionConnection returns SuggestionConnectionResolver implementation.
+func (r *Resolver) SuggestionConnection() SuggestionConnectionResolver {
+	return &suggestionConnectionResolver{r}
+}
+
+// SuggestionEnd returns SuggestionEndResolver implementation.
+func (r *Resolver) SuggestionEnd() SuggestionEndResolver { return &suggestionEndResolver{r} }
+
 // University returns UniversityResolver implementation.
 func (r *Resolver) University() UniversityResolver { return &universityResolver{r} }
 
@@ -665,16 +777,22 @@ type fundingConnectionResolver struct{ *Resolver }
 type governmentBodyResolver struct{ *Resolver }
 type instituteResolver struct{ *Resolver }
 type labResolver struct{ *Resolver }
+type mentionResolver struct{ *Resolver }
+type mentionConnectionResolver struct{ *Resolver }
 type mutationResolver struct{ *Resolver }
 type organizationResolver struct{ *Resolver }
 type personResolver struct{ *Resolver }
 type placeResolver struct{ *Resolver }
 type policyResolver struct{ *Resolver }
 type projectResolver struct{ *Resolver }
+type proposedAliasResolver struct{ *Resolver }
 type queryResolver struct{ *Resolver }
 type relationshipResolver struct{ *Resolver }
 type relationshipConnectionResolver struct{ *Resolver }
 type roleResolver struct{ *Resolver }
 type schemaInfoResolver struct{ *Resolver }
 type sourceResolver struct{ *Resolver }
+type suggestionResolver struct{ *Resolver }
+type suggestionConnectionResolver struct{ *Resolver }
+type suggestionEndResolver struct{ *Resolver }
 type universityResolver struct{ *Resolver }

@@ -396,7 +396,7 @@ func (p *Parser) addSource(at place, r rawSource) (string, bool) {
 	if r.URL != "" && !webAddress(r.URL) {
 		p.errf(at, "source.url %q is not a web address: want an absolute http:// or https:// URL (pages link to it)", r.URL)
 	}
-	s := &kg.Source{ID: r.ID, File: r.File, Title: r.Title, Publisher: r.Publisher, Author: r.Author, URL: r.URL}
+	s := &kg.Source{ID: r.ID, File: r.File, Title: r.Title, Publisher: r.Publisher, Author: r.Author, URL: r.URL, Digest: r.Digest}
 	if r.Published != "" {
 		d, err := kg.ParseDate(r.Published)
 		if err != nil {

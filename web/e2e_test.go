@@ -13,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/innograph/innograph/graph"
 	"github.com/innograph/innograph/internal/neo4jtest"
+	"github.com/innograph/innograph/internal/workbench"
 )
 
 // TestBrowser drives the playground and the explorer in headless Chromium
@@ -49,7 +51,8 @@ func TestBrowser(t *testing.T) {
 		"PLAYGROUND=true",
 		"INTROSPECTION=true",
 		"ANONYMOUS_READS=true",
-		"AUTH_TOKENS=",
+		// A curator for the review step (run.mjs reads E2E_TOKEN).
+		"AUTH_TOKENS=e2e:curator:"+graph.HashToken(e2eToken),
 		"AUTH_TOKEN_FILE=",
 		"LOG_LEVEL=warn",
 	)
@@ -68,7 +71,30 @@ func TestBrowser(t *testing.T) {
 	waitReady(t, base+"/readyz", 60*time.Second)
 
 	artifacts := filepath.Join(root, "testartifacts", "web-e2e")
+	cleanupReview(t, root)
+	t.Setenv("E2E_TOKEN", e2eToken)
 	run(t, ctx, root, "node", "web/e2e/run.mjs", base, artifacts)
+}
+
+// e2eToken is the curator's token of the review step.
+const e2eToken = "e2e-curator-secret"
+
+// cleanupReview removes what the review step ingests and accepts, so that
+// every run starts from an unknown article: its source (by digest), its
+// mentions and suggestions, and the entities accepting makes.
+func cleanupReview(t *testing.T, root string) {
+	t.Helper()
+	text, err := os.ReadFile(filepath.Join(root, "web", "e2e", "review_article.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	del := func() {
+		neo4jtest.Cypher(t, `MATCH (s:Source {digest: $d}) OPTIONAL MATCH (s)-[:HAS_MENTION|HAS_SUGGESTION]->(x) DETACH DELETE x, s`,
+			map[string]any{"d": workbench.DigestOf(string(text))})
+		neo4jtest.Cypher(t, `MATCH (n:Entity) WHERE n.id IN ['orla-veskin', 'quillon-photonics-centre', 'veskin-bulletin'] DETACH DELETE n`, nil)
+	}
+	del()
+	t.Cleanup(del)
 }
 
 // run executes a command in dir, logging its output, and fails t when it fails.

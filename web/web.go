@@ -1,6 +1,7 @@
 // Package web serves innograph's browser pages, embedded in the binary so they
 // work with no internet access: the GraphiQL playground at / and the graph
-// explorer at /explore. Every script, style and font is served from here.
+// explorer at /explore (with the ingestion workbench's review page at
+// /explore/review). Every script, style and font is served from here.
 package web
 
 import (
@@ -23,7 +24,7 @@ func Handler() http.Handler {
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; font-src 'self' data:")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		switch r.URL.Path {
-		case "/explore", "/explore/":
+		case "/explore", "/explore/", "/explore/review", "/explore/review/":
 			r.URL.Path = "/explore.html"
 		}
 		files.ServeHTTP(w, r)

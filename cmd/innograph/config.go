@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"github.com/innograph/innograph/graph"
+	"github.com/innograph/innograph/internal/ingest"
 	"github.com/innograph/innograph/internal/neo4jlocal"
+	"github.com/innograph/innograph/internal/workbench"
 )
 
 // config is every setting innograph reads, from the environment.
@@ -35,6 +37,8 @@ type config struct {
 	TxTimeout       time.Duration
 	ShutdownTimeout time.Duration
 	MaxBodyBytes    int64
+	// IngestMaxBytes bounds the text of a document ingestDocument takes.
+	IngestMaxBytes int64
 	// LingerTime and LingerBytes bound the reading of an oversized body's
 	// rest after its 413 (lingering.refuse).
 	LingerTime      time.Duration
@@ -288,6 +292,7 @@ func (r *configReader) read() config {
 		TxTimeout:       r.dur(scopeStore, "NEO4J_TX_TIMEOUT", 8*time.Second, time.Millisecond, "a duration of at least 1ms (Neo4j counts in milliseconds), such as 8s"),
 		ShutdownTimeout: r.dur(scopeServe, "SHUTDOWN_TIMEOUT", 20*time.Second, time.Nanosecond, "a positive duration such as 20s"),
 		MaxBodyBytes:    r.num(scopeServe, "MAX_BODY_BYTES", 64<<10, 1<<10, 1<<30, "a number of bytes from 1024 (1 KiB) to 1073741824 (1 GiB)"),
+		IngestMaxBytes:  r.num(scopeServe, "INGEST_MAX_BYTES", workbench.DefaultMaxBytes, 1<<10, ingest.MaxText, "a number of bytes from 1024 (1 KiB) to 1048576 (1 MiB, what the analyser takes)"),
 		LingerTime:      r.dur(scopeServe, "LINGER_TIME", 5*time.Second, 0, "a duration of 0 (no lingering: the connection closes at once) or more, such as 5s"),
 		LingerBytes:     r.num(scopeServe, "LINGER_BYTES", 128<<20, 0, math.MaxInt64, "a number of bytes, 0 (no lingering: the connection closes at once) or more"),
 		Introspection:   r.boolean(scopeServe, "INTROSPECTION", true),

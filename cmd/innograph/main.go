@@ -7,6 +7,7 @@
 //	innograph load [PATH…]   validate seed files (default: the built-in seed) and merge them into the graph
 //	innograph validate [PATH…] validate seed files without touching the database
 //	innograph digest FILE…   print the source.digest of source documents
+//	innograph ingest FILE --title T --published D   post a document to a running server's workbench
 //	innograph neo4j start|stop|status   manage the local Neo4j
 //	innograph generate --out DIR [flags]   write a synthetic graph (benchmarks; gen.go)
 //	innograph bulkload [flags] DIR         load a generated graph into an empty database
@@ -173,6 +174,8 @@ func run(ctx context.Context, args []string) error {
 		return generateCmd(args)
 	case "eval":
 		return evalCmd(ctx, args)
+	case "ingest":
+		return ingestCmd(ctx, args, os.Stdout)
 	case "bulkload":
 		return bulkloadCmd(ctx, cfg, log, args)
 	case "digest":
@@ -220,6 +223,9 @@ usage: innograph COMMAND (serve when none)
   generate --out DIR [--entities N] [--seed S] [--rels R]   write a synthetic graph (benchmarks)
   bulkload [--batch N] [--wipe] [--reuse] [--warm] DIR      load a generated graph into an empty database
   eval                       measure the ingestion analyser against the seed articles (SEED_DOCS)
+  ingest FILE --title T --published D [--publisher P] [--author A] [--url U]
+                             post a document to the running server's ingestion workbench
+                             (INNOGRAPH_URL, default http://127.0.0.1:PORT/graphql; INNOGRAPH_TOKEN)
   hash-token TOKEN           print the hash of a token, for AUTH_TOKENS / AUTH_TOKEN_FILE
   healthcheck                exit 0 when the server on PORT is ready (for containers)
   help                       print this

@@ -26,6 +26,7 @@ import (
 	"github.com/innograph/innograph/internal/export"
 	"github.com/innograph/innograph/internal/kg"
 	"github.com/innograph/innograph/internal/store"
+	"github.com/innograph/innograph/internal/workbench"
 	"github.com/innograph/innograph/web"
 )
 
@@ -42,7 +43,8 @@ const repeatLimit = 20
 // (nil: not checked).
 func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics, docs map[string]string) http.Handler {
 	graph.LoaderWait = cfg.LoaderWait
-	c := graph.Config{Resolvers: &graph.Resolver{Store: st, Writer: st, Logger: log, Docs: docs}}
+	wb := graph.WorkbenchOf{Store: st, Service: &workbench.Service{Store: st, MaxBytes: int(cfg.IngestMaxBytes)}}
+	c := graph.Config{Resolvers: &graph.Resolver{Store: st, Writer: st, Logger: log, Docs: docs, Workbench: wb}}
 	srv := handler.New(graph.NewExecutableSchema(c))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(graph.GETQueries{MaxTokens: tokenLimit})
@@ -185,6 +187,13 @@ func cors(origins string, next http.Handler) http.Handler {
 	})
 }
 
+// ingestBodyBytes bounds the body of an authenticated GraphQL request: room
+// for a document of INGEST_MAX_BYTES, which JSON may escape to twice its
+// size, and the rest of the request; never less than MAX_BODY_BYTES.
+func ingestBodyBytes(cfg config) int64 {
+	return max(cfg.MaxBodyBytes, 2*cfg.IngestMaxBytes+64<<10)
+}
+
 func newMux(cfg config, log *slog.Logger, st *store.Store, m *metrics) (http.Handler, error) {
 	// loadConfig has parsed the tokens; a config built otherwise reads them here.
 	tokens := cfg.Tokens
@@ -199,8 +208,20 @@ func newMux(cfg config, log *slog.Logger, st *store.Store, m *metrics) (http.Han
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	gql := graph.Authenticate(tokens, cfg.AnonymousReads, newGraphQLHandler(cfg, log, st, m, docs))
-	mux.Handle("/graphql", instrument("graphql", m, log, cors(cfg.CORSOrigins, limitBody(cfg.MaxBodyBytes, lingering{Time: cfg.LingerTime, Bytes: cfg.LingerBytes}, deadline(cfg.RequestTimeout, gql)))))
+	gql := newGraphQLHandler(cfg, log, st, m, docs)
+	linger := lingering{Time: cfg.LingerTime, Bytes: cfg.LingerBytes}
+	anonymous := limitBody(cfg.MaxBodyBytes, linger, deadline(cfg.RequestTimeout, gql))
+	// Curators and admins may send a document of INGEST_MAX_BYTES (see
+	// ingestBodyBytes); anonymous requests keep MAX_BODY_BYTES.
+	authed := limitBody(ingestBodyBytes(cfg), linger, deadline(cfg.RequestTimeout, gql))
+	byActor := graph.Authenticate(tokens, cfg.AnonymousReads, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := graph.ActorFrom(r.Context()); ok {
+			authed.ServeHTTP(w, r)
+			return
+		}
+		anonymous.ServeHTTP(w, r)
+	}))
+	mux.Handle("/graphql", instrument("graphql", m, log, cors(cfg.CORSOrigins, byActor)))
 	mux.Handle("/export/", instrument("export", m, log, cors(cfg.CORSOrigins, deadline(cfg.RequestTimeout, export.Handler(st, log)))))
 	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")

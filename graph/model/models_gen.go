@@ -313,6 +313,22 @@ func (GovernmentBody) IsEntity() {}
 
 func (GovernmentBody) IsNode() {}
 
+// A document to ingest.
+type IngestDocumentInput struct {
+	// Title (required).
+	Title string `json:"title"`
+	// Publisher.
+	Publisher *string `json:"publisher,omitempty"`
+	// Author, if named.
+	Author *string `json:"author,omitempty"`
+	// Publication date; relative dates in the text ("last year") are resolved against it.
+	Published *Date `json:"published,omitempty"`
+	// Address: http or https.
+	URL *string `json:"url,omitempty"`
+	// The article's plain text, UTF-8: at most INGEST_MAX_BYTES (default 1 MB), no control characters other than line feed and tab.
+	Text string `json:"text"`
+}
+
 // A research institute, academy or learned society.
 type Institute struct {
 	// Stable, human-readable id (a slug such as `polyu`).
@@ -386,6 +402,14 @@ type Lab struct {
 func (Lab) IsEntity() {}
 
 func (Lab) IsNode() {}
+
+// A mention with its cursor.
+type MentionEdge struct {
+	// Opaque cursor.
+	Cursor string `json:"cursor"`
+	// The mention.
+	Node *Mention `json:"node"`
+}
 
 // Money as stated: an exact decimal and an ISO 4217 currency code.
 type Money struct {
@@ -587,6 +611,42 @@ func (Project) IsEntity() {}
 
 func (Project) IsNode() {}
 
+// A proposed entity.
+type ProposedEntity struct {
+	// Name as the text gives it.
+	Name string `json:"name"`
+	// Proposed kind.
+	Kind EntityKind `json:"kind"`
+	// Aliases (an acronym the text defines).
+	Aliases []string `json:"aliases"`
+}
+
+// A proposed funding record.
+type ProposedFunding struct {
+	// The amount exactly as stated.
+	Amount *Money `json:"amount"`
+	// Who provides the money, if the sentence says.
+	Funder *SuggestionEnd `json:"funder,omitempty"`
+	// Who receives it.
+	Recipients []*SuggestionEnd `json:"recipients"`
+	// The date the sentence gives.
+	On *Date `json:"on,omitempty"`
+}
+
+// A proposed relationship: `from type to`.
+type ProposedRelationship struct {
+	// Type.
+	Type RelationshipType `json:"type"`
+	// Start.
+	From *SuggestionEnd `json:"from"`
+	// End.
+	To *SuggestionEnd `json:"to"`
+	// Role or title as stated.
+	Role *string `json:"role,omitempty"`
+	// The date the sentence gives.
+	On *Date `json:"on,omitempty"`
+}
+
 type Query struct {
 }
 
@@ -648,6 +708,48 @@ type Subgraph struct {
 	Relationships []*Relationship `json:"relationships"`
 	// True when `limit` cut the neighbourhood short.
 	Truncated bool `json:"truncated"`
+}
+
+// A suggestion with its cursor.
+type SuggestionEdge struct {
+	// Opaque cursor.
+	Cursor string `json:"cursor"`
+	// The suggestion.
+	Node *Suggestion `json:"node"`
+}
+
+// What to change in a suggestion before accepting it; omitted fields keep the proposal's value.
+type SuggestionEdit struct {
+	// ENTITY: the new entity's id (default: a slug of its name).
+	EntityID *string `json:"entityId,omitempty"`
+	// ENTITY: name.
+	Name *string `json:"name,omitempty"`
+	// ENTITY: kind.
+	Kind *EntityKind `json:"kind,omitempty"`
+	// ENTITY: aliases (the complete list).
+	Aliases []string `json:"aliases,omitempty"`
+	// ENTITY: description.
+	Description *string `json:"description,omitempty"`
+	// ALIAS: the alias to add.
+	Alias *string `json:"alias,omitempty"`
+	// RELATIONSHIP: type.
+	Type *RelationshipType `json:"type,omitempty"`
+	// RELATIONSHIP: start: an entity id, or the id of an entity suggestion (accepted with it).
+	From *string `json:"from,omitempty"`
+	// RELATIONSHIP: end, as for `from`.
+	To *string `json:"to,omitempty"`
+	// RELATIONSHIP: role or title.
+	Role *string `json:"role,omitempty"`
+	// RELATIONSHIP: start of the period.
+	Since *Date `json:"since,omitempty"`
+	// RELATIONSHIP: end of the period.
+	Until *Date `json:"until,omitempty"`
+	// RELATIONSHIP or FUNDING: point in time.
+	On *Date `json:"on,omitempty"`
+	// FUNDING: funder, as for `from`.
+	Funder *string `json:"funder,omitempty"`
+	// FUNDING: recipients, as for `from` (the complete list).
+	Recipients []string `json:"recipients,omitempty"`
 }
 
 // A university or other degree-awarding institution.
@@ -1181,6 +1283,131 @@ func (e *RelationshipType) UnmarshalJSON(b []byte) error {
 }
 
 func (e RelationshipType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a suggestion proposes.
+type SuggestionKind string
+
+const (
+	// A new entity (`Suggestion.entity`).
+	SuggestionKindEntity SuggestionKind = "ENTITY"
+	// A new alias of a known entity (`Suggestion.alias`).
+	SuggestionKindAlias SuggestionKind = "ALIAS"
+	// A relationship (`Suggestion.relationship`).
+	SuggestionKindRelationship SuggestionKind = "RELATIONSHIP"
+	// A funding record (`Suggestion.funding`).
+	SuggestionKindFunding SuggestionKind = "FUNDING"
+)
+
+var AllSuggestionKind = []SuggestionKind{
+	SuggestionKindEntity,
+	SuggestionKindAlias,
+	SuggestionKindRelationship,
+	SuggestionKindFunding,
+}
+
+func (e SuggestionKind) IsValid() bool {
+	switch e {
+	case SuggestionKindEntity, SuggestionKindAlias, SuggestionKindRelationship, SuggestionKindFunding:
+		return true
+	}
+	return false
+}
+
+func (e SuggestionKind) String() string {
+	return string(e)
+}
+
+func (e *SuggestionKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SuggestionKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SuggestionKind", str)
+	}
+	return nil
+}
+
+func (e SuggestionKind) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SuggestionKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SuggestionKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where a suggestion stands.
+type SuggestionStatus string
+
+const (
+	// Waiting for a curator.
+	SuggestionStatusOpen SuggestionStatus = "OPEN"
+	// Accepted: what it proposes is in the graph.
+	SuggestionStatusAccepted SuggestionStatus = "ACCEPTED"
+	// Rejected: it never comes back.
+	SuggestionStatusRejected SuggestionStatus = "REJECTED"
+)
+
+var AllSuggestionStatus = []SuggestionStatus{
+	SuggestionStatusOpen,
+	SuggestionStatusAccepted,
+	SuggestionStatusRejected,
+}
+
+func (e SuggestionStatus) IsValid() bool {
+	switch e {
+	case SuggestionStatusOpen, SuggestionStatusAccepted, SuggestionStatusRejected:
+		return true
+	}
+	return false
+}
+
+func (e SuggestionStatus) String() string {
+	return string(e)
+}
+
+func (e *SuggestionStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SuggestionStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SuggestionStatus", str)
+	}
+	return nil
+}
+
+func (e SuggestionStatus) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SuggestionStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SuggestionStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -418,7 +418,7 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 			s, e := part[0].s, part[len(part)-1].e
 			name := text[s:e]
 			k, conf := ProposeKind(name)
-			if conf < 0.5 && len(part) <= 3 && personContext(text[:s], text[e:sent.End]) {
+			if conf < 0.5 && len(part) <= 3 && personContext(text[sent.Start:s], text[e:sent.End]) {
 				k, conf = kg.KindPerson, 0.6
 			}
 			out = append(out, candidate{span: Span{s, e}, name: name, kind: k, conf: conf})
@@ -454,6 +454,9 @@ var (
 
 // personContext reports whether the words around a name make it a person's:
 // a role after it ("Gao Min, dean of …") or a verb of saying next to it.
+// before and after are the rest of the name's sentence: a regular expression
+// anchored at the end of the whole text before it would scan that text for
+// every name, quadratic in the document's length.
 func personContext(before, after string) bool {
 	return roleAfterRE.MatchString(after) || saidBeforeRE.MatchString(before) || saidAfterRE.MatchString(after)
 }

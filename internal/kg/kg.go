@@ -99,6 +99,10 @@ type Source struct {
 	Title, Publisher, Author, URL string
 	// Published is the publication date, with the precision known.
 	Published *Date
+	// Digest is the document's digest (seed.Digest: "sha256:" and the hex
+	// SHA-256 of its white-space-collapsed text), when known; a document
+	// ingested twice is recognised by it.
+	Digest string
 }
 
 // Graph is a batch of curated facts: what a seed file set or an import holds.

@@ -160,7 +160,7 @@ func importTx(ctx context.Context, tx neo4j.ManagedTransaction, g *kg.Graph) err
 	var srcRows []map[string]any
 	for _, src := range g.Sources {
 		p := map[string]any{"id": src.ID, "file": src.File, "title": src.Title, "publisher": nilIfEmpty(src.Publisher),
-			"author": nilIfEmpty(src.Author), "url": nilIfEmpty(src.URL), "published": nil}
+			"author": nilIfEmpty(src.Author), "url": nilIfEmpty(src.URL), "published": nil, "digest": nilIfEmpty(src.Digest)}
 		if src.Published != nil {
 			p["published"] = src.Published.String()
 		}

@@ -287,6 +287,6 @@ func fundingFromMap(m map[string]any) kg.Funding {
 func sourceFromMap(m map[string]any) kg.Source {
 	return kg.Source{
 		ID: str(m, "id"), File: str(m, "file"), Title: str(m, "title"), Publisher: str(m, "publisher"),
-		Author: str(m, "author"), URL: str(m, "url"), Published: dateProp(m, "published"),
+		Author: str(m, "author"), URL: str(m, "url"), Published: dateProp(m, "published"), Digest: str(m, "digest"),
 	}
 }

@@ -23,6 +23,10 @@ func migrations() []struct{ name, cypher string } {
 		{"change_idempotency_unique", "CREATE CONSTRAINT change_idempotency_unique IF NOT EXISTS FOR (n:Change) REQUIRE n.idempotencyKey IS UNIQUE"},
 		{"idempotency_key_unique", "CREATE CONSTRAINT idempotency_key_unique IF NOT EXISTS FOR (n:IdempotencyKey) REQUIRE n.key IS UNIQUE"},
 		{"graph_version_unique", "CREATE CONSTRAINT graph_version_unique IF NOT EXISTS FOR (n:GraphVersion) REQUIRE n.id IS UNIQUE"},
+		// The ingestion workbench (ingest.go).
+		{"suggestion_id_unique", "CREATE CONSTRAINT suggestion_id_unique IF NOT EXISTS FOR (n:Suggestion) REQUIRE n.id IS UNIQUE"},
+		{"ingest_key_unique", "CREATE CONSTRAINT ingest_key_unique IF NOT EXISTS FOR (n:IngestKey) REQUIRE n.key IS UNIQUE"},
+		{"source_digest", "CREATE INDEX source_digest IF NOT EXISTS FOR (n:Source) ON (n.digest)"},
 		// Merges re-point and deletes remove the redirects to an entity.
 		{"redirect_target", "CREATE INDEX redirect_target IF NOT EXISTS FOR (n:Redirect) ON (n.target)"},
 		{"change_sortkey", "CREATE INDEX change_sortkey IF NOT EXISTS FOR (n:Change) ON (n.sortKey)"},

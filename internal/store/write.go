@@ -252,26 +252,32 @@ func (s *Store) CreateEntity(ctx context.Context, e kg.Entity, meta kg.ChangeMet
 		return kg.Entity{}, err
 	}
 	rec, err := s.change(ctx, kg.OpCreateEntity, e, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
-		r, err := txOne(ctx, tx, "OPTIONAL MATCH (n:Entity {id: $id}) OPTIONAL MATCH (d:Redirect {id: $id}) RETURN n IS NOT NULL OR d IS NOT NULL AS taken", map[string]any{"id": e.ID})
-		if err != nil {
-			return changeRec{}, err
-		}
-		if r["taken"] == true {
-			return changeRec{}, &kg.Error{Code: kg.CodeConflict, Field: "id", Message: fmt.Sprintf("id %q is already taken", e.ID)}
-		}
-		if err := checkNames(ctx, tx, &e); err != nil {
-			return changeRec{}, err
-		}
-		props := entityProps(&e)
-		props["aliasText"] = strings.Join(e.Aliases, " ; ")
-		err = txRun(ctx, tx, "CREATE (n:Entity:"+e.Kind.Label()+") SET n = $props, n.version = 1, n.createdAt = datetime(), n.updatedAt = datetime(), n.sources = [$source]",
-			map[string]any{"props": props, "source": meta.Evidence.SourceID})
-		return changeRec{entityID: e.ID, after: entitySnap(e)}, err
+		return createEntityTx(ctx, tx, e, meta)
 	})
 	if err != nil {
 		return kg.Entity{}, err
 	}
 	return s.entityOf(ctx, rec)
+}
+
+// createEntityTx writes a new, validated entity in a change's transaction;
+// CreateEntity and accepting an entity suggestion share it.
+func createEntityTx(ctx context.Context, tx neo4j.ManagedTransaction, e kg.Entity, meta kg.ChangeMeta) (changeRec, error) {
+	r, err := txOne(ctx, tx, "OPTIONAL MATCH (n:Entity {id: $id}) OPTIONAL MATCH (d:Redirect {id: $id}) RETURN n IS NOT NULL OR d IS NOT NULL AS taken", map[string]any{"id": e.ID})
+	if err != nil {
+		return changeRec{}, err
+	}
+	if r["taken"] == true {
+		return changeRec{}, &kg.Error{Code: kg.CodeConflict, Field: "id", Message: fmt.Sprintf("id %q is already taken", e.ID)}
+	}
+	if err := checkNames(ctx, tx, &e); err != nil {
+		return changeRec{}, err
+	}
+	props := entityProps(&e)
+	props["aliasText"] = strings.Join(e.Aliases, " ; ")
+	err = txRun(ctx, tx, "CREATE (n:Entity:"+e.Kind.Label()+") SET n = $props, n.version = 1, n.createdAt = datetime(), n.updatedAt = datetime(), n.sources = [$source]",
+		map[string]any{"props": props, "source": meta.Evidence.SourceID})
+	return changeRec{entityID: e.ID, after: entitySnap(e)}, err
 }
 
 type snap struct {
@@ -309,39 +315,45 @@ func lockedAt(ctx context.Context, tx neo4j.ManagedTransaction, id string, want 
 // (optimistic concurrency); otherwise it fails with CONFLICT.
 func (s *Store) UpdateEntity(ctx context.Context, id string, patch EntityPatch, expectedVersion int64, meta kg.ChangeMeta) (kg.Entity, error) {
 	rec, err := s.change(ctx, kg.OpUpdateEntity, []any{id, patch, expectedVersion}, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
-		cur, err := lockedAt(ctx, tx, id, expectedVersion)
-		if err != nil {
-			return changeRec{}, err
-		}
-		next := *cur
-		if patch.Kind != nil {
-			next.Kind = *patch.Kind
-		}
-		if patch.Name != nil {
-			next.Name = strings.TrimSpace(*patch.Name)
-		}
-		if patch.Aliases != nil {
-			next.Aliases = *patch.Aliases
-		}
-		if patch.Description != nil {
-			next.Description = strings.TrimSpace(*patch.Description)
-		}
-		if err := next.Validate(); err != nil {
-			return changeRec{}, err
-		}
-		if err := checkNames(ctx, tx, &next); err != nil {
-			return changeRec{}, err
-		}
-		props := entityProps(&next)
-		delete(props, "id")
-		err = txRun(ctx, tx, setEntityCypher(next.Kind), map[string]any{"id": id, "props": props, "source": meta.Evidence.SourceID})
-		next.Version = cur.Version + 1
-		return changeRec{entityID: id, before: entitySnap(*cur), after: entitySnap(next)}, err
+		return updateEntityTx(ctx, tx, id, patch, expectedVersion, meta)
 	})
 	if err != nil {
 		return kg.Entity{}, err
 	}
 	return s.entityOf(ctx, rec)
+}
+
+// updateEntityTx applies patch in a change's transaction; UpdateEntity and
+// accepting an alias suggestion share it.
+func updateEntityTx(ctx context.Context, tx neo4j.ManagedTransaction, id string, patch EntityPatch, expectedVersion int64, meta kg.ChangeMeta) (changeRec, error) {
+	cur, err := lockedAt(ctx, tx, id, expectedVersion)
+	if err != nil {
+		return changeRec{}, err
+	}
+	next := *cur
+	if patch.Kind != nil {
+		next.Kind = *patch.Kind
+	}
+	if patch.Name != nil {
+		next.Name = strings.TrimSpace(*patch.Name)
+	}
+	if patch.Aliases != nil {
+		next.Aliases = *patch.Aliases
+	}
+	if patch.Description != nil {
+		next.Description = strings.TrimSpace(*patch.Description)
+	}
+	if err := next.Validate(); err != nil {
+		return changeRec{}, err
+	}
+	if err := checkNames(ctx, tx, &next); err != nil {
+		return changeRec{}, err
+	}
+	props := entityProps(&next)
+	delete(props, "id")
+	err = txRun(ctx, tx, setEntityCypher(next.Kind), map[string]any{"id": id, "props": props, "source": meta.Evidence.SourceID})
+	next.Version = cur.Version + 1
+	return changeRec{entityID: id, before: entitySnap(*cur), after: entitySnap(next)}, err
 }
 
 // DeleteEntity removes an entity and its relationships when it is still at
@@ -490,43 +502,7 @@ func (s *Store) CreateRelationship(ctx context.Context, r kg.Relationship, key s
 	}
 	r.ID = kg.RelationshipID(r.From, r.Type, r.To, key)
 	rec, err := s.change(ctx, kg.OpCreateRelationship, r, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
-		// No change can delete or merge away an end between this check and
-		// the MERGE: change holds the graph version's lock.
-		ends := []struct{ arg, id string }{{"from", r.From}, {"to", r.To}}
-		if a := meta.Evidence.AttributedTo; a != "" {
-			ends = append(ends, struct{ arg, id string }{"change.attributedTo", a})
-		}
-		for _, end := range ends {
-			e, err := txEntity(ctx, tx, end.id)
-			if err != nil {
-				return changeRec{}, err
-			}
-			if e == nil {
-				return changeRec{}, &kg.Error{Code: kg.CodeNotFound, Field: end.arg, Message: fmt.Sprintf("no entity with id %q", end.id)}
-			}
-		}
-		props := relProps(&r)
-		got, err := txOne(ctx, tx, `MATCH (a:Entity {id: $from}) MATCH (b:Entity {id: $to})
-MERGE (a)-[x:`+string(r.Type)+` {id: $props.id}]->(b)
-WITH x, coalesce(x.evidence, []) AS oldEv, coalesce(x.sourceIds, []) AS oldSrc
-SET x += $props,
-    x.evidence = `+mergedEvidence("oldEv", "$props.evidence")+`,
-    x.sourceIds = oldSrc + [s IN $props.sourceIds WHERE NOT s IN oldSrc]
-SET x.status = `+statusOf("x.evidence")+`
-RETURN x `+relProjectionOf("x")+` AS r`,
-			map[string]any{"from": r.From, "to": r.To, "props": props})
-		rec := changeRec{relID: r.ID, entityIDs: []string{r.From, r.To}, after: relJSONSnap(r)}
-		switch {
-		case err != nil:
-		case got == nil:
-			// Both ends were found under the lock: this cannot happen, but a
-			// change that wrote nothing must not be logged as done.
-			err = fmt.Errorf("relationship %s was not written", r.ID)
-		default:
-			written := relFromMap(got["r"].(map[string]any))
-			rec.rel = &written
-		}
-		return rec, err
+		return createRelationshipTx(ctx, tx, r, meta)
 	})
 	if err != nil {
 		return kg.Relationship{}, err
@@ -535,6 +511,49 @@ RETURN x `+relProjectionOf("x")+` AS r`,
 		return *rec.rel, nil
 	}
 	return s.Relationship(ctx, rec.relID) // a replay
+}
+
+// createRelationshipTx writes r (validated, its id set) with meta's
+// evidence in a change's transaction; CreateRelationship and accepting a
+// relationship suggestion share it.
+func createRelationshipTx(ctx context.Context, tx neo4j.ManagedTransaction, r kg.Relationship, meta kg.ChangeMeta) (changeRec, error) {
+	// No change can delete or merge away an end between this check and
+	// the MERGE: change holds the graph version's lock.
+	ends := []struct{ arg, id string }{{"from", r.From}, {"to", r.To}}
+	if a := meta.Evidence.AttributedTo; a != "" {
+		ends = append(ends, struct{ arg, id string }{"change.attributedTo", a})
+	}
+	for _, end := range ends {
+		e, err := txEntity(ctx, tx, end.id)
+		if err != nil {
+			return changeRec{}, err
+		}
+		if e == nil {
+			return changeRec{}, &kg.Error{Code: kg.CodeNotFound, Field: end.arg, Message: fmt.Sprintf("no entity with id %q", end.id)}
+		}
+	}
+	props := relProps(&r)
+	got, err := txOne(ctx, tx, `MATCH (a:Entity {id: $from}) MATCH (b:Entity {id: $to})
+MERGE (a)-[x:`+string(r.Type)+` {id: $props.id}]->(b)
+WITH x, coalesce(x.evidence, []) AS oldEv, coalesce(x.sourceIds, []) AS oldSrc
+SET x += $props,
+    x.evidence = `+mergedEvidence("oldEv", "$props.evidence")+`,
+    x.sourceIds = oldSrc + [s IN $props.sourceIds WHERE NOT s IN oldSrc]
+SET x.status = `+statusOf("x.evidence")+`
+RETURN x `+relProjectionOf("x")+` AS r`,
+		map[string]any{"from": r.From, "to": r.To, "props": props})
+	rec := changeRec{relID: r.ID, entityIDs: []string{r.From, r.To}, after: relJSONSnap(r)}
+	switch {
+	case err != nil:
+	case got == nil:
+		// Both ends were found under the lock: this cannot happen, but a
+		// change that wrote nothing must not be logged as done.
+		err = fmt.Errorf("relationship %s was not written", r.ID)
+	default:
+		written := relFromMap(got["r"].(map[string]any))
+		rec.rel = &written
+	}
+	return rec, err
 }
 
 func relJSONSnap(r kg.Relationship) map[string]any {

@@ -436,6 +436,49 @@ await step('source links are web addresses only', async () => {
   await page.unroute('**/graphql');
 });
 
+await step('review: ingest, accept, the fact on the entity page', async () => {
+  // The ingestion workbench: paste an article, see its mentions, accept a
+  // suggested relationship by keyboard (its new ends come with it), and find
+  // the fact with its quote on the entity page. web/e2e_test.go gives a
+  // curator's token (E2E_TOKEN) and removes what an earlier run accepted.
+  const token = process.env.E2E_TOKEN;
+  check(token, 'E2E_TOKEN is set');
+  const text = readFileSync(join(here, 'review_article.txt'), 'utf8');
+  await page.goto(`${origin}/explore/review`);
+  await page.getByTestId('token').fill(token);
+  await page.getByTestId('ingest-title').fill('Quillon centre opens');
+  await page.getByTestId('ingest-published').fill('2024-09-09');
+  await page.getByTestId('ingest-text').fill(text);
+  await page.getByTestId('ingest-submit').click();
+  await page.waitForURL(/\/explore\/review\?source=doc-[0-9a-f]+$/);
+  const doc = page.getByTestId('review-doc');
+  await doc.locator('a.mention[data-entity="polyu"]').waitFor();
+  check((await doc.innerText()).trim() === text.trim(), 'the document is shown as ingested');
+  const rel = page.getByTestId('suggestion').filter({ hasText: 'DIRECTS' }).filter({ hasText: 'Orla Veskin' });
+  await rel.first().waitFor();
+  const open = Number(await page.getByTestId('open-count').innerText());
+  await rel.first().click();
+  // The evidence is highlighted in the text: the span and its sentence.
+  await doc.locator('.hl-selected').first().waitFor();
+  const span = (await doc.locator('.hl-selected').allInnerTexts()).join('');
+  check(span.includes('Orla Veskin') && span.includes('Quillon Photonics Centre'), `highlighted span: ${span}`);
+  check((await doc.locator('.hl-quote').count()) > 0, 'the quote is highlighted');
+  await shot('review-selected');
+  await page.keyboard.press('a');
+  // The relationship and its two new ends are decided: three fewer open.
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="open-count"]')?.textContent) === n, open - 3, { timeout: STEP_TIMEOUT });
+  await shot('review-accepted');
+  // A mention leads to its entity page.
+  await doc.locator('a.mention[data-entity="polyu"]').first().click();
+  await page.waitForURL(/\/explore\?entity=polyu$/);
+  // The accepted fact is on the new entity's page with its quote.
+  await page.goto(`${origin}/explore?entity=quillon-photonics-centre`);
+  const facts = page.getByTestId('facts');
+  await facts.getByText('Orla Veskin').first().waitFor();
+  await facts.getByText(/director of the Quillon Photonics Centre/).first().waitFor();
+  await shot('review-fact-on-entity-page');
+});
+
 await context.close();
 rmSync(profile, { recursive: true, force: true });
 

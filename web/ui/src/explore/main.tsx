@@ -12,6 +12,7 @@ import Home from './Home';
 import EntityPage from './EntityPage';
 import PathFinder from './PathFinder';
 import FundingView from './FundingView';
+import ReviewPage from './ReviewPage';
 
 /** Rewrites the address bar to what the page shows (depth=99 is shown as depth 2, so it says depth=2). */
 function canonical(v: View): View {
@@ -21,7 +22,7 @@ function canonical(v: View): View {
 }
 
 function App() {
-  const [view, setView] = useState<View>(() => canonical(parseView(location.search)));
+  const [view, setView] = useState<View>(() => canonical(parseView(location.search, location.pathname)));
   const [vocab, setVocab] = useState<Vocabulary | null>(null);
   const [vocabError, setVocabError] = useState<string | null>(null);
 
@@ -30,7 +31,7 @@ function App() {
       (d) => setVocab(d.schemaInfo),
       (e) => setVocabError(e.message),
     );
-    const onPop = () => setView(canonical(parseView(location.search)));
+    const onPop = () => setView(canonical(parseView(location.search, location.pathname)));
     addEventListener('popstate', onPop);
     return () => removeEventListener('popstate', onPop);
   }, []);
@@ -46,7 +47,7 @@ function App() {
   }, []);
 
   useEffect(() => {
-    if (view.view !== 'entity') document.title = { home: 'innograph · explorer', path: 'Paths · innograph', funding: 'Funding · innograph' }[view.view];
+    if (view.view !== 'entity') document.title = { home: 'innograph · explorer', path: 'Paths · innograph', funding: 'Funding · innograph', review: 'Review · innograph' }[view.view];
   }, [view.view]);
 
   const tab = (v: View['view']) => (view.view === v ? 'page' : undefined);
@@ -69,6 +70,9 @@ function App() {
             <span aria-current={tab('funding')} className="nav-item">
               <ViewLink to={{ view: 'funding' }}>Funding</ViewLink>
             </span>
+            <span aria-current={tab('review')} className="nav-item">
+              <ViewLink to={view.view === 'review' ? view : { view: 'review', source: '' }}>Review</ViewLink>
+            </span>
             <span className="nav-item">
               <a href="/">GraphQL playground</a>
             </span>
@@ -85,6 +89,7 @@ function App() {
           {view.view === 'entity' && <EntityPage key={view.id} view={view} />}
           {view.view === 'path' && <PathFinder view={view} />}
           {view.view === 'funding' && <FundingView />}
+          {view.view === 'review' && <ReviewPage view={view} />}
         </main>
       </VocabularyContext.Provider>
     </NavContext.Provider>

@@ -4,6 +4,7 @@
 //   /explore?entity=polyu&depth=2&kinds=LAB,PERSON&types=HOSTS&expand=most&hide=PLANNED,OPINION
 //   /explore?view=path&from=harry-shum&to=hkust&hops=4&k=3&hide=OPINION
 //   /explore?view=funding
+//   /explore/review?source=doc-0123456789abcdef   the ingestion workbench
 
 import type { ClaimStatus } from './api';
 
@@ -31,7 +32,13 @@ export interface PathView {
   hide: ClaimStatus[];
 }
 
-export type View = { view: 'home' } | EntityView | PathView | { view: 'funding' };
+/** The ingestion workbench: the ingest form, or the review of one source. */
+export interface ReviewView {
+  view: 'review';
+  source: string;
+}
+
+export type View = { view: 'home' } | EntityView | PathView | { view: 'funding' } | ReviewView;
 
 const list = (v: string | null) => [...new Set(v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])];
 // Kinds and relationship types are enum names, always upper case (types=hosts means HOSTS).
@@ -44,8 +51,9 @@ function clampInt(v: string | null, def: number, min: number, max: number): numb
   return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : def;
 }
 
-export function parseView(search: string): View {
+export function parseView(search: string, pathname = '/explore'): View {
   const p = new URLSearchParams(search);
+  if (pathname.replace(/\/+$/, '') === '/explore/review') return { view: 'review', source: p.get('source') ?? '' };
   const entity = p.get('entity');
   if (entity) {
     return {
@@ -96,6 +104,8 @@ export function viewURL(v: View): string {
     case 'funding':
       p.set('view', 'funding');
       break;
+    case 'review':
+      return '/explore/review' + (v.source ? '?source=' + encodeURIComponent(v.source) : '');
   }
   const qs = p.toString().replace(/%2C/g, ',');
   return '/explore' + (qs ? '?' + qs : '');

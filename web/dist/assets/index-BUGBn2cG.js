@@ -1,4 +1,4 @@
-const __vite__mapDeps=(i,m=__vite__mapDeps,d=(m.f||(m.f=["assets/graphql-DAkTFlhL.js","assets/jsx-runtime-BT5MxFIX.js","assets/mouseTarget-QVY17dvp.js","assets/monaco-editor-BbcGjqNR.js","assets/monaco-editor-B9WiNxkw.css","assets/lite-ByHdiZpx.js","assets/babel-BJIccfo2.js"])))=>i.map(i=>d[i]);
+const __vite__mapDeps=(i,m=__vite__mapDeps,d=(m.f||(m.f=["assets/graphql-DAkTFlhL.js","assets/jsx-runtime-BT5MxFIX.js","assets/mouseTarget-DGkbOAvM.js","assets/monaco-editor-DNK95XDn.js","assets/monaco-editor-B9WiNxkw.css","assets/lite-eGiqRbey.js","assets/babel-BJIccfo2.js"])))=>i.map(i=>d[i]);
 import{a as e,c as t,i as n,l as r,n as i,o as a,r as o,s,t as c}from"./jsx-runtime-BT5MxFIX.js";function l(e){return new Worker(`/assets/json.worker-ky6CAS4V.js`,{type:`module`,name:e?.name})}function u(e){return new Worker(`/assets/graphql.worker-CnQW6F4w.js`,{type:`module`,name:e?.name})}function d(e){return new Worker(`/assets/editor.worker-DEFT_Yb2.js`,{type:`module`,name:e?.name})}globalThis.MonacoEnvironment={getWorker(e,t){switch(console.info(`setup-workers/vite`,{label:t}),t){case`json`:return new l;case`graphql`:return new u}return new d}};var f=e(((e,t)=>{var r=Object.create,i=Object.defineProperty,a=Object.getOwnPropertyDescriptor,o=Object.getOwnPropertyNames,s=Object.getPrototypeOf,c=Object.prototype.hasOwnProperty,l=(e,t)=>{for(var n in t)i(e,n,{get:t[n],enumerable:!0})},u=(e,t,n,r)=>{if(t&&typeof t==`object`||typeof t==`function`)for(let s of o(t))!c.call(e,s)&&s!==n&&i(e,s,{get:()=>t[s],enumerable:!(r=a(t,s))||r.enumerable});return e},d=(e,t,n)=>(n=e==null?{}:r(s(e)),u(t||!e||!e.__esModule?i(n,`default`,{value:e,enumerable:!0}):n,e)),f=e=>u(i({},`__esModule`,{value:!0}),e),p={};l(p,{$dispatcherGuard:()=>T,$makeReadOnly:()=>D,$reset:()=>E,$structuralCheck:()=>P,c:()=>b,clearRenderCounterRegistry:()=>k,renderCounterRegistry:()=>O,useRenderCounter:()=>M}),t.exports=f(p);var m=d(n()),{useRef:h,useEffect:g,isValidElement:_}=m,v=m.__CLIENT_INTERNALS_DO_NOT_USE_OR_WARN_USERS_THEY_CANNOT_UPGRADE??m.__SECRET_INTERNALS_DO_NOT_USE_OR_YOU_WILL_BE_FIRED,y=Symbol.for(`react.memo_cache_sentinel`),b=typeof m.__COMPILER_RUNTIME?.c==`function`?m.__COMPILER_RUNTIME.c:function(e){return m.useMemo(()=>{let t=Array(e);for(let n=0;n<e;n++)t[n]=y;return t[y]=!0,t},[])},x={};[`readContext`,`useCallback`,`useContext`,`useEffect`,`useImperativeHandle`,`useInsertionEffect`,`useLayoutEffect`,`useMemo`,`useReducer`,`useRef`,`useState`,`useDebugValue`,`useDeferredValue`,`useTransition`,`useMutableSource`,`useSyncExternalStore`,`useId`,`unstable_isNewReconciler`,`getCacheSignal`,`getCacheForType`,`useCacheRefresh`].forEach(e=>{x[e]=()=>{throw Error(`[React] Unexpected React hook call (${e}) from a React compiled function. Check that all hooks are called directly and named according to convention ('use[A-Z]') `)}});var S=null;x.useMemoCache=e=>{if(S==null)throw Error(`React Compiler internal invariant violation: unexpected null dispatcher`);return S.useMemoCache(e)};function C(e){return v.ReactCurrentDispatcher.current=e,v.ReactCurrentDispatcher.current}var w=[];function T(e){let t=v.ReactCurrentDispatcher.current;if(e===0){if(w.push(t),w.length===1&&(S=t),t===x)throw Error(`[React] Unexpected call to custom hook or component from a React compiled function. Check that (1) all hooks are called directly and named according to convention ('use[A-Z]') and (2) components are returned as JSX instead of being directly invoked.`);C(x)}else if(e===1){let e=w.pop();if(e==null)throw Error(`React Compiler internal error: unexpected null in guard stack`);w.length===0&&(S=null),C(e)}else if(e===2)w.push(t),C(S);else if(e===3){let e=w.pop();if(e==null)throw Error(`React Compiler internal error: unexpected null in guard stack`);C(e)}else throw Error(`React Compiler internal error: unreachable block`+e)}function E(e){for(let t=0;t<e.length;t++)e[t]=y}function D(){throw Error(`TODO: implement $makeReadOnly in react-compiler-runtime`)}var O=new Map;function k(){for(let e of O.values())e.forEach(e=>{e.count=0})}function A(e,t){let n=O.get(e);n??(n=new Set,O.set(e,n)),n.add(t)}function j(e,t){O.get(e)?.delete(t)}function M(e){let t=h(null);t.current!=null&&(t.current.count+=1),g(()=>{if(t.current==null){let n={count:0};A(e,n),t.current=n}return()=>{t.current!==null&&j(e,t.current)}})}var N=new Set;function P(e,t,n,r,i,a){function o(e,t,o,s){let c=`${r}:${a} [${i}] ${n}${o} changed from ${e} to ${t} at depth ${s}`;N.has(c)||(N.add(c),console.error(c))}function s(e,t,n,r){if(!(r>2)&&e!==t){if(typeof e!=typeof t)o(`type ${typeof e}`,`type ${typeof t}`,n,r);else if(typeof e==`object`){let i=Array.isArray(e),a=Array.isArray(t);if(e===null&&t!==null)o(`null`,`type ${typeof t}`,n,r);else if(t===null)o(`type ${typeof e}`,`null`,n,r);else if(e instanceof Map){if(!(t instanceof Map))o(`Map instance`,`other value`,n,r);else if(e.size!==t.size)o(`Map instance with size ${e.size}`,`Map instance with size ${t.size}`,n,r);else for(let[i,a]of e)t.has(i)?s(a,t.get(i),`${n}.get(${i})`,r+1):o(`Map instance with key ${i}`,`Map instance without key ${i}`,n,r)}else if(t instanceof Map)o(`other value`,`Map instance`,n,r);else if(e instanceof Set){if(!(t instanceof Set))o(`Set instance`,`other value`,n,r);else if(e.size!==t.size)o(`Set instance with size ${e.size}`,`Set instance with size ${t.size}`,n,r);else for(let i of t)e.has(i)||o(`Set instance without element ${i}`,`Set instance with element ${i}`,n,r)}else if(t instanceof Set)o(`other value`,`Set instance`,n,r);else if(i||a){if(i!==a)o(`type ${i?`array`:`object`}`,`type ${a?`array`:`object`}`,n,r);else if(e.length!==t.length)o(`array with length ${e.length}`,`array with length ${t.length}`,n,r);else for(let i=0;i<e.length;i++)s(e[i],t[i],`${n}[${i}]`,r+1)}else if(_(e)||_(t))_(e)===_(t)?e.type===t.type?s(e.props,t.props,`[props of ${n}]`,r+1):o(`React element of type ${e.type}`,`React element of type ${t.type}`,n,r):o(`type ${_(e)?`React element`:`object`}`,`type ${_(t)?`React element`:`object`}`,n,r);else{for(let i in t)i in e||o(`object without key ${i}`,`object with key ${i}`,n,r);for(let i in e)i in t?s(e[i],t[i],`${n}.${i}`,r+1):o(`object with key ${i}`,`object without key ${i}`,n,r)}}else if(typeof e==`function`)return;else isNaN(e)||isNaN(t)?isNaN(e)!==isNaN(t)&&o(`${isNaN(e)?`NaN`:`non-NaN value`}`,`${isNaN(t)?`NaN`:`non-NaN value`}`,n,r):e!==t&&o(e,t,n,r)}}s(e,t,``,0)}0&&(t.exports={$dispatcherGuard:T,$makeReadOnly:D,$reset:E,$structuralCheck:P,c:b,clearRenderCounterRegistry:k,renderCounterRegistry:O,useRenderCounter:M})}));function p(e){return()=>{for(let t of e)t.dispose()}}var m=e=>{let t,n=new Set,r=(e,r)=>{let i=typeof e==`function`?e(t):e;if(!Object.is(i,t)){let e=t;t=r??(typeof i!=`object`||!i)?i:Object.assign({},t,i),n.forEach(n=>n(t,e))}},i=()=>t,a={setState:r,getState:i,getInitialState:()=>o,subscribe:e=>(n.add(e),()=>n.delete(e))},o=t=e(r,i,a);return a},h=(e=>e?m(e):m),g=r(n(),1),_=e=>e;function v(e,t=_){let n=g.useSyncExternalStore(e.subscribe,g.useCallback(()=>t(e.getState()),[e,t]),()=>t(e.getInitialState()));return g.useDebugValue(n),n}var y=e=>{let t=h(e),n=e=>v(t,e);return Object.assign(n,t),n},b=(e=>e?y(e):y),x=e=>Symbol.iterator in e,S=e=>`entries`in e,C=(e,t)=>{let n=e instanceof Map?e:new Map(e.entries()),r=t instanceof Map?t:new Map(t.entries());if(n.size!==r.size)return!1;for(let[e,t]of n)if(!r.has(e)||!Object.is(t,r.get(e)))return!1;return!0},w=(e,t)=>{let n=e[Symbol.iterator](),r=t[Symbol.iterator](),i=n.next(),a=r.next();for(;!i.done&&!a.done;){if(!Object.is(i.value,a.value))return!1;i=n.next(),a=r.next()}return!!i.done&&!!a.done};function T(e,t){return Object.is(e,t)?!0:typeof e!=`object`||!e||typeof t!=`object`||!t||Object.getPrototypeOf(e)!==Object.getPrototypeOf(t)?!1:x(e)&&x(t)?S(e)&&S(t)?C(e,t):w(e,t):C({entries:()=>Object.entries(e)},{entries:()=>Object.entries(t)})}function E(e){let t=g.useRef(void 0);return n=>{let r=e(n);return T(t.current,r)?t.current:t.current=r}}var D=(e=>t=>v(e,t&&E(t))),O;(function(e){e[e.Unknown=0]=`Unknown`,e[e.Disabled=1]=`Disabled`,e[e.Enabled=2]=`Enabled`})(O||={});var k;(function(e){e[e.Invoke=1]=`Invoke`,e[e.Auto=2]=`Auto`})(k||={});var A;(function(e){e[e.None=0]=`None`,e[e.KeepWhitespace=1]=`KeepWhitespace`,e[e.InsertAsSnippet=4]=`InsertAsSnippet`})(A||={});var j;(function(e){e[e.Method=0]=`Method`,e[e.Function=1]=`Function`,e[e.Constructor=2]=`Constructor`,e[e.Field=3]=`Field`,e[e.Variable=4]=`Variable`,e[e.Class=5]=`Class`,e[e.Struct=6]=`Struct`,e[e.Interface=7]=`Interface`,e[e.Module=8]=`Module`,e[e.Property=9]=`Property`,e[e.Event=10]=`Event`,e[e.Operator=11]=`Operator`,e[e.Unit=12]=`Unit`,e[e.Value=13]=`Value`,e[e.Constant=14]=`Constant`,e[e.Enum=15]=`Enum`,e[e.EnumMember=16]=`EnumMember`,e[e.Keyword=17]=`Keyword`,e[e.Text=18]=`Text`,e[e.Color=19]=`Color`,e[e.File=20]=`File`,e[e.Reference=21]=`Reference`,e[e.Customcolor=22]=`Customcolor`,e[e.Folder=23]=`Folder`,e[e.TypeParameter=24]=`TypeParameter`,e[e.User=25]=`User`,e[e.Issue=26]=`Issue`,e[e.Snippet=27]=`Snippet`})(j||={});var M;(function(e){e[e.Deprecated=1]=`Deprecated`})(M||={});var N;(function(e){e[e.Invoke=0]=`Invoke`,e[e.TriggerCharacter=1]=`TriggerCharacter`,e[e.TriggerForIncompleteCompletions=2]=`TriggerForIncompleteCompletions`})(N||={});var P;(function(e){e[e.EXACT=0]=`EXACT`,e[e.ABOVE=1]=`ABOVE`,e[e.BELOW=2]=`BELOW`})(P||={});var ee;(function(e){e[e.NotSet=0]=`NotSet`,e[e.ContentFlush=1]=`ContentFlush`,e[e.RecoverFromMarkers=2]=`RecoverFromMarkers`,e[e.Explicit=3]=`Explicit`,e[e.Paste=4]=`Paste`,e[e.Undo=5]=`Undo`,e[e.Redo=6]=`Redo`})(ee||={});var te;(function(e){e[e.LF=1]=`LF`,e[e.CRLF=2]=`CRLF`})(te||={});var ne;(function(e){e[e.Text=0]=`Text`,e[e.Read=1]=`Read`,e[e.Write=2]=`Write`})(ne||={});var re;(function(e){e[e.None=0]=`None`,e[e.Keep=1]=`Keep`,e[e.Brackets=2]=`Brackets`,e[e.Advanced=3]=`Advanced`,e[e.Full=4]=`Full`})(re||={});var ie;(function(e){e[e.acceptSuggestionOnCommitCharacter=0]=`acceptSuggestionOnCommitCharacter`,e[e.acceptSuggestionOnEnter=1]=`acceptSuggestionOnEnter`,e[e.accessibilitySupport=2]=`accessibilitySupport`,e[e.accessibilityPageSize=3]=`accessibilityPageSize`,e[e.ariaLabel=4]=`ariaLabel`,e[e.ariaRequired=5]=`ariaRequired`,e[e.autoClosingBrackets=6]=`autoClosingBrackets`,e[e.autoClosingComments=7]=`autoClosingComments`,e[e.screenReaderAnnounceInlineSuggestion=8]=`screenReaderAnnounceInlineSuggestion`,e[e.autoClosingDelete=9]=`autoClosingDelete`,e[e.autoClosingOvertype=10]=`autoClosingOvertype`,e[e.autoClosingQuotes=11]=`autoClosingQuotes`,e[e.autoIndent=12]=`autoIndent`,e[e.automaticLayout=13]=`automaticLayout`,e[e.autoSurround=14]=`autoSurround`,e[e.bracketPairColorization=15]=`bracketPairColorization`,e[e.guides=16]=`guides`,e[e.codeLens=17]=`codeLens`,e[e.codeLensFontFamily=18]=`codeLensFontFamily`,e[e.codeLensFontSize=19]=`codeLensFontSize`,e[e.colorDecorators=20]=`colorDecorators`,e[e.colorDecoratorsLimit=21]=`colorDecoratorsLimit`,e[e.columnSelection=22]=`columnSelection`,e[e.comments=23]=`comments`,e[e.contextmenu=24]=`contextmenu`,e[e.copyWithSyntaxHighlighting=25]=`copyWithSyntaxHighlighting`,e[e.cursorBlinking=26]=`cursorBlinking`,e[e.cursorSmoothCaretAnimation=27]=`cursorSmoothCaretAnimation`,e[e.cursorStyle=28]=`cursorStyle`,e[e.cursorSurroundingLines=29]=`cursorSurroundingLines`,e[e.cursorSurroundingLinesStyle=30]=`cursorSurroundingLinesStyle`,e[e.cursorWidth=31]=`cursorWidth`,e[e.disableLayerHinting=32]=`disableLayerHinting`,e[e.disableMonospaceOptimizations=33]=`disableMonospaceOptimizations`,e[e.domReadOnly=34]=`domReadOnly`,e[e.dragAndDrop=35]=`dragAndDrop`,e[e.dropIntoEditor=36]=`dropIntoEditor`,e[e.emptySelectionClipboard=37]=`emptySelectionClipboard`,e[e.experimentalWhitespaceRendering=38]=`experimentalWhitespaceRendering`,e[e.extraEditorClassName=39]=`extraEditorClassName`,e[e.fastScrollSensitivity=40]=`fastScrollSensitivity`,e[e.find=41]=`find`,e[e.fixedOverflowWidgets=42]=`fixedOverflowWidgets`,e[e.folding=43]=`folding`,e[e.foldingStrategy=44]=`foldingStrategy`,e[e.foldingHighlight=45]=`foldingHighlight`,e[e.foldingImportsByDefault=46]=`foldingImportsByDefault`,e[e.foldingMaximumRegions=47]=`foldingMaximumRegions`,e[e.unfoldOnClickAfterEndOfLine=48]=`unfoldOnClickAfterEndOfLine`,e[e.fontFamily=49]=`fontFamily`,e[e.fontInfo=50]=`fontInfo`,e[e.fontLigatures=51]=`fontLigatures`,e[e.fontSize=52]=`fontSize`,e[e.fontWeight=53]=`fontWeight`,e[e.fontVariations=54]=`fontVariations`,e[e.formatOnPaste=55]=`formatOnPaste`,e[e.formatOnType=56]=`formatOnType`,e[e.glyphMargin=57]=`glyphMargin`,e[e.gotoLocation=58]=`gotoLocation`,e[e.hideCursorInOverviewRuler=59]=`hideCursorInOverviewRuler`,e[e.hover=60]=`hover`,e[e.inDiffEditor=61]=`inDiffEditor`,e[e.inlineSuggest=62]=`inlineSuggest`,e[e.inlineEdit=63]=`inlineEdit`,e[e.letterSpacing=64]=`letterSpacing`,e[e.lightbulb=65]=`lightbulb`,e[e.lineDecorationsWidth=66]=`lineDecorationsWidth`,e[e.lineHeight=67]=`lineHeight`,e[e.lineNumbers=68]=`lineNumbers`,e[e.lineNumbersMinChars=69]=`lineNumbersMinChars`,e[e.linkedEditing=70]=`linkedEditing`,e[e.links=71]=`links`,e[e.matchBrackets=72]=`matchBrackets`,e[e.minimap=73]=`minimap`,e[e.mouseStyle=74]=`mouseStyle`,e[e.mouseWheelScrollSensitivity=75]=`mouseWheelScrollSensitivity`,e[e.mouseWheelZoom=76]=`mouseWheelZoom`,e[e.multiCursorMergeOverlapping=77]=`multiCursorMergeOverlapping`,e[e.multiCursorModifier=78]=`multiCursorModifier`,e[e.multiCursorPaste=79]=`multiCursorPaste`,e[e.multiCursorLimit=80]=`multiCursorLimit`,e[e.occurrencesHighlight=81]=`occurrencesHighlight`,e[e.overviewRulerBorder=82]=`overviewRulerBorder`,e[e.overviewRulerLanes=83]=`overviewRulerLanes`,e[e.padding=84]=`padding`,e[e.pasteAs=85]=`pasteAs`,e[e.parameterHints=86]=`parameterHints`,e[e.peekWidgetDefaultFocus=87]=`peekWidgetDefaultFocus`,e[e.placeholder=88]=`placeholder`,e[e.definitionLinkOpensInPeek=89]=`definitionLinkOpensInPeek`,e[e.quickSuggestions=90]=`quickSuggestions`,e[e.quickSuggestionsDelay=91]=`quickSuggestionsDelay`,e[e.readOnly=92]=`readOnly`,e[e.readOnlyMessage=93]=`readOnlyMessage`,e[e.renameOnType=94]=`renameOnType`,e[e.renderControlCharacters=95]=`renderControlCharacters`,e[e.renderFinalNewline=96]=`renderFinalNewline`,e[e.renderLineHighlight=97]=`renderLineHighlight`,e[e.renderLineHighlightOnlyWhenFocus=98]=`renderLineHighlightOnlyWhenFocus`,e[e.renderValidationDecorations=99]=`renderValidationDecorations`,e[e.renderWhitespace=100]=`renderWhitespace`,e[e.revealHorizontalRightPadding=101]=`revealHorizontalRightPadding`,e[e.roundedSelection=102]=`roundedSelection`,e[e.rulers=103]=`rulers`,e[e.scrollbar=104]=`scrollbar`,e[e.scrollBeyondLastColumn=105]=`scrollBeyondLastColumn`,e[e.scrollBeyondLastLine=106]=`scrollBeyondLastLine`,e[e.scrollPredominantAxis=107]=`scrollPredominantAxis`,e[e.selectionClipboard=108]=`selectionClipboard`,e[e.selectionHighlight=109]=`selectionHighlight`,e[e.selectOnLineNumbers=110]=`selectOnLineNumbers`,e[e.showFoldingControls=111]=`showFoldingControls`,e[e.showUnused=112]=`showUnused`,e[e.snippetSuggestions=113]=`snippetSuggestions`,e[e.smartSelect=114]=`smartSelect`,e[e.smoothScrolling=115]=`smoothScrolling`,e[e.stickyScroll=116]=`stickyScroll`,e[e.stickyTabStops=117]=`stickyTabStops`,e[e.stopRenderingLineAfter=118]=`stopRenderingLineAfter`,e[e.suggest=119]=`suggest`,e[e.suggestFontSize=120]=`suggestFontSize`,e[e.suggestLineHeight=121]=`suggestLineHeight`,e[e.suggestOnTriggerCharacters=122]=`suggestOnTriggerCharacters`,e[e.suggestSelection=123]=`suggestSelection`,e[e.tabCompletion=124]=`tabCompletion`,e[e.tabIndex=125]=`tabIndex`,e[e.unicodeHighlighting=126]=`unicodeHighlighting`,e[e.unusualLineTerminators=127]=`unusualLineTerminators`,e[e.useShadowDOM=128]=`useShadowDOM`,e[e.useTabStops=129]=`useTabStops`,e[e.wordBreak=130]=`wordBreak`,e[e.wordSegmenterLocales=131]=`wordSegmenterLocales`,e[e.wordSeparators=132]=`wordSeparators`,e[e.wordWrap=133]=`wordWrap`,e[e.wordWrapBreakAfterCharacters=134]=`wordWrapBreakAfterCharacters`,e[e.wordWrapBreakBeforeCharacters=135]=`wordWrapBreakBeforeCharacters`,e[e.wordWrapColumn=136]=`wordWrapColumn`,e[e.wordWrapOverride1=137]=`wordWrapOverride1`,e[e.wordWrapOverride2=138]=`wordWrapOverride2`,e[e.wrappingIndent=139]=`wrappingIndent`,e[e.wrappingStrategy=140]=`wrappingStrategy`,e[e.showDeprecated=141]=`showDeprecated`,e[e.inlayHints=142]=`inlayHints`,e[e.editorClassName=143]=`editorClassName`,e[e.pixelRatio=144]=`pixelRatio`,e[e.tabFocusMode=145]=`tabFocusMode`,e[e.layoutInfo=146]=`layoutInfo`,e[e.wrappingInfo=147]=`wrappingInfo`,e[e.defaultColorDecorators=148]=`defaultColorDecorators`,e[e.colorDecoratorsActivatedOn=149]=`colorDecoratorsActivatedOn`,e[e.inlineCompletionsAccessibilityVerbose=150]=`inlineCompletionsAccessibilityVerbose`})(ie||={});var ae;(function(e){e[e.TextDefined=0]=`TextDefined`,e[e.LF=1]=`LF`,e[e.CRLF=2]=`CRLF`})(ae||={});var oe;(function(e){e[e.LF=0]=`LF`,e[e.CRLF=1]=`CRLF`})(oe||={});var se;(function(e){e[e.Left=1]=`Left`,e[e.Center=2]=`Center`,e[e.Right=3]=`Right`})(se||={});var ce;(function(e){e[e.Increase=0]=`Increase`,e[e.Decrease=1]=`Decrease`})(ce||={});var le;(function(e){e[e.None=0]=`None`,e[e.Indent=1]=`Indent`,e[e.IndentOutdent=2]=`IndentOutdent`,e[e.Outdent=3]=`Outdent`})(le||={});var ue;(function(e){e[e.Both=0]=`Both`,e[e.Right=1]=`Right`,e[e.Left=2]=`Left`,e[e.None=3]=`None`})(ue||={});var de;(function(e){e[e.Type=1]=`Type`,e[e.Parameter=2]=`Parameter`})(de||={});var fe;(function(e){e[e.Automatic=0]=`Automatic`,e[e.Explicit=1]=`Explicit`})(fe||={});var pe;(function(e){e[e.Invoke=0]=`Invoke`,e[e.Automatic=1]=`Automatic`})(pe||={});var me;(function(e){e[e.DependsOnKbLayout=-1]=`DependsOnKbLayout`,e[e.Unknown=0]=`Unknown`,e[e.Backspace=1]=`Backspace`,e[e.Tab=2]=`Tab`,e[e.Enter=3]=`Enter`,e[e.Shift=4]=`Shift`,e[e.Ctrl=5]=`Ctrl`,e[e.Alt=6]=`Alt`,e[e.PauseBreak=7]=`PauseBreak`,e[e.CapsLock=8]=`CapsLock`,e[e.Escape=9]=`Escape`,e[e.Space=10]=`Space`,e[e.PageUp=11]=`PageUp`,e[e.PageDown=12]=`PageDown`,e[e.End=13]=`End`,e[e.Home=14]=`Home`,e[e.LeftArrow=15]=`LeftArrow`,e[e.UpArrow=16]=`UpArrow`,e[e.RightArrow=17]=`RightArrow`,e[e.DownArrow=18]=`DownArrow`,e[e.Insert=19]=`Insert`,e[e.Delete=20]=`Delete`,e[e.Digit0=21]=`Digit0`,e[e.Digit1=22]=`Digit1`,e[e.Digit2=23]=`Digit2`,e[e.Digit3=24]=`Digit3`,e[e.Digit4=25]=`Digit4`,e[e.Digit5=26]=`Digit5`,e[e.Digit6=27]=`Digit6`,e[e.Digit7=28]=`Digit7`,e[e.Digit8=29]=`Digit8`,e[e.Digit9=30]=`Digit9`,e[e.KeyA=31]=`KeyA`,e[e.KeyB=32]=`KeyB`,e[e.KeyC=33]=`KeyC`,e[e.KeyD=34]=`KeyD`,e[e.KeyE=35]=`KeyE`,e[e.KeyF=36]=`KeyF`,e[e.KeyG=37]=`KeyG`,e[e.KeyH=38]=`KeyH`,e[e.KeyI=39]=`KeyI`,e[e.KeyJ=40]=`KeyJ`,e[e.KeyK=41]=`KeyK`,e[e.KeyL=42]=`KeyL`,e[e.KeyM=43]=`KeyM`,e[e.KeyN=44]=`KeyN`,e[e.KeyO=45]=`KeyO`,e[e.KeyP=46]=`KeyP`,e[e.KeyQ=47]=`KeyQ`,e[e.KeyR=48]=`KeyR`,e[e.KeyS=49]=`KeyS`,e[e.KeyT=50]=`KeyT`,e[e.KeyU=51]=`KeyU`,e[e.KeyV=52]=`KeyV`,e[e.KeyW=53]=`KeyW`,e[e.KeyX=54]=`KeyX`,e[e.KeyY=55]=`KeyY`,e[e.KeyZ=56]=`KeyZ`,e[e.Meta=57]=`Meta`,e[e.ContextMenu=58]=`ContextMenu`,e[e.F1=59]=`F1`,e[e.F2=60]=`F2`,e[e.F3=61]=`F3`,e[e.F4=62]=`F4`,e[e.F5=63]=`F5`,e[e.F6=64]=`F6`,e[e.F7=65]=`F7`,e[e.F8=66]=`F8`,e[e.F9=67]=`F9`,e[e.F10=68]=`F10`,e[e.F11=69]=`F11`,e[e.F12=70]=`F12`,e[e.F13=71]=`F13`,e[e.F14=72]=`F14`,e[e.F15=73]=`F15`,e[e.F16=74]=`F16`,e[e.F17=75]=`F17`,e[e.F18=76]=`F18`,e[e.F19=77]=`F19`,e[e.F20=78]=`F20`,e[e.F21=79]=`F21`,e[e.F22=80]=`F22`,e[e.F23=81]=`F23`,e[e.F24=82]=`F24`,e[e.NumLock=83]=`NumLock`,e[e.ScrollLock=84]=`ScrollLock`,e[e.Semicolon=85]=`Semicolon`,e[e.Equal=86]=`Equal`,e[e.Comma=87]=`Comma`,e[e.Minus=88]=`Minus`,e[e.Period=89]=`Period`,e[e.Slash=90]=`Slash`,e[e.Backquote=91]=`Backquote`,e[e.BracketLeft=92]=`BracketLeft`,e[e.Backslash=93]=`Backslash`,e[e.BracketRight=94]=`BracketRight`,e[e.Quote=95]=`Quote`,e[e.OEM_8=96]=`OEM_8`,e[e.IntlBackslash=97]=`IntlBackslash`,e[e.Numpad0=98]=`Numpad0`,e[e.Numpad1=99]=`Numpad1`,e[e.Numpad2=100]=`Numpad2`,e[e.Numpad3=101]=`Numpad3`,e[e.Numpad4=102]=`Numpad4`,e[e.Numpad5=103]=`Numpad5`,e[e.Numpad6=104]=`Numpad6`,e[e.Numpad7=105]=`Numpad7`,e[e.Numpad8=106]=`Numpad8`,e[e.Numpad9=107]=`Numpad9`,e[e.NumpadMultiply=108]=`NumpadMultiply`,e[e.NumpadAdd=109]=`NumpadAdd`,e[e.NUMPAD_SEPARATOR=110]=`NUMPAD_SEPARATOR`,e[e.NumpadSubtract=111]=`NumpadSubtract`,e[e.NumpadDecimal=112]=`NumpadDecimal`,e[e.NumpadDivide=113]=`NumpadDivide`,e[e.KEY_IN_COMPOSITION=114]=`KEY_IN_COMPOSITION`,e[e.ABNT_C1=115]=`ABNT_C1`,e[e.ABNT_C2=116]=`ABNT_C2`,e[e.AudioVolumeMute=117]=`AudioVolumeMute`,e[e.AudioVolumeUp=118]=`AudioVolumeUp`,e[e.AudioVolumeDown=119]=`AudioVolumeDown`,e[e.BrowserSearch=120]=`BrowserSearch`,e[e.BrowserHome=121]=`BrowserHome`,e[e.BrowserBack=122]=`BrowserBack`,e[e.BrowserForward=123]=`BrowserForward`,e[e.MediaTrackNext=124]=`MediaTrackNext`,e[e.MediaTrackPrevious=125]=`MediaTrackPrevious`,e[e.MediaStop=126]=`MediaStop`,e[e.MediaPlayPause=127]=`MediaPlayPause`,e[e.LaunchMediaPlayer=128]=`LaunchMediaPlayer`,e[e.LaunchMail=129]=`LaunchMail`,e[e.LaunchApp2=130]=`LaunchApp2`,e[e.Clear=131]=`Clear`,e[e.MAX_VALUE=132]=`MAX_VALUE`})(me||={});var he;(function(e){e[e.Hint=1]=`Hint`,e[e.Info=2]=`Info`,e[e.Warning=4]=`Warning`,e[e.Error=8]=`Error`})(he||={});var ge;(function(e){e[e.Unnecessary=1]=`Unnecessary`,e[e.Deprecated=2]=`Deprecated`})(ge||={});var _e;(function(e){e[e.Inline=1]=`Inline`,e[e.Gutter=2]=`Gutter`})(_e||={});var ve;(function(e){e[e.Normal=1]=`Normal`,e[e.Underlined=2]=`Underlined`})(ve||={});var ye;(function(e){e[e.UNKNOWN=0]=`UNKNOWN`,e[e.TEXTAREA=1]=`TEXTAREA`,e[e.GUTTER_GLYPH_MARGIN=2]=`GUTTER_GLYPH_MARGIN`,e[e.GUTTER_LINE_NUMBERS=3]=`GUTTER_LINE_NUMBERS`,e[e.GUTTER_LINE_DECORATIONS=4]=`GUTTER_LINE_DECORATIONS`,e[e.GUTTER_VIEW_ZONE=5]=`GUTTER_VIEW_ZONE`,e[e.CONTENT_TEXT=6]=`CONTENT_TEXT`,e[e.CONTENT_EMPTY=7]=`CONTENT_EMPTY`,e[e.CONTENT_VIEW_ZONE=8]=`CONTENT_VIEW_ZONE`,e[e.CONTENT_WIDGET=9]=`CONTENT_WIDGET`,e[e.OVERVIEW_RULER=10]=`OVERVIEW_RULER`,e[e.SCROLLBAR=11]=`SCROLLBAR`,e[e.OVERLAY_WIDGET=12]=`OVERLAY_WIDGET`,e[e.OUTSIDE_EDITOR=13]=`OUTSIDE_EDITOR`})(ye||={});var be;(function(e){e[e.AIGenerated=1]=`AIGenerated`})(be||={});var xe;(function(e){e[e.Invoke=0]=`Invoke`,e[e.Automatic=1]=`Automatic`})(xe||={});var Se;(function(e){e[e.TOP_RIGHT_CORNER=0]=`TOP_RIGHT_CORNER`,e[e.BOTTOM_RIGHT_CORNER=1]=`BOTTOM_RIGHT_CORNER`,e[e.TOP_CENTER=2]=`TOP_CENTER`})(Se||={});var Ce;(function(e){e[e.Left=1]=`Left`,e[e.Center=2]=`Center`,e[e.Right=4]=`Right`,e[e.Full=7]=`Full`})(Ce||={});var we;(function(e){e[e.Word=0]=`Word`,e[e.Line=1]=`Line`,e[e.Suggest=2]=`Suggest`})(we||={});var Te;(function(e){e[e.Left=0]=`Left`,e[e.Right=1]=`Right`,e[e.None=2]=`None`,e[e.LeftOfInjectedText=3]=`LeftOfInjectedText`,e[e.RightOfInjectedText=4]=`RightOfInjectedText`})(Te||={});var Ee;(function(e){e[e.Off=0]=`Off`,e[e.On=1]=`On`,e[e.Relative=2]=`Relative`,e[e.Interval=3]=`Interval`,e[e.Custom=4]=`Custom`})(Ee||={});var De;(function(e){e[e.None=0]=`None`,e[e.Text=1]=`Text`,e[e.Blocks=2]=`Blocks`})(De||={});var Oe;(function(e){e[e.Smooth=0]=`Smooth`,e[e.Immediate=1]=`Immediate`})(Oe||={});var ke;(function(e){e[e.Auto=1]=`Auto`,e[e.Hidden=2]=`Hidden`,e[e.Visible=3]=`Visible`})(ke||={});var Ae;(function(e){e[e.LTR=0]=`LTR`,e[e.RTL=1]=`RTL`})(Ae||={});var je;(function(e){e.Off=`off`,e.OnCode=`onCode`,e.On=`on`})(je||={});var Me;(function(e){e[e.Invoke=1]=`Invoke`,e[e.TriggerCharacter=2]=`TriggerCharacter`,e[e.ContentChange=3]=`ContentChange`})(Me||={});var Ne;(function(e){e[e.File=0]=`File`,e[e.Module=1]=`Module`,e[e.Namespace=2]=`Namespace`,e[e.Package=3]=`Package`,e[e.Class=4]=`Class`,e[e.Method=5]=`Method`,e[e.Property=6]=`Property`,e[e.Field=7]=`Field`,e[e.Constructor=8]=`Constructor`,e[e.Enum=9]=`Enum`,e[e.Interface=10]=`Interface`,e[e.Function=11]=`Function`,e[e.Variable=12]=`Variable`,e[e.Constant=13]=`Constant`,e[e.String=14]=`String`,e[e.Number=15]=`Number`,e[e.Boolean=16]=`Boolean`,e[e.Array=17]=`Array`,e[e.Object=18]=`Object`,e[e.Key=19]=`Key`,e[e.Null=20]=`Null`,e[e.EnumMember=21]=`EnumMember`,e[e.Struct=22]=`Struct`,e[e.Event=23]=`Event`,e[e.Operator=24]=`Operator`,e[e.TypeParameter=25]=`TypeParameter`})(Ne||={});var Pe;(function(e){e[e.Deprecated=1]=`Deprecated`})(Pe||={});var Fe;(function(e){e[e.Hidden=0]=`Hidden`,e[e.Blink=1]=`Blink`,e[e.Smooth=2]=`Smooth`,e[e.Phase=3]=`Phase`,e[e.Expand=4]=`Expand`,e[e.Solid=5]=`Solid`})(Fe||={});var Ie;(function(e){e[e.Line=1]=`Line`,e[e.Block=2]=`Block`,e[e.Underline=3]=`Underline`,e[e.LineThin=4]=`LineThin`,e[e.BlockOutline=5]=`BlockOutline`,e[e.UnderlineThin=6]=`UnderlineThin`})(Ie||={});var Le;(function(e){e[e.AlwaysGrowsWhenTypingAtEdges=0]=`AlwaysGrowsWhenTypingAtEdges`,e[e.NeverGrowsWhenTypingAtEdges=1]=`NeverGrowsWhenTypingAtEdges`,e[e.GrowsOnlyWhenTypingBefore=2]=`GrowsOnlyWhenTypingBefore`,e[e.GrowsOnlyWhenTypingAfter=3]=`GrowsOnlyWhenTypingAfter`})(Le||={});var Re;(function(e){e[e.None=0]=`None`,e[e.Same=1]=`Same`,e[e.Indent=2]=`Indent`,e[e.DeepIndent=3]=`DeepIndent`})(Re||={});var ze=new class{constructor(){this.listeners=[],this.unexpectedErrorHandler=function(e){setTimeout(()=>{throw e.stack?Xe.isErrorNoTelemetry(e)?new Xe(e.message+`
 
 `+e.stack):Error(e.message+`
@@ -36,7 +36,7 @@ import{a as e,c as t,i as n,l as r,n as i,o as a,r as o,s,t as c}from"./jsx-runt
 #    Auto Complete:  ${Gi.autoComplete.key} (or just start typing)
 #
 
-`,Ji={prettify:{id:`graphql-prettify`,label:`Prettify Editors`,contextMenuGroupId:`graphql`,keybindings:Gi.prettify.keybindings},mergeFragments:{id:`graphql-merge`,label:`Merge Fragments into Query`,contextMenuGroupId:`graphql`,keybindings:Gi.mergeFragments.keybindings},runQuery:{id:`graphql-run`,label:`Run Operation`,contextMenuGroupId:`graphql`,keybindings:Gi.runQuery.keybindings},copyQuery:{id:`graphql-copy`,label:`Copy Query`,contextMenuGroupId:`graphql`,keybindings:Gi.copyQuery.keybindings}},Yi={operation:`operation.graphql`,schema:`schema.graphql`,variables:`variables.json`,requestHeaders:`request-headers.json`,response:`response.json`},Xi={allowComments:!0,trailingCommas:`ignore`},Zi={validateVariablesJSON:{},jsonDiagnosticSettings:{validate:!0,schemaValidation:`error`,...Xi}},Qi=async e=>{let[t,{printers:n},{parsers:i}]=await Promise.all([Hi(()=>import(`./standalone-CttwqOis.js`),[]),Hi(()=>import(`./graphql-CNP3xU9i.js`),[]),Hi(()=>import(`./graphql-DAkTFlhL.js`).then(e=>r(e.default)),__vite__mapDeps([0,1]))]);return t.format(e,{parser:`graphql`,plugins:[{printers:n},{parsers:i}]})},$i={dark:`graphiql-DARK`,light:`graphiql-LIGHT`},ea={transparent:`#ffffff00`,bg:{dark:`#212a3b`,light:`#ffffffff`},primary:{dark:`#ff5794`,light:`#d60590`},primaryBg:{dark:`#ff579419`,light:`#d6059019`},secondary:{dark:`#b7c2d711`,light:`#3b4b6811`}},ta=e=>({"editor.background":ea.transparent,"scrollbar.shadow":ea.transparent,"textLink.foreground":ea.primary[e],"textLink.activeForeground":ea.primary[e],"editorLink.activeForeground":ea.primary[e],"editorHoverWidget.background":ea.bg[e],"list.hoverBackground":ea.primaryBg[e],"list.highlightForeground":ea.primary[e],"list.focusHighlightForeground":ea.primary[e],"menu.background":ea.bg[e],"editorSuggestWidget.background":ea.bg[e],"editorSuggestWidget.selectedBackground":ea.primaryBg[e],"editorSuggestWidget.selectedForeground":ea.primary[e],"quickInput.background":ea.bg[e],"quickInputList.focusForeground":e===`dark`?`#ffffff`:`#444444`,"highlighted.label":ea.primary[e],"quickInput.widget":ea.primary[e],highlight:ea.primary[e],"editorWidget.background":ea.bg[e],"input.background":ea.secondary[e],focusBorder:ea.primary[e],"toolbar.hoverBackground":ea.primaryBg[e],"inputOption.hoverBackground":ea.primaryBg[e],"quickInputList.focusBackground":ea.primaryBg[e],"editorWidget.resizeBorder":ea.primary[e],"pickerGroup.foreground":ea.primary[e],"menu.selectionBackground":ea.primaryBg[e],"menu.selectionForeground":ea.primary[e]}),na={dark:{base:`vs-dark`,inherit:!0,colors:ta(`dark`),rules:[{token:`argument.identifier.gql`,foreground:`#908aff`}]},light:{base:`vs`,inherit:!0,colors:ta(`light`),rules:[{token:`argument.identifier.gql`,foreground:`#6c69ce`}]}};async function ra(){let{MouseTargetFactory:e}=await Hi(async()=>{let{MouseTargetFactory:e}=await import(`./mouseTarget-QVY17dvp.js`).then(e=>e.a);return{MouseTargetFactory:e}},__vite__mapDeps([2,1])),t=e._doHitTestWithCaretPositionFromPoint;e._doHitTestWithCaretPositionFromPoint=(...e)=>{let[n,r]=e;return n.viewDomNode.ownerDocument.caretPositionFromPoint(r.clientX,r.clientY)?t(...e):{type:0}}}var ia=h((e,t)=>({actions:{async initialize(n){if(t().monaco)return;let[r,{initializeMode:i}]=await Promise.all([Hi(()=>import(`./monaco-editor-BbcGjqNR.js`).then(e=>e.t),__vite__mapDeps([3,1,2,4])),Hi(()=>import(`./lite-ByHdiZpx.js`),__vite__mapDeps([5,3,1,2,4]))]);globalThis.__MONACO=r,r.languages.json.jsonDefaults.setDiagnosticsOptions(Xi),r.editor.defineTheme($i.dark,na.dark),r.editor.defineTheme($i.light,na.light),navigator.userAgent.includes(`Firefox/`)&&ra(),e({monaco:r,monacoGraphQL:i({diagnosticSettings:Zi,...n})})}}})),aa=D(ia),oa=e=>{let t=e.currentTarget;t===document.activeElement&&e.code===`Enter`&&(e.preventDefault(),t.querySelector(`textarea`)?.focus())};function sa({uri:e,value:t}){let{monaco:n}=ia.getState();if(!n)throw Error(`Monaco editor is not initialized`);let r=jr.file(e),i=n.editor.getModel(r),a=r.path.split(`.`).at(-1);return i??n.editor.createModel(t,a,r)}function ca(e,t){let{model:n}=t;if(!n)throw Error(`options.model is required`);let r=n.uri.path.split(`.`).at(-1),{monaco:i}=ia.getState();if(!i)throw Error(`Monaco editor is not initialized`);return i.editor.create(e.current,{language:r,automaticLayout:!0,fontSize:15,minimap:{enabled:!1},tabSize:2,renderLineHighlight:`none`,stickyScroll:{enabled:!1},overviewRulerLanes:0,scrollbar:{verticalScrollbarSize:10},scrollBeyondLastLine:!1,fontFamily:`"Fira Code"`,fontLigatures:`"liga" off, "calt" off, "clig" off`,lineNumbersMinChars:2,roundedSelection:!1,tabIndex:-1,...t})}function la(e,t){let n;return function(...r){n&&clearTimeout(n),n=setTimeout(()=>{n=null,t(...r)},e)}}function ua(e,t=!1){let n=e.length,r=0,i=``,a=0,o=16,s=0,c=0,l=0,u=0,d=0;function f(t,n){let i=0,a=0;for(;i<t||!n;){let t=e.charCodeAt(r);if(t>=48&&t<=57)a=a*16+t-48;else if(t>=65&&t<=70)a=a*16+t-65+10;else if(t>=97&&t<=102)a=a*16+t-97+10;else break;r++,i++}return i<t&&(a=-1),a}function p(e){r=e,i=``,a=0,o=16,d=0}function m(){let t=r;if(e.charCodeAt(r)===48)r++;else for(r++;r<e.length&&pa(e.charCodeAt(r));)r++;if(r<e.length&&e.charCodeAt(r)===46){if(r++,r<e.length&&pa(e.charCodeAt(r)))for(r++;r<e.length&&pa(e.charCodeAt(r));)r++;else return d=3,e.substring(t,r)}let n=r;if(r<e.length&&(e.charCodeAt(r)===69||e.charCodeAt(r)===101)){if(r++,(r<e.length&&e.charCodeAt(r)===43||e.charCodeAt(r)===45)&&r++,r<e.length&&pa(e.charCodeAt(r))){for(r++;r<e.length&&pa(e.charCodeAt(r));)r++;n=r}else d=3}return e.substring(t,n)}function h(){let t=``,i=r;for(;;){if(r>=n){t+=e.substring(i,r),d=2;break}let a=e.charCodeAt(r);if(a===34){t+=e.substring(i,r),r++;break}if(a===92){if(t+=e.substring(i,r),r++,r>=n){d=2;break}switch(e.charCodeAt(r++)){case 34:t+=`"`;break;case 92:t+=`\\`;break;case 47:t+=`/`;break;case 98:t+=`\b`;break;case 102:t+=`\f`;break;case 110:t+=`
+`,Ji={prettify:{id:`graphql-prettify`,label:`Prettify Editors`,contextMenuGroupId:`graphql`,keybindings:Gi.prettify.keybindings},mergeFragments:{id:`graphql-merge`,label:`Merge Fragments into Query`,contextMenuGroupId:`graphql`,keybindings:Gi.mergeFragments.keybindings},runQuery:{id:`graphql-run`,label:`Run Operation`,contextMenuGroupId:`graphql`,keybindings:Gi.runQuery.keybindings},copyQuery:{id:`graphql-copy`,label:`Copy Query`,contextMenuGroupId:`graphql`,keybindings:Gi.copyQuery.keybindings}},Yi={operation:`operation.graphql`,schema:`schema.graphql`,variables:`variables.json`,requestHeaders:`request-headers.json`,response:`response.json`},Xi={allowComments:!0,trailingCommas:`ignore`},Zi={validateVariablesJSON:{},jsonDiagnosticSettings:{validate:!0,schemaValidation:`error`,...Xi}},Qi=async e=>{let[t,{printers:n},{parsers:i}]=await Promise.all([Hi(()=>import(`./standalone-CttwqOis.js`),[]),Hi(()=>import(`./graphql-CNP3xU9i.js`),[]),Hi(()=>import(`./graphql-DAkTFlhL.js`).then(e=>r(e.default)),__vite__mapDeps([0,1]))]);return t.format(e,{parser:`graphql`,plugins:[{printers:n},{parsers:i}]})},$i={dark:`graphiql-DARK`,light:`graphiql-LIGHT`},ea={transparent:`#ffffff00`,bg:{dark:`#212a3b`,light:`#ffffffff`},primary:{dark:`#ff5794`,light:`#d60590`},primaryBg:{dark:`#ff579419`,light:`#d6059019`},secondary:{dark:`#b7c2d711`,light:`#3b4b6811`}},ta=e=>({"editor.background":ea.transparent,"scrollbar.shadow":ea.transparent,"textLink.foreground":ea.primary[e],"textLink.activeForeground":ea.primary[e],"editorLink.activeForeground":ea.primary[e],"editorHoverWidget.background":ea.bg[e],"list.hoverBackground":ea.primaryBg[e],"list.highlightForeground":ea.primary[e],"list.focusHighlightForeground":ea.primary[e],"menu.background":ea.bg[e],"editorSuggestWidget.background":ea.bg[e],"editorSuggestWidget.selectedBackground":ea.primaryBg[e],"editorSuggestWidget.selectedForeground":ea.primary[e],"quickInput.background":ea.bg[e],"quickInputList.focusForeground":e===`dark`?`#ffffff`:`#444444`,"highlighted.label":ea.primary[e],"quickInput.widget":ea.primary[e],highlight:ea.primary[e],"editorWidget.background":ea.bg[e],"input.background":ea.secondary[e],focusBorder:ea.primary[e],"toolbar.hoverBackground":ea.primaryBg[e],"inputOption.hoverBackground":ea.primaryBg[e],"quickInputList.focusBackground":ea.primaryBg[e],"editorWidget.resizeBorder":ea.primary[e],"pickerGroup.foreground":ea.primary[e],"menu.selectionBackground":ea.primaryBg[e],"menu.selectionForeground":ea.primary[e]}),na={dark:{base:`vs-dark`,inherit:!0,colors:ta(`dark`),rules:[{token:`argument.identifier.gql`,foreground:`#908aff`}]},light:{base:`vs`,inherit:!0,colors:ta(`light`),rules:[{token:`argument.identifier.gql`,foreground:`#6c69ce`}]}};async function ra(){let{MouseTargetFactory:e}=await Hi(async()=>{let{MouseTargetFactory:e}=await import(`./mouseTarget-DGkbOAvM.js`).then(e=>e.a);return{MouseTargetFactory:e}},__vite__mapDeps([2,1])),t=e._doHitTestWithCaretPositionFromPoint;e._doHitTestWithCaretPositionFromPoint=(...e)=>{let[n,r]=e;return n.viewDomNode.ownerDocument.caretPositionFromPoint(r.clientX,r.clientY)?t(...e):{type:0}}}var ia=h((e,t)=>({actions:{async initialize(n){if(t().monaco)return;let[r,{initializeMode:i}]=await Promise.all([Hi(()=>import(`./monaco-editor-DNK95XDn.js`).then(e=>e.t),__vite__mapDeps([3,1,2,4])),Hi(()=>import(`./lite-eGiqRbey.js`),__vite__mapDeps([5,3,1,2,4]))]);globalThis.__MONACO=r,r.languages.json.jsonDefaults.setDiagnosticsOptions(Xi),r.editor.defineTheme($i.dark,na.dark),r.editor.defineTheme($i.light,na.light),navigator.userAgent.includes(`Firefox/`)&&ra(),e({monaco:r,monacoGraphQL:i({diagnosticSettings:Zi,...n})})}}})),aa=D(ia),oa=e=>{let t=e.currentTarget;t===document.activeElement&&e.code===`Enter`&&(e.preventDefault(),t.querySelector(`textarea`)?.focus())};function sa({uri:e,value:t}){let{monaco:n}=ia.getState();if(!n)throw Error(`Monaco editor is not initialized`);let r=jr.file(e),i=n.editor.getModel(r),a=r.path.split(`.`).at(-1);return i??n.editor.createModel(t,a,r)}function ca(e,t){let{model:n}=t;if(!n)throw Error(`options.model is required`);let r=n.uri.path.split(`.`).at(-1),{monaco:i}=ia.getState();if(!i)throw Error(`Monaco editor is not initialized`);return i.editor.create(e.current,{language:r,automaticLayout:!0,fontSize:15,minimap:{enabled:!1},tabSize:2,renderLineHighlight:`none`,stickyScroll:{enabled:!1},overviewRulerLanes:0,scrollbar:{verticalScrollbarSize:10},scrollBeyondLastLine:!1,fontFamily:`"Fira Code"`,fontLigatures:`"liga" off, "calt" off, "clig" off`,lineNumbersMinChars:2,roundedSelection:!1,tabIndex:-1,...t})}function la(e,t){let n;return function(...r){n&&clearTimeout(n),n=setTimeout(()=>{n=null,t(...r)},e)}}function ua(e,t=!1){let n=e.length,r=0,i=``,a=0,o=16,s=0,c=0,l=0,u=0,d=0;function f(t,n){let i=0,a=0;for(;i<t||!n;){let t=e.charCodeAt(r);if(t>=48&&t<=57)a=a*16+t-48;else if(t>=65&&t<=70)a=a*16+t-65+10;else if(t>=97&&t<=102)a=a*16+t-97+10;else break;r++,i++}return i<t&&(a=-1),a}function p(e){r=e,i=``,a=0,o=16,d=0}function m(){let t=r;if(e.charCodeAt(r)===48)r++;else for(r++;r<e.length&&pa(e.charCodeAt(r));)r++;if(r<e.length&&e.charCodeAt(r)===46){if(r++,r<e.length&&pa(e.charCodeAt(r)))for(r++;r<e.length&&pa(e.charCodeAt(r));)r++;else return d=3,e.substring(t,r)}let n=r;if(r<e.length&&(e.charCodeAt(r)===69||e.charCodeAt(r)===101)){if(r++,(r<e.length&&e.charCodeAt(r)===43||e.charCodeAt(r)===45)&&r++,r<e.length&&pa(e.charCodeAt(r))){for(r++;r<e.length&&pa(e.charCodeAt(r));)r++;n=r}else d=3}return e.substring(t,n)}function h(){let t=``,i=r;for(;;){if(r>=n){t+=e.substring(i,r),d=2;break}let a=e.charCodeAt(r);if(a===34){t+=e.substring(i,r),r++;break}if(a===92){if(t+=e.substring(i,r),r++,r>=n){d=2;break}switch(e.charCodeAt(r++)){case 34:t+=`"`;break;case 92:t+=`\\`;break;case 47:t+=`/`;break;case 98:t+=`\b`;break;case 102:t+=`\f`;break;case 110:t+=`
 `;break;case 114:t+=`\r`;break;case 116:t+=`	`;break;case 117:let e=f(4,!0);e>=0?t+=String.fromCharCode(e):d=4;break;default:d=5}i=r}else{if(a>=0&&a<=31){if(fa(a)){t+=e.substring(i,r),d=2;break}d=6}r++}}return t}function g(){if(i=``,d=0,a=r,c=s,u=l,r>=n)return a=n,o=17;let t=e.charCodeAt(r);if(da(t)){do r++,i+=String.fromCharCode(t),t=e.charCodeAt(r);while(da(t));return o=15}if(fa(t))return r++,i+=String.fromCharCode(t),t===13&&e.charCodeAt(r)===10&&(r++,i+=`
 `),s++,l=r,o=14;switch(t){case 123:return r++,o=1;case 125:return r++,o=2;case 91:return r++,o=3;case 93:return r++,o=4;case 58:return r++,o=6;case 44:return r++,o=5;case 34:return r++,i=h(),o=10;case 47:let c=r-1;if(e.charCodeAt(r+1)===47){for(r+=2;r<n&&!fa(e.charCodeAt(r));)r++;return i=e.substring(c,r),o=12}if(e.charCodeAt(r+1)===42){r+=2;let t=n-1,a=!1;for(;r<t;){let t=e.charCodeAt(r);if(t===42&&e.charCodeAt(r+1)===47){r+=2,a=!0;break}r++,fa(t)&&(t===13&&e.charCodeAt(r)===10&&r++,s++,l=r)}return a||(r++,d=1),i=e.substring(c,r),o=13}return i+=String.fromCharCode(t),r++,o=16;case 45:if(i+=String.fromCharCode(t),r++,r===n||!pa(e.charCodeAt(r)))return o=16;case 48:case 49:case 50:case 51:case 52:case 53:case 54:case 55:case 56:case 57:return i+=m(),o=11;default:for(;r<n&&_(t);)r++,t=e.charCodeAt(r);if(a!==r){switch(i=e.substring(a,r),i){case`true`:return o=8;case`false`:return o=9;case`null`:return o=7}return o=16}return i+=String.fromCharCode(t),r++,o=16}}function _(e){if(da(e)||fa(e))return!1;switch(e){case 125:case 93:case 123:case 91:case 34:case 58:case 44:case 47:return!1}return!0}function v(){let e;do e=g();while(e>=12&&e<=15);return e}return{setPosition:p,getPosition:()=>r,scan:t?v:g,getToken:()=>o,getTokenValue:()=>i,getTokenOffset:()=>a,getTokenLength:()=>r-a,getTokenStartLine:()=>c,getTokenStartCharacter:()=>a-u,getTokenError:()=>d}}function da(e){return e===32||e===9}function fa(e){return e===10||e===13}function pa(e){return e>=48&&e<=57}var ma;(function(e){e[e.lineFeed=10]=`lineFeed`,e[e.carriageReturn=13]=`carriageReturn`,e[e.space=32]=`space`,e[e._0=48]=`_0`,e[e._1=49]=`_1`,e[e._2=50]=`_2`,e[e._3=51]=`_3`,e[e._4=52]=`_4`,e[e._5=53]=`_5`,e[e._6=54]=`_6`,e[e._7=55]=`_7`,e[e._8=56]=`_8`,e[e._9=57]=`_9`,e[e.a=97]=`a`,e[e.b=98]=`b`,e[e.c=99]=`c`,e[e.d=100]=`d`,e[e.e=101]=`e`,e[e.f=102]=`f`,e[e.g=103]=`g`,e[e.h=104]=`h`,e[e.i=105]=`i`,e[e.j=106]=`j`,e[e.k=107]=`k`,e[e.l=108]=`l`,e[e.m=109]=`m`,e[e.n=110]=`n`,e[e.o=111]=`o`,e[e.p=112]=`p`,e[e.q=113]=`q`,e[e.r=114]=`r`,e[e.s=115]=`s`,e[e.t=116]=`t`,e[e.u=117]=`u`,e[e.v=118]=`v`,e[e.w=119]=`w`,e[e.x=120]=`x`,e[e.y=121]=`y`,e[e.z=122]=`z`,e[e.A=65]=`A`,e[e.B=66]=`B`,e[e.C=67]=`C`,e[e.D=68]=`D`,e[e.E=69]=`E`,e[e.F=70]=`F`,e[e.G=71]=`G`,e[e.H=72]=`H`,e[e.I=73]=`I`,e[e.J=74]=`J`,e[e.K=75]=`K`,e[e.L=76]=`L`,e[e.M=77]=`M`,e[e.N=78]=`N`,e[e.O=79]=`O`,e[e.P=80]=`P`,e[e.Q=81]=`Q`,e[e.R=82]=`R`,e[e.S=83]=`S`,e[e.T=84]=`T`,e[e.U=85]=`U`,e[e.V=86]=`V`,e[e.W=87]=`W`,e[e.X=88]=`X`,e[e.Y=89]=`Y`,e[e.Z=90]=`Z`,e[e.asterisk=42]=`asterisk`,e[e.backslash=92]=`backslash`,e[e.closeBrace=125]=`closeBrace`,e[e.closeBracket=93]=`closeBracket`,e[e.colon=58]=`colon`,e[e.comma=44]=`comma`,e[e.dot=46]=`dot`,e[e.doubleQuote=34]=`doubleQuote`,e[e.minus=45]=`minus`,e[e.openBrace=123]=`openBrace`,e[e.openBracket=91]=`openBracket`,e[e.plus=43]=`plus`,e[e.slash=47]=`slash`,e[e.formFeed=12]=`formFeed`,e[e.tab=9]=`tab`})(ma||={}),Array(20).fill(0).map((e,t)=>` `.repeat(t));var ha=200;Array(ha).fill(0).map((e,t)=>`
 `+` `.repeat(t)),Array(ha).fill(0).map((e,t)=>`\r`+` `.repeat(t)),Array(ha).fill(0).map((e,t)=>`\r
@@ -1697,5 +1697,296 @@ type Organization implements Entity & Node {
   ): RelationshipConnection!
   "Entities one hop away, with the relationship that links them; a quick way to walk the graph."
   neighbours(types: [RelationshipType!], direction: Direction = BOTH, kinds: [EntityKind!], statuses: [ClaimStatus!], first: Int = 20): [Neighbour!]!
+}
+
+# ---------------------------------------------------------------------------
+# The ingestion workbench (issue 22): from a new article to curated facts.
+#
+# Offsets: every \`start\` and \`end\` below counts Unicode code points (not
+# bytes, not UTF-16 code units) from the beginning of \`Source.text\`,
+# half-open: the span is code points start, start+1, …, end-1. In JavaScript,
+# \`Array.from(text).slice(start, end).join('')\` is the spanned text.
+# ---------------------------------------------------------------------------
+
+extend type Query {
+  "One suggestion of the ingestion workbench by id. Null when there is none."
+  suggestion(id: ID!): Suggestion
+}
+
+extend type Mutation {
+  """
+  Store an article's plain text as a source and analyse it with a dictionary of the current
+  graph: mentions of known entities and suggestions (new entities, aliases, relationships,
+  fundings) to review. Curator or admin. The same text again (the same \`digest\`: white space
+  aside) returns the same source, never a second one, with its description as first given; it is
+  analysed again, new suggestions are added and decided ones keep their decision. Refused with
+  BAD_USER_INPUT naming the field: a text over INGEST_MAX_BYTES (default 1 MB), not valid UTF-8,
+  with control characters other than line feed and tab, or empty; an empty title; a url that is
+  not http(s). \`idempotencyKey\` makes a retry return the same source; reused for another text:
+  CONFLICT.
+  """
+  ingestDocument(input: IngestDocumentInput!, idempotencyKey: String): Source!
+
+  """
+  Accept an open suggestion, edited by \`edit\`: what it proposes is written through the curation
+  path (validated, audited as ACCEPT_SUGGESTION, idempotent by \`change.idempotencyKey\`, bumping the
+  graph version). The evidence is the suggestion's quote from its source unless \`change\` gives
+  another (its quote is checked against the source's text). A relationship or funding whose end is
+  an open entity suggestion accepts that suggestion too, in the same transaction. Curator or admin.
+  CONFLICT when the suggestion was decided already.
+  """
+  acceptSuggestion(id: ID!, edit: SuggestionEdit, change: ChangeInput): Suggestion!
+
+  "Reject an open suggestion; analysing the document again never brings it back. Curator or admin."
+  rejectSuggestion(id: ID!, reason: String): Suggestion!
+}
+
+"A document to ingest."
+input IngestDocumentInput {
+  "Title (required)."
+  title: String!
+  "Publisher."
+  publisher: String
+  "Author, if named."
+  author: String
+  "Publication date; relative dates in the text (\\"last year\\") are resolved against it."
+  published: Date
+  "Address: http or https."
+  url: String
+  "The article's plain text, UTF-8: at most INGEST_MAX_BYTES (default 1 MB), no control characters other than line feed and tab."
+  text: String!
+}
+
+extend type Source {
+  "The document's text, when it was ingested (\`ingestDocument\`); quotes of changes citing the source are checked against it."
+  text: String
+  "\`sha256:\` and the hex SHA-256 of the text with white space collapsed (as \`innograph digest\` prints and seed files record), when known."
+  digest: String
+  "Mentions of known entities in \`text\`, in text order."
+  mentions(
+    "Page size (1-100, default 50)."
+    first: Int = 50
+    "Cursor from a previous page's \`pageInfo.endCursor\`."
+    after: String
+  ): MentionConnection!
+  "The analyser's suggestions for the document, in text order."
+  suggestions(
+    "Only these statuses (default: all)."
+    status: [SuggestionStatus!]
+    "Page size (1-100, default 50)."
+    first: Int = 50
+    "Cursor from a previous page's \`pageInfo.endCursor\`."
+    after: String
+  ): SuggestionConnection!
+}
+
+"An occurrence of a known entity's name or alias in a source's text."
+type Mention {
+  "First code point of the span."
+  start: Int!
+  "Code point after the span."
+  end: Int!
+  "The spanned text."
+  text: String!
+  "The entities the name may refer to; more than one when it is ambiguous."
+  entities: [Entity!]!
+}
+
+"A page of mentions."
+type MentionConnection {
+  "Items with their cursors."
+  edges: [MentionEdge!]!
+  "Items."
+  nodes: [Mention!]!
+  "Paging state."
+  pageInfo: PageInfo!
+  "Total number of mentions (computed only when asked)."
+  totalCount: Int!
+}
+
+"A mention with its cursor."
+type MentionEdge {
+  "Opaque cursor."
+  cursor: String!
+  "The mention."
+  node: Mention!
+}
+
+"What a suggestion proposes."
+enum SuggestionKind {
+  "A new entity (\`Suggestion.entity\`)."
+  ENTITY
+  "A new alias of a known entity (\`Suggestion.alias\`)."
+  ALIAS
+  "A relationship (\`Suggestion.relationship\`)."
+  RELATIONSHIP
+  "A funding record (\`Suggestion.funding\`)."
+  FUNDING
+}
+
+"Where a suggestion stands."
+enum SuggestionStatus {
+  "Waiting for a curator."
+  OPEN
+  "Accepted: what it proposes is in the graph."
+  ACCEPTED
+  "Rejected: it never comes back."
+  REJECTED
+}
+
+"A proposal of the analyser, anchored to a span of its source's text and quoting the sentence that supports it."
+type Suggestion implements Node {
+  "Stable id: the same document analysed again gives the same suggestion the same id."
+  id: ID!
+  "What it proposes; the field of that name is set."
+  kind: SuggestionKind!
+  "Open, accepted or rejected."
+  status: SuggestionStatus!
+  "A heuristic score in (0, 1]."
+  confidence: Float!
+  "The sentence that is the evidence, verbatim."
+  quote: String!
+  "First code point of the span the suggestion rests on (the name, the amount, the words stating a relationship)."
+  start: Int!
+  "Code point after that span."
+  end: Int!
+  "The spanned text."
+  text: String!
+  "How the sentence puts the fact."
+  claimStatus: ClaimStatus!
+  "The source document."
+  source: Source!
+  "For ENTITY: the entity proposed."
+  entity: ProposedEntity
+  "For ALIAS: the alias proposed."
+  alias: ProposedAlias
+  "For RELATIONSHIP: the relationship proposed."
+  relationship: ProposedRelationship
+  "For FUNDING: the funding record proposed."
+  funding: ProposedFunding
+  "Who accepted or rejected it."
+  decidedBy: String
+  "When (RFC 3339)."
+  decidedAt: String
+  "Why it was rejected, if said."
+  reason: String
+  "The entity accepting it created (ENTITY) or changed (ALIAS)."
+  acceptedEntity: Entity
+  "The relationship accepting it wrote (RELATIONSHIP)."
+  acceptedRelationship: Relationship
+  "The funding record accepting it wrote (FUNDING)."
+  acceptedFunding: Funding
+}
+
+"A proposed entity."
+type ProposedEntity {
+  "Name as the text gives it."
+  name: String!
+  "Proposed kind."
+  kind: EntityKind!
+  "Aliases (an acronym the text defines)."
+  aliases: [String!]!
+}
+
+"A proposed alias of a known entity."
+type ProposedAlias {
+  "The entity (null if it has gone since)."
+  entity: Entity
+  "The name the text gives it."
+  alias: String!
+}
+
+"A proposed relationship: \`from type to\`."
+type ProposedRelationship {
+  "Type."
+  type: RelationshipType!
+  "Start."
+  from: SuggestionEnd!
+  "End."
+  to: SuggestionEnd!
+  "Role or title as stated."
+  role: String
+  "The date the sentence gives."
+  on: Date
+}
+
+"A proposed funding record."
+type ProposedFunding {
+  "The amount exactly as stated."
+  amount: Money!
+  "Who provides the money, if the sentence says."
+  funder: SuggestionEnd
+  "Who receives it."
+  recipients: [SuggestionEnd!]!
+  "The date the sentence gives."
+  on: Date
+}
+
+"One end of a proposed relationship or funding: known entities named in the text, or an entity suggestion."
+type SuggestionEnd {
+  "The end as the text names it."
+  text: String!
+  "First code point of the name."
+  start: Int!
+  "Code point after it."
+  end: Int!
+  "Known entities the name may refer to; accepting needs exactly one, or a choice in \`SuggestionEdit\`."
+  candidates: [Entity!]!
+  "The entity suggestion the end refers to; accepting the relationship accepts it too."
+  suggestion: Suggestion
+}
+
+"What to change in a suggestion before accepting it; omitted fields keep the proposal's value."
+input SuggestionEdit {
+  "ENTITY: the new entity's id (default: a slug of its name)."
+  entityId: ID
+  "ENTITY: name."
+  name: String
+  "ENTITY: kind."
+  kind: EntityKind
+  "ENTITY: aliases (the complete list)."
+  aliases: [String!]
+  "ENTITY: description."
+  description: String
+  "ALIAS: the alias to add."
+  alias: String
+  "RELATIONSHIP: type."
+  type: RelationshipType
+  "RELATIONSHIP: start: an entity id, or the id of an entity suggestion (accepted with it)."
+  from: ID
+  "RELATIONSHIP: end, as for \`from\`."
+  to: ID
+  "RELATIONSHIP: role or title."
+  role: String
+  "RELATIONSHIP: start of the period."
+  since: Date
+  "RELATIONSHIP: end of the period."
+  until: Date
+  "RELATIONSHIP or FUNDING: point in time."
+  on: Date
+  "FUNDING: funder, as for \`from\`."
+  funder: ID
+  "FUNDING: recipients, as for \`from\` (the complete list)."
+  recipients: [ID!]
+}
+
+"A page of suggestions."
+type SuggestionConnection {
+  "Items with their cursors."
+  edges: [SuggestionEdge!]!
+  "Items."
+  nodes: [Suggestion!]!
+  "Paging state."
+  pageInfo: PageInfo!
+  "Total number of matching suggestions (computed only when asked)."
+  totalCount: Int!
+}
+
+"A suggestion with its cursor."
+type SuggestionEdge {
+  "Opaque cursor."
+  cursor: String!
+  "The suggestion."
+  node: Suggestion!
 }
 `;Bx();var f4=tS({url:`/graphql`}),p4={get length(){return localStorage.length},clear:()=>localStorage.clear(),key:e=>localStorage.key(e),getItem:e=>localStorage.getItem(`innograph:${e}`),setItem:(e,t)=>localStorage.setItem(`innograph:${e}`,t),removeItem:e=>localStorage.removeItem(`innograph:${e}`)};function m4(){let{addTab:e,updateActiveTabValues:t,setOperationName:n,run:r}=gT(),i=hT(e=>e.queryEditor),a=hT(e=>e.variableEditor);return o=>{if(!i||!a)return;e(),i.setValue(o.query),a.setValue(o.variables),t({query:o.query,variables:o.variables});let s=/^\s*(?:query|mutation)\s+(\w+)/m.exec(o.query)?.[1];s&&n(s);let c=new URL(location.href);c.searchParams.set(`example`,o.slug),history.replaceState(null,``,c),setTimeout(()=>r(),0)}}function h4(){let e=m4();return(0,R.jsxs)(`div`,{className:`ig-examples`,children:[(0,R.jsx)(`div`,{className:`graphiql-doc-explorer-title`,children:`Examples`}),(0,R.jsxs)(`p`,{className:`ig-examples-intro`,children:[`Questions the graph answers. Each opens in a new tab and runs; edit it from there. The`,` `,(0,R.jsx)(`a`,{href:`/explore`,children:`explorer`}),` shows the same data as pages and graphs.`]}),(0,R.jsx)(`ul`,{children:l4.map(t=>(0,R.jsx)(`li`,{children:(0,R.jsxs)(`button`,{type:`button`,"data-example":t.slug,onClick:()=>e(t),children:[(0,R.jsx)(`span`,{className:`ig-example-title`,children:t.title}),(0,R.jsx)(`span`,{className:`ig-example-desc`,children:t.description})]})},t.slug))})]})}function g4(){return(0,R.jsxs)(`svg`,{viewBox:`0 0 24 24`,width:`24`,height:`24`,fill:`none`,stroke:`currentColor`,strokeWidth:`1.5`,"aria-hidden":`true`,children:[(0,R.jsx)(`path`,{d:`M5 4h10l4 4v12H5z`}),(0,R.jsx)(`path`,{d:`M8 11h8M8 14h8M8 17h5`})]})}var _4={title:`Examples`,icon:g4,content:h4},v4=o4({showAttribution:!1});function y4(){let e=m4(),t=hT(e=>!!(e.queryEditor&&e.variableEditor&&e.schema));return(0,g.useEffect)(()=>{let n=u4(new URLSearchParams(location.search).get(`example`));t&&n&&e(n)},[t]),null}async function b4(){try{let e=await(await fetch(`/graphql`,{method:`POST`,headers:{"Content-Type":`application/json`},body:JSON.stringify({query:rb({inputValueDeprecation:!0})})})).json();if(e?.data?.__schema)return db(e.data)}catch{}return xb(d4)}var x4=l4[0];function S4({schema:e}){return(0,R.jsxs)(K2,{fetcher:f4,schema:e,storage:p4,plugins:[_4,v4,mJ],visiblePlugin:_4,defaultQuery:x4.query,defaultTabs:[{query:x4.query,variables:x4.variables}],isHeadersEditorEnabled:!1,children:[(0,R.jsx)(K2.Logo,{children:(0,R.jsxs)(`a`,{className:`ig-logo`,href:`/explore`,title:`Open the graph explorer`,children:[`innograph `,(0,R.jsx)(`span`,{children:`explorer →`})]})}),(0,R.jsx)(y4,{})]})}b4().then(e=>(0,Ii.createRoot)(document.getElementById(`root`)).render((0,R.jsx)(g.StrictMode,{children:(0,R.jsx)(S4,{schema:e})})));export{pr as $,Ie as $n,it as $t,ti as A,le as An,Bt as At,Zr as B,Se as Bn,kt as Bt,ji as C,ne as Cn,nn as Ct,xi as D,oe as Dn,en as Dt,Ci as E,ae as En,Zt as Et,Yr as F,_e as Fn,Ft,Hr as G,De as Gn,lt as Gt,ri as H,we as Hn,gt as Ht,Jr as I,ve as In,Pt as It,yr as J,je as Jn,ft as Jt,jr as K,Oe as Kn,pt as Kt,Kr as L,ye as Ln,Nt as Lt,Xr as M,de as Mn,Mt,Qr as N,fe as Nn,Ot as Nt,L as O,se as On,$t as Ot,ni as P,pe as Pn,yt as Pt,mr as Q,Fe as Qn,nt as Qt,Gr as R,be as Rn,jt as Rt,di as S,te as Sn,cn as St,Mi as T,ie as Tn,Kt as Tt,Wr as U,Te as Un,ut as Ut,$r as V,Ce as Vn,vt as Vt,Ur as W,Ee as Wn,mt as Wt,br as X,Ne as Xn,ot as Xt,vr as Y,Me as Yn,st as Yt,hr as Z,Pe as Zn,at as Zt,Ei as _,j as _n,xn as _t,Fi as a,Ge as an,Vn as at,yi as b,P as bn,En as bt,bi as c,qe as cn,Rn as ct,Ti as d,Be as dn,In as dt,ct as en,Le as er,_r as et,mi as f,Ve as fn,Sn as ft,Ai as g,A as gn,Tn as gt,Ni as h,k as hn,zn as ht,Hi as i,Ze as in,Nn as it,ei as j,ue as jn,Vt as jt,oi as k,ce as kn,Rt as kt,vi as l,Je as ln,Dn as lt,gi as m,O as mn,wn as mt,WF as n,$e as nn,xr as nt,Oi as o,Ye as on,Ln as ot,ki as p,He as pn,On as pt,Lr as q,ke as qn,dt as qt,Fw as r,Qe as rn,Gn as rt,hi as s,Ke as sn,Bn as st,HF as t,tt as tn,Re as tr,gr as tt,pi as u,We as un,Cn as ut,Di as v,M as vn,An as vt,fi as w,re as wn,tn as wt,wi as x,ee as xn,on as xt,_i as y,N as yn,Mn as yt,qr as z,xe as zn,It as zt};
