@@ -39,6 +39,9 @@ type config struct {
 	MaxBodyBytes    int64
 	// IngestMaxBytes bounds the text of a document ingestDocument takes.
 	IngestMaxBytes int64
+	// IngestTimeout bounds a curator's or admin's request (the only ones that
+	// may ingest a document) and the transaction storing an analysis.
+	IngestTimeout time.Duration
 	// LingerTime and LingerBytes bound the reading of an oversized body's
 	// rest after its 413 (lingering.refuse).
 	LingerTime      time.Duration
@@ -293,6 +296,7 @@ func (r *configReader) read() config {
 		ShutdownTimeout: r.dur(scopeServe, "SHUTDOWN_TIMEOUT", 20*time.Second, time.Nanosecond, "a positive duration such as 20s"),
 		MaxBodyBytes:    r.num(scopeServe, "MAX_BODY_BYTES", 64<<10, 1<<10, 1<<30, "a number of bytes from 1024 (1 KiB) to 1073741824 (1 GiB)"),
 		IngestMaxBytes:  r.num(scopeServe, "INGEST_MAX_BYTES", workbench.DefaultMaxBytes, 1<<10, ingest.MaxText, "a number of bytes from 1024 (1 KiB) to 1048576 (1 MiB, what the analyser takes)"),
+		IngestTimeout:   r.dur(scopeServe, "INGEST_TIMEOUT", 2*time.Minute, time.Second, "a duration of at least 1s, such as 2m"),
 		LingerTime:      r.dur(scopeServe, "LINGER_TIME", 5*time.Second, 0, "a duration of 0 (no lingering: the connection closes at once) or more, such as 5s"),
 		LingerBytes:     r.num(scopeServe, "LINGER_BYTES", 128<<20, 0, math.MaxInt64, "a number of bytes, 0 (no lingering: the connection closes at once) or more"),
 		Introspection:   r.boolean(scopeServe, "INTROSPECTION", true),
@@ -319,6 +323,9 @@ func (r *configReader) check(c *config) error {
 	// Comparisons only between values that parsed: one mistake, one message.
 	if !r.bad["NEO4J_TX_TIMEOUT"] && !r.bad["REQUEST_TIMEOUT"] && c.TxTimeout >= c.RequestTimeout {
 		r.failf(scopeServe, "NEO4J_TX_TIMEOUT", "must be shorter than %s, so that a slow query fails before its request does", r.show("REQUEST_TIMEOUT"))
+	}
+	if !r.bad["INGEST_TIMEOUT"] && !r.bad["REQUEST_TIMEOUT"] && c.IngestTimeout < c.RequestTimeout {
+		r.failf(scopeServe, "INGEST_TIMEOUT", "must be at least %s: it is the deadline of curators' requests, reads included", r.show("REQUEST_TIMEOUT"))
 	}
 	if !r.bad["LINGER_TIME"] && !r.bad["SHUTDOWN_TIMEOUT"] && c.LingerTime >= c.ShutdownTimeout {
 		r.failf(scopeServe, "LINGER_TIME", "must be shorter than %s, so that a graceful shutdown lets a refused client read its answer", r.show("SHUTDOWN_TIMEOUT"))

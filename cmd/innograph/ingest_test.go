@@ -27,14 +27,18 @@ func TestIngestCommand(t *testing.T) {
 	// About 130 KB: over the default MAX_BODY_BYTES (64 KiB).
 	large := filepath.Join(dir, "large.txt")
 	largeText := strings.Repeat(string(article)+"\n", 130000/len(article))
-	for name, text := range map[string]string{small: string(article), large: largeText} {
+	// Just under INGEST_MAX_BYTES (1 MiB): the largest document the default
+	// settings take must be analysed and stored within them (INGEST_TIMEOUT).
+	largest := filepath.Join(dir, "largest.txt")
+	largestText := strings.Repeat("Zyxo "+string(article)+"\n", (1<<20-1000)/(len(article)+6))
+	for name, text := range map[string]string{small: string(article), large: largeText, largest: largestText} {
 		if err := os.WriteFile(name, []byte(text), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
 	del := func() {
 		neo4jtest.Cypher(t, `MATCH (s:Source) WHERE s.digest IN $d OPTIONAL MATCH (s)-[:HAS_MENTION|HAS_SUGGESTION]->(x) DETACH DELETE x, s`,
-			map[string]any{"d": []string{workbench.DigestOf(string(article)), workbench.DigestOf(largeText)}})
+			map[string]any{"d": []string{workbench.DigestOf(string(article)), workbench.DigestOf(largeText), workbench.DigestOf(largestText)}})
 	}
 	del()
 	t.Cleanup(del)
@@ -54,6 +58,7 @@ func TestIngestCommand(t *testing.T) {
 		{"small", "cli-secret", []string{small, "--title", "Zyxo marine", "--published", "2024-07-07", "--publisher", "Zyxo Courier"}, "mentions, ", false},
 		{"flags first", "cli-secret", []string{"--title", "Zyxo marine", "--published", "2024-07-07", small}, "(Zyxo marine)", false},
 		{"larger than MAX_BODY_BYTES", "cli-secret", []string{large, "--title", "Zyxo marine, long", "--published", "2024"}, "suggestions", false},
+		{"INGEST_MAX_BYTES with the default timeouts", "cli-secret", []string{largest, "--title", "Zyxo marine, longest", "--published", "2024"}, "suggestions", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

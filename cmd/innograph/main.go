@@ -279,7 +279,7 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger, m *metrics) (*
 	} else if err := checkNeo4jURI(uri); err != nil {
 		return nil, err // no retrying: waiting does not mend it
 	}
-	sc := store.Config{URI: uri, User: user, Password: pw, Database: cfg.Neo4jDatabase, TxTimeout: cfg.TxTimeout, Logger: log,
+	sc := store.Config{URI: uri, User: user, Password: pw, Database: cfg.Neo4jDatabase, TxTimeout: cfg.TxTimeout, IngestTxTimeout: cfg.IngestTimeout, Logger: log,
 		SearchConcurrency: cfg.SearchSlots}
 	if m != nil {
 		sc.Observe = m.observeQuery

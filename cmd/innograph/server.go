@@ -213,7 +213,10 @@ func newMux(cfg config, log *slog.Logger, st *store.Store, m *metrics) (http.Han
 	anonymous := limitBody(cfg.MaxBodyBytes, linger, deadline(cfg.RequestTimeout, gql))
 	// Curators and admins may send a document of INGEST_MAX_BYTES (see
 	// ingestBodyBytes); anonymous requests keep MAX_BODY_BYTES.
-	authed := limitBody(ingestBodyBytes(cfg), linger, deadline(cfg.RequestTimeout, gql))
+	// Their deadline is INGEST_TIMEOUT: analysing and storing a document of
+	// INGEST_MAX_BYTES takes longer than REQUEST_TIMEOUT allows (each query
+	// of theirs is still bounded by NEO4J_TX_TIMEOUT).
+	authed := limitBody(ingestBodyBytes(cfg), linger, deadline(cfg.IngestTimeout, gql))
 	byActor := graph.Authenticate(tokens, cfg.AnonymousReads, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := graph.ActorFrom(r.Context()); ok {
 			authed.ServeHTTP(w, r)

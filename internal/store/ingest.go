@@ -226,7 +226,7 @@ func (s *Store) SaveIngest(ctx context.Context, src kg.Source, text string, ment
 			"sourceId": src.ID, "fingerprint": sg.Fingerprint, "kind": sg.Kind, "confidence": sg.Confidence,
 			"quote": sg.Quote, "text": sg.Text, "start": sg.Start, "end": sg.End, "claim": string(sg.Claim.Or(kg.StatusAsserted)), "proposal": string(prop)}})
 	}
-	res, err := s.writeTx(ctx, "ingest", s.cfg.TxTimeout, func(tx neo4j.ManagedTransaction) (any, error) {
+	res, err := s.writeTx(ctx, "ingest", max(s.cfg.IngestTxTimeout, s.cfg.TxTimeout), func(tx neo4j.ManagedTransaction) (any, error) {
 		var out IngestResult
 		r, err := txOne(ctx, tx, "MATCH (s:Source {digest: $digest}) RETURN s {.*, text: null} AS s ORDER BY s.id LIMIT 1", map[string]any{"digest": src.Digest})
 		if err != nil {

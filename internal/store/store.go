@@ -32,6 +32,10 @@ type Config struct {
 	Database string
 	// TxTimeout bounds every transaction on the server side.
 	TxTimeout time.Duration
+	// IngestTxTimeout bounds the transaction storing a document's analysis
+	// (SaveIngest), which for a large document takes longer than a query;
+	// zero means TxTimeout.
+	IngestTxTimeout time.Duration
 	// MaxPoolSize bounds open connections.
 	MaxPoolSize int
 	// Observe, when set, is called after every query with its name, duration
