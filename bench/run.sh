@@ -42,6 +42,10 @@ esac
 BIN=bin/innograph
 mkdir -p bin "$OUT" bench/data
 go build -o "$BIN" ./cmd/innograph
+# BENCH_INNOGRAPH_BIN serves another build of innograph (an earlier commit's,
+# for a before/after pair measured back to back); bin/innograph still runs
+# Neo4j and the bulk load.
+IG_BIN=${BENCH_INNOGRAPH_BIN:-$BIN}
 go build -o bin/loadgen ./bench/cmd/loadgen
 
 IG_PID= NG_PID=
@@ -80,7 +84,7 @@ for n in $SIZES; do
   [ -f "$dir/manifest.json" ] || "$BIN" generate --entities "$n" --seed "$SEED" --out "$dir"
   NEO4J_URI=$BOLT NEO4J_USER= LOG_LEVEL=warn "$BIN" bulkload --wipe --reuse --warm "$dir"
 
-  NEO4J_URI=$BOLT NEO4J_USER= PORT=$IG_PORT LOG_LEVEL=warn PLAYGROUND=false "$BIN" serve >"$OUT/innograph.log.tmp" 2>&1 &
+  NEO4J_URI=$BOLT NEO4J_USER= PORT=$IG_PORT LOG_LEVEL=warn PLAYGROUND=false "$IG_BIN" serve >"$OUT/innograph.log.tmp" 2>&1 &
   IG_PID=$!
   NEO4J_URI=$BOLT PORT=$NG_PORT node bench/neo4j-graphql/server.mjs >"$OUT/neo4j-graphql.log.tmp" 2>&1 &
   NG_PID=$!

@@ -7,13 +7,83 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vikstrous/dataloadgen"
+
 	"github.com/innograph/innograph/internal/kg"
 )
+
+// Loader is a per-request dataloader (github.com/vikstrous/dataloadgen): the
+// keys asked for by resolvers within its wait are fetched in one call, and
+// every key is fetched at most once per request.
+type Loader[K comparable, V any] struct {
+	dl *dataloadgen.Loader[K, V]
+}
+
+// loaderCapacity bounds the keys of one batch.
+const loaderCapacity = 500
+
+// NewLoader returns a loader calling fetch with at most capacity keys,
+// gathered for wait after the first. fetch returns one value per key, in
+// order, and either no errors, one error for the whole batch, or one error
+// per key.
+func NewLoader[K comparable, V any](fetch func(ctx context.Context, keys []K) ([]V, []error), capacity int, wait time.Duration) *Loader[K, V] {
+	return &Loader[K, V]{dl: dataloadgen.NewLoader(fetch, dataloadgen.WithBatchCapacity(capacity), dataloadgen.WithWait(wait))}
+}
+
+// Load returns the value of key, waiting for its batch or for ctx to end.
+func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
+	return await(ctx, l.dl.LoadThunk(ctx, key))
+}
+
+// LoadAll returns the values of keys, in order; the error is the first one.
+func (l *Loader[K, V]) LoadAll(ctx context.Context, keys []K) ([]V, error) {
+	thunks := make([]func() (V, error), len(keys))
+	for i, k := range keys {
+		thunks[i] = l.dl.LoadThunk(ctx, k)
+	}
+	out := make([]V, len(keys))
+	for i, th := range thunks {
+		v, err := await(ctx, th)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// Prime stores the value of key unless the key was loaded or primed before.
+func (l *Loader[K, V]) Prime(key K, v V) { l.dl.Prime(key, v) }
+
+// Clear forgets the value of key, so that the next load fetches it again.
+func (l *Loader[K, V]) Clear(key K) { l.dl.Clear(key) }
+
+// await returns what thunk returns, or ctx's error when ctx ends first
+// (dataloadgen's thunks wait for their batch regardless of ctx).
+func await[V any](ctx context.Context, thunk func() (V, error)) (V, error) {
+	type result struct {
+		v   V
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := thunk()
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero V
+		return zero, ctx.Err()
+	}
+}
 
 // Loaders batch the lookups of one request so that the number of queries is
 // bounded by the nesting depth of the GraphQL query, not by list sizes.
 type Loaders struct {
 	store    Store
+	wait     time.Duration
 	Entity   *Loader[string, *kg.Entity]
 	Source   *Loader[string, *kg.Source]
 	Funding  *Loader[string, *kg.Funding]
@@ -21,11 +91,6 @@ type Loaders struct {
 	adjacent map[string]*Loader[string, []kg.Adjacent]
 	fundOf   map[string]*Loader[string, []kg.Funding]
 }
-
-// LoaderWait is the longest a loader collects keys before it queries (see
-// Loader: it usually sends a batch much sooner). Set it at start-up
-// (LOADER_WAIT), not while serving.
-var LoaderWait = 500 * time.Microsecond
 
 func mapped[V any](fetch func(ctx context.Context, ids []string) (map[string]V, error)) func(ctx context.Context, ids []string) ([]*V, []error) {
 	return func(ctx context.Context, ids []string) ([]*V, []error) {
@@ -47,13 +112,15 @@ func mapped[V any](fetch func(ctx context.Context, ids []string) (map[string]V, 
 	}
 }
 
-// NewLoaders returns fresh loaders for one request.
-func NewLoaders(s Store) *Loaders {
+// NewLoaders returns fresh loaders for one request, each gathering keys for
+// wait after the first before one batched query.
+func NewLoaders(s Store, wait time.Duration) *Loaders {
 	return &Loaders{
 		store:    s,
-		Entity:   NewLoader(mapped(s.EntitiesByIDs), 500),
-		Source:   NewLoader(mapped(s.SourcesByIDs), 500),
-		Funding:  NewLoader(mapped(s.FundingsByIDs), 500),
+		wait:     wait,
+		Entity:   NewLoader(mapped(s.EntitiesByIDs), loaderCapacity, wait),
+		Source:   NewLoader(mapped(s.SourcesByIDs), loaderCapacity, wait),
+		Funding:  NewLoader(mapped(s.FundingsByIDs), loaderCapacity, wait),
 		adjacent: map[string]*Loader[string, []kg.Adjacent]{},
 		fundOf:   map[string]*Loader[string, []kg.Funding]{},
 	}
@@ -71,7 +138,7 @@ func (l *Loaders) Adjacent(f kg.RelFilter, page kg.Page) *Loader[string, []kg.Ad
 	ld := NewLoader(func(ctx context.Context, ids []string) ([][]kg.Adjacent, []error) {
 		m, err := l.store.Adjacent(ctx, ids, f, page)
 		return byKey(ids, m, err)
-	}, 500)
+	}, loaderCapacity, l.wait)
 	l.adjacent[key] = ld
 	return ld
 }
@@ -87,7 +154,7 @@ func (l *Loaders) FundingsOf(role string, first int) *Loader[string, []kg.Fundin
 	ld := NewLoader(func(ctx context.Context, ids []string) ([][]kg.Funding, []error) {
 		m, err := l.store.FundingsOf(ctx, ids, role, first)
 		return byKey(ids, m, err)
-	}, 500)
+	}, loaderCapacity, l.wait)
 	l.fundOf[key] = ld
 	return ld
 }
@@ -120,9 +187,9 @@ func LoadersFrom(ctx context.Context) *Loaders {
 	return l
 }
 
-// Middleware gives every request its own loaders.
-func Middleware(s Store, next http.Handler) http.Handler {
+// Middleware gives every request its own loaders (NewLoaders).
+func Middleware(s Store, wait time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(WithLoaders(r.Context(), NewLoaders(s))))
+		next.ServeHTTP(w, r.WithContext(WithLoaders(r.Context(), NewLoaders(s, wait))))
 	})
 }

@@ -7,13 +7,12 @@ import (
 
 	"github.com/innograph/innograph/graph/model"
 	"github.com/innograph/innograph/internal/kg"
-	"github.com/innograph/innograph/internal/store"
 )
 
 // Writer is what the mutation resolvers need from the database layer.
 type Writer interface {
 	CreateEntity(ctx context.Context, e kg.Entity, meta kg.ChangeMeta) (kg.Entity, error)
-	UpdateEntity(ctx context.Context, id string, patch store.EntityPatch, expectedVersion int64, meta kg.ChangeMeta) (kg.Entity, error)
+	UpdateEntity(ctx context.Context, id string, patch kg.EntityPatch, expectedVersion int64, meta kg.ChangeMeta) (kg.Entity, error)
 	DeleteEntity(ctx context.Context, id string, expectedVersion int64, meta kg.ChangeMeta) error
 	MergeEntities(ctx context.Context, keep, remove string, meta kg.ChangeMeta) (kg.Entity, error)
 	CreateRelationship(ctx context.Context, r kg.Relationship, key string, meta kg.ChangeMeta) (kg.Relationship, error)
@@ -95,7 +94,7 @@ func (r *Resolver) updateEntity(ctx context.Context, in model.UpdateEntityInput,
 	if err := kg.CheckID("input.id", in.ID); err != nil {
 		return nil, err
 	}
-	p := store.EntityPatch{Name: in.Name, Description: in.Description}
+	p := kg.EntityPatch{Name: in.Name, Description: in.Description}
 	if in.Kind != nil {
 		k := kg.Kind(*in.Kind)
 		p.Kind = &k

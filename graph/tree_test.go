@@ -15,9 +15,9 @@ import (
 // loading level by level, and the round trips fewer.
 func TestEntityTreeAnswersAsLoaders(t *testing.T) {
 	st, names := observedStore(t)
-	res := &graph.Resolver{}
-	tree := newHandlerWith(t, st, res)
-	levels := newHandlerWith(t, st, &graph.Resolver{NoEntityTrees: true})
+	tree := newHandlerWith(t, st, nil)
+	res := tree.Resolver
+	levels := newHandlerWith(t, st, func(c *graph.HandlerConfig) { c.NoEntityTrees = true })
 	tests := []struct {
 		name    string
 		query   string

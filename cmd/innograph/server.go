@@ -15,12 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/innograph/innograph/graph"
 	"github.com/innograph/innograph/internal/export"
@@ -29,49 +24,21 @@ import (
 	"github.com/innograph/innograph/web"
 )
 
-// tokenLimit bounds the lexer's work on one query; a real query has a few
-// hundred tokens.
-const tokenLimit = 5000
-
-// repeatLimit bounds fields sharing one response name in a selection set.
-const repeatLimit = 20
-
-// newGraphQLHandler wires the GraphQL executor: explicit transports (GET and
-// JSON POST only: no form posts), query cache, limits, error presenter.
+// newGraphQLHandler builds the GraphQL handler (graph.NewHandler) from cfg.
 // docs are the source documents the quotes of changes are checked against
 // (nil: not checked).
 func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics, docs map[string]string) http.Handler {
-	graph.LoaderWait = cfg.LoaderWait
-	c := graph.Config{Resolvers: &graph.Resolver{Store: st, Writer: st, Logger: log, Docs: docs}}
-	srv := handler.New(graph.NewExecutableSchema(c))
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(graph.GETQueries{MaxTokens: tokenLimit})
-	srv.AddTransport(graph.POSTJSON{})
-	srv.AddTransport(graph.Unsupported{}) // last: answers what no other takes
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.SetParserTokenLimit(tokenLimit)
-	if cfg.Introspection {
-		srv.Use(extension.Introspection{})
-	} else {
-		srv.SetDisableSuggestion(true)
-	}
-	cache := &graph.ResultCache{Version: st.GraphVersion, Bypass: st.Behind, MaxBytes: cfg.CacheBytes, MaxEntryBytes: cfg.CacheBytes / 16}
-	srv.Use(cache)
-	srv.Use(graph.BookmarkExtension{})
+	hc := graph.HandlerConfig{Store: st, Writer: st, Logger: log, Docs: docs,
+		Tokens: cfg.Tokens, AnonymousReads: cfg.AnonymousReads,
+		ComplexityLimit: cfg.ComplexityLimit, DepthLimit: cfg.DepthLimit, Introspection: cfg.Introspection,
+		Version: st.GraphVersion, Behind: st.Behind, CacheBytes: cfg.CacheBytes, LoaderWait: cfg.LoaderWait}
 	if m != nil {
-		m.watchCache(cache)
+		hc.Extensions = append(hc.Extensions, graphqlTracer{m: m})
 	}
-	srv.Use(&graph.Limits{MaxCost: cfg.ComplexityLimit, MaxDepth: cfg.DepthLimit, MaxTokens: tokenLimit, MaxRepeat: repeatLimit,
-		Cache: lru.New[*ast.QueryDocument](1000)})
-	srv.Use(&graph.EnumVariables{})
-	if m != nil {
-		srv.Use(graphqlTracer{m: m})
+	h := graph.NewHandler(hc)
+	if m != nil && h.Cache != nil {
+		m.watchCache(h.Cache)
 	}
-	srv.SetErrorPresenter(graph.ErrorPresenter(log))
-	srv.SetRecoverFunc(graph.RecoverFunc(log))
-	var h http.Handler = srv
-	h = graph.Middleware(st, h)
-	h = graph.Bookmarks(h)
 	return h
 }
 
@@ -187,19 +154,19 @@ func cors(origins string, next http.Handler) http.Handler {
 
 func newMux(cfg config, log *slog.Logger, st *store.Store, m *metrics) (http.Handler, error) {
 	// loadConfig has parsed the tokens; a config built otherwise reads them here.
-	tokens := cfg.Tokens
-	if tokens == nil {
-		var err error
-		if tokens, err = graph.LoadTokens(cfg.AuthTokens, cfg.AuthTokenFile); err != nil {
+	if cfg.Tokens == nil {
+		tokens, err := graph.LoadTokens(cfg.AuthTokens, cfg.AuthTokenFile)
+		if err != nil {
 			return nil, err
 		}
+		cfg.Tokens = tokens
 	}
 	docs, err := sourceDocs(cfg, log)
 	if err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	gql := graph.Authenticate(tokens, cfg.AnonymousReads, newGraphQLHandler(cfg, log, st, m, docs))
+	gql := newGraphQLHandler(cfg, log, st, m, docs)
 	mux.Handle("/graphql", instrument("graphql", m, log, cors(cfg.CORSOrigins, limitBody(cfg.MaxBodyBytes, lingering{Time: cfg.LingerTime, Bytes: cfg.LingerBytes}, deadline(cfg.RequestTimeout, gql)))))
 	mux.Handle("/export/", instrument("export", m, log, cors(cfg.CORSOrigins, deadline(cfg.RequestTimeout, export.Handler(st, log)))))
 	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, r *http.Request) {

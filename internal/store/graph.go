@@ -104,7 +104,7 @@ func (s *Store) Adjacent(ctx context.Context, ids []string, f kg.RelFilter, page
 	}
 	var after any
 	if page.After != "" {
-		vals, err := DecodeCursor(page.After, 1)
+		vals, err := kg.DecodeCursor(page.After, 1)
 		if err != nil {
 			return nil, err
 		}
@@ -565,7 +565,7 @@ func fundingWhere(f kg.FundingFilter) (string, map[string]any) {
 func (s *Store) Fundings(ctx context.Context, f kg.FundingFilter, page kg.Page) ([]kg.Funding, []string, bool, error) {
 	where, p := fundingWhere(f)
 	if page.After != "" {
-		vals, err := DecodeCursor(page.After, 1)
+		vals, err := kg.DecodeCursor(page.After, 1)
 		if err != nil {
 			return nil, nil, false, err
 		}
@@ -586,7 +586,7 @@ func (s *Store) Fundings(ctx context.Context, f kg.FundingFilter, page kg.Page) 
 	for _, r := range recs {
 		m := recMap(r, "f")
 		out = append(out, fundingFromMap(m))
-		cursors = append(cursors, EncodeCursor(str(m, "sortKey")))
+		cursors = append(cursors, kg.EncodeCursor(str(m, "sortKey")))
 	}
 	return out, cursors, more, nil
 }
@@ -686,7 +686,7 @@ RETURN id, f {.*} AS f`, map[string]any{"ids": ids, "first": first})
 func (s *Store) Sources(ctx context.Context, page kg.Page) ([]kg.Source, []string, bool, error) {
 	p := map[string]any{"limit": page.First + 1, "after": nil}
 	if page.After != "" {
-		vals, err := DecodeCursor(page.After, 1)
+		vals, err := kg.DecodeCursor(page.After, 1)
 		if err != nil {
 			return nil, nil, false, err
 		}
@@ -705,7 +705,7 @@ func (s *Store) Sources(ctx context.Context, page kg.Page) ([]kg.Source, []strin
 	for _, r := range recs {
 		src := sourceFromMap(recMap(r, "s"))
 		out = append(out, src)
-		cursors = append(cursors, EncodeCursor(src.ID))
+		cursors = append(cursors, kg.EncodeCursor(src.ID))
 	}
 	return out, cursors, more, nil
 }
@@ -742,7 +742,7 @@ func (s *Store) SourcesByIDs(ctx context.Context, ids []string) (map[string]kg.S
 func (s *Store) SourceFacts(ctx context.Context, sourceID string, page kg.Page) ([]kg.Relationship, []string, bool, error) {
 	p := map[string]any{"source": sourceID, "limit": page.First + 1, "after": nil}
 	if page.After != "" {
-		vals, err := DecodeCursor(page.After, 1)
+		vals, err := kg.DecodeCursor(page.After, 1)
 		if err != nil {
 			return nil, nil, false, err
 		}
@@ -763,7 +763,7 @@ RETURN r `+relProjection+` AS r ORDER BY r.id LIMIT $limit`, p)
 	for _, r := range recs {
 		rel := relFromMap(recMap(r, "r"))
 		out = append(out, rel)
-		cursors = append(cursors, EncodeCursor(rel.ID))
+		cursors = append(cursors, kg.EncodeCursor(rel.ID))
 	}
 	return out, cursors, more, nil
 }

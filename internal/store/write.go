@@ -16,14 +16,6 @@ import (
 	"github.com/innograph/innograph/internal/kg"
 )
 
-// EntityPatch is a partial update of an entity: nil fields stay as they are.
-type EntityPatch struct {
-	Kind        *kg.Kind
-	Name        *string
-	Aliases     *[]string
-	Description *string
-}
-
 // changeRec is what an operation reports for the audit log.
 type changeRec struct {
 	entityID, relID string
@@ -305,7 +297,7 @@ func lockedAt(ctx context.Context, tx neo4j.ManagedTransaction, id string, want 
 
 // UpdateEntity applies patch when the entity is still at expectedVersion
 // (optimistic concurrency); otherwise it fails with CONFLICT.
-func (s *Store) UpdateEntity(ctx context.Context, id string, patch EntityPatch, expectedVersion int64, meta kg.ChangeMeta) (kg.Entity, error) {
+func (s *Store) UpdateEntity(ctx context.Context, id string, patch kg.EntityPatch, expectedVersion int64, meta kg.ChangeMeta) (kg.Entity, error) {
 	rec, err := s.change(ctx, kg.OpUpdateEntity, []any{id, patch, expectedVersion}, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
 		cur, err := lockedAt(ctx, tx, id, expectedVersion)
 		if err != nil {
@@ -618,7 +610,7 @@ func (s *Store) Changes(ctx context.Context, f kg.ChangeFilter, page kg.Page) ([
 		p["since"] = f.Since.UTC()
 	}
 	if page.After != "" {
-		vals, err := DecodeCursor(page.After, 1)
+		vals, err := kg.DecodeCursor(page.After, 1)
 		if err != nil {
 			return nil, nil, false, err
 		}
@@ -645,7 +637,7 @@ RETURN c {.*} AS c ORDER BY c.sortKey DESC LIMIT $limit`, p)
 			Reason: str(m, "reason"), Evidence: kg.Evidence{SourceID: str(m, "sourceId"), Quote: str(m, "quote")},
 			IdempotencyKey: str(m, "idempotencyKey"),
 		})
-		cursors = append(cursors, EncodeCursor(str(m, "sortKey")))
+		cursors = append(cursors, kg.EncodeCursor(str(m, "sortKey")))
 	}
 	return out, cursors, more, nil
 }
