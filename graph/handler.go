@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -25,8 +24,8 @@ const RepeatLimit = 20
 // fills it from its config struct; the tests fill it the same way, so that
 // every test request passes the production middleware chain.
 type HandlerConfig struct {
-	// Store reads the graph and Writer changes it.
-	Store  Store
+	// Reader reads the graph (read.New over the store) and Writer changes it.
+	Reader Reader
 	Writer Writer
 	Logger *slog.Logger
 	// Docs holds the source documents' text by file name (see Resolver.Docs);
@@ -48,13 +47,6 @@ type HandlerConfig struct {
 	Version    func() (int64, bool)
 	Behind     func(ctx context.Context) bool
 	CacheBytes int64
-
-	// LoaderWait is the longest a per-request dataloader gathers keys before
-	// its batched query.
-	LoaderWait time.Duration
-	// NoEntityTrees makes an entity lookup load its typed nested fields
-	// level by level (see Resolver.NoEntityTrees); tests compare the two.
-	NoEntityTrees bool
 
 	// Extensions are added after the handler's own (metrics, for one).
 	Extensions []graphql.HandlerExtension
@@ -79,7 +71,7 @@ func NewHandler(cfg HandlerConfig) *Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	res := &Resolver{Store: cfg.Store, Writer: cfg.Writer, Logger: log, Docs: cfg.Docs, NoEntityTrees: cfg.NoEntityTrees}
+	res := &Resolver{Read: cfg.Reader, Writer: cfg.Writer, Logger: log, Docs: cfg.Docs}
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: res}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(GETQueries{MaxTokens: TokenLimit})
@@ -107,8 +99,16 @@ func NewHandler(cfg HandlerConfig) *Handler {
 	srv.SetErrorPresenter(ErrorPresenter(log))
 	srv.SetRecoverFunc(RecoverFunc(log))
 	var h http.Handler = srv
-	h = Middleware(cfg.Store, cfg.LoaderWait, h)
+	h = begin(cfg.Reader, h)
 	h = Bookmarks(h)
 	h = Authenticate(cfg.Tokens, cfg.AnonymousReads, h)
 	return &Handler{Handler: h, Cache: cache, Resolver: res}
+}
+
+// begin gives every request its own read state (Reader.Begin: batching
+// loaders).
+func begin(rd Reader, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(rd.Begin(r.Context())))
+	})
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/innograph/innograph/graph"
 	"github.com/innograph/innograph/internal/neo4jtest"
+	"github.com/innograph/innograph/internal/read"
 	"github.com/innograph/innograph/internal/store"
 )
 
@@ -23,9 +24,9 @@ import (
 // st: the same limits, result cache (inert until the graph version is
 // watched, see TestResultCache), loaders and middleware.
 func testConfig(st *store.Store) graph.HandlerConfig {
-	return graph.HandlerConfig{Store: st, Writer: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		AnonymousReads: true, ComplexityLimit: 50000, DepthLimit: 12, Introspection: true,
-		Version: st.GraphVersion, Behind: st.Behind, CacheBytes: 64 << 20, LoaderWait: 500 * time.Microsecond}
+	return graph.HandlerConfig{Reader: read.New(st, read.Options{LoaderWait: 500 * time.Microsecond}), Writer: st,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AnonymousReads: true, ComplexityLimit: 50000, DepthLimit: 12,
+		Introspection: true, Version: st.GraphVersion, Behind: st.Behind, CacheBytes: 64 << 20}
 }
 
 // newHandler is the production handler (graph.NewHandler) over st.

@@ -58,7 +58,7 @@ func (r *Resolver) checkQuote(ctx context.Context, ev kg.Evidence) error {
 	if r.Docs == nil || ev.Quote == "" {
 		return nil
 	}
-	src, err := LoadersFrom(ctx).Source.Load(ctx, ev.SourceID)
+	src, err := r.Read.SourceByID(ctx, ev.SourceID)
 	if err != nil || src == nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (r *Resolver) checkQuote(ctx context.Context, ev kg.Evidence) error {
 }
 
 func (r *Resolver) afterWrite(ctx context.Context, e kg.Entity) model.Entity {
-	LoadersFrom(ctx).Entity.Clear(e.ID)
+	r.Read.Forget(ctx, e.ID)
 	return toEntity(e)
 }
 
@@ -120,7 +120,7 @@ func (r *Resolver) deleteEntity(ctx context.Context, id string, version int, c m
 	if err := r.Writer.DeleteEntity(ctx, id, int64(version), meta); err != nil {
 		return "", err
 	}
-	LoadersFrom(ctx).Entity.Clear(id)
+	r.Read.Forget(ctx, id)
 	return id, nil
 }
 
@@ -139,7 +139,7 @@ func (r *Resolver) mergeEntities(ctx context.Context, keep, remove string, c mod
 	if err != nil {
 		return nil, err
 	}
-	LoadersFrom(ctx).Entity.Clear(remove)
+	r.Read.Forget(ctx, remove)
 	return r.afterWrite(ctx, e), nil
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/innograph/innograph/graph"
 	"github.com/innograph/innograph/internal/kg"
+	"github.com/innograph/innograph/internal/read"
 )
 
 // The number of Cypher round trips for a nested query is bounded by its
@@ -18,7 +19,9 @@ func TestQueryCountBoundedByDepth(t *testing.T) {
 	// A wide batching window: this test proves that round trips depend on
 	// nesting depth only, which must not hinge on scheduler timing.
 	st, names := observedStore(t)
-	h := newHandlerWith(t, st, func(c *graph.HandlerConfig) { c.LoaderWait = 25 * time.Millisecond })
+	h := newHandlerWith(t, st, func(c *graph.HandlerConfig) {
+		c.Reader = read.New(st, read.Options{LoaderWait: 25 * time.Millisecond})
+	})
 	const q = `query($n: Int) { entities(first: $n) { nodes { id sources { id }
   relationships(first: 20) { nodes { evidence { source { id } } from { id name } to { id name ... on Lab { director { name } } } } } } } }`
 	const maxQueries = 8

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/innograph/innograph/graph"
+	"github.com/innograph/innograph/internal/read"
 )
 
 // An entity lookup fetches its typed nested fields in its own statement
@@ -15,9 +16,11 @@ import (
 // loading level by level, and the round trips fewer.
 func TestEntityTreeAnswersAsLoaders(t *testing.T) {
 	st, names := observedStore(t)
-	tree := newHandlerWith(t, st, nil)
-	res := tree.Resolver
-	levels := newHandlerWith(t, st, func(c *graph.HandlerConfig) { c.NoEntityTrees = true })
+	res := read.New(st, read.Options{LoaderWait: 500 * time.Microsecond})
+	tree := newHandlerWith(t, st, func(c *graph.HandlerConfig) { c.Reader = res })
+	levels := newHandlerWith(t, st, func(c *graph.HandlerConfig) {
+		c.Reader = read.New(st, read.Options{LoaderWait: 500 * time.Microsecond, NoEntityTrees: true})
+	})
 	tests := []struct {
 		name    string
 		query   string

@@ -20,6 +20,7 @@ import (
 	"github.com/innograph/innograph/graph"
 	"github.com/innograph/innograph/internal/export"
 	"github.com/innograph/innograph/internal/kg"
+	"github.com/innograph/innograph/internal/read"
 	"github.com/innograph/innograph/internal/store"
 	"github.com/innograph/innograph/web"
 )
@@ -28,10 +29,10 @@ import (
 // docs are the source documents the quotes of changes are checked against
 // (nil: not checked).
 func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics, docs map[string]string) http.Handler {
-	hc := graph.HandlerConfig{Store: st, Writer: st, Logger: log, Docs: docs,
+	hc := graph.HandlerConfig{Reader: read.New(st, read.Options{LoaderWait: cfg.LoaderWait}), Writer: st, Logger: log, Docs: docs,
 		Tokens: cfg.Tokens, AnonymousReads: cfg.AnonymousReads,
 		ComplexityLimit: cfg.ComplexityLimit, DepthLimit: cfg.DepthLimit, Introspection: cfg.Introspection,
-		Version: st.GraphVersion, Behind: st.Behind, CacheBytes: cfg.CacheBytes, LoaderWait: cfg.LoaderWait}
+		Version: st.GraphVersion, Behind: st.Behind, CacheBytes: cfg.CacheBytes}
 	if m != nil {
 		hc.Extensions = append(hc.Extensions, graphqlTracer{m: m})
 	}

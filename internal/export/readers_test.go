@@ -23,6 +23,7 @@ import (
 	"github.com/innograph/innograph/internal/export"
 	"github.com/innograph/innograph/internal/kg"
 	"github.com/innograph/innograph/internal/neo4jtest"
+	"github.com/innograph/innograph/internal/read"
 	"github.com/innograph/innograph/internal/store"
 )
 
@@ -114,9 +115,9 @@ func TestReadersOpenExports(t *testing.T) {
 // graphQLHandler is the production GraphQL handler (graph.NewHandler) with
 // cmd/innograph's default limits.
 func graphQLHandler(st *store.Store) http.Handler {
-	return graph.NewHandler(graph.HandlerConfig{Store: st, Writer: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		AnonymousReads: true, ComplexityLimit: 50000, DepthLimit: 12, Version: st.GraphVersion, Behind: st.Behind,
-		CacheBytes: 64 << 20, LoaderWait: 500 * time.Microsecond})
+	return graph.NewHandler(graph.HandlerConfig{Reader: read.New(st, read.Options{LoaderWait: 500 * time.Microsecond}), Writer: st,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AnonymousReads: true, ComplexityLimit: 50000, DepthLimit: 12,
+		Version: st.GraphVersion, Behind: st.Behind, CacheBytes: 64 << 20})
 }
 
 type gqlEntity struct{ ID, Name, Kind string }

@@ -1,8 +1,8 @@
-package graph
+package read
 
 import (
 	"context"
-	"net/http"
+	"errors"
 	"strconv"
 	"sync"
 	"time"
@@ -12,31 +12,31 @@ import (
 	"github.com/innograph/innograph/internal/kg"
 )
 
-// Loader is a per-request dataloader (github.com/vikstrous/dataloadgen): the
+// loader is a per-request dataloader (github.com/vikstrous/dataloadgen): the
 // keys asked for by resolvers within its wait are fetched in one call, and
 // every key is fetched at most once per request.
-type Loader[K comparable, V any] struct {
+type loader[K comparable, V any] struct {
 	dl *dataloadgen.Loader[K, V]
 }
 
 // loaderCapacity bounds the keys of one batch.
 const loaderCapacity = 500
 
-// NewLoader returns a loader calling fetch with at most capacity keys,
+// newLoader returns a loader calling fetch with at most capacity keys,
 // gathered for wait after the first. fetch returns one value per key, in
 // order, and either no errors, one error for the whole batch, or one error
 // per key.
-func NewLoader[K comparable, V any](fetch func(ctx context.Context, keys []K) ([]V, []error), capacity int, wait time.Duration) *Loader[K, V] {
-	return &Loader[K, V]{dl: dataloadgen.NewLoader(fetch, dataloadgen.WithBatchCapacity(capacity), dataloadgen.WithWait(wait))}
+func newLoader[K comparable, V any](fetch func(ctx context.Context, keys []K) ([]V, []error), capacity int, wait time.Duration) *loader[K, V] {
+	return &loader[K, V]{dl: dataloadgen.NewLoader(fetch, dataloadgen.WithBatchCapacity(capacity), dataloadgen.WithWait(wait))}
 }
 
 // Load returns the value of key, waiting for its batch or for ctx to end.
-func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
+func (l *loader[K, V]) Load(ctx context.Context, key K) (V, error) {
 	return await(ctx, l.dl.LoadThunk(ctx, key))
 }
 
 // LoadAll returns the values of keys, in order; the error is the first one.
-func (l *Loader[K, V]) LoadAll(ctx context.Context, keys []K) ([]V, error) {
+func (l *loader[K, V]) LoadAll(ctx context.Context, keys []K) ([]V, error) {
 	thunks := make([]func() (V, error), len(keys))
 	for i, k := range keys {
 		thunks[i] = l.dl.LoadThunk(ctx, k)
@@ -53,12 +53,12 @@ func (l *Loader[K, V]) LoadAll(ctx context.Context, keys []K) ([]V, error) {
 }
 
 // Prime stores the value of key unless the key was loaded or primed before.
-func (l *Loader[K, V]) Prime(key K, v V) { l.dl.Prime(key, v) }
+func (l *loader[K, V]) Prime(key K, v V) { l.dl.Prime(key, v) }
 
 // Clear forgets the value of key, so that the next load fetches it again.
-func (l *Loader[K, V]) Clear(key K) { l.dl.Clear(key) }
+func (l *loader[K, V]) Clear(key K) { l.dl.Clear(key) }
 
-// await returns what thunk returns, or ctx's error when ctx ends first
+// await returns what thunk returns, or a TIMEOUT error when ctx ends first
 // (dataloadgen's thunks wait for their batch regardless of ctx).
 func await[V any](ctx context.Context, thunk func() (V, error)) (V, error) {
 	type result struct {
@@ -75,21 +75,24 @@ func await[V any](ctx context.Context, thunk func() (V, error)) (V, error) {
 		return r.v, r.err
 	case <-ctx.Done():
 		var zero V
-		return zero, ctx.Err()
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return zero, &kg.Error{Code: kg.CodeTimeout, Message: "the request ran out of time; narrow it (fewer hops, a smaller limit) and try again", Err: ctx.Err()}
+		}
+		return zero, &kg.Error{Code: kg.CodeTimeout, Message: "the request was cancelled", Err: ctx.Err()}
 	}
 }
 
-// Loaders batch the lookups of one request so that the number of queries is
+// loaders batch the lookups of one request so that the number of queries is
 // bounded by the nesting depth of the GraphQL query, not by list sizes.
-type Loaders struct {
+type loaders struct {
 	store    Store
 	wait     time.Duration
-	Entity   *Loader[string, *kg.Entity]
-	Source   *Loader[string, *kg.Source]
-	Funding  *Loader[string, *kg.Funding]
+	Entity   *loader[string, *kg.Entity]
+	Source   *loader[string, *kg.Source]
+	Funding  *loader[string, *kg.Funding]
 	mu       sync.Mutex
-	adjacent map[string]*Loader[string, []kg.Adjacent]
-	fundOf   map[string]*Loader[string, []kg.Funding]
+	adjacent map[string]*loader[string, []kg.Adjacent]
+	fundOf   map[string]*loader[string, []kg.Funding]
 }
 
 func mapped[V any](fetch func(ctx context.Context, ids []string) (map[string]V, error)) func(ctx context.Context, ids []string) ([]*V, []error) {
@@ -112,30 +115,30 @@ func mapped[V any](fetch func(ctx context.Context, ids []string) (map[string]V, 
 	}
 }
 
-// NewLoaders returns fresh loaders for one request, each gathering keys for
+// newLoaders returns fresh loaders for one request, each gathering keys for
 // wait after the first before one batched query.
-func NewLoaders(s Store, wait time.Duration) *Loaders {
-	return &Loaders{
+func newLoaders(s Store, wait time.Duration) *loaders {
+	return &loaders{
 		store:    s,
 		wait:     wait,
-		Entity:   NewLoader(mapped(s.EntitiesByIDs), loaderCapacity, wait),
-		Source:   NewLoader(mapped(s.SourcesByIDs), loaderCapacity, wait),
-		Funding:  NewLoader(mapped(s.FundingsByIDs), loaderCapacity, wait),
-		adjacent: map[string]*Loader[string, []kg.Adjacent]{},
-		fundOf:   map[string]*Loader[string, []kg.Funding]{},
+		Entity:   newLoader(mapped(s.EntitiesByIDs), loaderCapacity, wait),
+		Source:   newLoader(mapped(s.SourcesByIDs), loaderCapacity, wait),
+		Funding:  newLoader(mapped(s.FundingsByIDs), loaderCapacity, wait),
+		adjacent: map[string]*loader[string, []kg.Adjacent]{},
+		fundOf:   map[string]*loader[string, []kg.Funding]{},
 	}
 }
 
 // Adjacent returns the loader for relationships matching f and page; loaders
 // with equal arguments are shared, so sibling fields batch together.
-func (l *Loaders) Adjacent(f kg.RelFilter, page kg.Page) *Loader[string, []kg.Adjacent] {
+func (l *loaders) Adjacent(f kg.RelFilter, page kg.Page) *loader[string, []kg.Adjacent] {
 	key := f.Key() + "|" + strconv.Itoa(page.First) + "|" + page.After
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if ld, ok := l.adjacent[key]; ok {
 		return ld
 	}
-	ld := NewLoader(func(ctx context.Context, ids []string) ([][]kg.Adjacent, []error) {
+	ld := newLoader(func(ctx context.Context, ids []string) ([][]kg.Adjacent, []error) {
 		m, err := l.store.Adjacent(ctx, ids, f, page)
 		return byKey(ids, m, err)
 	}, loaderCapacity, l.wait)
@@ -144,14 +147,14 @@ func (l *Loaders) Adjacent(f kg.RelFilter, page kg.Page) *Loader[string, []kg.Ad
 }
 
 // FundingsOf returns the loader for fundings in which entities play role.
-func (l *Loaders) FundingsOf(role string, first int) *Loader[string, []kg.Funding] {
+func (l *loaders) FundingsOf(role string, first int) *loader[string, []kg.Funding] {
 	key := role + "|" + strconv.Itoa(first)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if ld, ok := l.fundOf[key]; ok {
 		return ld
 	}
-	ld := NewLoader(func(ctx context.Context, ids []string) ([][]kg.Funding, []error) {
+	ld := newLoader(func(ctx context.Context, ids []string) ([][]kg.Funding, []error) {
 		m, err := l.store.FundingsOf(ctx, ids, role, first)
 		return byKey(ids, m, err)
 	}, loaderCapacity, l.wait)
@@ -176,20 +179,17 @@ func byKey[V any](ids []string, m map[string][]V, err error) ([][]V, []error) {
 
 type loadersKey struct{}
 
-// WithLoaders returns ctx carrying loaders.
-func WithLoaders(ctx context.Context, l *Loaders) context.Context {
-	return context.WithValue(ctx, loadersKey{}, l)
+// Begin returns ctx carrying fresh loaders for one request: every read
+// under it batches with the others and loads each key at most once. A read
+// under a context without them gets loaders of its own.
+func (r *Reader) Begin(ctx context.Context) context.Context {
+	return context.WithValue(ctx, loadersKey{}, newLoaders(r.st, r.opt.LoaderWait))
 }
 
-// LoadersFrom returns the request's loaders.
-func LoadersFrom(ctx context.Context) *Loaders {
-	l, _ := ctx.Value(loadersKey{}).(*Loaders)
-	return l
-}
-
-// Middleware gives every request its own loaders (NewLoaders).
-func Middleware(s Store, wait time.Duration, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(WithLoaders(r.Context(), NewLoaders(s, wait))))
-	})
+// loadersOf returns the request's loaders (Begin), or fresh ones.
+func (r *Reader) loadersOf(ctx context.Context) *loaders {
+	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
+		return l
+	}
+	return newLoaders(r.st, r.opt.LoaderWait)
 }
