@@ -21,16 +21,32 @@ func treePlan(ctx context.Context) []kg.Expand {
 		return nil
 	}
 	budget := kg.MaxExpands
-	return planFor(graphql.GetOperationContext(ctx), fc.Field.Selections, kg.Kinds, &budget)
+	return planFor(graphql.GetOperationContext(ctx), fc.Field.Selections, allKinds, &budget)
 }
 
-// planFor plans the typed fields of sel for an entity of any of kinds (a
-// kind's label is its GraphQL type name).
-func planFor(oc *graphql.OperationContext, sel ast.SelectionSet, kinds []kg.KindInfo, budget *int) []kg.Expand {
+// TypeNames are the GraphQL object types of the entity kinds (the schema's
+// names; a kind's Neo4j label is the store's business).
+var TypeNames = map[kg.Kind]string{
+	kg.KindPerson: "Person", kg.KindUniversity: "University", kg.KindLab: "Lab",
+	kg.KindGovernmentBody: "GovernmentBody", kg.KindAgreement: "Agreement", kg.KindProject: "Project",
+	kg.KindInstitute: "Institute", kg.KindCompany: "Company", kg.KindDepartment: "Department",
+	kg.KindFacility: "Facility", kg.KindEvent: "Event", kg.KindPolicy: "Policy", kg.KindPlace: "Place",
+	kg.KindOrganization: "Organization",
+}
+
+var allKinds = func() []kg.Kind {
+	out := make([]kg.Kind, len(kg.Kinds))
+	for i, k := range kg.Kinds {
+		out[i] = k.Kind
+	}
+	return out
+}()
+
+// planFor plans the typed fields of sel for an entity of any of kinds.
+func planFor(oc *graphql.OperationContext, sel ast.SelectionSet, kinds []kg.Kind, budget *int) []kg.Expand {
 	var out []kg.Expand
-	for _, info := range kinds {
-		k, typ := info.Kind, info.Label
-		for _, f := range graphql.CollectFields(oc, sel, []string{typ, "Entity", "Node"}) {
+	for _, k := range kinds {
+		for _, f := range graphql.CollectFields(oc, sel, []string{TypeNames[k], "Entity", "Node"}) {
 			field, ok := read.FieldOf(k, f.Name)
 			if !ok {
 				continue
@@ -44,12 +60,9 @@ func planFor(oc *graphql.OperationContext, sel ast.SelectionSet, kinds []kg.Kind
 					return out
 				}
 				*budget--
-				next := kg.Kinds
+				next := allKinds
 				if len(spec.Kinds) > 0 {
-					next = nil
-					for _, nk := range spec.Kinds {
-						next = append(next, kg.KindInfo{Kind: nk, Label: nk.Label()})
-					}
+					next = spec.Kinds
 				}
 				out = append(out, kg.Expand{Filter: spec, First: first, On: []kg.Kind{k}})
 				out[len(out)-1].Next = planFor(oc, f.Selections, next, budget)
