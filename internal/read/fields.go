@@ -94,6 +94,9 @@ var fieldIndex = func() map[fieldKey]*Field {
 		if m[k] != nil {
 			panic(fmt.Sprintf("read: typed field %s.%s listed twice", f.Kind, f.Name))
 		}
+		if err := f.check(); err != nil {
+			panic(err)
+		}
 		m[k] = f
 	}
 	return m
@@ -104,4 +107,25 @@ var fieldIndex = func() map[fieldKey]*Field {
 func FieldOf(kind kg.Kind, name string) (*Field, bool) {
 	f, ok := fieldIndex[fieldKey{kind, name}]
 	return f, ok
+}
+
+// check reports a field naming a kind or relationship type that does not
+// exist: a pattern with one would silently match nothing.
+func (f *Field) check() error {
+	if !f.Kind.Valid() || f.Of != "" && !f.Of.Valid() || len(f.Patterns) == 0 {
+		return fmt.Errorf("read: typed field %s.%s: bad kind or no pattern", f.Kind, f.Name)
+	}
+	for _, p := range f.Patterns {
+		for _, t := range p.Types {
+			if !t.Valid() {
+				return fmt.Errorf("read: typed field %s.%s: unknown relationship type %q", f.Kind, f.Name, t)
+			}
+		}
+		for _, k := range p.Kinds {
+			if !k.Valid() {
+				return fmt.Errorf("read: typed field %s.%s: unknown kind %q", f.Kind, f.Name, k)
+			}
+		}
+	}
+	return nil
 }
