@@ -57,8 +57,6 @@ type Handler struct {
 	http.Handler
 	// Cache is the result cache, nil when there is none.
 	Cache *ResultCache
-	// Resolver is the root resolver the handler executes with.
-	Resolver *Resolver
 }
 
 // NewHandler wires the GraphQL executor, the one way cmd/innograph and every
@@ -102,7 +100,7 @@ func NewHandler(cfg HandlerConfig) *Handler {
 	h = begin(cfg.Reader, h)
 	h = Bookmarks(h)
 	h = Authenticate(cfg.Tokens, cfg.AnonymousReads, h)
-	return &Handler{Handler: h, Cache: cache, Resolver: res}
+	return &Handler{Handler: h, Cache: cache}
 }
 
 // begin gives every request its own read state (Reader.Begin: batching

@@ -20,8 +20,46 @@ func treePlan(ctx context.Context) []kg.Expand {
 	if fc == nil || !graphql.HasOperationContext(ctx) {
 		return nil
 	}
+	oc := graphql.GetOperationContext(ctx)
+	if !selectsTyped(oc.Doc, fc.Field.Selections) {
+		return nil // most lookups: nothing to plan, and no kind to collect fields for
+	}
 	budget := kg.MaxExpands
-	return planFor(graphql.GetOperationContext(ctx), fc.Field.Selections, allKinds, &budget)
+	return planFor(oc, fc.Field.Selections, allKinds, &budget)
+}
+
+// typedNames are the names of the typed fields of every kind.
+var typedNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, f := range read.Fields {
+		m[f.Name] = true
+	}
+	return m
+}()
+
+// selectsTyped reports whether sel, fragments included, selects a field
+// named as a typed field is, at any depth.
+func selectsTyped(doc *ast.QueryDocument, sel ast.SelectionSet) bool {
+	for _, s := range sel {
+		switch s := s.(type) {
+		case *ast.Field:
+			if typedNames[s.Name] || selectsTyped(doc, s.SelectionSet) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if selectsTyped(doc, s.SelectionSet) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if doc == nil {
+				return true // cannot tell: plan
+			}
+			if f := doc.Fragments.ForName(s.Name); f == nil || selectsTyped(doc, f.SelectionSet) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // TypeNames are the GraphQL object types of the entity kinds (the schema's
