@@ -24,11 +24,12 @@ export NEO4J_LOCAL_TX_TIMEOUT=${BENCH_TX_TIMEOUT:-8s}
 BOLT=bolt://127.0.0.1:$NEO4J_BOLT_PORT
 IG_PORT=${BENCH_INNOGRAPH_PORT:-18080}
 NG_PORT=${BENCH_NEO4J_GRAPHQL_PORT:-18081}
+CH_PORT=${BENCH_CYPHER_HTTP_PORT:-18082}
 # A server already listening on either port would answer in place of the one
 # this script starts, which then fails to bind: refuse rather than measure it.
-for port in "$IG_PORT" "$NG_PORT"; do
+for port in "$IG_PORT" "$NG_PORT" "$CH_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "bench: port $port is already in use; stop whatever listens there (ss -ltnp | grep :$port) or set BENCH_INNOGRAPH_PORT / BENCH_NEO4J_GRAPHQL_PORT" >&2
+    echo "bench: port $port is already in use; stop whatever listens there (ss -ltnp | grep :$port) or set BENCH_INNOGRAPH_PORT / BENCH_NEO4J_GRAPHQL_PORT / BENCH_CYPHER_HTTP_PORT" >&2
     exit 1
   fi
 done
@@ -42,10 +43,16 @@ esac
 BIN=bin/innograph
 mkdir -p bin "$OUT" bench/data
 go build -o "$BIN" ./cmd/innograph
+# BENCH_INNOGRAPH_BIN serves another build of innograph (an earlier commit's,
+# for a before/after pair measured back to back); bin/innograph still runs
+# Neo4j and the bulk load.
+IG_BIN=${BENCH_INNOGRAPH_BIN:-$BIN}
 go build -o bin/loadgen ./bench/cmd/loadgen
+go build -o bin/cypherhttp ./bench/cmd/cypherhttp
 
-IG_PID= NG_PID=
+IG_PID= NG_PID= CH_PID=
 cleanup() {
+  [ -n "$CH_PID" ] && kill "$CH_PID" 2>/dev/null && wait "$CH_PID" 2>/dev/null || true
   [ -n "$IG_PID" ] && kill "$IG_PID" 2>/dev/null && wait "$IG_PID" 2>/dev/null || true
   [ -n "$NG_PID" ] && kill "$NG_PID" 2>/dev/null && wait "$NG_PID" 2>/dev/null || true
   if [ "${BENCH_KEEP_NEO4J:-0}" != 1 ]; then "$BIN" neo4j stop >/dev/null 2>&1 || true; fi
@@ -80,10 +87,12 @@ for n in $SIZES; do
   [ -f "$dir/manifest.json" ] || "$BIN" generate --entities "$n" --seed "$SEED" --out "$dir"
   NEO4J_URI=$BOLT NEO4J_USER= LOG_LEVEL=warn "$BIN" bulkload --wipe --reuse --warm "$dir"
 
-  NEO4J_URI=$BOLT NEO4J_USER= PORT=$IG_PORT LOG_LEVEL=warn PLAYGROUND=false "$BIN" serve >"$OUT/innograph.log.tmp" 2>&1 &
+  NEO4J_URI=$BOLT NEO4J_USER= PORT=$IG_PORT LOG_LEVEL=warn PLAYGROUND=false "$IG_BIN" serve >"$OUT/innograph.log.tmp" 2>&1 &
   IG_PID=$!
   NEO4J_URI=$BOLT PORT=$NG_PORT node bench/neo4j-graphql/server.mjs >"$OUT/neo4j-graphql.log.tmp" 2>&1 &
   NG_PID=$!
+  NEO4J_URI=$BOLT PORT=$CH_PORT bin/cypherhttp >"$OUT/cypher-http.log.tmp" 2>&1 &
+  CH_PID=$!
   wait_http "http://127.0.0.1:$IG_PORT/readyz" innograph "$IG_PID"
   for _ in $(seq 1 120); do
     grep -q "ready at" "$OUT/neo4j-graphql.log.tmp" && break
@@ -91,16 +100,22 @@ for n in $SIZES; do
     sleep 0.5
   done
 
+  for _ in $(seq 1 120); do
+    grep -q "ready at" "$OUT/cypher-http.log.tmp" && break
+    kill -0 "$CH_PID" 2>/dev/null || { cat "$OUT/cypher-http.log.tmp" >&2; exit 1; }
+    sleep 0.5
+  done
+
   append=()
   [ $first = 1 ] || append=(-append)
   bin/loadgen -data "$dir" -out "$OUT" -bolt "$BOLT" \
-    -innograph "http://127.0.0.1:$IG_PORT/graphql" -neo4j-graphql "http://127.0.0.1:$NG_PORT/" \
+    -innograph "http://127.0.0.1:$IG_PORT/graphql" -neo4j-graphql "http://127.0.0.1:$NG_PORT/" -cypher-http "http://127.0.0.1:$CH_PORT" \
     -innograph-pid "$IG_PID" -neo4j-graphql-pid "$NG_PID" "${append[@]}" "${LOAD_ARGS[@]}" >/dev/null
   first=0
 
-  kill "$IG_PID" "$NG_PID" 2>/dev/null || true
-  wait "$IG_PID" "$NG_PID" 2>/dev/null || true
-  IG_PID= NG_PID=
+  kill "$IG_PID" "$NG_PID" "$CH_PID" 2>/dev/null || true
+  wait "$IG_PID" "$NG_PID" "$CH_PID" 2>/dev/null || true
+  IG_PID= NG_PID= CH_PID=
 done
 
 # Rewrite each size's report now that every size has run (the scale ratios

@@ -20,7 +20,7 @@ func TestMutationAuth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := graph.Authenticate(tokens, true, newHandler(t, st))
+	h := newHandlerWith(t, st, func(c *graph.HandlerConfig) { c.Tokens = tokens })
 	// A fresh id and key per run: the audit log outlives the entity.
 	id := fmt.Sprintf("zz-test-auth-%d", time.Now().UnixNano())
 	t.Cleanup(func() { rawDelete(t, id) })

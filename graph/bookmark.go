@@ -7,26 +7,25 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/innograph/innograph/internal/kg"
-	"github.com/innograph/innograph/internal/store"
 )
 
-// BookmarkHeader carries a bookmark (store.Bookmark): the answer to a
+// BookmarkHeader carries a bookmark (kg.Bookmark): the answer to a
 // mutation that changed the graph sends it, as extensions.bookmark does, and
 // a later request that sends it back reads that change, through whichever
 // server it reaches.
 const BookmarkHeader = "Innograph-Bookmark"
 
 // Bookmarks is HTTP middleware that gives each request its causal context
-// (store.Causal): the bookmark of its Innograph-Bookmark header, if any,
+// (kg.Causal): the bookmark of its Innograph-Bookmark header, if any,
 // which the request's reads wait for. A malformed header, or more than one,
 // is refused with 400 and BAD_USER_INPUT, saying what to send.
 func Bookmarks(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var after store.Bookmark
+		var after kg.Bookmark
 		switch vals := r.Header.Values(BookmarkHeader); len(vals) {
 		case 0:
 		case 1:
-			b, err := store.ParseBookmark(BookmarkHeader, vals[0])
+			b, err := kg.ParseBookmark(BookmarkHeader, vals[0])
 			if err != nil {
 				WriteHTTPError(w, http.StatusBadRequest, kg.CodeInvalid, err.Error())
 				return
@@ -37,7 +36,7 @@ func Bookmarks(next http.Handler) http.Handler {
 				"send one "+BookmarkHeader+" header, the bookmark of the latest mutation whose changes the request must see")
 			return
 		}
-		ctx := store.WithCausal(r.Context(), store.NewCausal(after))
+		ctx := kg.WithCausal(r.Context(), kg.NewCausal(after))
 		ctx = context.WithValue(ctx, headerKey{}, w.Header())
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
@@ -64,7 +63,7 @@ func (BookmarkExtension) Validate(graphql.ExecutableSchema) error { return nil }
 // InterceptResponse implements graphql.ResponseInterceptor.
 func (BookmarkExtension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
-	c := store.CausalFrom(ctx)
+	c := kg.CausalFrom(ctx)
 	if resp == nil || c == nil {
 		return resp
 	}

@@ -4,32 +4,21 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"testing"
 	"time"
-
-	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 
 	"github.com/innograph/innograph/graph"
 	"github.com/innograph/innograph/internal/kg"
 	"github.com/innograph/innograph/internal/store"
 )
 
-// cachedHandler is newHandler with a result cache over st's graph version.
+// cachedHandler is newHandler with a 1 MiB result cache (64 KiB an entry)
+// over st's graph version.
 func cachedHandler(t *testing.T, st *store.Store) (http.Handler, *graph.ResultCache) {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	c := graph.Config{Resolvers: &graph.Resolver{Store: st, Writer: st, Logger: log}}
-	srv := handler.New(graph.NewExecutableSchema(c))
-	srv.AddTransport(transport.POST{})
-	cache := &graph.ResultCache{Version: st.GraphVersion, MaxBytes: 1 << 20, MaxEntryBytes: 64 << 10}
-	srv.Use(cache)
-	srv.Use(&graph.Limits{MaxCost: 50000, MaxDepth: 12, MaxTokens: 5000, MaxRepeat: 20})
-	srv.SetErrorPresenter(graph.ErrorPresenter(log))
-	return graph.Middleware(st, srv), cache
+	h := newHandlerWith(t, st, func(c *graph.HandlerConfig) { c.CacheBytes = 1 << 20 })
+	return h, h.Cache
 }
 
 // A repeated query is answered from memory while the graph is unchanged; a
@@ -109,7 +98,7 @@ func TestResultCache(t *testing.T) {
 	}
 	// A write by another process: fresh within a poll or two.
 	desc := "written elsewhere"
-	if _, err := other.UpdateEntity(ctx, id, store.EntityPatch{Description: &desc}, 1, meta); err != nil {
+	if _, err := other.UpdateEntity(ctx, id, kg.EntityPatch{Description: &desc}, 1, meta); err != nil {
 		t.Fatal(err)
 	}
 	qd := `query($id: ID!) { entity(id: $id) { description } }`

@@ -225,7 +225,7 @@ func TestCreateRelationshipClaim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := graph.Authenticate(tokens, true, newHandlerWith(t, st, &graph.Resolver{}))
+	h := newHandlerWith(t, st, func(c *graph.HandlerConfig) { c.Tokens = tokens })
 	id := fmt.Sprintf("zz-test-claim-%d", time.Now().UnixNano())
 	t.Cleanup(func() { rawDelete(t, id) })
 	create := `mutation($id: ID!) { createEntity(input: {id: $id, kind: COMPANY, name: "ZZ Claim Robotics"},

@@ -48,38 +48,3 @@ func toEntity(e kg.Entity) model.Entity {
 		return &model.Organization{ID: e.ID, Name: e.Name, Kind: kind, Aliases: aliases, Description: desc, Version: int(e.Version)}
 	}
 }
-
-// entityID returns the id of any GraphQL entity.
-func entityID(e model.Entity) string {
-	switch v := e.(type) {
-	case *model.Person:
-		return v.ID
-	case *model.University:
-		return v.ID
-	case *model.Lab:
-		return v.ID
-	case *model.GovernmentBody:
-		return v.ID
-	case *model.Agreement:
-		return v.ID
-	case *model.Project:
-		return v.ID
-	case *model.Institute:
-		return v.ID
-	case *model.Company:
-		return v.ID
-	case *model.Department:
-		return v.ID
-	case *model.Facility:
-		return v.ID
-	case *model.Event:
-		return v.ID
-	case *model.Policy:
-		return v.ID
-	case *model.Place:
-		return v.ID
-	case *model.Organization:
-		return v.ID
-	}
-	return ""
-}

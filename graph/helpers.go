@@ -6,6 +6,7 @@ import (
 
 	"github.com/innograph/innograph/graph/model"
 	"github.com/innograph/innograph/internal/kg"
+	"github.com/innograph/innograph/internal/read"
 )
 
 // pageSize validates a first argument, applying def when absent.
@@ -43,10 +44,7 @@ func direction(d *model.Direction) kg.Direction {
 
 // loadEntity returns the entity with id through the request's loader, or nil.
 func (r *Resolver) loadEntity(ctx context.Context, id string) (model.Entity, error) {
-	if id == "" {
-		return nil, nil
-	}
-	e, err := LoadersFrom(ctx).Entity.Load(ctx, id)
+	e, err := r.Read.EntityByID(ctx, id)
 	if err != nil || e == nil {
 		return nil, err
 	}
@@ -55,51 +53,28 @@ func (r *Resolver) loadEntity(ctx context.Context, id string) (model.Entity, err
 
 // loadEntities returns the entities with ids, skipping missing ones.
 func (r *Resolver) loadEntities(ctx context.Context, ids []string) ([]model.Entity, error) {
-	es, err := LoadersFrom(ctx).Entity.LoadAll(ctx, ids)
+	es, err := r.Read.EntitiesByID(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
+	return toEntities(es), nil
+}
+
+func toEntities(es []kg.Entity) []model.Entity {
 	out := make([]model.Entity, 0, len(es))
 	for _, e := range es {
-		if e != nil {
-			out = append(out, toEntity(*e))
-		}
+		out = append(out, toEntity(e))
 	}
-	return out, nil
+	return out
 }
 
 func (r *Resolver) entitySources(ctx context.Context, id string) ([]*model.Source, error) {
-	l := LoadersFrom(ctx)
-	e, err := l.Entity.Load(ctx, id)
-	if err != nil || e == nil {
-		return []*model.Source{}, err
-	}
-	srcs, err := l.Source.LoadAll(ctx, e.Sources)
-	if err != nil {
-		return nil, err
-	}
+	srcs, err := r.Read.EntitySources(ctx, id)
 	out := make([]*model.Source, 0, len(srcs))
 	for _, s := range srcs {
-		if s != nil {
-			out = append(out, toSource(*s))
-		}
+		out = append(out, toSource(s))
 	}
-	return out, nil
-}
-
-// adjacent loads the relationships of entity id through a shared loader and
-// primes the entity loader with the entities at the other ends.
-func (r *Resolver) adjacent(ctx context.Context, id string, f kg.RelFilter, page kg.Page) ([]kg.Adjacent, error) {
-	l := LoadersFrom(ctx)
-	adj, err := l.Adjacent(f, page).Load(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	for i := range adj {
-		o := adj[i].Other
-		l.Entity.Prime(o.ID, &o)
-	}
-	return adj, nil
+	return out, err
 }
 
 func (r *Resolver) entityRelationships(ctx context.Context, id string, types []model.RelationshipType, dir *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error) {
@@ -108,26 +83,18 @@ func (r *Resolver) entityRelationships(ctx context.Context, id string, types []m
 		return nil, err
 	}
 	f := kg.RelFilter{Types: typesOf(types), Direction: direction(dir), AsOf: dayOf(asOf), Statuses: statusesOf(statuses)}
-	page := kg.Page{First: n + 1, After: optString(after)}
-	adj, err := r.adjacent(ctx, id, f, page)
+	p, err := r.Read.Relationships(ctx, id, f, kg.Page{First: n, After: optString(after)})
 	if err != nil {
 		return nil, err
 	}
-	more := len(adj) > n
-	if more {
-		adj = adj[:n]
-	}
 	conn := &model.RelationshipConnection{Edges: []*model.RelationshipEdge{}, Nodes: []*model.Relationship{}}
-	var cursors []string
-	for _, a := range adj {
-		rel := toRel(a.Rel)
-		c := encodeCursor(a.Rel.ID)
-		cursors = append(cursors, c)
-		conn.Edges = append(conn.Edges, &model.RelationshipEdge{Cursor: c, Node: rel})
-		conn.Nodes = append(conn.Nodes, rel)
+	for i, rel := range p.Items {
+		m := toRel(rel)
+		conn.Edges = append(conn.Edges, &model.RelationshipEdge{Cursor: p.Cursors[i], Node: m})
+		conn.Nodes = append(conn.Nodes, m)
 	}
-	conn.PageInfo = pageInfo(cursors, more, after != nil)
-	conn.Count = func() (int, error) { return r.Store.CountAdjacent(ctx, id, f) }
+	conn.PageInfo = pageInfo(p.Cursors, p.More, after != nil)
+	conn.Count = func() (int, error) { return r.Read.CountRelationships(ctx, id, f) }
 	return conn, nil
 }
 
@@ -136,7 +103,7 @@ func (r *Resolver) neighbours(ctx context.Context, id string, types []model.Rela
 	if err != nil {
 		return nil, err
 	}
-	adj, err := r.adjacent(ctx, id, kg.RelFilter{Types: typesOf(types), Direction: direction(dir), Kinds: kindsOf(kinds), Statuses: statusesOf(statuses)}, kg.Page{First: n})
+	adj, err := r.Read.Adjacent(ctx, id, kg.RelFilter{Types: typesOf(types), Direction: direction(dir), Kinds: kindsOf(kinds), Statuses: statusesOf(statuses)}, kg.Page{First: n})
 	if err != nil {
 		return nil, err
 	}
@@ -151,38 +118,27 @@ func (r *Resolver) neighbours(ctx context.Context, id string, types []model.Rela
 	return out, nil
 }
 
-// related returns the entities linked to id by relationships matching f
-// (one of typedFields), deduplicated, at most first.
-func (r *Resolver) related(ctx context.Context, id string, first *int, f kg.RelFilter) ([]model.Entity, error) {
+// related returns the entities typed field f lists for entity id.
+func (r *Resolver) related(ctx context.Context, id string, first *int, f *read.Field) ([]model.Entity, error) {
 	n, err := pageSize("first", first, 20, kg.MaxPageSize)
 	if err != nil {
 		return nil, err
 	}
-	adj, err := r.adjacent(ctx, id, f, kg.Page{First: n})
-	if err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
-	out := make([]model.Entity, 0, len(adj))
-	for _, a := range adj {
-		if seen[a.Other.ID] {
-			continue
-		}
-		seen[a.Other.ID] = true
-		out = append(out, toEntity(a.Other))
-	}
-	return out, nil
+	es, err := r.Read.Related(ctx, id, f, n)
+	return toEntities(es), err
 }
 
-// ofType keeps the entities of one GraphQL type.
-func ofType[T model.Entity](es []model.Entity) []T {
+// relatedOf is related for a field whose entities are all of GraphQL type T
+// (read.Field.Of).
+func relatedOf[T model.Entity](ctx context.Context, r *Resolver, id string, first *int, f *read.Field) ([]T, error) {
+	es, err := r.related(ctx, id, first, f)
 	out := make([]T, 0, len(es))
 	for _, e := range es {
 		if v, ok := e.(T); ok {
 			out = append(out, v)
 		}
 	}
-	return out
+	return out, err
 }
 
 func (r *Resolver) fundingsOf(ctx context.Context, id, role string, first *int) ([]*model.Funding, error) {
@@ -190,7 +146,7 @@ func (r *Resolver) fundingsOf(ctx context.Context, id, role string, first *int) 
 	if err != nil {
 		return nil, err
 	}
-	fs, err := LoadersFrom(ctx).FundingsOf(role, n).Load(ctx, id)
+	fs, err := r.Read.FundingsOf(ctx, id, role, n)
 	if err != nil {
 		return nil, err
 	}
@@ -201,12 +157,15 @@ func (r *Resolver) fundingsOf(ctx context.Context, id, role string, first *int) 
 	return out, nil
 }
 
+// roleTypes are the relationships from a person that are roles.
+var roleTypes = []kg.RelType{kg.RelHeads, kg.RelDirects, kg.RelChairs, kg.RelWorksAt, kg.RelMemberOf, kg.RelFounded, kg.RelLeads}
+
 func (r *Resolver) roles(ctx context.Context, id string, first *int) ([]*model.Role, error) {
 	n, err := pageSize("first", first, 20, kg.MaxPageSize)
 	if err != nil {
 		return nil, err
 	}
-	adj, err := r.adjacent(ctx, id, kg.RelFilter{Types: []kg.RelType{"HEADS", "DIRECTS", "CHAIRS", "WORKS_AT", "MEMBER_OF", "FOUNDED", "LEADS"}, Direction: kg.Outgoing}, kg.Page{First: n})
+	adj, err := r.Read.Adjacent(ctx, id, kg.RelFilter{Types: roleTypes, Direction: kg.Outgoing}, kg.Page{First: n})
 	if err != nil {
 		return nil, err
 	}
@@ -218,9 +177,10 @@ func (r *Resolver) roles(ctx context.Context, id string, first *int) ([]*model.R
 	return out, nil
 }
 
-// signedOn returns the date of the earliest dated SIGNED relationship into an agreement.
+// signedOn returns the date of the earliest dated SIGNED or PARTY_TO
+// relationship into an agreement.
 func (r *Resolver) signedOn(ctx context.Context, id string) (*model.Date, error) {
-	adj, err := r.adjacent(ctx, id, kg.RelFilter{Types: []kg.RelType{"SIGNED", "PARTY_TO"}, Direction: kg.Incoming}, kg.Page{First: kg.MaxPageSize})
+	adj, err := r.Read.Adjacent(ctx, id, kg.RelFilter{Types: []kg.RelType{kg.RelSigned, kg.RelPartyTo}, Direction: kg.Incoming}, kg.Page{First: kg.MaxPageSize})
 	if err != nil {
 		return nil, err
 	}

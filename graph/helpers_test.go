@@ -14,34 +14,35 @@ import (
 	"testing"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
-
 	"github.com/innograph/innograph/graph"
 	"github.com/innograph/innograph/internal/neo4jtest"
+	"github.com/innograph/innograph/internal/read"
 	"github.com/innograph/innograph/internal/store"
 )
 
-// newHandler wires the GraphQL handler the way cmd/innograph does: complexity
-// and depth limits, error presenter, recover func and per-request loaders.
-func newHandler(t testing.TB, st *store.Store) http.Handler {
-	t.Helper()
-	return newHandlerWith(t, st, &graph.Resolver{})
+// testConfig is the handler configuration of cmd/innograph's defaults over
+// st: the same limits, result cache (inert until the graph version is
+// watched, see TestResultCache), loaders and middleware.
+func testConfig(st *store.Store) graph.HandlerConfig {
+	return graph.HandlerConfig{Reader: read.New(st, read.Options{LoaderWait: 500 * time.Microsecond}), Writer: st,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AnonymousReads: true, ComplexityLimit: 50000, DepthLimit: 12,
+		Introspection: true, Version: st.GraphVersion, Behind: st.Behind, CacheBytes: 64 << 20}
 }
 
-// newHandlerWith is newHandler with the options set in r.
-func newHandlerWith(t testing.TB, st *store.Store, r *graph.Resolver) http.Handler {
+// newHandler is the production handler (graph.NewHandler) over st.
+func newHandler(t testing.TB, st *store.Store) http.Handler {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	r.Store, r.Writer, r.Logger = st, st, log
-	c := graph.Config{Resolvers: r}
-	srv := handler.New(graph.NewExecutableSchema(c))
-	srv.AddTransport(transport.POST{})
-	srv.Use(&graph.Limits{MaxCost: 50000, MaxDepth: 12, MaxTokens: 5000, MaxRepeat: 20})
-	srv.Use(&graph.EnumVariables{})
-	srv.SetErrorPresenter(graph.ErrorPresenter(log))
-	srv.SetRecoverFunc(graph.RecoverFunc(log))
-	return graph.Middleware(st, srv)
+	return newHandlerWith(t, st, nil)
+}
+
+// newHandlerWith is newHandler with the configuration changed by edit.
+func newHandlerWith(t testing.TB, st *store.Store, edit func(*graph.HandlerConfig)) *graph.Handler {
+	t.Helper()
+	cfg := testConfig(st)
+	if edit != nil {
+		edit(&cfg)
+	}
+	return graph.NewHandler(cfg)
 }
 
 type gqlError struct {

@@ -9,35 +9,23 @@ import (
 
 	"github.com/innograph/innograph/graph/model"
 	"github.com/innograph/innograph/internal/kg"
-	"github.com/innograph/innograph/internal/store"
-	"github.com/innograph/innograph/internal/workbench"
 )
 
 // Workbench is what the workbench resolvers need from the database layer
 // and the analyser.
 type Workbench interface {
-	Ingest(ctx context.Context, d workbench.Document) (workbench.Result, error)
+	// Ingest checks and ingests a document; a non-empty key makes it
+	// idempotent (the same key for another text is a CONFLICT).
+	Ingest(ctx context.Context, d kg.IngestDocument, key string) (kg.IngestResult, error)
 	SourceText(ctx context.Context, id string) (string, error)
-	Mentions(ctx context.Context, sourceID string, page kg.Page) ([]store.MentionRec, []string, bool, error)
+	Mentions(ctx context.Context, sourceID string, page kg.Page) ([]kg.MentionRecord, []string, bool, error)
 	CountMentions(ctx context.Context, sourceID string) (int, error)
-	Suggestions(ctx context.Context, sourceID string, statuses []string, page kg.Page) ([]store.SuggestionRec, []string, bool, error)
+	Suggestions(ctx context.Context, sourceID string, statuses []string, page kg.Page) ([]kg.SuggestionRecord, []string, bool, error)
 	CountSuggestions(ctx context.Context, sourceID string, statuses []string) (int, error)
-	SuggestionsByIDs(ctx context.Context, ids []string) (map[string]store.SuggestionRec, error)
-	AcceptSuggestion(ctx context.Context, id string, edit store.SuggestionEdit, meta kg.ChangeMeta) (store.SuggestionRec, error)
-	RejectSuggestion(ctx context.Context, id, reason string, actor kg.Actor) (store.SuggestionRec, error)
-	IngestKey(ctx context.Context, key, digest string) error
+	SuggestionsByIDs(ctx context.Context, ids []string) (map[string]kg.SuggestionRecord, error)
+	AcceptSuggestion(ctx context.Context, id string, edit kg.SuggestionEdit, meta kg.ChangeMeta) (kg.SuggestionRecord, error)
+	RejectSuggestion(ctx context.Context, id, reason string, actor kg.Actor) (kg.SuggestionRecord, error)
 	Relationship(ctx context.Context, id string) (kg.Relationship, error)
-}
-
-// WorkbenchOf joins a store and a workbench service into a Workbench.
-type WorkbenchOf struct {
-	*store.Store
-	Service *workbench.Service
-}
-
-// Ingest ingests a document through the service.
-func (w WorkbenchOf) Ingest(ctx context.Context, d workbench.Document) (workbench.Result, error) {
-	return w.Service.Ingest(ctx, d)
 }
 
 func (r *Resolver) workbench() (Workbench, error) {
@@ -59,23 +47,15 @@ func (r *Resolver) ingestDocument(ctx context.Context, in model.IngestDocumentIn
 	if err != nil {
 		return nil, err
 	}
-	d := workbench.Document{Title: in.Title, Publisher: optString(in.Publisher), Author: optString(in.Author), URL: optString(in.URL), Text: in.Text}
+	d := kg.IngestDocument{Title: in.Title, Publisher: optString(in.Publisher), Author: optString(in.Author), URL: optString(in.URL), Text: in.Text}
 	if in.Published != nil {
 		d.Published = &in.Published.Date
 	}
-	if key != nil {
-		if err := workbench.Check(d, 1<<62); err != nil {
-			return nil, err
-		}
-		if err := w.IngestKey(ctx, *key, workbench.DigestOf(d.Text)); err != nil {
-			return nil, err
-		}
-	}
-	res, err := w.Ingest(ctx, d)
+	res, err := w.Ingest(ctx, d, optString(key))
 	if err != nil {
 		return nil, err
 	}
-	LoadersFrom(ctx).Source.Clear(res.Source.ID)
+	r.Read.Forget(ctx, res.Source.ID)
 	return toSource(res.Source), nil
 }
 
@@ -92,7 +72,7 @@ func (r *Resolver) sourceText(ctx context.Context, id string) (*string, error) {
 }
 
 func (r *Resolver) sourceDigest(ctx context.Context, id string) (*string, error) {
-	s, err := LoadersFrom(ctx).Source.Load(ctx, id)
+	s, err := r.Read.SourceByID(ctx, id)
 	if err != nil || s == nil || s.Digest == "" {
 		return nil, err
 	}
@@ -200,10 +180,9 @@ func (r *Resolver) acceptSuggestion(ctx context.Context, id string, edit *model.
 	if err != nil {
 		return nil, err
 	}
-	l := LoadersFrom(ctx)
 	for _, e := range []string{sg.EntityID, sg.Proposal.EntityID} {
 		if e != "" {
-			l.Entity.Clear(e)
+			r.Read.Forget(ctx, e)
 		}
 	}
 	return toSuggestion(sg), nil
@@ -225,8 +204,8 @@ func (r *Resolver) rejectSuggestion(ctx context.Context, id string, reason *stri
 	return toSuggestion(sg), nil
 }
 
-func storeEdit(e *model.SuggestionEdit) store.SuggestionEdit {
-	var out store.SuggestionEdit
+func storeEdit(e *model.SuggestionEdit) kg.SuggestionEdit {
+	var out kg.SuggestionEdit
 	if e == nil {
 		return out
 	}
@@ -255,7 +234,7 @@ func storeEdit(e *model.SuggestionEdit) store.SuggestionEdit {
 	return out
 }
 
-func toSuggestion(sg store.SuggestionRec) *model.Suggestion {
+func toSuggestion(sg kg.SuggestionRecord) *model.Suggestion {
 	m := &model.Suggestion{
 		ID: sg.ID, Kind: model.SuggestionKind(sg.Kind), Status: model.SuggestionStatus(sg.Status), Confidence: sg.Confidence,
 		Quote: sg.Quote, Start: sg.Start, End: sg.End, Text: sg.Text, ClaimStatus: model.ClaimStatus(sg.Claim.Or(kg.StatusAsserted)),
@@ -275,13 +254,13 @@ func toSuggestion(sg store.SuggestionRec) *model.Suggestion {
 		return &model.Date{Date: d}
 	}
 	switch sg.Kind {
-	case store.SuggestionEntity:
+	case kg.SuggestionEntity:
 		m.Entity = &model.ProposedEntity{Name: p.Name, Kind: model.EntityKind(p.EntityKind), Aliases: orNone(p.Aliases)}
-	case store.SuggestionAlias:
+	case kg.SuggestionAlias:
 		m.Alias = &model.ProposedAlias{Alias: p.Alias, EntityID: p.EntityID}
-	case store.SuggestionRelationship:
+	case kg.SuggestionRelationship:
 		m.Relationship = &model.ProposedRelationship{Type: model.RelationshipType(p.RelType), From: toEnd(p.From), To: toEnd(p.To), Role: optStr(p.Role), On: date(p.On)}
-	case store.SuggestionFunding:
+	case kg.SuggestionFunding:
 		f := &model.ProposedFunding{Funder: toEnd(p.Funder), Recipients: []*model.SuggestionEnd{}, On: date(p.On)}
 		if p.Amount != nil {
 			f.Amount = toMoney(*p.Amount)
@@ -294,7 +273,7 @@ func toSuggestion(sg store.SuggestionRec) *model.Suggestion {
 	return m
 }
 
-func toEnd(e *store.ProposalEnd) *model.SuggestionEnd {
+func toEnd(e *kg.ProposalEnd) *model.SuggestionEnd {
 	if e == nil {
 		return nil
 	}
@@ -337,7 +316,7 @@ func (r *Resolver) acceptedFunding(ctx context.Context, id string) (*model.Fundi
 	if id == "" {
 		return nil, nil
 	}
-	f, err := LoadersFrom(ctx).Funding.Load(ctx, id)
+	f, err := r.Read.FundingByID(ctx, id)
 	if err != nil || f == nil {
 		return nil, err
 	}
@@ -345,7 +324,7 @@ func (r *Resolver) acceptedFunding(ctx context.Context, id string) (*model.Fundi
 }
 
 func (r *Resolver) loadSource(ctx context.Context, id string) (*model.Source, error) {
-	s, err := LoadersFrom(ctx).Source.Load(ctx, id)
+	s, err := r.Read.SourceByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -22,8 +22,8 @@ func workbenchHandler(t testing.TB, maxBytes int) (http.Handler, *store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wb := graph.WorkbenchOf{Store: st, Service: &workbench.Service{Store: st, MaxBytes: maxBytes}}
-	return graph.Authenticate(tokens, true, newHandlerWith(t, st, &graph.Resolver{Workbench: wb})), st
+	wb := workbench.Backend{Store: st, Service: &workbench.Service{Store: st, MaxBytes: maxBytes}}
+	return newHandlerWith(t, st, func(c *graph.HandlerConfig) { c.Tokens, c.Workbench = tokens, wb }), st
 }
 
 func workbenchArticle(t testing.TB) string {

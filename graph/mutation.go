@@ -7,13 +7,12 @@ import (
 
 	"github.com/innograph/innograph/graph/model"
 	"github.com/innograph/innograph/internal/kg"
-	"github.com/innograph/innograph/internal/store"
 )
 
 // Writer is what the mutation resolvers need from the database layer.
 type Writer interface {
 	CreateEntity(ctx context.Context, e kg.Entity, meta kg.ChangeMeta) (kg.Entity, error)
-	UpdateEntity(ctx context.Context, id string, patch store.EntityPatch, expectedVersion int64, meta kg.ChangeMeta) (kg.Entity, error)
+	UpdateEntity(ctx context.Context, id string, patch kg.EntityPatch, expectedVersion int64, meta kg.ChangeMeta) (kg.Entity, error)
 	DeleteEntity(ctx context.Context, id string, expectedVersion int64, meta kg.ChangeMeta) error
 	MergeEntities(ctx context.Context, keep, remove string, meta kg.ChangeMeta) (kg.Entity, error)
 	CreateRelationship(ctx context.Context, r kg.Relationship, key string, meta kg.ChangeMeta) (kg.Relationship, error)
@@ -76,7 +75,7 @@ func (r *Resolver) checkQuote(ctx context.Context, ev kg.Evidence) error {
 	if r.Docs == nil {
 		return nil
 	}
-	src, err := LoadersFrom(ctx).Source.Load(ctx, ev.SourceID)
+	src, err := r.Read.SourceByID(ctx, ev.SourceID)
 	if err != nil || src == nil {
 		return err
 	}
@@ -88,7 +87,7 @@ func (r *Resolver) checkQuote(ctx context.Context, ev kg.Evidence) error {
 }
 
 func (r *Resolver) afterWrite(ctx context.Context, e kg.Entity) model.Entity {
-	LoadersFrom(ctx).Entity.Clear(e.ID)
+	r.Read.Forget(ctx, e.ID)
 	return toEntity(e)
 }
 
@@ -112,7 +111,7 @@ func (r *Resolver) updateEntity(ctx context.Context, in model.UpdateEntityInput,
 	if err := kg.CheckID("input.id", in.ID); err != nil {
 		return nil, err
 	}
-	p := store.EntityPatch{Name: in.Name, Description: in.Description}
+	p := kg.EntityPatch{Name: in.Name, Description: in.Description}
 	if in.Kind != nil {
 		k := kg.Kind(*in.Kind)
 		p.Kind = &k
@@ -138,7 +137,7 @@ func (r *Resolver) deleteEntity(ctx context.Context, id string, version int, c m
 	if err := r.Writer.DeleteEntity(ctx, id, int64(version), meta); err != nil {
 		return "", err
 	}
-	LoadersFrom(ctx).Entity.Clear(id)
+	r.Read.Forget(ctx, id)
 	return id, nil
 }
 
@@ -157,7 +156,7 @@ func (r *Resolver) mergeEntities(ctx context.Context, keep, remove string, c mod
 	if err != nil {
 		return nil, err
 	}
-	LoadersFrom(ctx).Entity.Clear(remove)
+	r.Read.Forget(ctx, remove)
 	return r.afterWrite(ctx, e), nil
 }
 

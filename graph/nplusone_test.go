@@ -10,6 +10,7 @@ import (
 
 	"github.com/innograph/innograph/graph"
 	"github.com/innograph/innograph/internal/kg"
+	"github.com/innograph/innograph/internal/read"
 )
 
 // The number of Cypher round trips for a nested query is bounded by its
@@ -17,10 +18,10 @@ import (
 func TestQueryCountBoundedByDepth(t *testing.T) {
 	// A wide batching window: this test proves that round trips depend on
 	// nesting depth only, which must not hinge on scheduler timing.
-	defer func(w, q time.Duration) { graph.LoaderWait, graph.LoaderQuiet = w, q }(graph.LoaderWait, graph.LoaderQuiet)
-	graph.LoaderWait, graph.LoaderQuiet = 25*time.Millisecond, 25*time.Millisecond
 	st, names := observedStore(t)
-	h := newHandler(t, st)
+	h := newHandlerWith(t, st, func(c *graph.HandlerConfig) {
+		c.Reader = read.New(st, read.Options{LoaderWait: 25 * time.Millisecond})
+	})
 	const q = `query($n: Int) { entities(first: $n) { nodes { id sources { id }
   relationships(first: 20) { nodes { evidence { source { id } } from { id name } to { id name ... on Lab { director { name } } } } } } } }`
 	const maxQueries = 8

@@ -32,7 +32,7 @@ func TestChangeQuoteChecked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := graph.Authenticate(tokens, true, newHandlerWith(t, st, &graph.Resolver{Docs: docs}))
+	h := newHandlerWith(t, st, func(c *graph.HandlerConfig) { c.Tokens, c.Docs = tokens, docs })
 	id := fmt.Sprintf("zz-test-quote-%d", time.Now().UnixNano())
 	t.Cleanup(func() { rawDelete(t, id) })
 	for _, tc := range []struct {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/innograph/innograph/graph/model"
 	"github.com/innograph/innograph/internal/kg"
+	"github.com/innograph/innograph/internal/read"
 )
 
 // Sources is the resolver for the sources field.
@@ -28,13 +29,12 @@ func (r *agreementResolver) Neighbours(ctx context.Context, obj *model.Agreement
 
 // Parties is the resolver for the parties field.
 func (r *agreementResolver) Parties(ctx context.Context, obj *model.Agreement, first *int) ([]model.Entity, error) {
-	return r.related(ctx, obj.ID, first, typedFields["Agreement.parties"][0])
+	return r.related(ctx, obj.ID, first, &read.AgreementParties)
 }
 
 // Signatories is the resolver for the signatories field.
 func (r *agreementResolver) Signatories(ctx context.Context, obj *model.Agreement, first *int) ([]*model.Person, error) {
-	es, err := r.related(ctx, obj.ID, first, typedFields["Agreement.signatories"][0])
-	return ofType[*model.Person](es), err
+	return relatedOf[*model.Person](ctx, r.Resolver, obj.ID, first, &read.AgreementSignatories)
 }
 
 // SignedOn is the resolver for the signedOn field.
@@ -59,7 +59,7 @@ func (r *companyResolver) Neighbours(ctx context.Context, obj *model.Company, ty
 
 // Partners is the resolver for the partners field.
 func (r *companyResolver) Partners(ctx context.Context, obj *model.Company, first *int) ([]model.Entity, error) {
-	return r.related(ctx, obj.ID, first, typedFields["Company.partners"][0])
+	return r.related(ctx, obj.ID, first, &read.CompanyPartners)
 }
 
 // Sources is the resolver for the sources field.
@@ -99,12 +99,12 @@ func (r *eventResolver) Neighbours(ctx context.Context, obj *model.Event, types 
 
 // Participants is the resolver for the participants field.
 func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, first *int) ([]model.Entity, error) {
-	return r.related(ctx, obj.ID, first, typedFields["Event.participants"][0])
+	return r.related(ctx, obj.ID, first, &read.EventParticipants)
 }
 
 // Source is the resolver for the source field.
 func (r *evidenceResolver) Source(ctx context.Context, obj *model.Evidence) (*model.Source, error) {
-	s, err := LoadersFrom(ctx).Source.Load(ctx, obj.SourceID)
+	s, err := r.Read.SourceByID(ctx, obj.SourceID)
 	if err != nil || s == nil {
 		return nil, err
 	}
@@ -183,19 +183,17 @@ func (r *governmentBodyResolver) Fundings(ctx context.Context, obj *model.Govern
 
 // Heads is the resolver for the heads field.
 func (r *governmentBodyResolver) Heads(ctx context.Context, obj *model.GovernmentBody, first *int) ([]*model.Person, error) {
-	es, err := r.related(ctx, obj.ID, first, typedFields["GovernmentBody.heads"][0])
-	return ofType[*model.Person](es), err
+	return relatedOf[*model.Person](ctx, r.Resolver, obj.ID, first, &read.GovernmentBodyHeads)
 }
 
 // Agreements is the resolver for the agreements field.
 func (r *governmentBodyResolver) Agreements(ctx context.Context, obj *model.GovernmentBody, first *int) ([]*model.Agreement, error) {
-	es, err := r.related(ctx, obj.ID, first, typedFields["GovernmentBody.agreements"][0])
-	return ofType[*model.Agreement](es), err
+	return relatedOf[*model.Agreement](ctx, r.Resolver, obj.ID, first, &read.GovernmentBodyAgreements)
 }
 
 // Established is the resolver for the established field.
 func (r *governmentBodyResolver) Established(ctx context.Context, obj *model.GovernmentBody, first *int) ([]model.Entity, error) {
-	return r.related(ctx, obj.ID, first, typedFields["GovernmentBody.established"][0])
+	return r.related(ctx, obj.ID, first, &read.GovernmentBodyEstablished)
 }
 
 // Sources is the resolver for the sources field.
@@ -215,13 +213,12 @@ func (r *instituteResolver) Neighbours(ctx context.Context, obj *model.Institute
 
 // Units is the resolver for the units field.
 func (r *instituteResolver) Units(ctx context.Context, obj *model.Institute, first *int) ([]model.Entity, error) {
-	return r.related(ctx, obj.ID, first, typedFields["Institute.units"][0])
+	return r.related(ctx, obj.ID, first, &read.InstituteUnits)
 }
 
 // People is the resolver for the people field.
 func (r *instituteResolver) People(ctx context.Context, obj *model.Institute, first *int) ([]*model.Person, error) {
-	es, err := r.related(ctx, obj.ID, first, typedFields["Institute.people"][0])
-	return ofType[*model.Person](es), err
+	return relatedOf[*model.Person](ctx, r.Resolver, obj.ID, first, &read.InstitutePeople)
 }
 
 // Sources is the resolver for the sources field.
@@ -241,8 +238,8 @@ func (r *labResolver) Neighbours(ctx context.Context, obj *model.Lab, types []mo
 
 // Director is the resolver for the director field.
 func (r *labResolver) Director(ctx context.Context, obj *model.Lab) (*model.Person, error) {
-	es, err := r.related(ctx, obj.ID, nil, typedFields["Lab.director"][0])
-	if ps := ofType[*model.Person](es); len(ps) > 0 {
+	ps, err := relatedOf[*model.Person](ctx, r.Resolver, obj.ID, nil, &read.LabDirector)
+	if len(ps) > 0 {
 		return ps[0], err
 	}
 	return nil, err
@@ -250,17 +247,16 @@ func (r *labResolver) Director(ctx context.Context, obj *model.Lab) (*model.Pers
 
 // Host is the resolver for the host field.
 func (r *labResolver) Host(ctx context.Context, obj *model.Lab) (model.Entity, error) {
-	es, err := r.related(ctx, obj.ID, nil, typedFields["Lab.host"][0])
-	if err != nil || len(es) > 0 {
-		return first(es), err
+	es, err := r.related(ctx, obj.ID, nil, &read.LabHost)
+	if err != nil || len(es) == 0 {
+		return nil, err
 	}
-	es, err = r.related(ctx, obj.ID, nil, typedFields["Lab.host"][1])
-	return first(es), err
+	return es[0], nil
 }
 
 // PartOf is the resolver for the partOf field.
 func (r *labResolver) PartOf(ctx context.Context, obj *model.Lab, first *int) ([]model.Entity, error) {
-	return r.related(ctx, obj.ID, first, typedFields["Lab.partOf"][0])
+	return r.related(ctx, obj.ID, first, &read.LabPartOf)
 }
 
 // FundingsReceived is the resolver for the fundingsReceived field.
@@ -360,14 +356,12 @@ func (r *personResolver) Roles(ctx context.Context, obj *model.Person, first *in
 
 // Signed is the resolver for the signed field.
 func (r *personResolver) Signed(ctx context.Context, obj *model.Person, first *int) ([]*model.Agreement, error) {
-	es, err := r.related(ctx, obj.ID, first, typedFields["Person.signed"][0])
-	return ofType[*model.Agreement](es), err
+	return relatedOf[*model.Agreement](ctx, r.Resolver, obj.ID, first, &read.PersonSigned)
 }
 
 // Events is the resolver for the events field.
 func (r *personResolver) Events(ctx context.Context, obj *model.Person, first *int) ([]*model.Event, error) {
-	es, err := r.related(ctx, obj.ID, first, typedFields["Person.events"][0])
-	return ofType[*model.Event](es), err
+	return relatedOf[*model.Event](ctx, r.Resolver, obj.ID, first, &read.PersonEvents)
 }
 
 // Sources is the resolver for the sources field.
@@ -417,7 +411,7 @@ func (r *projectResolver) Neighbours(ctx context.Context, obj *model.Project, ty
 
 // Participants is the resolver for the participants field.
 func (r *projectResolver) Participants(ctx context.Context, obj *model.Project, first *int) ([]model.Entity, error) {
-	return r.related(ctx, obj.ID, first, typedFields["Project.participants"][0])
+	return r.related(ctx, obj.ID, first, &read.ProjectParticipants)
 }
 
 // Fundings is the resolver for the fundings field.
@@ -500,7 +494,7 @@ func (r *relationshipResolver) Funding(ctx context.Context, obj *model.Relations
 	if obj.FundingID == "" {
 		return nil, nil
 	}
-	f, err := LoadersFrom(ctx).Funding.Load(ctx, obj.FundingID)
+	f, err := r.Read.FundingByID(ctx, obj.FundingID)
 	if err != nil || f == nil {
 		return nil, err
 	}
@@ -543,9 +537,9 @@ func (r *sourceResolver) Fundings(ctx context.Context, obj *model.Source, first 
 	if err != nil {
 		return nil, err
 	}
-	fs, _, _, err := r.Store.Fundings(ctx, kg.FundingFilter{SourceID: obj.ID}, kg.Page{First: n})
-	out := make([]*model.Funding, 0, len(fs))
-	for _, f := range fs {
+	p, err := r.Read.Fundings(ctx, kg.FundingFilter{SourceID: obj.ID}, kg.Page{First: n})
+	out := make([]*model.Funding, 0, len(p.Items))
+	for _, f := range p.Items {
 		out = append(out, toFunding(f))
 	}
 	return out, err
@@ -623,40 +617,17 @@ func (r *universityResolver) Neighbours(ctx context.Context, obj *model.Universi
 
 // Labs is the resolver for the labs field.
 func (r *universityResolver) Labs(ctx context.Context, obj *model.University, first *int) ([]*model.Lab, error) {
-	// Both directions at once: two batched loads in parallel, one round trip
-	// of latency.
-	var parts []model.Entity
-	var partsErr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		parts, partsErr = r.related(ctx, obj.ID, first, typedFields["University.labs"][0])
-	}()
-	hosted, err := r.related(ctx, obj.ID, first, typedFields["University.labs"][1])
-	<-done
-	if err != nil {
-		return nil, err
-	}
-	if partsErr != nil {
-		return nil, partsErr
-	}
-	labs := ofType[*model.Lab](dedupe(append(hosted, parts...)))
-	if n := intOr(first, 20); len(labs) > n {
-		labs = labs[:n]
-	}
-	return labs, nil
+	return relatedOf[*model.Lab](ctx, r.Resolver, obj.ID, first, &read.UniversityLabs)
 }
 
 // People is the resolver for the people field.
 func (r *universityResolver) People(ctx context.Context, obj *model.University, first *int) ([]*model.Person, error) {
-	es, err := r.related(ctx, obj.ID, first, typedFields["University.people"][0])
-	return ofType[*model.Person](es), err
+	return relatedOf[*model.Person](ctx, r.Resolver, obj.ID, first, &read.UniversityPeople)
 }
 
 // Agreements is the resolver for the agreements field.
 func (r *universityResolver) Agreements(ctx context.Context, obj *model.University, first *int) ([]*model.Agreement, error) {
-	es, err := r.related(ctx, obj.ID, first, typedFields["University.agreements"][0])
-	return ofType[*model.Agreement](es), err
+	return relatedOf[*model.Agreement](ctx, r.Resolver, obj.ID, first, &read.UniversityAgreements)
 }
 
 // FundingsReceived is the resolver for the fundingsReceived field.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/innograph/innograph/graph"
+	"github.com/innograph/innograph/internal/read"
 )
 
 // An entity lookup fetches its typed nested fields in its own statement
@@ -15,9 +16,11 @@ import (
 // loading level by level, and the round trips fewer.
 func TestEntityTreeAnswersAsLoaders(t *testing.T) {
 	st, names := observedStore(t)
-	res := &graph.Resolver{}
-	tree := newHandlerWith(t, st, res)
-	levels := newHandlerWith(t, st, &graph.Resolver{NoEntityTrees: true})
+	res := read.New(st, read.Options{LoaderWait: 500 * time.Microsecond})
+	tree := newHandlerWith(t, st, func(c *graph.HandlerConfig) { c.Reader = res })
+	levels := newHandlerWith(t, st, func(c *graph.HandlerConfig) {
+		c.Reader = read.New(st, read.Options{LoaderWait: 500 * time.Microsecond, NoEntityTrees: true})
+	})
 	tests := []struct {
 		name    string
 		query   string
@@ -34,6 +37,9 @@ func TestEntityTreeAnswersAsLoaders(t *testing.T) {
 			nil, 0},
 		{"government body and company", `{ g: entity(id: "hksar-government") { ... on GovernmentBody { heads(first: 2) { id } agreements { id ... on Agreement { parties { id } } } established(first: 4) { id } } } c: entity(id: "roborn") { ... on Company { partners { id name ... on Company { partners { id } } } } } }`,
 			nil, 0},
+		{"typed fields behind a named fragment", `query { entity(id: "polyu") { id ...U } } fragment U on University { labs(first: 9) { id name director { id name } } }`,
+			nil, 1},
+		{"a lookup selecting no typed field", `{ entity(id: "polyu") { id name kind aliases description } }`, nil, 0},
 		{"a redirected or unknown id", `{ entity(id: "no-such-entity") { id ... on University { labs { id } } } }`, nil, 0},
 		{"an invalid page is the resolver's error", `{ entity(id: "polyu") { id ... on University { labs(first: 0) { id } people(first: 2) { id } } } }`, nil, 0},
 		{"typed fields mixed with connections", `{ entity(id: "cas") { id ... on Institute { units { id relationships(first: 2) { nodes { id type } } } people { id sources { id } } } } }`, nil, 0},

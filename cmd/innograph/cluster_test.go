@@ -20,8 +20,8 @@ import (
 	"time"
 
 	"github.com/innograph/innograph/graph"
+	"github.com/innograph/innograph/internal/kg"
 	"github.com/innograph/innograph/internal/neo4jtest"
-	"github.com/innograph/innograph/internal/store"
 )
 
 const (
@@ -487,8 +487,8 @@ func TestBookmarkAcrossServers(t *testing.T) {
 	}
 	up := gql(a, updateEntity(id, 1, "after the bookmark", ""))
 	bm2 := bookmarkOf(t, up)
-	p1, _ := store.ParseBookmark("test", bm1)
-	p2, _ := store.ParseBookmark("test", bm2)
+	p1, _ := kg.ParseBookmark("test", bm1)
+	p2, _ := kg.ParseBookmark("test", bm2)
 	if p2.Version <= p1.Version {
 		t.Errorf("the update's bookmark (graph version %d) is not after the create's (%d)", p2.Version, p1.Version)
 	}
@@ -529,7 +529,7 @@ func TestBookmarkAcrossServers(t *testing.T) {
 
 	// A forged driver bookmark, with a graph version no server has read, so
 	// that no cache answers and the request reaches Neo4j.
-	forged := store.Bookmark{Version: p2.Version + 1e6, Raw: []string{"FB:kcwQAAAAAAAAAAAAAAAAAAAAAAAAAAA="}}.String()
+	forged := kg.Bookmark{Version: p2.Version + 1e6, Raw: []string{"FB:kcwQAAAAAAAAAAAAAAAAAAAAAAAAAAA="}}.String()
 	for _, tc := range []struct {
 		name, header string
 		twice        bool
@@ -537,9 +537,9 @@ func TestBookmarkAcrossServers(t *testing.T) {
 	}{
 		{name: "not base64", header: "not a bookmark!", status: 400},
 		{name: "base64 of no JSON", header: "bm90IGpzb24", status: 400},
-		{name: "graph version 0", header: store.Bookmark{Raw: p2.Raw}.String(), status: 400},
+		{name: "graph version 0", header: kg.Bookmark{Raw: p2.Raw}.String(), status: 400},
 		{name: "unknown member", header: "eyJ2IjoxLCJiIjpbXSwieCI6MX0", status: 400},
-		{name: "too long", header: strings.Repeat("A", store.MaxBookmarkBytes+1), status: 400},
+		{name: "too long", header: strings.Repeat("A", kg.MaxBookmarkBytes+1), status: 400},
 		{name: "two headers", header: bm2, twice: true, status: 400},
 		{name: "not issued by the database", header: forged, status: 200},
 	} {
@@ -578,7 +578,7 @@ func bookmarkOf(t *testing.T, r result) string {
 	if ext == "" || r.header.Get(graph.BookmarkHeader) != ext {
 		t.Fatalf("bookmark: extensions %q, header %q; want the same bookmark in both", ext, r.header.Get(graph.BookmarkHeader))
 	}
-	if _, err := store.ParseBookmark("test", ext); err != nil {
+	if _, err := kg.ParseBookmark("test", ext); err != nil {
 		t.Fatalf("bookmark %q does not parse: %v", ext, err)
 	}
 	return ext

@@ -22,13 +22,16 @@ import (
 
 // config is every setting innograph reads, from the environment.
 type config struct {
-	Port            int
-	Neo4jURI        string
-	Neo4jUser       string
-	Neo4jPassword   string
-	Neo4jDatabase   string
-	LocalBoltPort   int
-	LocalInstance   string
+	Port          int
+	Neo4jURI      string
+	Neo4jUser     string
+	Neo4jPassword string
+	Neo4jDatabase string
+	LocalBoltPort int
+	LocalInstance string
+	// LocalPassword is NEO4J_LOCAL_PASSWORD: when set, the local Neo4j has
+	// auth on with this password for user neo4j.
+	LocalPassword   string
 	LocalHeap       string
 	LocalPageCache  string
 	LocalTxTimeout  string
@@ -287,6 +290,7 @@ func (r *configReader) read() config {
 		Neo4jDatabase:   r.str("NEO4J_DATABASE", ""),
 		LocalBoltPort:   int(r.num(scopeStore|scopeLocal, "NEO4J_BOLT_PORT", 7687, 1, 65535, port)),
 		LocalInstance:   r.str("NEO4J_INSTANCE", "dev"),
+		LocalPassword:   r.str("NEO4J_LOCAL_PASSWORD", ""),
 		LocalHeap:       r.size(scopeLocal, "NEO4J_HEAP", "512m"),
 		LocalPageCache:  r.size(scopeLocal, "NEO4J_PAGECACHE", "256m"),
 		LocalTxTimeout:  r.localTimeout(scopeLocal, "NEO4J_LOCAL_TX_TIMEOUT"),

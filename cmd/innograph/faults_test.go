@@ -19,7 +19,7 @@ var reads = []request{
 	{query: `query($q: String!) { search(query: $q, first: 10) { score matchedName entity { id name kind } } }`, vars: map[string]any{"q": "state key lab"}},
 	{query: `query($id: ID!) { entity(id: $id) { id neighbours(first: 20) { direction entity { id name } relationship { type } } } }`, vars: map[string]any{"id": "hkust"}},
 	{query: `query($ids: [ID!]!) { subgraph(ids: $ids, depth: 2, limit: 200) { truncated nodes { id kind } relationships { id type } } }`, vars: map[string]any{"ids": []string{"polyu", "cas"}}},
-	{query: `query($from: ID!, $to: ID!) { paths(from: $from, to: $to, maxHops: 4, first: 3) { length nodes { id } relationships { type } } }`, vars: map[string]any{"from": "harry-shum", "to": "hkust"}},
+	{query: `query($from: ID!, $to: ID!) { paths(from: $from, to: $to, maxHops: 4, first: 3) { length nodes { id } relationships { type } } }`, vars: map[string]any{"from": "harry-shum", "to": "hkust-gz"}},
 	{query: `query($f: ID) { fundings(funder: $f) { totals { value currency } nodes { amount { value currency } purpose } } }`, vars: map[string]any{"f": "central-government"}},
 	{query: `{ entities(kinds: [UNIVERSITY], first: 20) { nodes { id name } pageInfo { hasNextPage endCursor } } }`},
 	{query: `query($q: String!) { search(query: $q, first: 5) { entity { id } } }`, vars: map[string]any{"q": "polyu"}},

@@ -237,7 +237,7 @@ func localServer(cfg config, log *slog.Logger) *neo4jlocal.Server {
 		root = "."
 	}
 	return neo4jlocal.New(neo4jlocal.Config{
-		Root: root, Instance: cfg.LocalInstance, Port: cfg.LocalBoltPort, Password: env("NEO4J_LOCAL_PASSWORD", ""),
+		Root: root, Instance: cfg.LocalInstance, Port: cfg.LocalBoltPort, Password: cfg.LocalPassword,
 		Heap: cfg.LocalHeap, PageCache: cfg.LocalPageCache, TxTimeout: cfg.LocalTxTimeout,
 		Log: func(format string, args ...any) { log.Info(fmt.Sprintf(format, args...), "component", "neo4jlocal") },
 	})
@@ -272,7 +272,7 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger, m *metrics) (*
 	uri, user, pw := cfg.Neo4jURI, cfg.Neo4jUser, cfg.Neo4jPassword
 	if uri == "" {
 		uri = fmt.Sprintf("bolt://127.0.0.1:%d", cfg.LocalBoltPort)
-		pw = env("NEO4J_LOCAL_PASSWORD", "")
+		pw = cfg.LocalPassword
 		if pw == "" {
 			user = ""
 		}
@@ -294,7 +294,10 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger, m *metrics) (*
 			break
 		}
 		log.Warn("waiting for Neo4j", "uri", uri, "err", err)
-		time.Sleep(2 * time.Second)
+		select {
+		case <-ctx.Done():
+		case <-time.After(2 * time.Second):
+		}
 	}
 	if err != nil {
 		hint := "start one with `make neo4j-start`, or set NEO4J_URI"

@@ -15,65 +15,33 @@ import (
 	"strings"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/innograph/innograph/graph"
 	"github.com/innograph/innograph/internal/export"
 	"github.com/innograph/innograph/internal/kg"
+	"github.com/innograph/innograph/internal/read"
 	"github.com/innograph/innograph/internal/store"
 	"github.com/innograph/innograph/internal/workbench"
 	"github.com/innograph/innograph/web"
 )
 
-// tokenLimit bounds the lexer's work on one query; a real query has a few
-// hundred tokens.
-const tokenLimit = 5000
-
-// repeatLimit bounds fields sharing one response name in a selection set.
-const repeatLimit = 20
-
-// newGraphQLHandler wires the GraphQL executor: explicit transports (GET and
-// JSON POST only: no form posts), query cache, limits, error presenter.
+// newGraphQLHandler builds the GraphQL handler (graph.NewHandler) from cfg.
 // docs are the source documents the quotes of changes are checked against
 // (nil: not checked).
 func newGraphQLHandler(cfg config, log *slog.Logger, st *store.Store, m *metrics, docs map[string]string) http.Handler {
-	graph.LoaderWait = cfg.LoaderWait
-	wb := graph.WorkbenchOf{Store: st, Service: &workbench.Service{Store: st, MaxBytes: int(cfg.IngestMaxBytes)}}
-	c := graph.Config{Resolvers: &graph.Resolver{Store: st, Writer: st, Logger: log, Docs: docs, Workbench: wb}}
-	srv := handler.New(graph.NewExecutableSchema(c))
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(graph.GETQueries{MaxTokens: tokenLimit})
-	srv.AddTransport(graph.POSTJSON{})
-	srv.AddTransport(graph.Unsupported{}) // last: answers what no other takes
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.SetParserTokenLimit(tokenLimit)
-	if cfg.Introspection {
-		srv.Use(extension.Introspection{})
-	} else {
-		srv.SetDisableSuggestion(true)
-	}
-	cache := &graph.ResultCache{Version: st.GraphVersion, Bypass: st.Behind, MaxBytes: cfg.CacheBytes, MaxEntryBytes: cfg.CacheBytes / 16}
-	srv.Use(cache)
-	srv.Use(graph.BookmarkExtension{})
+	hc := graph.HandlerConfig{Reader: read.New(st, read.Options{LoaderWait: cfg.LoaderWait}), Writer: st, Logger: log, Docs: docs,
+		Tokens: cfg.Tokens, AnonymousReads: cfg.AnonymousReads,
+		ComplexityLimit: cfg.ComplexityLimit, DepthLimit: cfg.DepthLimit, Introspection: cfg.Introspection,
+		Version: st.GraphVersion, Behind: st.Behind, CacheBytes: cfg.CacheBytes,
+		Workbench: workbench.Backend{Store: st, Service: &workbench.Service{Store: st, MaxBytes: int(cfg.IngestMaxBytes)}}}
 	if m != nil {
-		m.watchCache(cache)
+		hc.Extensions = append(hc.Extensions, graphqlTracer{m: m})
 	}
-	srv.Use(&graph.Limits{MaxCost: cfg.ComplexityLimit, MaxDepth: cfg.DepthLimit, MaxTokens: tokenLimit, MaxRepeat: repeatLimit,
-		Cache: lru.New[*ast.QueryDocument](1000)})
-	srv.Use(&graph.EnumVariables{})
-	if m != nil {
-		srv.Use(graphqlTracer{m: m})
+	h := graph.NewHandler(hc)
+	if m != nil && h.Cache != nil {
+		m.watchCache(h.Cache)
 	}
-	srv.SetErrorPresenter(graph.ErrorPresenter(log))
-	srv.SetRecoverFunc(graph.RecoverFunc(log))
-	var h http.Handler = srv
-	h = graph.Middleware(st, h)
-	h = graph.Bookmarks(h)
 	return h
 }
 
@@ -196,12 +164,12 @@ func ingestBodyBytes(cfg config) int64 {
 
 func newMux(cfg config, log *slog.Logger, st *store.Store, m *metrics) (http.Handler, error) {
 	// loadConfig has parsed the tokens; a config built otherwise reads them here.
-	tokens := cfg.Tokens
-	if tokens == nil {
-		var err error
-		if tokens, err = graph.LoadTokens(cfg.AuthTokens, cfg.AuthTokenFile); err != nil {
+	if cfg.Tokens == nil {
+		tokens, err := graph.LoadTokens(cfg.AuthTokens, cfg.AuthTokenFile)
+		if err != nil {
 			return nil, err
 		}
+		cfg.Tokens = tokens
 	}
 	docs, err := sourceDocs(cfg, log)
 	if err != nil {
@@ -217,7 +185,9 @@ func newMux(cfg config, log *slog.Logger, st *store.Store, m *metrics) (http.Han
 	// INGEST_MAX_BYTES takes longer than REQUEST_TIMEOUT allows (each query
 	// of theirs is still bounded by NEO4J_TX_TIMEOUT).
 	authed := limitBody(ingestBodyBytes(cfg), linger, deadline(cfg.IngestTimeout, gql))
-	byActor := graph.Authenticate(tokens, cfg.AnonymousReads, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// Authenticated here to pick the body limit and deadline; the GraphQL
+	// handler authenticates the request again (the same lookup) for its own use.
+	byActor := graph.Authenticate(cfg.Tokens, cfg.AnonymousReads, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := graph.ActorFrom(r.Context()); ok {
 			authed.ServeHTTP(w, r)
 			return

@@ -19,13 +19,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
-
 	"github.com/innograph/innograph/graph"
 	"github.com/innograph/innograph/internal/export"
 	"github.com/innograph/innograph/internal/kg"
 	"github.com/innograph/innograph/internal/neo4jtest"
+	"github.com/innograph/innograph/internal/read"
 	"github.com/innograph/innograph/internal/store"
 )
 
@@ -124,14 +122,12 @@ func TestReadersOpenExports(t *testing.T) {
 	}
 }
 
-// graphQLHandler wires the GraphQL handler as cmd/innograph does, minus the
-// limits, which these queries stay far below.
+// graphQLHandler is the production GraphQL handler (graph.NewHandler) with
+// cmd/innograph's default limits.
 func graphQLHandler(st *store.Store) http.Handler {
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: st, Writer: st, Logger: log}}))
-	srv.AddTransport(transport.POST{})
-	srv.SetErrorPresenter(graph.ErrorPresenter(log))
-	return graph.Middleware(st, srv)
+	return graph.NewHandler(graph.HandlerConfig{Reader: read.New(st, read.Options{LoaderWait: 500 * time.Microsecond}), Writer: st,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AnonymousReads: true, ComplexityLimit: 50000, DepthLimit: 12,
+		Version: st.GraphVersion, Behind: st.Behind, CacheBytes: 64 << 20})
 }
 
 type gqlEntity struct{ ID, Name, Kind string }

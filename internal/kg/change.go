@@ -101,3 +101,11 @@ type ChangeFilter struct {
 	EntityID string
 	Since    *time.Time
 }
+
+// EntityPatch is a partial update of an entity: nil fields stay as they are.
+type EntityPatch struct {
+	Kind        *Kind
+	Name        *string
+	Aliases     *[]string
+	Description *string
+}

@@ -461,17 +461,25 @@ func (s *Server) Stop(ctx context.Context) error {
 		return nil
 	}
 	_ = syscall.Kill(-pid, syscall.SIGTERM)
+	// It gets 60 s to stop, less when ctx ends first; then it is killed.
 	deadline := time.Now().Add(60 * time.Second)
+wait:
 	for time.Now().Before(deadline) {
 		if syscall.Kill(pid, 0) != nil {
 			break
 		}
-		time.Sleep(200 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			break wait
+		case <-time.After(200 * time.Millisecond):
+		}
 	}
 	if syscall.Kill(pid, 0) == nil {
-		s.cfg.Log("Neo4j (pid %d) did not stop within 60s; killing it", pid)
+		s.cfg.Log("Neo4j (pid %d) did not stop in time; killing it", pid)
 		_ = syscall.Kill(-pid, syscall.SIGKILL)
-		time.Sleep(500 * time.Millisecond)
+		for i := 0; i < 50 && syscall.Kill(pid, 0) == nil; i++ {
+			time.Sleep(10 * time.Millisecond) // the kernel reaps it at once
+		}
 	}
 	_ = os.Remove(s.pidFile())
 	s.cfg.Log("stopped Neo4j (pid %d)", pid)

@@ -12,29 +12,6 @@ import (
 	"github.com/innograph/innograph/internal/kg"
 )
 
-// SuggestionEdit is what a curator changes in a suggestion before accepting
-// it; zero fields keep the proposal's value.
-type SuggestionEdit struct {
-	// ENTITY: the new entity's id (default: a slug of its name), name, kind,
-	// aliases and description.
-	EntityID    string
-	Name        string
-	Kind        kg.Kind
-	Aliases     *[]string
-	Description string
-	// ALIAS: the alias to add.
-	Alias string
-	// RELATIONSHIP: the type, the ends (an entity id or the id of an entity
-	// suggestion), the role and the dates.
-	RelType          kg.RelType
-	From, To         string
-	Role             *string
-	Since, Until, On *kg.Date
-	// FUNDING: funder and recipients (entity or suggestion ids).
-	Funder     string
-	Recipients *[]string
-}
-
 // AcceptSuggestion writes what an open suggestion proposes, edited by edit,
 // through the curation code path: one change (validated, audited under
 // OpAcceptSuggestion with meta's provenance, idempotent by
@@ -164,7 +141,7 @@ func (a *accepter) accept(sg SuggestionRec, edit SuggestionEdit) error {
 			return &kg.Error{Code: kg.CodeNotFound, Field: "id", Message: fmt.Sprintf("the suggestion names entity %q, which is gone", p.EntityID)}
 		}
 		aliases := append(append([]string{}, cur.Aliases...), alias)
-		rec, err := updateEntityTx(a.ctx, a.tx, cur.ID, EntityPatch{Aliases: &aliases}, cur.Version, a.meta)
+		rec, err := updateEntityTx(a.ctx, a.tx, cur.ID, kg.EntityPatch{Aliases: &aliases}, cur.Version, a.meta)
 		if err != nil {
 			return err
 		}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/innograph/innograph/internal/kg"
 	"github.com/innograph/innograph/internal/neo4jtest"
-	"github.com/innograph/innograph/internal/store"
 )
 
 // sortKeyLayout is the time part of an audit entry's sortKey.
@@ -71,10 +70,10 @@ func TestAuditEntriesCarryDatabaseTime(t *testing.T) {
 		map[string]any{"at": ahead, "sortKey": ahead.Format(sortKeyLayout) + "|zz-w-clock-ahead", "id": id, "src": wsrc})
 
 	desc := "After the entry from the future."
-	if _, err := st.UpdateEntity(ctx, id, store.EntityPatch{Description: &desc}, 1, meta(curator, "")); err != nil {
+	if _, err := st.UpdateEntity(ctx, id, kg.EntityPatch{Description: &desc}, 1, meta(curator, "")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.UpdateEntity(ctx, id, store.EntityPatch{Description: &desc}, 2, meta(curator, "")); err != nil {
+	if _, err := st.UpdateEntity(ctx, id, kg.EntityPatch{Description: &desc}, 2, meta(curator, "")); err != nil {
 		t.Fatal(err)
 	}
 	log = auditOf(t, id)

@@ -131,7 +131,7 @@ func (s *Store) ListEntities(ctx context.Context, f kg.EntityFilter, page kg.Pag
 	}
 	if page.After != "" {
 		if byName {
-			vals, err := DecodeCursor(page.After, 2)
+			vals, err := kg.DecodeCursor(page.After, 2)
 			if err != nil {
 				return nil, nil, false, err
 			}
@@ -139,7 +139,7 @@ func (s *Store) ListEntities(ctx context.Context, f kg.EntityFilter, page kg.Pag
 			where += fmt.Sprintf(" AND n.name %s= $afterName AND (n.name %s $afterName OR n.id %s $afterId)", cmp, cmp, cmp)
 			p["afterName"], p["afterId"] = vals[0], vals[1]
 		} else {
-			vals, err := DecodeCursor(page.After, 1)
+			vals, err := kg.DecodeCursor(page.After, 1)
 			if err != nil {
 				return nil, nil, false, err
 			}
@@ -163,9 +163,9 @@ func (s *Store) ListEntities(ctx context.Context, f kg.EntityFilter, page kg.Pag
 		e := entityFromMap(recMap(r, "n"))
 		ents = append(ents, e)
 		if byName {
-			cursors = append(cursors, EncodeCursor(e.Name, e.ID))
+			cursors = append(cursors, kg.EncodeCursor(e.Name, e.ID))
 		} else {
-			cursors = append(cursors, EncodeCursor(e.ID))
+			cursors = append(cursors, kg.EncodeCursor(e.ID))
 		}
 	}
 	return ents, cursors, more, nil

@@ -238,8 +238,8 @@ func TestListEntitiesFilters(t *testing.T) {
 func TestListEntitiesBadCursor(t *testing.T) {
 	st := neo4jtest.Store(t)
 	ctx := ctxT(t)
-	idCursor := store.EncodeCursor("polyu")
-	nameCursor := store.EncodeCursor("The Hong Kong Polytechnic University", "polyu")
+	idCursor := kg.EncodeCursor("polyu")
+	nameCursor := kg.EncodeCursor("The Hong Kong Polytechnic University", "polyu")
 	tests := []struct {
 		name   string
 		order  kg.EntityOrder

@@ -142,7 +142,7 @@ func TestAdjacentBatchAndPaging(t *testing.T) {
 			if len(page) < 3 {
 				break
 			}
-			after = store.EncodeCursor(page[len(page)-1].Rel.ID)
+			after = kg.EncodeCursor(page[len(page)-1].Rel.ID)
 		}
 		if fmt.Sprint(walked) != fmt.Sprint(relIDs(full[id])) {
 			t.Errorf("%s: paged walk %v\nfull %v", id, walked, relIDs(full[id]))

@@ -11,7 +11,6 @@ import (
 
 	"github.com/innograph/innograph/internal/kg"
 	"github.com/innograph/innograph/internal/neo4jtest"
-	"github.com/innograph/innograph/internal/store"
 )
 
 // testPrefix starts the id of everything a test writes; cleanup deletes by it.
@@ -117,4 +116,4 @@ func dayp(y int, m time.Month, d int) *time.Time {
 	return &t
 }
 
-var _ = store.EncodeCursor
+var _ = kg.EncodeCursor

@@ -105,8 +105,8 @@ func (s *Store) writeTxBump(ctx context.Context, name string, timeout time.Durat
 			BookmarkManager: s.driver.ExecuteQueryBookmarkManager(), Bookmarks: bookmarksOf(ctx)})
 		defer sess.Close(ctx)
 		res, err := sess.ExecuteWrite(ctx, work, neo4j.WithTxTimeout(timeout), txMeta(name))
-		if c := CausalFrom(ctx); err == nil && bump && c != nil {
-			c.wrote(Bookmark{Version: version, Raw: sess.LastBookmarks()})
+		if c := kg.CausalFrom(ctx); err == nil && bump && c != nil {
+			c.Wrote(kg.Bookmark{Version: version, Raw: sess.LastBookmarks()})
 		}
 		return res, err
 	}

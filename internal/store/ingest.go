@@ -26,101 +26,36 @@ import (
 	"github.com/innograph/innograph/internal/kg"
 )
 
-// Suggestion kinds, as stored and as the API names them.
+// Suggestion kinds and statuses (kg's).
 const (
-	SuggestionEntity       = "ENTITY"
-	SuggestionAlias        = "ALIAS"
-	SuggestionRelationship = "RELATIONSHIP"
-	SuggestionFunding      = "FUNDING"
-)
-
-// Suggestion statuses.
-const (
-	SuggestionOpen     = "OPEN"
-	SuggestionAccepted = "ACCEPTED"
-	SuggestionRejected = "REJECTED"
+	SuggestionEntity       = kg.SuggestionEntity
+	SuggestionAlias        = kg.SuggestionAlias
+	SuggestionRelationship = kg.SuggestionRelationship
+	SuggestionFunding      = kg.SuggestionFunding
+	SuggestionOpen         = kg.SuggestionOpen
+	SuggestionAccepted     = kg.SuggestionAccepted
+	SuggestionRejected     = kg.SuggestionRejected
 )
 
 // OpAcceptSuggestion is the audit log's operation for an accepted
 // suggestion (one entry for everything the acceptance writes).
 const OpAcceptSuggestion kg.Op = "ACCEPT_SUGGESTION"
 
-// MentionRec is one stored mention: a span of the document naming known
-// entities. Offsets are Unicode code points, half-open.
-type MentionRec struct {
-	// Start and End delimit the span; Text is the spanned text.
-	Start, End int
-	Text       string
-	// EntityIDs are the entities the span may name (more than one when it
-	// is ambiguous).
-	EntityIDs []string
-}
-
-// ProposalEnd is one end of a proposed relationship or funding: known
-// entities named in the text, or another suggestion (a new entity).
-type ProposalEnd struct {
-	// Text is the end as the document names it; Start and End its span in
-	// code points.
-	Text       string   `json:"text"`
-	Start      int      `json:"start"`
-	End        int      `json:"end"`
-	Candidates []string `json:"candidates,omitempty"`
-	// Suggestion is the id of the ENTITY suggestion the end refers to.
-	Suggestion string `json:"suggestion,omitempty"`
-}
-
-// Proposal is what a suggestion proposes; which fields are set depends on
-// its kind.
-type Proposal struct {
-	// ENTITY: a new entity.
-	Name       string   `json:"name,omitempty"`
-	EntityKind kg.Kind  `json:"entityKind,omitempty"`
-	Aliases    []string `json:"aliases,omitempty"`
-	// ALIAS: a new alias for a known entity.
-	EntityID string `json:"entityId,omitempty"`
-	Alias    string `json:"alias,omitempty"`
-	// RELATIONSHIP: From RelType To.
-	RelType kg.RelType   `json:"relType,omitempty"`
-	From    *ProposalEnd `json:"from,omitempty"`
-	To      *ProposalEnd `json:"to,omitempty"`
-	Role    string       `json:"role,omitempty"`
-	// On is the date the sentence gives (RELATIONSHIP and FUNDING).
-	On string `json:"on,omitempty"`
-	// FUNDING: money from Funder to Recipients.
-	Amount     *kg.Money     `json:"amount,omitempty"`
-	Funder     *ProposalEnd  `json:"funder,omitempty"`
-	Recipients []ProposalEnd `json:"recipients,omitempty"`
-}
-
-// SuggestionRec is one stored suggestion.
-type SuggestionRec struct {
-	// ID is SuggestionID(SourceID, Fingerprint).
-	ID       string
-	SourceID string
-	// Fingerprint identifies the suggestion across analyses: its kind, its
-	// normalised proposal and its span.
-	Fingerprint string
-	Kind        string
-	// Status is OPEN, ACCEPTED or REJECTED.
-	Status     string
-	Confidence float64
-	// Quote is the sentence that is the suggestion's evidence; Start and End
-	// the span it rests on, in code points.
-	Quote      string
-	Start, End int
-	// Text is the spanned text.
-	Text string
-	// Claim is how the sentence puts the fact.
-	Claim    kg.ClaimStatus
-	Proposal Proposal
-	// The decision: who took it, when, why; and what accepting wrote.
-	DecidedBy      string
-	DecidedAt      *time.Time
-	Reason         string
-	EntityID       string
-	RelationshipID string
-	FundingID      string
-}
+// The workbench's records are kg's domain types.
+type (
+	// MentionRec is kg.MentionRecord.
+	MentionRec = kg.MentionRecord
+	// ProposalEnd is kg.ProposalEnd.
+	ProposalEnd = kg.ProposalEnd
+	// Proposal is kg.Proposal.
+	Proposal = kg.Proposal
+	// SuggestionRec is kg.SuggestionRecord.
+	SuggestionRec = kg.SuggestionRecord
+	// IngestResult is kg.IngestResult.
+	IngestResult = kg.IngestResult
+	// SuggestionEdit is kg.SuggestionEdit.
+	SuggestionEdit = kg.SuggestionEdit
+)
 
 // SuggestionID is the stable id of a source's suggestion with fingerprint fp.
 func SuggestionID(sourceID, fp string) string {
@@ -172,19 +107,6 @@ func (s *Store) AllEntities(ctx context.Context) ([]kg.Entity, error) {
 		out = append(out, entityFromMap(recMap(r, "n")))
 	}
 	return out, nil
-}
-
-// IngestResult is what SaveIngest did.
-type IngestResult struct {
-	// Source is the document's source: new, or the one that already had its
-	// digest.
-	Source kg.Source
-	// Created is true when the source is new.
-	Created bool
-	// Mentions and Suggestions count what the source now has.
-	Mentions, Suggestions int
-	// NewSuggestions counts the suggestions this analysis added.
-	NewSuggestions int
 }
 
 // SaveIngest stores a document and its analysis in one transaction. A
@@ -294,7 +216,7 @@ RETURN COUNT { (s)-[:HAS_MENTION]->(:Mention) } AS m, COUNT { (s)-[:HAS_SUGGESTI
 func (s *Store) Mentions(ctx context.Context, sourceID string, page kg.Page) ([]MentionRec, []string, bool, error) {
 	p := map[string]any{"id": sourceID, "limit": page.First + 1, "after": nil}
 	if page.After != "" {
-		vals, err := DecodeCursor(page.After, 1)
+		vals, err := kg.DecodeCursor(page.After, 1)
 		if err != nil {
 			return nil, nil, false, err
 		}
@@ -319,7 +241,7 @@ RETURN m {.*} AS m ORDER BY m.start LIMIT $limit`, p)
 	for _, r := range recs {
 		m := recMap(r, "m")
 		out = append(out, MentionRec{Start: int(i64(m, "start")), End: int(i64(m, "end")), Text: str(m, "text"), EntityIDs: toStrings(m["entityIds"])})
-		cursors = append(cursors, EncodeCursor(strconv.FormatInt(i64(m, "start"), 10)))
+		cursors = append(cursors, kg.EncodeCursor(strconv.FormatInt(i64(m, "start"), 10)))
 	}
 	return out, cursors, more, nil
 }
@@ -341,7 +263,7 @@ func (s *Store) Suggestions(ctx context.Context, sourceID string, statuses []str
 		p["statuses"] = statuses
 	}
 	if page.After != "" {
-		vals, err := DecodeCursor(page.After, 2)
+		vals, err := kg.DecodeCursor(page.After, 2)
 		if err != nil {
 			return nil, nil, false, err
 		}
@@ -367,7 +289,7 @@ RETURN g {.*} AS g ORDER BY g.start, g.id LIMIT $limit`, p)
 	for _, r := range recs {
 		sg := suggestionFromMap(recMap(r, "g"))
 		out = append(out, sg)
-		cursors = append(cursors, EncodeCursor(strconv.Itoa(sg.Start), sg.ID))
+		cursors = append(cursors, kg.EncodeCursor(strconv.Itoa(sg.Start), sg.ID))
 	}
 	return out, cursors, more, nil
 }

@@ -20,23 +20,23 @@ import (
 func TestCursorRoundTrip(t *testing.T) {
 	tests := [][]string{{"polyu"}, {"The Hong Kong Polytechnic University", "polyu"}, {"Chang’e 4 \"quoted\" \\ ~", "x"}, {""}}
 	for _, vals := range tests {
-		c := EncodeCursor(vals...)
+		c := kg.EncodeCursor(vals...)
 		if strings.ContainsAny(c, "+/= ") {
 			t.Errorf("cursor %q is not URL-safe", c)
 		}
-		got, err := DecodeCursor(c, len(vals))
+		got, err := kg.DecodeCursor(c, len(vals))
 		if err != nil || !reflect.DeepEqual(got, vals) {
-			t.Errorf("DecodeCursor(EncodeCursor(%q)) = %q, %v", vals, got, err)
+			t.Errorf("kg.DecodeCursor(EncodeCursor(%q)) = %q, %v", vals, got, err)
 		}
-		if _, err := DecodeCursor(c, len(vals)+1); kg.ErrorCode(err) != kg.CodeInvalid {
+		if _, err := kg.DecodeCursor(c, len(vals)+1); kg.ErrorCode(err) != kg.CodeInvalid {
 			t.Errorf("cursor with %d values accepted for %d: %v", len(vals), len(vals)+1, err)
 		}
 	}
 	for _, bad := range []string{"", "!!", "e30", "WyJhIiwxXQ", strings.Repeat("A", 3000)} { // "", {}, ["a",1]
-		_, err := DecodeCursor(bad, 1)
+		_, err := kg.DecodeCursor(bad, 1)
 		var ke *kg.Error
 		if !errors.As(err, &ke) || ke.Code != kg.CodeInvalid || ke.Field != "after" {
-			t.Errorf("DecodeCursor(%q) = %v, want BAD_USER_INPUT on after", bad, err)
+			t.Errorf("kg.DecodeCursor(%q) = %v, want BAD_USER_INPUT on after", bad, err)
 		}
 	}
 }

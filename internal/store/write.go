@@ -16,14 +16,6 @@ import (
 	"github.com/innograph/innograph/internal/kg"
 )
 
-// EntityPatch is a partial update of an entity: nil fields stay as they are.
-type EntityPatch struct {
-	Kind        *kg.Kind
-	Name        *string
-	Aliases     *[]string
-	Description *string
-}
-
 // changeRec is what an operation reports for the audit log.
 type changeRec struct {
 	entityID, relID string
@@ -313,7 +305,7 @@ func lockedAt(ctx context.Context, tx neo4j.ManagedTransaction, id string, want 
 
 // UpdateEntity applies patch when the entity is still at expectedVersion
 // (optimistic concurrency); otherwise it fails with CONFLICT.
-func (s *Store) UpdateEntity(ctx context.Context, id string, patch EntityPatch, expectedVersion int64, meta kg.ChangeMeta) (kg.Entity, error) {
+func (s *Store) UpdateEntity(ctx context.Context, id string, patch kg.EntityPatch, expectedVersion int64, meta kg.ChangeMeta) (kg.Entity, error) {
 	rec, err := s.change(ctx, kg.OpUpdateEntity, []any{id, patch, expectedVersion}, meta, func(tx neo4j.ManagedTransaction) (changeRec, error) {
 		return updateEntityTx(ctx, tx, id, patch, expectedVersion, meta)
 	})
@@ -325,7 +317,7 @@ func (s *Store) UpdateEntity(ctx context.Context, id string, patch EntityPatch, 
 
 // updateEntityTx applies patch in a change's transaction; UpdateEntity and
 // accepting an alias suggestion share it.
-func updateEntityTx(ctx context.Context, tx neo4j.ManagedTransaction, id string, patch EntityPatch, expectedVersion int64, meta kg.ChangeMeta) (changeRec, error) {
+func updateEntityTx(ctx context.Context, tx neo4j.ManagedTransaction, id string, patch kg.EntityPatch, expectedVersion int64, meta kg.ChangeMeta) (changeRec, error) {
 	cur, err := lockedAt(ctx, tx, id, expectedVersion)
 	if err != nil {
 		return changeRec{}, err
@@ -639,7 +631,7 @@ func (s *Store) Changes(ctx context.Context, f kg.ChangeFilter, page kg.Page) ([
 		p["since"] = f.Since.UTC()
 	}
 	if page.After != "" {
-		vals, err := DecodeCursor(page.After, 1)
+		vals, err := kg.DecodeCursor(page.After, 1)
 		if err != nil {
 			return nil, nil, false, err
 		}
@@ -667,7 +659,7 @@ RETURN c {.*} AS c ORDER BY c.sortKey DESC LIMIT $limit`, p)
 				Status: kg.ClaimStatus(str(m, "status")), AttributedTo: str(m, "attributedTo")},
 			IdempotencyKey: str(m, "idempotencyKey"),
 		})
-		cursors = append(cursors, EncodeCursor(str(m, "sortKey")))
+		cursors = append(cursors, kg.EncodeCursor(str(m, "sortKey")))
 	}
 	return out, cursors, more, nil
 }

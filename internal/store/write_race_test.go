@@ -113,7 +113,7 @@ func TestConcurrentNameClaims(t *testing.T) {
 			}
 		}, func(prefix string, round, i int, name string) error {
 			aliases := []string{name}
-			_, err := st.UpdateEntity(ctx, fmt.Sprintf("%s-%d-%d", prefix, round, i), store.EntityPatch{Aliases: &aliases}, 1, meta(curator, ""))
+			_, err := st.UpdateEntity(ctx, fmt.Sprintf("%s-%d-%d", prefix, round, i), kg.EntityPatch{Aliases: &aliases}, 1, meta(curator, ""))
 			return err
 		}},
 		{"a create and an update", func(prefix string, round int) {
@@ -121,7 +121,7 @@ func TestConcurrentNameClaims(t *testing.T) {
 		}, func(prefix string, round, i int, name string) error {
 			if i == 0 {
 				aliases := []string{name}
-				_, err := st.UpdateEntity(ctx, fmt.Sprintf("%s-%d-0", prefix, round), store.EntityPatch{Aliases: &aliases}, 1, meta(curator, ""))
+				_, err := st.UpdateEntity(ctx, fmt.Sprintf("%s-%d-0", prefix, round), kg.EntityPatch{Aliases: &aliases}, 1, meta(curator, ""))
 				return err
 			}
 			_, err := st.CreateEntity(ctx, kg.Entity{ID: fmt.Sprintf("%s-%d-%d", prefix, round, i), Kind: kg.KindCompany, Name: name}, meta(curator, ""))
@@ -198,7 +198,7 @@ func TestChangeHistoryInCommitOrder(t *testing.T) {
 			defer wg.Done()
 			for v := int64(1); v <= updates; v++ {
 				d := fmt.Sprintf("version %d", v+1)
-				if _, err := st.UpdateEntity(ctx, id, store.EntityPatch{Description: &d}, v, meta(curator, "")); err != nil {
+				if _, err := st.UpdateEntity(ctx, id, kg.EntityPatch{Description: &d}, v, meta(curator, "")); err != nil {
 					t.Error(err)
 					return
 				}
@@ -246,7 +246,7 @@ func TestIdempotencyKeyOtherRequest(t *testing.T) {
 	}
 	update := func(desc string) func(kg.ChangeMeta) (string, error) {
 		return func(m kg.ChangeMeta) (string, error) {
-			e, err := st.UpdateEntity(ctx, "zz-w-ik-u", store.EntityPatch{Description: &desc}, 1, m)
+			e, err := st.UpdateEntity(ctx, "zz-w-ik-u", kg.EntityPatch{Description: &desc}, 1, m)
 			return e.Description, err
 		}
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/innograph/innograph/internal/kg"
 	"github.com/innograph/innograph/internal/neo4jtest"
-	"github.com/innograph/innograph/internal/store"
 )
 
 const wsrc = "s001-innovation-hub"
@@ -61,11 +60,11 @@ func TestEntityLifecycle(t *testing.T) {
 		t.Fatalf("duplicate id: %v", err)
 	}
 	desc := "A robotics company."
-	e, err = st.UpdateEntity(ctx, "zz-w-life", store.EntityPatch{Description: &desc}, 1, meta(curator, ""))
+	e, err = st.UpdateEntity(ctx, "zz-w-life", kg.EntityPatch{Description: &desc}, 1, meta(curator, ""))
 	if err != nil || e.Version != 2 || e.Description != desc {
 		t.Fatalf("update: %+v %v", e, err)
 	}
-	if _, err := st.UpdateEntity(ctx, "zz-w-life", store.EntityPatch{Description: &desc}, 1, meta(curator, "")); kg.ErrorCode(err) != kg.CodeConflict {
+	if _, err := st.UpdateEntity(ctx, "zz-w-life", kg.EntityPatch{Description: &desc}, 1, meta(curator, "")); kg.ErrorCode(err) != kg.CodeConflict {
 		t.Fatalf("stale version: %v", err)
 	}
 	if err := st.DeleteEntity(ctx, "zz-w-life", 2, meta(curator, "")); kg.ErrorCode(err) != kg.CodeForbidden {
@@ -138,7 +137,7 @@ func TestIdempotencyKey(t *testing.T) {
 	}
 	// The same key for another operation is refused.
 	desc := "x"
-	if _, err := st.UpdateEntity(ctx, "zz-w-idem", store.EntityPatch{Description: &desc}, 1, meta(curator, "zz-w-idem-key")); kg.ErrorCode(err) != kg.CodeConflict {
+	if _, err := st.UpdateEntity(ctx, "zz-w-idem", kg.EntityPatch{Description: &desc}, 1, meta(curator, "zz-w-idem-key")); kg.ErrorCode(err) != kg.CodeConflict {
 		t.Errorf("key reuse for another change: %v", err)
 	}
 }
@@ -159,7 +158,7 @@ func TestConcurrentUpdates(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			d := fmt.Sprintf("writer %d", i)
-			_, err := st.UpdateEntity(ctx, "zz-w-conc", store.EntityPatch{Description: &d}, 1, meta(curator, ""))
+			_, err := st.UpdateEntity(ctx, "zz-w-conc", kg.EntityPatch{Description: &d}, 1, meta(curator, ""))
 			codes[i] = kg.ErrorCode(err)
 		}(i)
 	}

@@ -57,19 +57,11 @@ type Service struct {
 	dictVersion int64
 }
 
-// Document is a document to ingest.
-type Document struct {
-	// Title is required; Publisher, Author and URL are optional.
-	Title, Publisher, Author, URL string
-	// Published is the publication date; relative dates in the text are
-	// resolved against it.
-	Published *kg.Date
-	// Text is the document's plain text, UTF-8.
-	Text string
-}
+// Document is a document to ingest (kg.IngestDocument).
+type Document = kg.IngestDocument
 
-// Result is what Ingest did.
-type Result = store.IngestResult
+// Result is what Ingest did (kg.IngestResult).
+type Result = kg.IngestResult
 
 func (s *Service) maxBytes() int {
 	if s.MaxBytes > 0 {
@@ -318,4 +310,26 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// Backend is what the GraphQL workbench resolvers read and write through
+// (graph.Workbench): the store's workbench records and decisions, and
+// ingestion by the service.
+type Backend struct {
+	*store.Store
+	Service *Service
+}
+
+// Ingest checks d, reserves the idempotency key for its text when key is
+// set (the same key for another text is a CONFLICT), and ingests it.
+func (b Backend) Ingest(ctx context.Context, d kg.IngestDocument, key string) (kg.IngestResult, error) {
+	if key != "" {
+		if err := Check(d, b.Service.maxBytes()); err != nil {
+			return kg.IngestResult{}, err
+		}
+		if err := b.Store.IngestKey(ctx, key, DigestOf(d.Text)); err != nil {
+			return kg.IngestResult{}, err
+		}
+	}
+	return b.Service.Ingest(ctx, d)
 }

@@ -59,16 +59,19 @@ const (
 	sysInnograph = "innograph"
 	sysNGQL      = "neo4j-graphql"
 	sysCypher    = "cypher"
+	// sysCypherHTTP is the cypher system's store calls behind a minimal
+	// net/http handler (bench/cmd/cypherhttp), sent innograph's requests.
+	sysCypherHTTP = "cypher-http"
 )
 
 type opts struct {
-	data, size, out, igURL, ngURL, bolt string
-	concs                               []int
-	duration, warmup                    time.Duration
-	maxRequests                         int
-	shapes, systems                     []string
-	igPID, ngPID                        int
-	appendRows                          bool
+	data, size, out, igURL, ngURL, chURL, bolt string
+	concs                                      []int
+	duration, warmup                           time.Duration
+	maxRequests                                int
+	shapes, systems                            []string
+	igPID, ngPID                               int
+	appendRows                                 bool
 }
 
 func main() {
@@ -79,13 +82,14 @@ func main() {
 	flag.StringVar(&o.out, "out", "bench/results", "results directory")
 	flag.StringVar(&o.igURL, "innograph", "http://127.0.0.1:18080/graphql", "innograph GraphQL endpoint")
 	flag.StringVar(&o.ngURL, "neo4j-graphql", "http://127.0.0.1:18081/", "@neo4j/graphql endpoint")
+	flag.StringVar(&o.chURL, "cypher-http", "http://127.0.0.1:18082", "cypher-http server (bench/cmd/cypherhttp)")
 	flag.StringVar(&o.bolt, "bolt", "bolt://127.0.0.1:7689", "Neo4j for the raw Cypher system")
 	flag.StringVar(&concs, "c", "1,8,32,64", "concurrencies")
 	flag.DurationVar(&o.duration, "d", 10*time.Second, "measured duration per cell")
 	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "warm-up per cell (not measured)")
 	flag.IntVar(&o.maxRequests, "n", 20000, "most measured requests per cell")
 	flag.StringVar(&shapes, "shapes", strings.Join(shapeNames(), ","), "shapes")
-	flag.StringVar(&systems, "systems", "innograph,neo4j-graphql,cypher", "systems")
+	flag.StringVar(&systems, "systems", "innograph,neo4j-graphql,cypher,cypher-http", "systems")
 	flag.IntVar(&o.igPID, "innograph-pid", 0, "pid of the innograph server (for RSS)")
 	flag.IntVar(&o.ngPID, "neo4j-graphql-pid", 0, "pid of the @neo4j/graphql server (for RSS)")
 	flag.BoolVar(&o.appendRows, "append", false, "keep other sizes' rows in latest.json (multi-size runs)")
@@ -127,7 +131,7 @@ func loopback(raw string) error {
 }
 
 func run(o opts) error {
-	for _, u := range []string{o.igURL, o.ngURL, o.bolt} {
+	for _, u := range []string{o.igURL, o.ngURL, o.chURL, o.bolt} {
 		if err := loopback(u); err != nil {
 			return err
 		}
@@ -354,6 +358,8 @@ func systemIndex(sys string) int {
 		return 0
 	case sysNGQL:
 		return 1
+	case sysCypherHTTP:
+		return 3
 	}
 	return 2
 }
@@ -381,6 +387,13 @@ func (b *bench) do(ctx context.Context, sh *shape, sys string, w *worker) error 
 	case sysInnograph:
 		q, vars := sh.innograph(b, w)
 		data, err := b.post(ctx, b.o.igURL, q, vars)
+		if err == nil && sh.after != nil {
+			sh.after(w, data, sys)
+		}
+		return err
+	case sysCypherHTTP:
+		q, vars := sh.innograph(b, w)
+		data, err := b.post(ctx, b.o.chURL+"/"+sh.name, q, vars)
 		if err == nil && sh.after != nil {
 			sh.after(w, data, sys)
 		}
@@ -479,7 +492,7 @@ func rssKiB(pid int) int64 {
 }
 
 func sortRows(rows []Row) {
-	order := map[string]int{sysInnograph: 0, sysNGQL: 1, sysCypher: 2}
+	order := map[string]int{sysInnograph: 0, sysNGQL: 1, sysCypher: 2, sysCypherHTTP: 3}
 	sort.SliceStable(rows, func(i, j int) bool {
 		a, b := rows[i], rows[j]
 		if a.Shape != b.Shape {

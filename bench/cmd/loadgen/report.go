@@ -244,10 +244,10 @@ func markdown(rep Report, outDir string) string {
 		fmt.Fprintf(&w, "Peak server RSS sampled between cells: innograph %d MiB, neo4j-graphql %d MiB.\n\n",
 			m.PeakRSSKiB[sysInnograph]>>10, m.PeakRSSKiB[sysNGQL]>>10)
 	}
-	w.WriteString("| shape | c | system | req/s | p50 ms | p99 ms | errors | rps ig/ngql | p99 ig/ngql | p50 ig/cypher |\n")
-	w.WriteString("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	w.WriteString("| shape | c | system | req/s | p50 ms | p99 ms | errors | rps ig/ngql | p99 ig/ngql | p50 ig/cypher | p50 ig/cypher-http |\n")
+	w.WriteString("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
-		var rr, rp, rc string
+		var rr, rp, rc, rh string
 		if r.System == sysInnograph {
 			ng, ok := ix[key{r.Shape, r.Concurrency, sysNGQL}]
 			if ok {
@@ -256,9 +256,12 @@ func markdown(rep Report, outDir string) string {
 			if cy, ok := ix[key{r.Shape, r.Concurrency, sysCypher}]; ok {
 				rc = ratio(r.P50, cy.P50)
 			}
+			if ch, ok := ix[key{r.Shape, r.Concurrency, sysCypherHTTP}]; ok {
+				rh = ratio(r.P50, ch.P50)
+			}
 		}
-		fmt.Fprintf(&w, "| %s | %d | %s | %.1f | %.2f | %.2f | %d | %s | %s | %s |\n",
-			r.Shape, r.Concurrency, r.System, r.RPS, r.P50, r.P99, r.Errors, rr, rp, rc)
+		fmt.Fprintf(&w, "| %s | %d | %s | %.1f | %.2f | %.2f | %d | %s | %s | %s | %s |\n",
+			r.Shape, r.Concurrency, r.System, r.RPS, r.P50, r.P99, r.Errors, rr, rp, rc, rh)
 	}
 	w.WriteString("\n## Targets\n\n")
 	w.WriteString("| target | shape | measured | met |\n|---|---|---|---|\n")
@@ -313,6 +316,14 @@ func markdown(rep Report, outDir string) string {
 		if ok1 && ok2 && cy.P50 > 0 {
 			fmt.Fprintf(&w, "| p50 within %.1f× of raw Cypher (c=1) | %s | %s (%.2f vs %.2f ms) | %s |\n",
 				t.limit, t.shape, ratio(ig.P50, cy.P50), ig.P50, cy.P50, yes(ig.P50 <= t.limit*cy.P50))
+		}
+	}
+	// The floor for any HTTP service over this database: the same store
+	// calls behind a minimal net/http handler.
+	if ig, ok := ix[key{"lookup", 1, sysInnograph}]; ok {
+		if ch, ok := ix[key{"lookup", 1, sysCypherHTTP}]; ok && ch.P50 > 0 {
+			fmt.Fprintf(&w, "| p50 within 1.2× of cypher-http (c=1) | lookup | %s (%.2f vs %.2f ms) | %s |\n",
+				ratio(ig.P50, ch.P50), ig.P50, ch.P50, yes(ig.P50 <= 1.2*ch.P50))
 		}
 	}
 	// Scale: compare with the smallest other size's run in the same directory.

@@ -54,11 +54,11 @@ var shapes = []*shape{
 			// one statement; this is the plan it makes for the query above.
 			id := b.ofKind(w, kg.KindUniversity, 0)
 			lab := []kg.Kind{kg.KindLab}
-			director := []kg.Expand{{Filter: kg.RelFilter{Types: []kg.RelType{"DIRECTS"}, Direction: kg.Incoming, Kinds: []kg.Kind{kg.KindPerson}}, First: 20, On: lab}}
+			director := []kg.Expand{{Filter: kg.RelFilter{Types: []kg.RelType{kg.RelDirects}, Direction: kg.Incoming, Kinds: []kg.Kind{kg.KindPerson}}, First: 20, On: lab}}
 			on := []kg.Kind{kg.KindUniversity}
 			_, _, err := b.st.EntityTree(ctx, id, []kg.Expand{
-				{Filter: kg.RelFilter{Types: []kg.RelType{"PART_OF"}, Direction: kg.Incoming, Kinds: lab}, First: 10, On: on, Next: director},
-				{Filter: kg.RelFilter{Types: []kg.RelType{"HOSTS"}, Direction: kg.Outgoing, Kinds: lab}, First: 10, On: on, Next: director},
+				{Filter: kg.RelFilter{Types: []kg.RelType{kg.RelHosts}, Direction: kg.Outgoing, Kinds: lab}, First: 10, On: on, Next: director},
+				{Filter: kg.RelFilter{Types: []kg.RelType{kg.RelPartOf}, Direction: kg.Incoming, Kinds: lab}, First: 10, On: on, Next: director},
 			})
 			return err
 		},

@@ -1,10 +1,8 @@
-package store
+package kg
 
 import (
 	"encoding/base64"
 	"encoding/json"
-
-	"github.com/innograph/innograph/internal/kg"
 )
 
 // Cursors are opaque to clients: base64 of a JSON array of the sort key
@@ -18,7 +16,7 @@ func EncodeCursor(vals ...string) string {
 
 // DecodeCursor parses a cursor made by EncodeCursor with n values.
 func DecodeCursor(c string, n int) ([]string, error) {
-	bad := kg.InvalidArg("after", "malformed cursor: pass a pageInfo.endCursor or edges.cursor value unchanged")
+	bad := InvalidArg("after", "malformed cursor: pass a pageInfo.endCursor or edges.cursor value unchanged")
 	if len(c) > 2048 {
 		return nil, bad
 	}

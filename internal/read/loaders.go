@@ -1,0 +1,195 @@
+package read
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/innograph/innograph/internal/kg"
+)
+
+// loader is a per-request dataloader (github.com/vikstrous/dataloadgen): the
+// keys asked for by resolvers within its wait are fetched in one call, and
+// every key is fetched at most once per request.
+type loader[K comparable, V any] struct {
+	dl *dataloadgen.Loader[K, V]
+}
+
+// loaderCapacity bounds the keys of one batch.
+const loaderCapacity = 500
+
+// newLoader returns a loader calling fetch with at most capacity keys,
+// gathered for wait after the first. fetch returns one value per key, in
+// order, and either no errors, one error for the whole batch, or one error
+// per key.
+func newLoader[K comparable, V any](fetch func(ctx context.Context, keys []K) ([]V, []error), capacity int, wait time.Duration) *loader[K, V] {
+	return &loader[K, V]{dl: dataloadgen.NewLoader(fetch, dataloadgen.WithBatchCapacity(capacity), dataloadgen.WithWait(wait))}
+}
+
+// Load returns the value of key, waiting for its batch or for ctx to end.
+func (l *loader[K, V]) Load(ctx context.Context, key K) (V, error) {
+	return await(ctx, l.dl.LoadThunk(ctx, key))
+}
+
+// LoadAll returns the values of keys, in order; the error is the first one.
+func (l *loader[K, V]) LoadAll(ctx context.Context, keys []K) ([]V, error) {
+	thunks := make([]func() (V, error), len(keys))
+	for i, k := range keys {
+		thunks[i] = l.dl.LoadThunk(ctx, k)
+	}
+	out := make([]V, len(keys))
+	for i, th := range thunks {
+		v, err := await(ctx, th)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// Prime stores the value of key unless the key was loaded or primed before.
+func (l *loader[K, V]) Prime(key K, v V) { l.dl.Prime(key, v) }
+
+// Clear forgets the value of key, so that the next load fetches it again.
+func (l *loader[K, V]) Clear(key K) { l.dl.Clear(key) }
+
+// await returns what thunk returns, or a TIMEOUT error when ctx ends first
+// (dataloadgen's thunks wait for their batch regardless of ctx).
+func await[V any](ctx context.Context, thunk func() (V, error)) (V, error) {
+	type result struct {
+		v   V
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := thunk()
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero V
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return zero, &kg.Error{Code: kg.CodeTimeout, Message: "the request ran out of time; narrow it (fewer hops, a smaller limit) and try again", Err: ctx.Err()}
+		}
+		return zero, &kg.Error{Code: kg.CodeTimeout, Message: "the request was cancelled", Err: ctx.Err()}
+	}
+}
+
+// loaders batch the lookups of one request so that the number of queries is
+// bounded by the nesting depth of the GraphQL query, not by list sizes.
+type loaders struct {
+	store    Store
+	wait     time.Duration
+	Entity   *loader[string, *kg.Entity]
+	Source   *loader[string, *kg.Source]
+	Funding  *loader[string, *kg.Funding]
+	mu       sync.Mutex
+	adjacent map[string]*loader[string, []kg.Adjacent]
+	fundOf   map[string]*loader[string, []kg.Funding]
+}
+
+func mapped[V any](fetch func(ctx context.Context, ids []string) (map[string]V, error)) func(ctx context.Context, ids []string) ([]*V, []error) {
+	return func(ctx context.Context, ids []string) ([]*V, []error) {
+		m, err := fetch(ctx, ids)
+		out := make([]*V, len(ids))
+		if err != nil {
+			errs := make([]error, len(ids))
+			for i := range errs {
+				errs[i] = err
+			}
+			return out, errs
+		}
+		for i, id := range ids {
+			if v, ok := m[id]; ok {
+				out[i] = &v
+			}
+		}
+		return out, nil
+	}
+}
+
+// newLoaders returns fresh loaders for one request, each gathering keys for
+// wait after the first before one batched query.
+func newLoaders(s Store, wait time.Duration) *loaders {
+	return &loaders{
+		store:    s,
+		wait:     wait,
+		Entity:   newLoader(mapped(s.EntitiesByIDs), loaderCapacity, wait),
+		Source:   newLoader(mapped(s.SourcesByIDs), loaderCapacity, wait),
+		Funding:  newLoader(mapped(s.FundingsByIDs), loaderCapacity, wait),
+		adjacent: map[string]*loader[string, []kg.Adjacent]{},
+		fundOf:   map[string]*loader[string, []kg.Funding]{},
+	}
+}
+
+// Adjacent returns the loader for relationships matching f and page; loaders
+// with equal arguments are shared, so sibling fields batch together.
+func (l *loaders) Adjacent(f kg.RelFilter, page kg.Page) *loader[string, []kg.Adjacent] {
+	key := f.Key() + "|" + strconv.Itoa(page.First) + "|" + page.After
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ld, ok := l.adjacent[key]; ok {
+		return ld
+	}
+	ld := newLoader(func(ctx context.Context, ids []string) ([][]kg.Adjacent, []error) {
+		m, err := l.store.Adjacent(ctx, ids, f, page)
+		return byKey(ids, m, err)
+	}, loaderCapacity, l.wait)
+	l.adjacent[key] = ld
+	return ld
+}
+
+// FundingsOf returns the loader for fundings in which entities play role.
+func (l *loaders) FundingsOf(role string, first int) *loader[string, []kg.Funding] {
+	key := role + "|" + strconv.Itoa(first)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ld, ok := l.fundOf[key]; ok {
+		return ld
+	}
+	ld := newLoader(func(ctx context.Context, ids []string) ([][]kg.Funding, []error) {
+		m, err := l.store.FundingsOf(ctx, ids, role, first)
+		return byKey(ids, m, err)
+	}, loaderCapacity, l.wait)
+	l.fundOf[key] = ld
+	return ld
+}
+
+func byKey[V any](ids []string, m map[string][]V, err error) ([][]V, []error) {
+	out := make([][]V, len(ids))
+	if err != nil {
+		errs := make([]error, len(ids))
+		for i := range errs {
+			errs[i] = err
+		}
+		return out, errs
+	}
+	for i, id := range ids {
+		out[i] = m[id]
+	}
+	return out, nil
+}
+
+type loadersKey struct{}
+
+// Begin returns ctx carrying fresh loaders for one request: every read
+// under it batches with the others and loads each key at most once. A read
+// under a context without them gets loaders of its own.
+func (r *Reader) Begin(ctx context.Context) context.Context {
+	return context.WithValue(ctx, loadersKey{}, newLoaders(r.st, r.opt.LoaderWait))
+}
+
+// loadersOf returns the request's loaders (Begin), or fresh ones.
+func (r *Reader) loadersOf(ctx context.Context) *loaders {
+	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
+		return l
+	}
+	return newLoaders(r.st, r.opt.LoaderWait)
+}
