@@ -3,9 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"net"
-	"net/http"
+	"github.com/innograph/innograph/internal/proctest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,7 +36,7 @@ func TestBrowser(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "innograph")
 	run(t, ctx, root, "go", "build", "-o", bin, "./cmd/innograph")
 
-	port := freePort(t)
+	port := proctest.FreePort(t)
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
 	srv := exec.Command(bin, "serve")
 	srv.Dir = root
@@ -68,7 +66,7 @@ func TestBrowser(t *testing.T) {
 			t.Logf("server log:\n%s", logs.String())
 		}
 	})
-	waitReady(t, base+"/readyz", 60*time.Second)
+	proctest.WaitReady(t, base+"/readyz", 60*time.Second)
 
 	artifacts := filepath.Join(root, "testartifacts", "web-e2e")
 	cleanupReview(t, root)
@@ -109,33 +107,4 @@ func run(t *testing.T, ctx context.Context, dir string, name string, args ...str
 	if err != nil {
 		t.Fatalf("%s %v: %v", name, args, err)
 	}
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-func waitReady(t *testing.T, url string, within time.Duration) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	var last error
-	for time.Now().Before(deadline) {
-		res, err := http.Get(url)
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return
-			}
-			err = fmt.Errorf("status %d", res.StatusCode)
-		}
-		last = err
-		time.Sleep(250 * time.Millisecond)
-	}
-	t.Fatalf("server not ready at %s after %s: %v", url, within, last)
 }

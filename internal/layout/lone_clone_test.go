@@ -5,9 +5,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
+	"github.com/innograph/innograph/internal/proctest"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -72,7 +71,7 @@ func TestLoneClone(t *testing.T) {
 	})
 
 	t.Run("run serves the seed", func(t *testing.T) {
-		port := freePort(t)
+		port := proctest.FreePort(t)
 		srv := exec.Command("bin/innograph", "run")
 		srv.Dir = dir
 		srv.Env = append(env, "PORT="+strconv.Itoa(port), "LOG_LEVEL=warn", "ANONYMOUS_READS=true")
@@ -89,7 +88,7 @@ func TestLoneClone(t *testing.T) {
 			}
 		}()
 		base := "http://127.0.0.1:" + strconv.Itoa(port)
-		waitReady(t, base+"/readyz", 2*time.Minute)
+		proctest.WaitReady(t, base+"/readyz", 2*time.Minute)
 		res, err := http.Post(base+"/graphql", "application/json", strings.NewReader(`{"query":"{ entity(id: \"polyu\") { name } }"}`))
 		if err != nil {
 			t.Fatal(err)
@@ -213,33 +212,4 @@ func tail(b []byte) string {
 		return "…" + string(b[len(b)-n:])
 	}
 	return string(b)
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-func waitReady(t *testing.T, url string, within time.Duration) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	var last error
-	for time.Now().Before(deadline) {
-		res, err := http.Get(url)
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return
-			}
-			err = fmt.Errorf("status %d", res.StatusCode)
-		}
-		last = err
-		time.Sleep(250 * time.Millisecond)
-	}
-	t.Fatalf("server not ready at %s after %s: %v", url, within, last)
 }
