@@ -219,8 +219,9 @@ type match struct {
 // where they overlap, without overlaps, in text order.
 //
 // A hit must also stand apart in the original text: not inside a hyphenated
-// compound ("Guangdong" in "Guangdong-Hong Kong-Macao"), and an acronym's
-// form only where the text has it in capitals.
+// compound ("Guangdong" in "Guangdong-Hong Kong-Macao"), not a currency's
+// prefix ("US" in "US$3.8 million"), and an acronym's form only where the
+// text has it in capitals.
 func (d *Dictionary) find(text string, f folded) []match {
 	raw := d.ac.FindAllOverlapping([]byte(digitsAsZero(f.s)))
 	var ms []match
@@ -229,7 +230,7 @@ func (d *Dictionary) find(text string, f folded) []match {
 			continue
 		}
 		sp := f.span(m.Start, m.End)
-		if hyphenJoined(text, sp) {
+		if hyphenJoined(text, sp) || sp.End < len(text) && text[sp.End] == '$' {
 			continue
 		}
 		form := int32(-1)

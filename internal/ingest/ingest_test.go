@@ -74,6 +74,7 @@ var testEntities = []kg.Entity{
 	{ID: "hksar-gov", Kind: kg.KindGovernmentBody, Name: "HKSAR Government"},
 	{ID: "pact-12", Kind: kg.KindAgreement, Name: "Pact 12"},
 	{ID: "itb", Kind: kg.KindGovernmentBody, Name: "Innovation and Technology Bureau"},
+	{ID: "us", Kind: kg.KindPlace, Name: "United States", Aliases: []string{"US"}},
 }
 
 func testDict(t testing.TB) *Dictionary {
@@ -116,6 +117,7 @@ func TestMentions(t *testing.T) {
 		{"acronym in capitals", "MOST=most"},
 		{"place on its own", "Hong Kong=hong-kong"},
 		{"digits", "Pact 12=pact-12"},
+		{"a country, not its dollar", "US=us"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if !contains(got, tc.want) {
@@ -133,6 +135,17 @@ func TestMentions(t *testing.T) {
 				t.Errorf("mention %s in %q", tc.notWant, got)
 			}
 		})
+	}
+	// "US" of "US$3.8 million" is the dollar's prefix, not the country: of
+	// the two "US" in the text only the second is a mention.
+	us := 0
+	for _, g := range got {
+		if g == "US=us" {
+			us++
+		}
+	}
+	if us != 1 {
+		t.Errorf("%d mentions of US, want 1 (not the one of US$): %q", us, got)
 	}
 	for _, m := range ms {
 		if m.Sentence < 0 || m.Sentence > 6 {
