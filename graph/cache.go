@@ -77,11 +77,10 @@ type cacheEntry struct {
 
 // entryOverhead is what an entry costs besides its answer's bytes: its map
 // slot (key and pointer, in a map that is never full), its list element and
-// its cacheEntry; measured, about 240 bytes. The cache used to count only
-// its answers' lengths, and a full cache held 2 to 3.6 times MaxBytes of
-// heap (3.6 with answers of 150 bytes, 2 with answers of 40 KB kept in
-// buffers twice their size); TestCacheMemoryBounded checks the heap
-// against MaxBytes.
+// its cacheEntry; measured, about 240 bytes. Counting only the answers'
+// lengths would let a full cache hold 2 to 3.6 times MaxBytes of heap (3.6
+// with answers of 150 bytes, 2 with answers of 40 KB kept in buffers twice
+// their size); TestCacheMemoryBounded checks the heap against MaxBytes.
 const entryOverhead = 256
 
 // size is what e holds in memory.

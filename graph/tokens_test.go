@@ -21,7 +21,7 @@ func TestLoadTokens(t *testing.T) {
 	}
 	good := write("good", "# curators\n\ncy:curator:"+cy+"\n")
 	// Line 4 is the bad one, whatever the commas before it (line 2 ends with
-	// a comment that holds two); it used to be reported as a "token entry".
+	// a comment that holds two): the error names the line, not a "token entry".
 	badLine4 := write("bad4", "# tokens\nann:admin:"+ann+", # x, y\n\nbob:editor:"+cy+"\n")
 	dupInFile := write("dup", "cy:curator:"+cy+"\n\ncy2:curator:"+strings.ToUpper(cy)+"\n")
 	for _, tc := range []struct {

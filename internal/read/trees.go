@@ -65,7 +65,7 @@ func primeTree(l *loaders, id string, kind kg.Kind, plan []kg.Expand, found [][]
 
 // treeShapes remembers the shapes of entity trees whose statement Neo4j has
 // planned. Planning a new tree statement took Neo4j 0.2–1 s here (4 to 15
-// patterns), far more than the level-by-level loads it replaces, while a
+// patterns), far more than loading the tree level by level, while a
 // planned one runs in milliseconds. So the first request of a shape is
 // answered level by level and, meanwhile, the tree statement runs once in
 // the background to have Neo4j plan (and cache) it; later requests of that

@@ -172,7 +172,7 @@ func TestImportAccumulatesEvidenceAndAliases(t *testing.T) {
 
 // An import that relates, funds or mentions an entity the graph does not
 // have is refused whole: those statements match their endpoints, and a
-// missing one used to leave its row out in silence.
+// missing one would otherwise leave its row out in silence.
 func TestImportRefusesMissingEndpoints(t *testing.T) {
 	st := neo4jtest.Store(t)
 	ctx := ctxT(t)
