@@ -83,10 +83,7 @@ func typesOf(ts []model.RelationshipType) []kg.RelType {
 // claimStatus is a record's status: the one stored, or else the strongest of
 // its evidence.
 func claimStatus(s kg.ClaimStatus, evs []kg.Evidence) model.ClaimStatus {
-	if !s.Valid() {
-		s = kg.StrongestStatus(evs).Or(kg.StatusAsserted)
-	}
-	return model.ClaimStatus(s)
+	return model.ClaimStatus(kg.StatusOf(s, evs))
 }
 
 func statusesOf(ss []model.ClaimStatus) []kg.ClaimStatus {

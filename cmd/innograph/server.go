@@ -179,22 +179,22 @@ func newMux(cfg config, log *slog.Logger, st *store.Store, m *metrics) (http.Han
 	gql := newGraphQLHandler(cfg, log, st, m, docs)
 	linger := lingering{Time: cfg.LingerTime, Bytes: cfg.LingerBytes}
 	anonymous := limitBody(cfg.MaxBodyBytes, linger, deadline(cfg.RequestTimeout, gql))
-	// Curators and admins may send a document of INGEST_MAX_BYTES (see
-	// ingestBodyBytes); anonymous requests keep MAX_BODY_BYTES.
-	// Their deadline is INGEST_TIMEOUT: analysing and storing a document of
-	// INGEST_MAX_BYTES takes longer than REQUEST_TIMEOUT allows (each query
-	// of theirs is still bounded by NEO4J_TX_TIMEOUT).
+	// A request with credentials (every valid token is a curator's or an
+	// admin's) may send a document of INGEST_MAX_BYTES (see ingestBodyBytes)
+	// and has INGEST_TIMEOUT as its deadline: analysing and storing such a
+	// document takes longer than REQUEST_TIMEOUT allows (each query is still
+	// bounded by NEO4J_TX_TIMEOUT). The GraphQL handler authenticates before
+	// it reads the body, so a bad token is refused with nothing read.
+	// Anonymous requests keep MAX_BODY_BYTES and REQUEST_TIMEOUT.
 	authed := limitBody(ingestBodyBytes(cfg), linger, deadline(cfg.IngestTimeout, gql))
-	// Authenticated here to pick the body limit and deadline; the GraphQL
-	// handler authenticates the request again (the same lookup) for its own use.
-	byActor := graph.Authenticate(cfg.Tokens, cfg.AnonymousReads, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := graph.ActorFrom(r.Context()); ok {
+	byCredentials := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "" {
 			authed.ServeHTTP(w, r)
 			return
 		}
 		anonymous.ServeHTTP(w, r)
-	}))
-	mux.Handle("/graphql", instrument("graphql", m, log, cors(cfg.CORSOrigins, byActor)))
+	})
+	mux.Handle("/graphql", instrument("graphql", m, log, cors(cfg.CORSOrigins, byCredentials)))
 	mux.Handle("/export/", instrument("export", m, log, cors(cfg.CORSOrigins, deadline(cfg.RequestTimeout, export.Handler(st, log)))))
 	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")

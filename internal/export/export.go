@@ -179,14 +179,7 @@ func relJSON(r kg.Relationship) jsonRel {
 	return out
 }
 
-// relStatus is r's claim status: the store's, or the strongest of its
-// evidence when the store left it empty.
-func relStatus(r kg.Relationship) kg.ClaimStatus {
-	if r.Status != "" {
-		return r.Status
-	}
-	return kg.StrongestStatus(r.Evidence).Or(kg.StatusAsserted)
-}
+func relStatus(r kg.Relationship) kg.ClaimStatus { return kg.StatusOf(r.Status, r.Evidence) }
 
 func nonNil(s []string) []string {
 	if s == nil {

@@ -53,6 +53,16 @@ func (s ClaimStatus) Or(def ClaimStatus) ClaimStatus {
 	return s
 }
 
+// StatusOf is the status of a claim supported by evs: s when it is a valid
+// status (the store derives it on every write), else the strongest of evs,
+// else ASSERTED.
+func StatusOf(s ClaimStatus, evs []Evidence) ClaimStatus {
+	if s.Valid() {
+		return s
+	}
+	return StrongestStatus(evs).Or(StatusAsserted)
+}
+
 // StrongestStatus returns the strongest status among evs (an empty status
 // counts as ASSERTED), or "" when evs is empty.
 func StrongestStatus(evs []Evidence) ClaimStatus {

@@ -58,6 +58,26 @@ func TestStrongestStatus(t *testing.T) {
 	}
 }
 
+func TestStatusOf(t *testing.T) {
+	planned := []Evidence{{SourceID: "s", Quote: "q", Status: StatusPlanned}}
+	tests := []struct {
+		name string
+		s    ClaimStatus
+		evs  []Evidence
+		want ClaimStatus
+	}{
+		{"stored status wins", StatusReported, planned, StatusReported},
+		{"none stored: the evidence's", "", planned, StatusPlanned},
+		{"invalid stored: the evidence's", "MAYBE", planned, StatusPlanned},
+		{"nothing at all: asserted", "", nil, StatusAsserted},
+	}
+	for _, tt := range tests {
+		if got := StatusOf(tt.s, tt.evs); got != tt.want {
+			t.Errorf("%s: StatusOf = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestAllStatuses(t *testing.T) {
 	if !AllStatuses(nil) || !AllStatuses([]ClaimStatus{StatusOpinion, StatusPlanned, StatusReported, StatusAsserted}) {
 		t.Error("no filter, or every status, must keep everything")

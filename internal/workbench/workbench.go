@@ -39,6 +39,7 @@ type Store interface {
 	AllEntities(ctx context.Context) ([]kg.Entity, error)
 	SourceByDigest(ctx context.Context, digest string) (*kg.Source, error)
 	SourceText(ctx context.Context, id string) (string, error)
+	IngestKey(ctx context.Context, key, digest string) error
 	SaveIngest(ctx context.Context, src kg.Source, text string, mentions []store.MentionRec, suggestions []store.SuggestionRec) (store.IngestResult, error)
 	GraphVersion() (int64, bool)
 }
@@ -121,14 +122,21 @@ func Check(d Document, maxBytes int) error {
 	return nil
 }
 
-// Ingest checks d, stores it as a source (the one that already has its
-// digest, if any) and stores the analysis of its text.
-func (s *Service) Ingest(ctx context.Context, d Document) (Result, error) {
+// Ingest checks d, reserves the idempotency key for its text when key is
+// set (the same key for another text is a CONFLICT), stores d as a source
+// (the one that already has its digest, if any) and stores the analysis of
+// its text.
+func (s *Service) Ingest(ctx context.Context, d Document, key string) (Result, error) {
 	if err := Check(d, s.maxBytes()); err != nil {
 		return Result{}, err
 	}
 	d.Text = strings.TrimPrefix(d.Text, "\uFEFF")
 	digest := DigestOf(d.Text)
+	if key != "" {
+		if err := s.Store.IngestKey(ctx, key, digest); err != nil {
+			return Result{}, err
+		}
+	}
 	src := kg.Source{ID: store.IngestedSourceID(digest), Title: kg.CollapseSpace(d.Title), Publisher: kg.CollapseSpace(d.Publisher),
 		Author: kg.CollapseSpace(d.Author), URL: d.URL, Published: d.Published, Digest: digest}
 	for attempt := 0; ; attempt++ {
@@ -320,16 +328,7 @@ type Backend struct {
 	Service *Service
 }
 
-// Ingest checks d, reserves the idempotency key for its text when key is
-// set (the same key for another text is a CONFLICT), and ingests it.
+// Ingest ingests d through the service (Service.Ingest).
 func (b Backend) Ingest(ctx context.Context, d kg.IngestDocument, key string) (kg.IngestResult, error) {
-	if key != "" {
-		if err := Check(d, b.Service.maxBytes()); err != nil {
-			return kg.IngestResult{}, err
-		}
-		if err := b.Store.IngestKey(ctx, key, DigestOf(d.Text)); err != nil {
-			return kg.IngestResult{}, err
-		}
-	}
-	return b.Service.Ingest(ctx, d)
+	return b.Service.Ingest(ctx, d, key)
 }

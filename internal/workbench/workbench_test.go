@@ -79,7 +79,7 @@ func TestIngestIdempotentAndRejectRemembered(t *testing.T) {
 	ctx := ctxT(t)
 	pub, _ := kg.ParseDate("2024-03-03")
 	doc := workbench.Document{Title: "Zyxo lab opens", Publisher: "Zyxo Daily", URL: "https://zyxo.example/news/1", Published: &pub, Text: text}
-	first, err := svc.Ingest(ctx, doc)
+	first, err := svc.Ingest(ctx, doc, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestIngestIdempotentAndRejectRemembered(t *testing.T) {
 	again := doc
 	again.Title = "Another title"
 	again.Text = strings.ReplaceAll(text, "\n", "\n\n")
-	second, err := svc.Ingest(ctx, again)
+	second, err := svc.Ingest(ctx, again, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestIngestIdempotentAndRejectRemembered(t *testing.T) {
 	if _, err := st.AcceptSuggestion(ctx, find(t, st, first.Source.ID, store.SuggestionEntity, "Qorvan Telby").ID, store.SuggestionEdit{}, meta(daily)); err != nil {
 		t.Fatal(err)
 	}
-	third, err := svc.Ingest(ctx, doc)
+	third, err := svc.Ingest(ctx, doc, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func TestAcceptRelationshipWithNewEnds(t *testing.T) {
 	text := article(t)
 	cleanupArticle(t, text)
 	ctx := ctxT(t)
-	res, err := (&workbench.Service{Store: st}).Ingest(ctx, workbench.Document{Title: "Zyxo lab opens", Text: text})
+	res, err := (&workbench.Service{Store: st}).Ingest(ctx, workbench.Document{Title: "Zyxo lab opens", Text: text}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +210,7 @@ func TestAcceptRefusals(t *testing.T) {
 	text := article(t)
 	cleanupArticle(t, text)
 	ctx := ctxT(t)
-	res, err := (&workbench.Service{Store: st}).Ingest(ctx, workbench.Document{Title: "Zyxo lab opens", Text: text})
+	res, err := (&workbench.Service{Store: st}).Ingest(ctx, workbench.Document{Title: "Zyxo lab opens", Text: text}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +293,7 @@ func TestIngestSeedArticleIsItsSource(t *testing.T) {
 	}
 	restore()
 	t.Cleanup(restore)
-	res, err := (&workbench.Service{Store: st}).Ingest(ctxT(t), workbench.Document{Title: "Another title", Text: text})
+	res, err := (&workbench.Service{Store: st}).Ingest(ctxT(t), workbench.Document{Title: "Another title", Text: text}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
