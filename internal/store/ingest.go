@@ -78,7 +78,7 @@ func IngestedSourceID(digest string) string {
 
 // SourceByDigest returns the source whose document has digest, nil when none.
 func (s *Store) SourceByDigest(ctx context.Context, digest string) (*kg.Source, error) {
-	recs, err := s.read(ctx, "sourceByDigest", "MATCH (s:Source {digest: $digest}) RETURN s {.*, text: null} AS s ORDER BY s.id LIMIT 1", map[string]any{"digest": digest})
+	recs, err := s.read(ctx, "sourceByDigest", "MATCH (s:Source {digest: $digest}) RETURN "+sourceProjection+" AS s ORDER BY s.id LIMIT 1", map[string]any{"digest": digest})
 	if err != nil || len(recs) == 0 {
 		return nil, err
 	}
@@ -150,7 +150,7 @@ func (s *Store) SaveIngest(ctx context.Context, src kg.Source, text string, ment
 	}
 	res, err := s.writeTx(ctx, "ingest", max(s.cfg.IngestTxTimeout, s.cfg.TxTimeout), func(tx neo4j.ManagedTransaction) (any, error) {
 		var out IngestResult
-		r, err := txOne(ctx, tx, "MATCH (s:Source {digest: $digest}) RETURN s {.*, text: null} AS s ORDER BY s.id LIMIT 1", map[string]any{"digest": src.Digest})
+		r, err := txOne(ctx, tx, "MATCH (s:Source {digest: $digest}) RETURN "+sourceProjection+" AS s ORDER BY s.id LIMIT 1", map[string]any{"digest": src.Digest})
 		if err != nil {
 			return nil, err
 		}

@@ -284,6 +284,11 @@ func fundingFromMap(m map[string]any) kg.Funding {
 	return f
 }
 
+// sourceProjection is the Cypher map projection of source node s that
+// sourceFromMap reads: every property but the document's text (up to a
+// megabyte, read only by SourceText).
+const sourceProjection = "s {.id, .file, .title, .publisher, .author, .url, .published, .digest}"
+
 func sourceFromMap(m map[string]any) kg.Source {
 	return kg.Source{
 		ID: str(m, "id"), File: str(m, "file"), Title: str(m, "title"), Publisher: str(m, "publisher"),

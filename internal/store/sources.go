@@ -16,7 +16,7 @@ func (s *Store) Sources(ctx context.Context, page kg.Page) ([]kg.Source, []strin
 		}
 		p["after"] = vals[0]
 	}
-	recs, err := s.read(ctx, "sources", "MATCH (s:Source) WHERE $after IS NULL OR s.id > $after RETURN s {.*} AS s ORDER BY s.id LIMIT $limit", p)
+	recs, err := s.read(ctx, "sources", "MATCH (s:Source) WHERE $after IS NULL OR s.id > $after RETURN "+sourceProjection+" AS s ORDER BY s.id LIMIT $limit", p)
 	if err != nil {
 		return nil, nil, false, err
 	}
@@ -51,7 +51,7 @@ func (s *Store) SourcesByIDs(ctx context.Context, ids []string) (map[string]kg.S
 	if len(ids) == 0 {
 		return out, nil
 	}
-	recs, err := s.read(ctx, "sourcesByIds", "UNWIND $ids AS id MATCH (s:Source {id: id}) RETURN s {.*} AS s", map[string]any{"ids": ids})
+	recs, err := s.read(ctx, "sourcesByIds", "UNWIND $ids AS id MATCH (s:Source {id: id}) RETURN "+sourceProjection+" AS s", map[string]any{"ids": ids})
 	if err != nil {
 		return nil, err
 	}
