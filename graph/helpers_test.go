@@ -24,7 +24,7 @@ import (
 // st: the same limits, result cache (inert until the graph version is
 // watched, see TestResultCache), loaders and middleware.
 func testConfig(st *store.Store) graph.HandlerConfig {
-	return graph.HandlerConfig{Reader: read.New(st, read.Options{LoaderWait: 500 * time.Microsecond}), Writer: st,
+	return graph.HandlerConfig{Reader: read.New(read.Shared(st), read.Options{LoaderWait: 500 * time.Microsecond}), Writer: st,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AnonymousReads: true, ComplexityLimit: 50000, DepthLimit: 12,
 		Introspection: true, Version: st.GraphVersion, Behind: st.Behind, CacheBytes: 64 << 20}
 }

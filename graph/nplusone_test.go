@@ -20,7 +20,7 @@ func TestQueryCountBoundedByDepth(t *testing.T) {
 	// nesting depth only, which must not hinge on scheduler timing.
 	st, names := observedStore(t)
 	h := newHandlerWith(t, st, func(c *graph.HandlerConfig) {
-		c.Reader = read.New(st, read.Options{LoaderWait: 25 * time.Millisecond})
+		c.Reader = read.New(read.Shared(st), read.Options{LoaderWait: 25 * time.Millisecond})
 	})
 	const q = `query($n: Int) { entities(first: $n) { nodes { id sources { id }
   relationships(first: 20) { nodes { evidence { source { id } } from { id name } to { id name ... on Lab { director { name } } } } } } } }`

@@ -8,14 +8,6 @@ import (
 	"github.com/innograph/innograph/internal/kg"
 )
 
-func (r *Resolver) entity(ctx context.Context, id string) (model.Entity, error) {
-	e, err := r.Read.Entity(ctx, id, treePlan(ctx))
-	if err != nil {
-		return nil, err
-	}
-	return toEntity(e), nil
-}
-
 func (r *Resolver) entities(ctx context.Context, kinds []model.EntityKind, filter *model.EntityFilter, orderBy *model.EntityOrder, first *int, after *string) (*model.EntityConnection, error) {
 	n, err := pageSize("first", first, 20, kg.MaxPageSize)
 	if err != nil {

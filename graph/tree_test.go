@@ -2,24 +2,26 @@ package graph_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/innograph/innograph/graph"
+	"github.com/innograph/innograph/internal/kg"
 	"github.com/innograph/innograph/internal/read"
 )
 
 // An entity lookup fetches its typed nested fields in its own statement
-// (store.EntityTree). The answers must be exactly those of the resolvers
+// (store.EntityTrees). The answers must be exactly those of the resolvers
 // loading level by level, and the round trips fewer.
 func TestEntityTreeAnswersAsLoaders(t *testing.T) {
 	st, names := observedStore(t)
-	res := read.New(st, read.Options{LoaderWait: 500 * time.Microsecond})
+	res := read.New(read.Shared(st), read.Options{LoaderWait: 500 * time.Microsecond})
 	tree := newHandlerWith(t, st, func(c *graph.HandlerConfig) { c.Reader = res })
 	levels := newHandlerWith(t, st, func(c *graph.HandlerConfig) {
-		c.Reader = read.New(st, read.Options{LoaderWait: 500 * time.Microsecond, NoEntityTrees: true})
+		c.Reader = read.New(read.Shared(levelByLevel{st}), read.Options{LoaderWait: 500 * time.Microsecond})
 	})
 	tests := []struct {
 		name    string
@@ -76,4 +78,14 @@ func TestEntityTreeAnswersAsLoaders(t *testing.T) {
 			t.Logf("%d round trips: %v", len(used), used)
 		})
 	}
+}
+
+// levelByLevel is a store that reads no typed fields ahead: its entity
+// trees hold the entities alone, so a Reader over it loads typed fields
+// level by level.
+type levelByLevel struct{ read.Store }
+
+// EntityTrees returns the entities without following plan.
+func (s levelByLevel) EntityTrees(ctx context.Context, ids []string, _ []kg.Expand) (map[string]kg.Tree, error) {
+	return s.Store.EntityTrees(ctx, ids, nil)
 }

@@ -125,7 +125,7 @@ func TestReadersOpenExports(t *testing.T) {
 // graphQLHandler is the production GraphQL handler (graph.NewHandler) with
 // cmd/innograph's default limits.
 func graphQLHandler(st *store.Store) http.Handler {
-	return graph.NewHandler(graph.HandlerConfig{Reader: read.New(st, read.Options{LoaderWait: 500 * time.Microsecond}), Writer: st,
+	return graph.NewHandler(graph.HandlerConfig{Reader: read.New(read.Shared(st), read.Options{LoaderWait: 500 * time.Microsecond}), Writer: st,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AnonymousReads: true, ComplexityLimit: 50000, DepthLimit: 12,
 		Version: st.GraphVersion, Behind: st.Behind, CacheBytes: 64 << 20})
 }

@@ -269,3 +269,10 @@ func CountExpands(es []Expand) int {
 	}
 	return n
 }
+
+// Tree is an entity with what a plan of Expands found from it: Found[i] is
+// what plan[i] found.
+type Tree struct {
+	Root  Entity
+	Found [][]Expanded
+}

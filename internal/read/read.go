@@ -17,7 +17,10 @@ import (
 // implements it.
 type Store interface {
 	EntitiesByIDs(ctx context.Context, ids []string) (map[string]kg.Entity, error)
-	EntityTree(ctx context.Context, id string, plan []kg.Expand) (kg.Entity, [][]kg.Expanded, error)
+	// EntityTrees returns the entities with ids, each with what plan's
+	// Expands find from it, in one statement; with no plan, just the
+	// entities.
+	EntityTrees(ctx context.Context, ids []string, plan []kg.Expand) (map[string]kg.Tree, error)
 	ListEntities(ctx context.Context, f kg.EntityFilter, page kg.Page) ([]kg.Entity, []string, bool, error)
 	CountEntities(ctx context.Context, f kg.EntityFilter) (int, error)
 	Search(ctx context.Context, text string, kinds []kg.Kind, first int) ([]kg.SearchHit, error)
@@ -43,9 +46,6 @@ type Options struct {
 	// LoaderWait is how long a per-request loader gathers keys after the
 	// first before its one batched query.
 	LoaderWait time.Duration
-	// NoEntityTrees makes Entity ignore its plan: nested typed fields are
-	// then loaded level by level through the loaders. Tests compare the two.
-	NoEntityTrees bool
 }
 
 // Reader reads the graph for the API. It is shared by all requests; what is
@@ -56,7 +56,8 @@ type Reader struct {
 	trees treeShapes
 }
 
-// New returns a Reader over st.
+// New returns a Reader over st: the server passes Shared(store), so that
+// concurrent requests share statements.
 func New(st Store, opt Options) *Reader { return &Reader{st: st, opt: opt} }
 
 // Page is one page of a list: its items, each item's cursor, and whether

@@ -53,11 +53,53 @@ func (f *fakeStore) EntitiesByIDs(ctx context.Context, ids []string) (map[string
 	return out, nil
 }
 
+// EntityTrees follows plan with the pages Adjacent returns, as the store's
+// one statement does (without counting Adjacent calls).
+func (f *fakeStore) EntityTrees(ctx context.Context, ids []string, plan []kg.Expand) (map[string]kg.Tree, error) {
+	out := map[string]kg.Tree{}
+	for _, id := range ids {
+		if e, ok := f.entities[id]; ok {
+			found, err := f.expand(e, plan)
+			if err != nil {
+				return nil, err
+			}
+			out[id] = kg.Tree{Root: e, Found: found}
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeStore) expand(e kg.Entity, plan []kg.Expand) ([][]kg.Expanded, error) {
+	found := make([][]kg.Expanded, len(plan))
+	for i, x := range plan {
+		found[i] = []kg.Expanded{}
+		if len(x.On) > 0 && !slices.Contains(x.On, e.Kind) {
+			continue
+		}
+		m, err := f.adjacentOf([]string{e.ID}, x.Filter, kg.Page{First: x.First})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range m[e.ID] {
+			next, err := f.expand(a.Other, x.Next)
+			if err != nil {
+				return nil, err
+			}
+			found[i] = append(found[i], kg.Expanded{Adjacent: a, Next: next})
+		}
+	}
+	return found, nil
+}
+
 // Adjacent pages each entity's matching relationships by relationship id.
 func (f *fakeStore) Adjacent(ctx context.Context, ids []string, p kg.RelFilter, page kg.Page) (map[string][]kg.Adjacent, error) {
 	f.mu.Lock()
 	f.adjacent++
 	f.mu.Unlock()
+	return f.adjacentOf(ids, p, page)
+}
+
+func (f *fakeStore) adjacentOf(ids []string, p kg.RelFilter, page kg.Page) (map[string][]kg.Adjacent, error) {
 	after := ""
 	if page.After != "" {
 		vals, err := kg.DecodeCursor(page.After, 1)
@@ -229,5 +271,56 @@ func TestFieldsCatalogue(t *testing.T) {
 	bad := Field{Kind: kg.KindLab, Name: "x", Patterns: []kg.RelFilter{{Types: []kg.RelType{"NO_SUCH_TYPE"}}}}
 	if bad.check() == nil {
 		t.Error("a field with an unknown relationship type passes the check")
+	}
+}
+
+// Entity reads a shape's typed fields ahead only once its tree is planned:
+// the first request loads them level by level while the tree statement is
+// planned in the background; the next answers Related from what the tree
+// primed, with no adjacency load, and the same entities.
+func TestEntityReadsPlannedTreesAhead(t *testing.T) {
+	st := newFakeStore(t)
+	r := New(st, Options{LoaderWait: time.Millisecond})
+	var plan []kg.Expand
+	for _, p := range UniversityLabs.Patterns {
+		plan = append(plan, kg.Expand{Filter: p, First: 20, On: []kg.Kind{kg.KindUniversity}})
+	}
+	adjacent := func() int {
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		return st.adjacent
+	}
+	read := func() ([]string, int) {
+		ctx := r.Begin(context.Background())
+		e, err := r.Entity(ctx, "uni", plan)
+		if err != nil || e.ID != "uni" {
+			t.Fatalf("Entity(uni) = %v, %v", e, err)
+		}
+		before := adjacent()
+		labs, err := r.Related(ctx, "uni", &UniversityLabs, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids(labs), adjacent() - before
+	}
+	first, loads := read()
+	if loads == 0 {
+		t.Errorf("first request of a shape: labs came without an adjacency load, but the tree was not planned yet")
+	}
+	for deadline := time.Now().Add(5 * time.Second); r.PlanningTrees() > 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the tree statement was never planned")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	second, loads := read()
+	if loads != 0 {
+		t.Errorf("planned shape: %d adjacency loads for labs, want 0 (primed by the tree)", loads)
+	}
+	if !slices.Equal(first, second) || len(first) == 0 {
+		t.Errorf("labs level by level %v, from the tree %v; want the same, non-empty", first, second)
+	}
+	if _, err := r.Entity(r.Begin(context.Background()), "nobody", plan); kg.ErrorCode(err) != kg.CodeNotFound {
+		t.Errorf("Entity(nobody) = %v, want NOT_FOUND", err)
 	}
 }

@@ -35,16 +35,8 @@ func recStr(r *neo4j.Record, key string) string {
 
 // EntitiesByIDs returns the entities with the given ids, keyed by the id
 // asked for. An id of an entity merged into another resolves to the survivor.
-// Missing ids are absent from the map. Concurrent calls share statements
-// (see coalescer) unless Config.NoCoalescing is set.
+// Missing ids are absent from the map.
 func (s *Store) EntitiesByIDs(ctx context.Context, ids []string) (map[string]kg.Entity, error) {
-	if s.entities != nil && len(ids) > 0 {
-		return s.entities.get(ctx, ids)
-	}
-	return s.entitiesByIDs(ctx, ids)
-}
-
-func (s *Store) entitiesByIDs(ctx context.Context, ids []string) (map[string]kg.Entity, error) {
 	out := make(map[string]kg.Entity, len(ids))
 	if len(ids) == 0 {
 		return out, nil
@@ -64,17 +56,11 @@ RETURN id, `+entityProjectionOf("n")+` AS n`, map[string]any{"ids": ids})
 	return out, nil
 }
 
-// Entity returns one entity or a NOT_FOUND error.
+// Entity returns one entity or a NOT_FOUND error: an entity tree with no
+// plan (EntityTree), the statement the API's entity lookups send.
 func (s *Store) Entity(ctx context.Context, id string) (kg.Entity, error) {
-	m, err := s.EntitiesByIDs(ctx, []string{id})
-	if err != nil {
-		return kg.Entity{}, err
-	}
-	e, ok := m[id]
-	if !ok {
-		return kg.Entity{}, &kg.Error{Code: kg.CodeNotFound, Field: "id", Message: fmt.Sprintf("no entity with id %q", id)}
-	}
-	return e, nil
+	e, _, err := s.EntityTree(ctx, id, nil)
+	return e, err
 }
 
 func entityFilterParams(f kg.EntityFilter) (string, map[string]any) {

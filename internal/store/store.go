@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -43,9 +42,6 @@ type Config struct {
 	Observe func(name string, d time.Duration, err error)
 	// Logger receives driver-level failures; nil for slog.Default().
 	Logger *slog.Logger
-	// NoCoalescing makes every call send its own statements, as a plain
-	// client of the driver would (the benchmark's raw Cypher system).
-	NoCoalescing bool
 	// SearchConcurrency bounds the full-text searches running in Neo4j at
 	// once; 0 means no bound. The others wait their turn in order (see
 	// Search).
@@ -70,26 +66,14 @@ type Store struct {
 	// their results (see failfast.go).
 	unreachable atomic.Bool
 	probes      prober
-	// entities shares entity lookups among concurrent callers; nil with
-	// Config.NoCoalescing.
-	entities *coalescer[kg.Entity]
-	// trees shares entity trees among concurrent callers, per plan (see
-	// EntityTree).
-	treesMu sync.Mutex
-	trees   map[string]*coalescer[entityTree]
+	// trees keeps the entity-tree statements built so far.
+	treeStatements treeStatements
 	// paths keeps the paths statements built so far.
 	paths pathsStatements
 	// searchSlots holds a token per search running in Neo4j; nil for no
 	// bound.
 	searchSlots chan struct{}
 }
-
-// Coalescing limits: how many shared entity lookups run at once, and how
-// many ids one carries.
-const (
-	coalesceRunning = 2
-	coalesceKeys    = 1000
-)
 
 // versionUnknown marks a persisted version that could not be read.
 const versionUnknown = -1
@@ -119,9 +103,6 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, &kg.Error{Code: kg.CodeInvalid, Message: "invalid Neo4j URI: " + cfg.URI, Err: err}
 	}
 	s := &Store{driver: d, cfg: cfg, log: cfg.Logger, readVersion: make(chan struct{}, 1)}
-	if !cfg.NoCoalescing {
-		s.entities = newCoalescer(coalesceRunning, coalesceKeys, s.entitiesByIDs)
-	}
 	if cfg.SearchConcurrency > 0 {
 		s.searchSlots = make(chan struct{}, cfg.SearchConcurrency)
 	}

@@ -1,10 +1,8 @@
 package store_test
 
 import (
-	"fmt"
 	"reflect"
 	"slices"
-	"sync"
 	"testing"
 
 	"github.com/innograph/innograph/internal/kg"
@@ -97,86 +95,4 @@ func checkTree(t *testing.T, st *store.Store, e kg.Entity, plan []kg.Expand, fou
 		}
 	}
 	return n
-}
-
-// TestCoalescedReads sends many entity lookups and entity trees at once:
-// each caller gets what a store that shares nothing answers, and fewer
-// statements reach Neo4j than there were calls.
-func TestCoalescedReads(t *testing.T) {
-	st := neo4jtest.Store(t)
-	ctx := ctxT(t)
-	cfg, err := neo4jtest.Config(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.NoCoalescing = true
-	plain, err := store.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer plain.Close(ctx)
-
-	var ids []string
-	for _, r := range raw(t, "MATCH (n:Entity) RETURN n.id AS id ORDER BY id LIMIT 60", nil) {
-		ids = append(ids, r["id"].(string))
-	}
-	ids = append(ids, "no-such-entity", "no-such-entity")
-	plan := []kg.Expand{{Filter: kg.RelFilter{Direction: kg.Both}, First: 3, Next: []kg.Expand{
-		{Filter: kg.RelFilter{Direction: kg.Outgoing}, First: 2},
-	}}}
-	type answer struct {
-		entities map[string]kg.Entity
-		tree     string
-	}
-	ask := func(s *store.Store, id string) (answer, error) {
-		m, err := s.EntitiesByIDs(ctx, []string{id, "polyu"})
-		if err != nil {
-			return answer{}, err
-		}
-		e, found, err := s.EntityTree(ctx, id, plan)
-		if kg.ErrorCode(err) == kg.CodeNotFound {
-			return answer{m, "NOT_FOUND"}, nil
-		}
-		if err != nil {
-			return answer{}, err
-		}
-		return answer{m, fmt.Sprintf("%v %v", e, found)}, nil
-	}
-	want := make([]answer, len(ids))
-	for i, id := range ids {
-		if want[i], err = ask(plain, id); err != nil {
-			t.Fatal(err)
-		}
-	}
-	before := st.QueryCount()
-	got := make([]answer, len(ids))
-	errs := make([]error, len(ids))
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i, id := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			got[i], errs[i] = ask(st, id)
-		}()
-	}
-	close(start)
-	wg.Wait()
-	sent := st.QueryCount() - before
-	for i, id := range ids {
-		if errs[i] != nil {
-			t.Fatalf("%s: %v", id, errs[i])
-		}
-		if !reflect.DeepEqual(got[i].entities, want[i].entities) {
-			t.Errorf("%s: entities %v, want %v", id, got[i].entities, want[i].entities)
-		}
-		if got[i].tree != want[i].tree {
-			t.Errorf("%s: tree\n%s\nwant\n%s", id, got[i].tree, want[i].tree)
-		}
-	}
-	if calls := int64(2 * len(ids)); sent >= calls {
-		t.Errorf("%d statements for %d concurrent calls: nothing was shared", sent, calls)
-	}
-	t.Logf("%d statements for %d calls", sent, 2*len(ids))
 }

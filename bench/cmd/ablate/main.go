@@ -58,8 +58,7 @@ func run(ctx context.Context, list string) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	st, err := store.Open(ctx, store.Config{URI: uri, TxTimeout: 8 * time.Second, Logger: logger, SearchConcurrency: 8,
-		NoCoalescing: off["coalescing"]})
+	st, err := store.Open(ctx, store.Config{URI: uri, TxTimeout: 8 * time.Second, Logger: logger, SearchConcurrency: 8})
 	if err != nil {
 		return err
 	}
@@ -69,8 +68,17 @@ func run(ctx context.Context, list string) error {
 	if off["cache"] {
 		cache = 0
 	}
+	// The layers are composed here as cmd/innograph composes them, less the
+	// ones switched off.
+	var rs read.Store = st
+	if off["trees"] {
+		rs = levelByLevel{st}
+	}
+	if !off["coalescing"] {
+		rs = read.Shared(rs)
+	}
 	h := graph.NewHandler(graph.HandlerConfig{
-		Reader: read.New(st, read.Options{LoaderWait: 500 * time.Microsecond, NoEntityTrees: off["trees"]}),
+		Reader: read.New(rs, read.Options{LoaderWait: 500 * time.Microsecond}),
 		Writer: st, Logger: logger, AnonymousReads: true, ComplexityLimit: 50000, DepthLimit: 12,
 		Version: st.GraphVersion, Behind: st.Behind, CacheBytes: cache})
 	mux := http.NewServeMux()
@@ -90,3 +98,7 @@ func run(ctx context.Context, list string) error {
 	}
 	return nil
 }
+
+// levelByLevel is the store without its read.TreeStore method: a Reader over
+// it loads typed fields level by level.
+type levelByLevel struct{ read.Store }

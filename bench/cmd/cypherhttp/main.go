@@ -4,7 +4,7 @@
 // variables are read), makes the store calls the in-process cypher system
 // makes for the shape named by the path (POST /lookup, /nested, ...), and
 // writes the result as JSON. No GraphQL, no loaders, no caches: every
-// request sends its own statements (store.Config.NoCoalescing).
+// request sends its own statements (the store alone, without read.Shared).
 //
 //	NEO4J_URI=bolt://127.0.0.1:7689 PORT=18082 cypherhttp
 package main
@@ -39,7 +39,7 @@ func run(ctx context.Context) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	st, err := store.Open(ctx, store.Config{URI: uri, TxTimeout: 8 * time.Second, MaxPoolSize: 100, NoCoalescing: true})
+	st, err := store.Open(ctx, store.Config{URI: uri, TxTimeout: 8 * time.Second, MaxPoolSize: 100})
 	if err != nil {
 		return err
 	}

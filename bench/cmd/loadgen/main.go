@@ -150,7 +150,7 @@ func run(o opts) error {
 	ctx := context.Background()
 	// The raw Cypher system is a plain client of the driver: each request
 	// sends its own statements, with none of innograph's sharing.
-	st, err := store.Open(ctx, store.Config{URI: o.bolt, TxTimeout: 8 * time.Second, MaxPoolSize: 100, NoCoalescing: true})
+	st, err := store.Open(ctx, store.Config{URI: o.bolt, TxTimeout: 8 * time.Second, MaxPoolSize: 100})
 	if err != nil {
 		return err
 	}

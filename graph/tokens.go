@@ -1,12 +1,9 @@
 package graph
 
 import (
-	"context"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
-	"net/http"
 	"os"
 	"strings"
 
@@ -122,55 +119,4 @@ func (t *Tokens) Len() int {
 func HashToken(token string) string {
 	h := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(h[:])
-}
-
-// lookup compares in constant time against every entry.
-func (t *Tokens) lookup(token string) (kg.Actor, bool) {
-	h := sha256.Sum256([]byte(token))
-	var found kg.Actor
-	ok := false
-	for _, e := range t.entries {
-		if subtle.ConstantTimeCompare(h[:], e.hash[:]) == 1 {
-			found, ok = e.actor, true
-		}
-	}
-	return found, ok
-}
-
-type actorKey struct{}
-
-// ActorFrom returns the authenticated caller, if any.
-func ActorFrom(ctx context.Context) (kg.Actor, bool) {
-	a, ok := ctx.Value(actorKey{}).(kg.Actor)
-	return a, ok
-}
-
-// Authenticate resolves the bearer token of each request. A request with a
-// wrong token is rejected outright (401); one without a token proceeds
-// anonymously when anonymousReads is true (mutations then fail with
-// UNAUTHENTICATED), and is rejected otherwise.
-func Authenticate(t *Tokens, anonymousReads bool, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := r.Header.Get("Authorization")
-		if h == "" {
-			if !anonymousReads && r.Method != http.MethodOptions {
-				authError(w, "this server requires a bearer token for every request")
-				return
-			}
-			next.ServeHTTP(w, r)
-			return
-		}
-		token, ok := strings.CutPrefix(h, "Bearer ")
-		actor, known := t.lookup(strings.TrimSpace(token))
-		if !ok || !known {
-			authError(w, "invalid bearer token")
-			return
-		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, actor)))
-	})
-}
-
-func authError(w http.ResponseWriter, msg string) {
-	w.Header().Set("WWW-Authenticate", `Bearer realm="innograph"`)
-	WriteHTTPError(w, http.StatusUnauthorized, kg.CodeUnauthenticated, msg)
 }
