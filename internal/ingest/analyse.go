@@ -229,7 +229,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		q := quote(si)
 		st := Status(q)
 		on := ResolveDate(q, doc.Published)
-		rels := relationships(text, sent, ends[si], newKinds)
+		rels := d.relationships(text, sent, ends[si], newKinds)
 		rels = append(rels, d.titleBodies(text, sent, ends[si], newKinds, rels)...)
 		for _, r := range rels {
 			r := r

@@ -36,6 +36,11 @@ type Dictionary struct {
 	patOff    []int32
 	patForms  []int32
 	digitForm map[int32]string
+	// gov maps a place's entity id to the government body named after it
+	// ("HKSAR Government", "Government of the Hong Kong Special
+	// Administrative Region", "Guangdong Provincial Government"), when one
+	// body alone is.
+	gov map[string]Candidate
 }
 
 // New builds a dictionary from entities: each entity's name and aliases,
@@ -88,6 +93,7 @@ func New(entities []kg.Entity) (*Dictionary, error) {
 			}
 		}
 	}
+	d.gov = governments(entities, byForm)
 	if len(formList) == 0 {
 		formList = append(formList, "\x00") // an automaton needs a pattern; this one never matches folded text
 	}
@@ -135,6 +141,75 @@ func New(entities []kg.Entity) (*Dictionary, error) {
 	}
 	d.ac = ac
 	return d, nil
+}
+
+// govAffixes are the words that make a place's name the name of its
+// government: "X Government", "Government of the X", "X authorities".
+var (
+	govSuffixes = []string{" sar government", " provincial government", " municipal government", " people's government", " government", " authorities"}
+	govPrefixes = []string{"government of the ", "government of "}
+)
+
+// governments links each place to the one government body named after it.
+// byForm holds every folded form with its entities.
+func governments(entities []kg.Entity, byForm map[string][]int32) map[string]Candidate {
+	govs := map[int32][]int32{}
+	for i, e := range entities {
+		if e.Kind != kg.KindGovernmentBody {
+			continue
+		}
+		for _, n := range append([]string{e.Name}, e.Aliases...) {
+			f := strings.TrimPrefix(Fold(n), "the ")
+			place := ""
+			for _, suf := range govSuffixes {
+				if p, ok := strings.CutSuffix(f, suf); ok && p != "" {
+					place = p
+					break
+				}
+			}
+			for _, pre := range govPrefixes {
+				if p, ok := strings.CutPrefix(f, pre); ok && p != "" {
+					place = p
+					break
+				}
+			}
+			for _, p := range byForm[place] {
+				if entities[p].Kind == kg.KindPlace && !containsInt32(govs[p], int32(i)) {
+					govs[p] = append(govs[p], int32(i))
+				}
+			}
+		}
+	}
+	out := map[string]Candidate{}
+	for p, gs := range govs {
+		if len(gs) == 1 {
+			g := entities[gs[0]]
+			out[entities[p].ID] = Candidate{EntityID: g.ID, Name: g.Name, Kind: g.Kind}
+		}
+	}
+	return out
+}
+
+func containsInt32(xs []int32, x int32) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Government returns the government body of the place end e names (one
+// candidate, a PLACE), if the dictionary knows one.
+func (d *Dictionary) Government(e End) (End, bool) {
+	if e.NewName != "" || len(e.Candidates) != 1 || e.Candidates[0].Kind != kg.KindPlace {
+		return End{}, false
+	}
+	g, ok := d.gov[e.Candidates[0].EntityID]
+	if !ok {
+		return End{}, false
+	}
+	return End{Span: e.Span, Candidates: []Candidate{g}}, true
 }
 
 // Len is the number of entities.

@@ -618,3 +618,91 @@ func TestSuggestionOrder(t *testing.T) {
 		}
 	}
 }
+
+// ruleEntities is the dictionary of TestRelationRules: invented bodies,
+// places and people.
+var ruleEntities = []kg.Entity{
+	{ID: "kowloon", Kind: kg.KindPlace, Name: "Kowloon City", Aliases: []string{"KC"}},
+	{ID: "kowloon-gov", Kind: kg.KindGovernmentBody, Name: "Kowloon City Government", Aliases: []string{"KC Government"}},
+	{ID: "lantau", Kind: kg.KindPlace, Name: "Lantau"},
+	{ID: "ocean-ministry", Kind: kg.KindGovernmentBody, Name: "Ministry of Ocean Studies", Aliases: []string{"MOS"}},
+	{ID: "delta-institute", Kind: kg.KindInstitute, Name: "Delta Institute of Robotics"},
+	{ID: "pact", Kind: kg.KindAgreement, Name: "Harbour Research Pact"},
+	{ID: "mary-ho", Kind: kg.KindPerson, Name: "Mary Ho"},
+	{ID: "kite", Kind: kg.KindCompany, Name: "Kite Robotics Limited", Aliases: []string{"Kite Robotics"}},
+}
+
+// TestRelationRules: each rule fires on an invented sentence and stays
+// silent on a near miss. want and not are "from TYPE to" with a known end
+// by id and a new one by name.
+func TestRelationRules(t *testing.T) {
+	d, err := New(ruleEntities)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, text string
+		want, not  []string
+	}{
+		{"a place that signs stands for its government",
+			"The Harbour Research Pact was signed between the Ministry of Ocean Studies and KC in 2019.",
+			[]string{"ocean-ministry SIGNED pact", "kowloon-gov SIGNED pact"}, []string{"kowloon SIGNED pact"}},
+		{"a place that is only located gets no government",
+			"The Delta Institute of Robotics is located in Kowloon City.",
+			[]string{"delta-institute LOCATED_IN kowloon"}, []string{"delta-institute LOCATED_IN kowloon-gov"}},
+		{"a title of a place heads its government",
+			"Mary Ho, former Mayor of Kowloon City, spoke.",
+			[]string{"mary-ho HEADS kowloon-gov"}, nil},
+		{"a place listed beside an institute acts for no government",
+			"The Zeta Index published by the Delta Institute of Robotics, Kowloon City ranks first.",
+			nil, []string{"kowloon-gov ISSUED Zeta Index"}},
+		{"an appositive's subject acts, not a name inside it",
+			"Kite Robotics, a drone company in Lantau, established the Kite Flight Academy in 2020.",
+			[]string{"kite ESTABLISHED Kite Flight Academy"}, []string{"lantau ESTABLISHED Kite Flight Academy"}},
+		{"no appositive: the nearest name acts",
+			"In Lantau, Kite Robotics established the Kite Flight Academy in 2020.",
+			[]string{"kite ESTABLISHED Kite Flight Academy"}, []string{"lantau ESTABLISHED Kite Flight Academy"}},
+		{"a name behind a preposition is no object",
+			"Kite Robotics established a joint venture with the Delta Institute of Robotics.",
+			nil, []string{"kite ESTABLISHED delta-institute"}},
+		{"an act named on the object passes the preposition",
+			"The Ministry of Ocean Studies announced the establishment of the Delta Institute of Robotics.",
+			[]string{"ocean-ministry ANNOUNCED delta-institute"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := relStrings(t, d, tc.text)
+			for _, w := range tc.want {
+				if !contains(got, w) {
+					t.Errorf("no %q in %q", w, got)
+				}
+			}
+			for _, w := range tc.not {
+				if contains(got, w) {
+					t.Errorf("%q in %q", w, got)
+				}
+			}
+		})
+	}
+}
+
+// relStrings analyses text and returns its relationships as "from TYPE to".
+func relStrings(t *testing.T, d *Dictionary, text string) []string {
+	t.Helper()
+	a, err := d.Analyse(context.Background(), Document{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := func(e End) string {
+		if e.NewName != "" {
+			return e.NewName
+		}
+		return e.Candidates[0].EntityID
+	}
+	var got []string
+	for _, s := range a.Suggestions {
+		if s.Type == SuggestRelationship {
+			got = append(got, name(s.Relationship.From)+" "+string(s.Relationship.Type)+" "+name(s.Relationship.To))
+		}
+	}
+	return got
+}

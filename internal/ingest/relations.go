@@ -141,7 +141,7 @@ func (tr trigger) fits(s kindSet, k kg.Kind, e End) bool {
 
 // relationships proposes relationships stated in one sentence between ends
 // (mentions and new entities in it, in text order).
-func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Kind) []RelSuggestion {
+func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds map[string]kg.Kind) []RelSuggestion {
 	if len(ends) < 2 {
 		return nil
 	}
@@ -201,11 +201,23 @@ func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Ki
 			if l < r {
 				gapL = text[ends[l].Span.End:ts]
 			}
+			// "Roborn, a robot company in Hong Kong, established …": the
+			// subject is the name the appositive describes, not a name in it.
+			if !tr.role && !tr.weak && l >= 0 && l < r {
+				if k, rest := appositiveSubject(text, ends, l, ts); k >= 0 {
+					l, gapL = k, rest
+				}
+			}
 			stop := ";:"
 			if tr.role {
 				stop = ";" // "Laboratory of Chirosciences (Director: Professor Wong Kwok Yin)"
 			}
 			if len(gapL) > 60 || len(gapR) > 40 || strings.ContainsAny(gapR, stop) || strings.ContainsAny(gapL, stop) {
+				continue
+			}
+			// "established a strategic partnership with ZTE": a name behind a
+			// preposition is not the verb's object
+			if !tr.role && !tr.weak && objectBlockRE.MatchString(gapR) && !nominalRE.MatchString(gapR) {
 				continue
 			}
 			// a bare preposition binds what stands right by it
@@ -225,7 +237,21 @@ func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Ki
 				}
 				a, b, ka, kb = b, a, kb, ka
 			}
-			if !tr.fits(tr.from, ka, ends[a]) || !tr.fits(tr.to, kb, ends[b]) || a == b {
+			// A place that acts stands for its government: "signed between
+			// MOST and the HKSAR", "Chief Executive of HKSAR".
+			fit := func(s kindSet, i int, k kg.Kind, side int) (End, bool) {
+				if tr.fits(s, k, ends[i]) {
+					return ends[i], true
+				}
+				if g, ok := d.Government(ends[i]); ok && agentive(tr, side) && tr.fits(s, kg.KindGovernmentBody, g) {
+					return g, true
+				}
+				return End{}, false
+			}
+			if _, ok := fit(tr.from, a, ka, 0); !ok || a == b {
+				continue
+			}
+			if _, ok := fit(tr.to, b, kb, 1); !ok {
 				continue
 			}
 			k := key{tr.typ, a, b}
@@ -251,7 +277,18 @@ func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Ki
 			for _, x := range coordinated(text, ends, a) {
 				for _, y := range coordinated(text, ends, b) {
 					kx, ky := endKind(ends[x], newKinds), endKind(ends[y], newKinds)
-					if x == y || !tr.fits(tr.from, kx, ends[x]) || !tr.fits(tr.to, ky, ends[y]) || (tr.role && (x != a || y != b)) {
+					ex, okx := fit(tr.from, x, kx, 0)
+					ey, oky := fit(tr.to, y, ky, 1)
+					// a place joined to the named end stands for its
+					// government only beside another government ("MOST
+					// and the HKSAR", not "the Institute, Hong Kong")
+					if x != a && okx && ex.Candidates != nil && ex.Candidates[0].EntityID != ends[x].Candidates[0].EntityID && endKind(ends[a], newKinds) != kg.KindGovernmentBody {
+						okx = false
+					}
+					if y != b && oky && ey.Candidates != nil && ey.Candidates[0].EntityID != ends[y].Candidates[0].EntityID && endKind(ends[b], newKinds) != kg.KindGovernmentBody {
+						oky = false
+					}
+					if x == y || !okx || !oky || (tr.role && (x != a || y != b)) {
 						continue
 					}
 					if k := (key{tr.typ, x, y}); x != a || y != b {
@@ -260,7 +297,7 @@ func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Ki
 						}
 						seen[k] = true
 					}
-					out = append(out, RelSuggestion{Type: typ, From: ends[x], To: ends[y], Role: role})
+					out = append(out, RelSuggestion{Type: typ, From: ex, To: ey, Role: role})
 				}
 			}
 			// "A signed a Memorandum (MoU) with B": B signed it too.
@@ -280,6 +317,47 @@ func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Ki
 		}
 	}
 	return out
+}
+
+// appositiveRestRE is an appositive closed by a comma ("…, a robot company in
+// Hong Kong,") and what follows it up to a trigger, with no other comma.
+var appositiveRestRE = regexp.MustCompile(`^,\s+(?:a|an|the)\s[^,;:()]*,(\s*[^,;:()]*)$`)
+
+// appositiveSubject finds, for the nearest end l before a trigger at ts,
+// the end an appositive holding l describes: "Roborn, a robot company in
+// Hong Kong, established …" gives Roborn for Hong Kong. It returns the
+// end's index and the text from the appositive's closing comma to the
+// trigger, or -1.
+func appositiveSubject(text string, ends []End, l, ts int) (int, string) {
+	for k := l - 1; k >= 0 && l-k <= 3; k-- {
+		if m := appositiveRestRE.FindStringSubmatch(text[ends[k].Span.End:ts]); m != nil {
+			return k, m[1]
+		}
+	}
+	return -1, ""
+}
+
+// objectBlockRE finds a preposition between a verb and a name: the name is
+// then no object of the verb.
+var objectBlockRE = regexp.MustCompile(`(?i)\b(?:with|between|among|amongst|for|from|to|of|on|into|against|by|via)\b`)
+
+// nominalRE is a verb's object naming an act on the name after it:
+// "announced (the) establishment of X" announces X.
+var nominalRE = regexp.MustCompile(`(?i)^\s*(?:the\s+)?(?:establishment|launch|creation|formation|founding|opening|setting[ -]up|release|publication|signing|details)\s+of\s+(?:the\s+)?$`)
+
+// agentive reports whether the trigger's end on side (0 from, 1 to) acts or
+// holds a post, so that a place there stands for its government.
+func agentive(tr trigger, side int) bool {
+	if tr.role {
+		return side == 1
+	}
+	switch tr.typ {
+	case "SIGNED", "ESTABLISHED", "ORGANISED", "ISSUED", "PROPOSED", "APPROVED", "FUNDS", "ADMINISTERS", "ANNOUNCED":
+		return side == 0
+	case "COLLABORATES_WITH":
+		return true
+	}
+	return false
 }
 
 // speechAt: a person who speaks in the sentence, "at" an event, spoke at it
