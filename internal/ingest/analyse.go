@@ -231,6 +231,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		on := ResolveDate(q, doc.Published)
 		rels := d.relationships(text, sent, ends[si], newKinds)
 		rels = append(rels, d.titleBodies(text, sent, ends[si], newKinds, rels)...)
+		rels = append(rels, d.bareTitleBodies(text, sent, ends[si], newKinds, rels)...)
 		for _, r := range rels {
 			r := r
 			r.On = on

@@ -630,6 +630,9 @@ var ruleEntities = []kg.Entity{
 	{ID: "pact", Kind: kg.KindAgreement, Name: "Harbour Research Pact"},
 	{ID: "mary-ho", Kind: kg.KindPerson, Name: "Mary Ho"},
 	{ID: "kite", Kind: kg.KindCompany, Name: "Kite Robotics Limited", Aliases: []string{"Kite Robotics"}},
+	{ID: "hk", Kind: kg.KindPlace, Name: "Hong Kong", Aliases: []string{"HKSAR"}},
+	{ID: "hk-gov", Kind: kg.KindGovernmentBody, Name: "HKSAR Government"},
+	{ID: "sam-lee", Kind: kg.KindPerson, Name: "Sam Lee"},
 }
 
 // TestRelationRules: each rule fires on an invented sentence and stays
@@ -668,6 +671,21 @@ func TestRelationRules(t *testing.T) {
 		{"an act named on the object passes the preposition",
 			"The Ministry of Ocean Studies announced the establishment of the Delta Institute of Robotics.",
 			[]string{"ocean-ministry ANNOUNCED delta-institute"}, nil},
+		{"a lower-case title names its body by the longest known start",
+			"Sam Lee, minister of ocean studies and fisheries, opened the fair.",
+			[]string{"sam-lee HEADS ocean-ministry"}, nil},
+		{"a lower-case title naming no known body gives nothing",
+			"Sam Lee, minister of culture, opened the fair.",
+			nil, []string{"sam-lee HEADS ocean-ministry"}},
+		{"a bare Chief Executive heads the government of Hong Kong",
+			"Chief Executive Sam Lee opened the fair.",
+			[]string{"sam-lee HEADS hk-gov"}, nil},
+		{"a bare title after the name",
+			"Sam Lee, former Chief Executive, opened the fair.",
+			[]string{"sam-lee HEADS hk-gov"}, nil},
+		{"a company's chief executive heads no government",
+			"Kite Robotics's Chief Executive Sam Lee opened the fair. Chief Executive Officer Mary Ho spoke.",
+			nil, []string{"sam-lee HEADS hk-gov", "mary-ho HEADS hk-gov"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := relStrings(t, d, tc.text)

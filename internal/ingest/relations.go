@@ -396,7 +396,10 @@ func coordinated(text string, ends []End, i int) []int {
 
 // titleRE finds a title that names its body's field: "Minister of Science
 // and Technology", "Secretary for Innovation and Technology".
-var titleRE = regexp.MustCompile(`\b((?i:vice|deputy|under)[- ])?(?i:(minister|secretary|commissioner|director))\s+(?:of|for)\s+((?:[A-Z][\pL\-]*)(?:\s+(?:and|of|&|[A-Z][\pL\-]*))*)`)
+// The field is capitalised, or in lower case ("Wang Zhigang, minister of
+// science and technology"): then its words run to a punctuation mark and
+// the longest start of them that names a known body is taken.
+var titleRE = regexp.MustCompile(`\b((?i:vice|deputy|under)[- ])?(?i:(minister|secretary|commissioner|director))\s+(?:of|for)\s+((?:[A-Z][\pL\-]*)(?:\s+(?:and|of|&|[A-Z][\pL\-]*))*|[a-z][\pL\-]*(?:\s+[a-z][\pL\-]*){0,5})`)
 
 // titleBodies proposes HEADS (WORKS_AT for a deputy) between a person and
 // the known body a title names by its field, when the body goes by the
@@ -437,18 +440,35 @@ func (d *Dictionary) titleBodies(text string, sent Span, ends []End, newKinds ma
 			continue
 		}
 		title := strings.ToLower(s[m[4]:m[5]])
-		var names []string
-		switch title {
-		case "minister":
-			names = []string{"Ministry of " + field}
-		case "secretary":
-			names = []string{field + " Bureau"}
-		case "commissioner":
-			names = []string{field + " Commission", "Office of the Commissioner for " + field}
-		case "director":
-			names = []string{field + " Department", "Department of " + field}
+		fields := []string{field}
+		if !capitalised(field) {
+			// lower case: every start of the words, longest first
+			ws := strings.Fields(field)
+			fields = fields[:0]
+			for k := len(ws); k > 0; k-- {
+				if !connectors[ws[k-1]] {
+					fields = append(fields, strings.Join(ws[:k], " "))
+				}
+			}
 		}
-		for _, n := range names {
+		var names, of []string // a conventional name, and the field it holds
+		for _, field := range fields {
+			var ns []string
+			switch title {
+			case "minister":
+				ns = []string{"Ministry of " + field}
+			case "secretary":
+				ns = []string{field + " Bureau"}
+			case "commissioner":
+				ns = []string{field + " Commission", "Office of the Commissioner for " + field}
+			case "director":
+				ns = []string{field + " Department", "Department of " + field}
+			}
+			for _, n := range ns {
+				names, of = append(names, n), append(of, field)
+			}
+		}
+		for i, n := range names {
 			cs := d.Lookup(n)
 			if len(cs) != 1 {
 				continue
@@ -465,9 +485,104 @@ func (d *Dictionary) titleBodies(text string, sent Span, ends []End, newKinds ma
 				}
 			}
 			if !dup {
-				out = append(out, RelSuggestion{Type: typ, From: *person, To: body, Role: strings.TrimSpace(s[m[0]:m[6]] + field)})
+				out = append(out, RelSuggestion{Type: typ, From: *person, To: body, Role: strings.TrimSpace(s[m[0]:m[6]] + of[i])})
 			}
 			break
+		}
+	}
+	return out
+}
+
+// bareTitles are titles a Hong Kong article gives without their body: the
+// Chief Executive heads the government of Hong Kong (the government the
+// dictionary links to the place "Hong Kong"), the Premier the State Council.
+// place names the place whose government it is; body, else, the body by name.
+var bareTitles = []struct {
+	re          *regexp.Regexp
+	typ         kg.RelType
+	place, body string
+}{
+	{regexp.MustCompile(`\bChief Executive\b`), "HEADS", "Hong Kong", ""},
+	{regexp.MustCompile(`\b(?:Chief Secretary for Administration|Financial Secretary|Secretary for Justice)\b`), "WORKS_AT", "Hong Kong", ""},
+	{regexp.MustCompile(`\bPremier\b`), "HEADS", "", "State Council"},
+}
+
+// bareTitleAfter gives a title its own body or makes it another title.
+var bareTitleAfter = regexp.MustCompile(`^\s+(?:Officer|of|for|at)\b`)
+
+// bareTitleBefore is what may stand between a person and a title after it:
+// "Carrie Lam, former Chief Executive".
+var bareTitleBefore = regexp.MustCompile(`^,\s*(?:(?:the|former|then|current|incumbent)\s+)*$`)
+
+// bareTitleBodies proposes the relationship a bare title states between the
+// person it names (right after it, or right before with a comma) and its
+// conventional body, when the title has no body of its own: not "Chief
+// Executive Officer", "Chief Executive of the Authority" nor "the company's
+// Chief Executive".
+func (d *Dictionary) bareTitleBodies(text string, sent Span, ends []End, newKinds map[string]kg.Kind, have []RelSuggestion) []RelSuggestion {
+	s := text[sent.Start:sent.End]
+	var out []RelSuggestion
+	for _, bt := range bareTitles {
+		for _, m := range bt.re.FindAllStringIndex(s, -1) {
+			ts, te := sent.Start+m[0], sent.Start+m[1]
+			after := text[te:sent.End]
+			if bareTitleAfter.MatchString(after) {
+				continue
+			}
+			before := strings.TrimRight(text[sent.Start:ts], " ")
+			if strings.HasSuffix(before, "'s") || strings.HasSuffix(before, "’s") {
+				continue
+			}
+			inside := false
+			for _, e := range ends {
+				if ts < e.Span.End && e.Span.Start < te {
+					inside = true
+				}
+			}
+			if inside {
+				continue
+			}
+			var person *End
+			for i := range ends {
+				e := &ends[i]
+				if endKind(*e, newKinds) != kg.KindPerson {
+					continue
+				}
+				if e.Span.Start >= te {
+					if g := strings.TrimSpace(text[te:e.Span.Start]); len(g) <= 20 && (strings.HasPrefix(g, ",") || g == "") {
+						person = e
+					}
+					break
+				}
+				if e.Span.End <= ts && bareTitleBefore.MatchString(text[e.Span.End:ts]) {
+					person = e
+				}
+			}
+			if person == nil {
+				continue
+			}
+			var body []Candidate
+			if bt.place != "" {
+				for _, p := range d.Lookup(bt.place) {
+					if g, ok := d.Government(End{Candidates: []Candidate{p}}); ok {
+						body = g.Candidates
+					}
+				}
+			} else if cs := d.Lookup(bt.body); len(cs) == 1 {
+				body = cs
+			}
+			if body == nil {
+				continue
+			}
+			dup := false
+			for _, h := range append(have, out...) {
+				if sameEnd(h.From, *person) && len(h.To.Candidates) == 1 && h.To.Candidates[0].EntityID == body[0].EntityID {
+					dup = true
+				}
+			}
+			if !dup {
+				out = append(out, RelSuggestion{Type: bt.typ, From: *person, To: End{Span: Span{ts, te}, Candidates: body}, Role: s[m[0]:m[1]]})
+			}
 		}
 	}
 	return out
