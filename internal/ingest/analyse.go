@@ -220,6 +220,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 	for si := range ends {
 		sortBy(ends[si], func(x, y End) bool { return x.Span.Start < y.Span.Start })
 	}
+	definiteAnaphora(text, a.Sentences, ends)
 
 	// Relationships and fundings, sentence by sentence.
 	for si, sent := range a.Sentences {

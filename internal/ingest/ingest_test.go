@@ -633,6 +633,8 @@ var ruleEntities = []kg.Entity{
 	{ID: "hk", Kind: kg.KindPlace, Name: "Hong Kong", Aliases: []string{"HKSAR"}},
 	{ID: "hk-gov", Kind: kg.KindGovernmentBody, Name: "HKSAR Government"},
 	{ID: "sam-lee", Kind: kg.KindPerson, Name: "Sam Lee"},
+	{ID: "expo", Kind: kg.KindEvent, Name: "Harbour Robotics Expo"},
+	{ID: "panel", Kind: kg.KindGovernmentBody, Name: "Robotics Advisory Committee"},
 }
 
 // TestRelationRules: each rule fires on an invented sentence and stays
@@ -686,6 +688,30 @@ func TestRelationRules(t *testing.T) {
 		{"a company's chief executive heads no government",
 			"Kite Robotics's Chief Executive Sam Lee opened the fair. Chief Executive Officer Mary Ho spoke.",
 			nil, []string{"sam-lee HEADS hk-gov", "mary-ho HEADS hk-gov"}},
+		{"the Institute names the last institute named",
+			"The Delta Institute of Robotics opened in May. Mary Ho, the Institute's Director, spoke.",
+			[]string{"mary-ho DIRECTS delta-institute"}, nil},
+		{"a definite description with no antecedent names nothing",
+			"Kite Robotics opened in May. Mary Ho, the Institute's Director, spoke.",
+			nil, []string{"mary-ho DIRECTS kite"}},
+		{"the University of … is a name, not a description",
+			"The Delta Institute of Robotics opened in May. Mary Ho, the Institute of Lantau's Director, spoke.",
+			nil, []string{"mary-ho DIRECTS delta-institute"}},
+		{"the chairman of a company heads it",
+			"Sam Lee, the chairman of Kite Robotics, spoke.",
+			[]string{"sam-lee HEADS kite"}, []string{"sam-lee CHAIRS kite"}},
+		{"the chairman of a committee chairs it",
+			"Sam Lee, the chairman of the Robotics Advisory Committee, spoke.",
+			[]string{"sam-lee CHAIRS panel"}, []string{"sam-lee HEADS panel"}},
+		{"who speaks at an event is the nearest person before it",
+			"The plan will help, said Sam Lee, former chairman of Kite Robotics, at the Harbour Robotics Expo last year.",
+			[]string{"sam-lee SPOKE_AT expo"}, nil},
+		{"at the forum: the last event named",
+			"The Harbour Robotics Expo opened in May. Sam Lee said at the expo that robots help.",
+			[]string{"sam-lee SPOKE_AT expo"}, nil},
+		{"no verb of speaking, no speech",
+			"Sam Lee, chairman of Kite Robotics, was at the Harbour Robotics Expo.",
+			nil, []string{"sam-lee SPOKE_AT expo"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := relStrings(t, d, tc.text)

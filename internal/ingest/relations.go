@@ -193,13 +193,33 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 				endKind(ends[r+1], newKinds) == kg.KindPerson && len(text[ends[r].Span.End:ends[r+1].Span.Start]) <= 20 {
 				l = r + 1
 			}
+			// "…, said Carrie Lam, former Chief Executive of HKSAR, at the
+			// Forum": who speaks at an event is the nearest person before.
+			if tr.needs != nil {
+				for i := l; i >= 0; i-- {
+					if endKind(ends[i], newKinds) == kg.KindPerson {
+						l = i
+						break
+					}
+				}
+			}
+			// "Harry Shum, the Academy's Chairman": the person, then the
+			// body whose title it is.
+			possessed := false
+			if tr.role && l >= 1 && endKind(ends[l], newKinds) != kg.KindPerson && endKind(ends[l-1], newKinds) == kg.KindPerson &&
+				possessiveGapRE.MatchString(text[ends[l].Span.End:ts]) && appositionGapRE.MatchString(text[ends[l-1].Span.End:ends[l].Span.Start]) {
+				l, r, possessed = l-1, l, true
+			}
 			if l < 0 || r < 0 {
 				continue
 			}
 			// the trigger must lie close to both ends: no clause between
-			gapL, gapR := "", text[te:ends[r].Span.Start]
-			if l < r {
-				gapL = text[ends[l].Span.End:ts]
+			gapL, gapR := "", ""
+			if !possessed {
+				gapR = text[te:ends[r].Span.Start]
+				if l < r {
+					gapL = text[ends[l].Span.End:ts]
+				}
 			}
 			// "Roborn, a robot company in Hong Kong, established …": the
 			// subject is the name the appositive describes, not a name in it.
@@ -268,6 +288,9 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 			role, typ := "", tr.typ
 			if tr.role && deputyRE.MatchString(s[m[0]:m[1]]) {
 				typ = "WORKS_AT" // a deputy or vice holds a post; the body has another head
+			}
+			if typ == "CHAIRS" && !chaired(text, ends[b], newKinds) {
+				typ = "HEADS" // the chairman of an academy or a company heads it
 			}
 			if tr.role {
 				role = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(s[m[0]:m[1]], " of"), " at"), " for"))
@@ -344,6 +367,33 @@ var objectBlockRE = regexp.MustCompile(`(?i)\b(?:with|between|among|amongst|for|
 // nominalRE is a verb's object naming an act on the name after it:
 // "announced (the) establishment of X" announces X.
 var nominalRE = regexp.MustCompile(`(?i)^\s*(?:the\s+)?(?:establishment|launch|creation|formation|founding|opening|setting[ -]up|release|publication|signing|details)\s+of\s+(?:the\s+)?$`)
+
+// possessiveGapRE and appositionGapRE join "Person, the Body's Title".
+var (
+	possessiveGapRE = regexp.MustCompile(`^\s*(?:'s|’s)\s+$`)
+	appositionGapRE = regexp.MustCompile(`^,\s*(?:the\s+)?$`)
+)
+
+// chairedHeads are the bodies one chairs (kg: "a person chairs a committee,
+// council or event"); of any other body the chairman is its head.
+var chairedHeads = []string{"committee", "council", "commission", "board", "panel", "taskforce", "meeting", "assembly", "congress"}
+
+// chaired reports whether an end is a body that is chaired rather than headed.
+func chaired(text string, e End, newKinds map[string]kg.Kind) bool {
+	if endKind(e, newKinds) == kg.KindEvent {
+		return true
+	}
+	name := endName(text, e)
+	if name == "" {
+		name = e.Span.Text(text)
+	}
+	for _, h := range chairedHeads {
+		if hasHead(name, h) {
+			return true
+		}
+	}
+	return false
+}
 
 // agentive reports whether the trigger's end on side (0 from, 1 to) acts or
 // holds a post, so that a place there stands for its government.
