@@ -635,6 +635,9 @@ var ruleEntities = []kg.Entity{
 	{ID: "sam-lee", Kind: kg.KindPerson, Name: "Sam Lee"},
 	{ID: "expo", Kind: kg.KindEvent, Name: "Harbour Robotics Expo"},
 	{ID: "panel", Kind: kg.KindGovernmentBody, Name: "Robotics Advisory Committee"},
+	{ID: "pearl", Kind: kg.KindPlace, Name: "Pearl Delta Region"},
+	{ID: "foshan", Kind: kg.KindPlace, Name: "Foshan"},
+	{ID: "zhuhai", Kind: kg.KindPlace, Name: "Zhuhai"},
 }
 
 // TestRelationRules: each rule fires on an invented sentence and stays
@@ -712,6 +715,30 @@ func TestRelationRules(t *testing.T) {
 		{"no verb of speaking, no speech",
 			"Sam Lee, chairman of Kite Robotics, was at the Harbour Robotics Expo.",
 			nil, []string{"sam-lee SPOKE_AT expo"}},
+		{"a region and the list of its parts",
+			"Trade grew across the Pearl Delta Region (Foshan, Zhuhai and two other cities) last year.",
+			[]string{"foshan PART_OF pearl", "zhuhai PART_OF pearl"}, nil},
+		{"a parenthesis after a place that lists no places",
+			"Trade grew across the Pearl Delta Region (Kite Robotics and Mary Ho) last year.",
+			nil, []string{"kite PART_OF pearl"}},
+		{"cities such as",
+			"Firms moved to Pearl Delta Region cities such as Foshan and Zhuhai.",
+			[]string{"foshan PART_OF pearl", "zhuhai PART_OF pearl"}, nil},
+		{"places merely listed are no parts",
+			"Firms moved from the Pearl Delta Region to Foshan and Zhuhai.",
+			nil, []string{"foshan PART_OF pearl", "zhuhai PART_OF pearl"}},
+		{"as a part of a region",
+			"As a vital part of the Pearl Delta Region, Foshan grew fast.",
+			[]string{"foshan PART_OF pearl"}, nil},
+		{"as a partner of a region is no part",
+			"As a partner of the Pearl Delta Region, Foshan grew fast.",
+			nil, []string{"foshan PART_OF pearl"}},
+		{"a compass name is part of the place",
+			"Northern Foshan has grown fast.",
+			[]string{"Northern Foshan PART_OF foshan"}, nil},
+		{"a compass word before a company is no part",
+			"Northern Kite Robotics has grown fast.",
+			nil, []string{"Northern Kite Robotics PART_OF kite"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := relStrings(t, d, tc.text)
