@@ -111,6 +111,22 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		}
 		addNew(ap)
 	}
+	// "Shenzhen and Guangzhou": a lone capitalised word coordinated with a
+	// known place or body is a name of the same kind.
+	for _, c := range coordinatedWords(text, a.Sentences, ms) {
+		if covered(c.span) || d.Lookup(c.name) != nil {
+			continue
+		}
+		clash := false
+		for _, n := range news {
+			if c.span.Start < n.span.End && n.span.Start < c.span.End {
+				clash = true
+			}
+		}
+		if !clash {
+			addNew(c)
+		}
+	}
 	// A known name that only modifies a longer new name (the name goes on
 	// with a capitalised word, and the whole has a head word) is no mention.
 	kept := ms[:0:0]

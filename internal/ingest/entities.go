@@ -503,3 +503,78 @@ func Appositives(text string) []candidate {
 	}
 	return out
 }
+
+var (
+	// wordBeforeRE is a lone capitalised word coordinated before a name:
+	// "Shenzhen and " (group 1 the word).
+	wordBeforeRE = regexp.MustCompile(`(?:^|[^\pL\pN\-'’.])(\p{Lu}[\pL\pN]*(?:-\p{Lu}?[\pL\pN]+)?)(?:\s*,\s*|\s+(?:and|or|&)\s+)$`)
+	// wordAfterRE is a lone capitalised word coordinated after a name:
+	// " and Guangzhou" (group 1 the word), not followed by another
+	// capitalised word.
+	wordAfterRE = regexp.MustCompile(`^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)(\p{Lu}[\pL\pN]*(?:-\p{Lu}?[\pL\pN]+)?)(?:[^\pL\pN\-'’]|$)`)
+)
+
+// coordinatedKinds are the kinds a lone coordinated word takes from the
+// name it is coordinated with.
+var coordinatedKinds = kinds(kg.KindPlace, kg.KindCompany, kg.KindUniversity, kg.KindInstitute)
+
+// coordinatedWords proposes the lone capitalised words coordinated with a
+// known name of one kind ("Shenzhen and Guangzhou", "ZTE, Huawei and
+// Lenovo"): a word that is no sentence starter, title or acronym of the
+// text's definitions, with the known name's kind.
+func coordinatedWords(text string, sents []Span, ms []Mention) []candidate {
+	var out []candidate
+	for _, m := range ms {
+		k := m.Candidates[0].Kind
+		same := true
+		for _, c := range m.Candidates[1:] {
+			same = same && c.Kind == k
+		}
+		// a known name that is part of a longer one ("China Mobile") is none
+		if !same || !coordinatedKinds[k] || partOfLongerName(text, m.Span) {
+			continue
+		}
+		sent := sents[m.Sentence]
+		try := func(s, e int) {
+			w := text[s:e]
+			lw := strings.ToLower(w)
+			if sentenceStarters[lw] || titles[lw] || midStarters[w] || connectors[lw] || s == sent.Start {
+				return
+			}
+			for _, x := range ms {
+				if s < x.Span.End && x.Span.Start < e {
+					return
+				}
+			}
+			out = append(out, candidate{span: Span{s, e}, name: w, kind: k, conf: 0.5})
+		}
+		lo := max(sent.Start, m.Span.Start-40)
+		if g := wordBeforeRE.FindStringSubmatchIndex(text[lo:m.Span.Start]); g != nil {
+			try(lo+g[2], lo+g[3])
+		}
+		hi := min(sent.End, m.Span.End+40)
+		if g := wordAfterRE.FindStringSubmatchIndex(text[m.Span.End:hi]); g != nil {
+			s, e := m.Span.End+g[2], m.Span.End+g[3]
+			// not the first word of a longer name ("and Guangzhou Institutes")
+			if rest := strings.TrimLeft(text[e:sent.End], " "); rest == text[e:sent.End] || rest == "" || !capitalised(rest) {
+				try(s, e)
+			}
+		}
+	}
+	return out
+}
+
+// partOfLongerName reports whether a capitalised word stands right before
+// or after sp, with only spaces between ("China Mobile", "Greater China").
+func partOfLongerName(text string, sp Span) bool {
+	after := strings.TrimLeft(text[sp.End:], " ")
+	if len(after) < len(text[sp.End:]) && after != "" && capitalised(after) {
+		return true
+	}
+	before := strings.TrimRight(text[:sp.Start], " ")
+	if len(before) < len(text[:sp.Start]) && before != "" {
+		w := before[strings.LastIndexAny(before, " \n\t")+1:]
+		return w != "" && capitalised(w) && wordByte(w, len(w)-1) && !sentenceStarters[strings.ToLower(w)]
+	}
+	return false
+}

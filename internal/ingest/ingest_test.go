@@ -777,3 +777,52 @@ func relStrings(t *testing.T, d *Dictionary, text string) []string {
 	}
 	return got
 }
+
+// TestEntityRules: new-entity rules fire on invented sentences and stay
+// silent on near misses. want and not are "Name KIND".
+func TestEntityRules(t *testing.T) {
+	d, err := New(ruleEntities)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, text string
+		want, not  []string
+	}{
+		{"a lone word coordinated with a known place is a place",
+			"Investment flowed into Zhuhai and Jiangmen last year.",
+			[]string{"Jiangmen PLACE"}, nil},
+		{"a lone word before a known place",
+			"Investment flowed into Jiangmen, Foshan and other cities.",
+			[]string{"Jiangmen PLACE"}, nil},
+		{"a known name inside a longer name shares no kind",
+			"Investment flowed into Foshan Telecom and Jiangmen last year.",
+			nil, []string{"Jiangmen PLACE"}},
+		{"a sentence starter is no name",
+			"Yesterday and Foshan were quiet.",
+			nil, []string{"Yesterday PLACE"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := d.Analyse(context.Background(), Document{Text: tc.text})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, s := range a.Suggestions {
+				if s.Type == SuggestEntity {
+					got = append(got, s.NewEntity.Name+" "+string(s.NewEntity.Kind))
+				}
+			}
+			for _, w := range tc.want {
+				if !contains(got, w) {
+					t.Errorf("no %q in %q", w, got)
+				}
+			}
+			for _, w := range tc.not {
+				if contains(got, w) {
+					t.Errorf("%q in %q", w, got)
+				}
+			}
+		})
+	}
+}
