@@ -103,6 +103,39 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 			}
 		}
 	}
+	// "Hong Kong University of Science and Technology (Guangzhou)": a known
+	// body's name with a place in brackets is another body, of its kind.
+	var campus []Span
+	for _, m := range ms {
+		if len(m.Candidates) != 1 || !campusKinds[m.Candidates[0].Kind] {
+			continue
+		}
+		k := m.Candidates[0].Kind
+		// "HKUST (GZ)": an acronym's place by its acronym
+		g := campusRE.FindStringSubmatchIndex(text[m.Span.End:])
+		if g == nil || isAcronym(text[m.Span.End+g[2]:m.Span.End+g[3]]) != isAcronym(m.Span.Text(text)) {
+			continue
+		}
+		sp := Span{m.Span.Start, m.Span.End + g[1]}
+		if d.Lookup(sp.Text(text)) != nil {
+			continue
+		}
+		addNew(candidate{span: sp, name: sp.Text(text), kind: k, conf: 0.7})
+		campus = append(campus, m.Span)
+	}
+	if len(campus) > 0 {
+		kept := ms[:0:0]
+		for _, m := range ms {
+			drop := false
+			for _, c := range campus {
+				drop = drop || m.Span == c
+			}
+			if !drop {
+				kept = append(kept, m)
+			}
+		}
+		ms = kept
+	}
 	// "Roborn, a robot company in Hong Kong": an appositive gives a name,
 	// even of one word, and its kind.
 	for _, ap := range Appositives(text) {
@@ -293,6 +326,12 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 	})
 	return a, nil
 }
+
+// campusKinds are the bodies that have campuses or branches named by place.
+var campusKinds = kinds(kg.KindUniversity, kg.KindInstitute, kg.KindCompany, kg.KindLab, kg.KindOrganization)
+
+// campusRE is a place in brackets right after a name: " (Guangzhou)".
+var campusRE = regexp.MustCompile(`^ \((\p{Lu}[\pL\-]+(?: \p{Lu}[\pL\-]+){0,2})\)`)
 
 // fundingRE finds the words of giving money in a sentence.
 var fundingRE = regexp.MustCompile(`(?i)\b(fund(?:s|ed|ing)?|grants?|granted|invest(?:s|ed|ing|ment)?|allocat(?:e|es|ed|ion)|authori[sz]ed|award(?:s|ed)?|financ(?:e|es|ed|ing)|budget(?:ed)?|earmark(?:s|ed)?|inject(?:s|ed)?|donat(?:e|es|ed|ion)|subsid(?:y|ies|ised|ized)|sponsor(?:s|ed|ship)?|set aside|provid(?:e|es|ed|ing)|support(?:s|ed|ing)?|spen[dt]|raised|receiv(?:e|es|ed|ing))\b`)

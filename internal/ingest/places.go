@@ -15,8 +15,9 @@ var (
 	// cities such as Shenzhen and Guangzhou".
 	suchAsRE = regexp.MustCompile(`(?i)^\s+(?:cities|city|districts|provinces|regions|towns|municipalities|counties|areas)(?:\s*,)?\s+(?:such as|like|including|namely)\s+$`)
 	// partOfRE: "As an indispensable part of the area, Hong Kong …".
-	partOfRE = regexp.MustCompile(`(?i)\bas\s+(?:a|an|the)\s+(?:[\pL\-]+\s+){0,3}?(?:part|member|component)\s+of\s+(?:the\s+)?$`)
-	commaRE  = regexp.MustCompile(`^\s*,\s*$`)
+	partOfRE       = regexp.MustCompile(`(?i)\bas\s+(?:a|an|the)\s+(?:[\pL\-]+\s+){0,3}?(?:part|member|component)\s+of\s+(?:the\s+)?$`)
+	bracketPlaceRE = regexp.MustCompile(`\S \(([^()]+)\)$`)
+	commaRE        = regexp.MustCompile(`^\s*,\s*$`)
 	// compassRE: "Northern Hong Kong", "West Kowloon".
 	compassRE = regexp.MustCompile(`^(?:Northern|Southern|Eastern|Western|North|South|East|West|Central|Northeast|Northwest|Southeast|Southwest|North-East|North-West|South-East|South-West|Upper|Lower|Inner|Outer)\s+(.+)$`)
 )
@@ -40,6 +41,17 @@ func (d *Dictionary) placeRelations(text string, sent Span, ends []End, newKinds
 		out = append(out, RelSuggestion{Type: "PART_OF", From: part, To: whole})
 	}
 	for i, e := range ends {
+		// "X University (Guangzhou)" is located in Guangzhou
+		if e.NewName != "" {
+			if m := bracketPlaceRE.FindStringSubmatch(e.NewName); m != nil {
+				for _, c := range d.Lookup(m[1]) {
+					if c.Kind == kg.KindPlace {
+						out = append(out, RelSuggestion{Type: "LOCATED_IN", From: e, To: End{Span: e.Span, Candidates: []Candidate{c}}})
+						break
+					}
+				}
+			}
+		}
 		// Northern X is part of X (a new name of no known kind too)
 		if k := endKind(e, newKinds); k == kg.KindPlace || k == "" && e.NewName != "" {
 			if m := compassRE.FindStringSubmatch(e.Span.Text(text)); m != nil {
