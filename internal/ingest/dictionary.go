@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -227,7 +228,7 @@ func formsOf(name string, k kg.Kind) []string {
 		f = g
 	}
 	if k != kg.KindPerson {
-		return []string{f}
+		return commonForms(name, f)
 	}
 	f = stripHonorifics(f)
 	out := []string{f}
@@ -418,4 +419,77 @@ func sentenceOf(ss []Span, off int) int {
 		return len(ss) - 1
 	}
 	return i
+}
+
+// Common forms of a body's or a group's name, besides the name itself (f,
+// folded):
+//   - the other spelling of a word ("Research Centres", "research centers";
+//     "organisation", "organization"), both of a word's length;
+//   - a group named "Place nouns and nouns" by each noun ("Hong Kong
+//     scientists and researchers": "Hong Kong scientists"), and a group
+//     "Place nouns" also as "nouns in Place" and "nouns from Place";
+//   - a name that starts with a home place or its adjective ("Hong Kong",
+//     "China", "Chinese") and ends with its head word also without them
+//     ("The Hong Kong Polytechnic University": "Polytechnic University";
+//     "Chinese National Engineering Research Centres": "National
+//     Engineering Research Centres"), when two or more words are left.
+func commonForms(name, f string) []string {
+	out := []string{f}
+	name = strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(name), "The "), "the ")
+	var groups []string // "Place nouns"
+	if m := groupPairRE.FindStringSubmatch(name); m != nil {
+		groups = append(groups, m[1]+" "+m[2], m[1]+" "+m[3])
+	} else if groupRE.MatchString(name) {
+		groups = append(groups, name)
+	}
+	for _, g := range groups {
+		m := groupRE.FindStringSubmatch(g)
+		out = append(out, Fold(g), Fold(m[2]+" in "+m[1]), Fold(m[2]+" from "+m[1]))
+	}
+	if m := homePrefixRE.FindStringSubmatch(name); m != nil && len(strings.Fields(m[1])) >= 2 {
+		ws := strings.Fields(m[1])
+		if headWordsOfBodies[strings.ToLower(ws[len(ws)-1])] {
+			out = append(out, Fold(m[1]))
+		}
+	}
+	for _, g := range out {
+		if v := spellingVariant(g); v != g {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+var (
+	// groupRE is "Place nouns": capitalised words, then one plural noun.
+	groupRE = regexp.MustCompile(`^((?:\p{Lu}[\pL'’\-]*\s+)+)(\p{Ll}+s)$`)
+	// groupPairRE is "Place nouns and nouns".
+	groupPairRE = regexp.MustCompile(`^((?:\p{Lu}[\pL'’\-]*\s+)*\p{Lu}[\pL'’\-]*)\s+(\p{Ll}+s)\s+and\s+(\p{Ll}+s)$`)
+	// homePrefixRE is a name that starts with a home place or its adjective.
+	homePrefixRE = regexp.MustCompile(`^(?:Hong Kong|China|Chinese)\s+(\p{Lu}[\pL\-]*(?:\s+\p{Lu}[\pL\-]*)+)$`)
+)
+
+// headWordsOfBodies are the head words that make a name's rest a name of
+// the same body ("Polytechnic University").
+var headWordsOfBodies = map[string]bool{
+	"university": true, "polytechnic": true, "college": true, "centre": true, "centres": true, "center": true, "centers": true,
+	"institute": true, "institutes": true, "council": true, "corporation": true, "laboratory": true, "laboratories": true,
+}
+
+// spellingVariants are words spelt two ways, each pair of one length so a
+// form keeps the text's offsets.
+var spellingVariants = map[string]string{
+	"centre": "center", "centres": "centers", "center": "centre", "centers": "centres",
+	"organisation": "organization", "organization": "organisation", "organisations": "organizations", "organizations": "organisations",
+}
+
+// spellingVariant is f with every word spelt the other way.
+func spellingVariant(f string) string {
+	ws := strings.Split(f, " ")
+	for i, w := range ws {
+		if v, ok := spellingVariants[w]; ok {
+			ws[i] = v
+		}
+	}
+	return strings.Join(ws, " ")
 }

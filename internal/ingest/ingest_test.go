@@ -835,3 +835,69 @@ func TestEntityRules(t *testing.T) {
 		})
 	}
 }
+
+// TestCommonForms: a body or group is found by its common forms, and not
+// by near misses.
+func TestCommonForms(t *testing.T) {
+	d, err := New([]kg.Entity{
+		{ID: "lingnan-tech", Kind: kg.KindUniversity, Name: "The Hong Kong Maritime University"},
+		{ID: "hk-engineers", Kind: kg.KindOrganization, Name: "Hong Kong engineers and designers"},
+		{ID: "hk-colleges", Kind: kg.KindOrganization, Name: "Hong Kong colleges"},
+		{ID: "cn-centres", Kind: kg.KindProject, Name: "Chinese National Ocean Research Centres"},
+		{ID: "hk-park", Kind: kg.KindFacility, Name: "Hong Kong Harbour Park"},
+		{ID: "hk-ust", Kind: kg.KindUniversity, Name: "Hong Kong University of Marine Studies"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, text string
+		want       []string // "span=id"
+		not        []string
+	}{
+		{"a home place dropped before a head word",
+			"Two Maritime University colleagues built the rig.",
+			[]string{"Maritime University=lingnan-tech"}, nil},
+		{"no home place dropped when the head word leads",
+			"The University of Marine Studies in Xiamen opened.",
+			nil, []string{"University of Marine Studies=hk-ust"}},
+		{"no home place dropped before a head word it does not know",
+			"The Harbour Park in Sydney opened.",
+			nil, []string{"Harbour Park=hk-park"}},
+		{"each noun of a group",
+			"Hong Kong designers met in May.",
+			[]string{"Hong Kong designers=hk-engineers"}, nil},
+		{"a group by its nouns and place",
+			"Engineers from Hong Kong and colleges in Hong Kong met.",
+			[]string{"Engineers from Hong Kong=hk-engineers", "colleges in Hong Kong=hk-colleges"}, nil},
+		{"a group's nouns alone are no mention",
+			"Engineers and colleges met.",
+			nil, []string{"Engineers=hk-engineers", "colleges=hk-colleges"}},
+		{"the other spelling, without the home adjective",
+			"Six national ocean research centers opened.",
+			[]string{"national ocean research centers=cn-centres"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ms, err := d.Mentions(context.Background(), tc.text, Sentences(tc.text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, m := range ms {
+				for _, c := range m.Candidates {
+					got = append(got, m.Span.Text(tc.text)+"="+c.EntityID)
+				}
+			}
+			for _, w := range tc.want {
+				if !contains(got, w) {
+					t.Errorf("no %q in %q", w, got)
+				}
+			}
+			for _, w := range tc.not {
+				if contains(got, w) {
+					t.Errorf("%q in %q", w, got)
+				}
+			}
+		})
+	}
+}
