@@ -91,6 +91,13 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		k, conf := ProposeKind(long)
 		addNew(candidate{span: def.LongSpan, name: long, kind: k, conf: min(1, conf+0.1), aliases: []string{def.Acronym}})
 	}
+	// "Hong Kong and Guangdong authorities": places that modify
+	// "authorities" name their governments, not the places.
+	var authorities []candidate
+	ms, authorities = d.placeAuthorities(text, ms)
+	for _, c := range authorities {
+		addNew(c)
+	}
 	var inside []Span // new names that start with a known one ("Guangzhou Institutes of Biomedicine")
 	for _, sent := range a.Sentences {
 		for _, c := range capitalisedRuns(text, sent, ms) {
@@ -286,6 +293,14 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		for _, r := range rels {
 			r := r
 			r.On = on
+			// A body named only by its holder's title ("Secretary for
+			// Innovation and Technology") or by a place that acts for it
+			// ("signed between MOST and the HKSAR") is mentioned there.
+			for _, e := range []End{r.From, r.To} {
+				if m, ok := impliedMention(a.Mentions, e, si); ok {
+					a.Mentions = append(a.Mentions, m)
+				}
+			}
 			conf := 0.6
 			if r.From.NewName != "" || r.To.NewName != "" {
 				conf = 0.4
@@ -317,6 +332,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 			})
 		}
 	}
+	sortBy(a.Mentions, func(x, y Mention) bool { return x.Span.Start < y.Span.Start })
 	rank := map[SuggestionType]int{SuggestEntity: 0, SuggestAlias: 1, SuggestRelationship: 2, SuggestFunding: 3}
 	sortBy(a.Suggestions, func(x, y Suggestion) bool {
 		if rank[x.Type] != rank[y.Type] {
@@ -458,4 +474,64 @@ func capitalisedNeighbour(text string, i, j int) bool {
 		}
 	}
 	return false
+}
+
+// impliedMention is the mention a relationship's end gives when it names a
+// known body that no mention at its span has: a title's body, or the
+// government a place stands for.
+func impliedMention(ms []Mention, e End, si int) (Mention, bool) {
+	if e.NewName != "" || len(e.Candidates) != 1 {
+		return Mention{}, false
+	}
+	for _, m := range ms {
+		if m.Span.Start < e.Span.End && e.Span.Start < m.Span.End && containsID(m.Candidates, e.Candidates[0].EntityID) {
+			return Mention{}, false
+		}
+	}
+	return Mention{Span: e.Span, Sentence: si, Candidates: e.Candidates}, true
+}
+
+// authoritiesRE is the noun after a place that makes it its government.
+var authoritiesRE = regexp.MustCompile(`^\s+(?:authorities|governments)\b`)
+
+// placeAuthorities reads places that modify "authorities" ("Hong Kong and
+// Guangdong authorities", "the Macao authorities") as their governments: a
+// place's mention names the government the dictionary links to it, or, when
+// it knows none, gives way to a new government body "<Place> authorities".
+func (d *Dictionary) placeAuthorities(text string, ms []Mention) ([]Mention, []candidate) {
+	var news []candidate
+	out := ms[:0:0]
+	isPlace := func(m Mention) bool { return len(m.Candidates) == 1 && m.Candidates[0].Kind == kg.KindPlace }
+	for i := 0; i < len(ms); i++ {
+		if !isPlace(ms[i]) {
+			out = append(out, ms[i])
+			continue
+		}
+		// the places coordinated with this one, the last before the noun
+		j := i
+		for j+1 < len(ms) && isPlace(ms[j+1]) && coordRE.MatchString(text[ms[j].Span.End:ms[j+1].Span.Start]) {
+			j++
+		}
+		loc := authoritiesRE.FindStringIndex(text[ms[j].Span.End:])
+		if loc == nil {
+			out = append(out, ms[i:j+1]...)
+			i = j
+			continue
+		}
+		for k := i; k <= j; k++ {
+			m := ms[k]
+			if g, ok := d.Government(End{Span: m.Span, Candidates: m.Candidates}); ok {
+				m.Candidates = g.Candidates
+				out = append(out, m)
+				continue
+			}
+			sp := m.Span
+			if k == j {
+				sp.End += loc[1]
+			}
+			news = append(news, candidate{span: sp, name: m.Span.Text(text) + " authorities", kind: kg.KindGovernmentBody, conf: 0.6})
+		}
+		i = j
+	}
+	return out, news
 }

@@ -901,3 +901,70 @@ func TestCommonForms(t *testing.T) {
 		})
 	}
 }
+
+// TestMentionRules: mentions that the reading of a sentence gives (a body
+// named by its holder's title or by a place acting for it; places that
+// modify "authorities"), and near misses. want and not are "span=id".
+func TestMentionRules(t *testing.T) {
+	d, err := New(append([]kg.Entity{{ID: "ocean-bureau", Kind: kg.KindGovernmentBody, Name: "Ocean and Fisheries Bureau"}}, ruleEntities...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, text string
+		want, not  []string
+		newNames   []string
+	}{
+		{"a title names its body",
+			"Sam Lee, Secretary for Ocean and Fisheries, opened the fair.",
+			[]string{"Secretary for Ocean and Fisheries=ocean-bureau"}, nil, nil},
+		{"a title with no person names no body",
+			"The Secretary for Ocean and Fisheries will be appointed next year.",
+			nil, []string{"Secretary for Ocean and Fisheries=ocean-bureau"}, nil},
+		{"a place that signs names its government",
+			"The Harbour Research Pact was signed between the Ministry of Ocean Studies and KC in 2019.",
+			[]string{"KC=kowloon-gov"}, nil, nil},
+		{"a place that is only located names no government",
+			"The Delta Institute of Robotics is located in Kowloon City.",
+			[]string{"Kowloon City=kowloon"}, []string{"Kowloon City=kowloon-gov"}, nil},
+		{"places before authorities name their governments",
+			"Kowloon City and Lantau authorities will work together.",
+			[]string{"Kowloon City=kowloon-gov"}, []string{"Kowloon City=kowloon", "Lantau=lantau"}, []string{"Lantau authorities"}},
+		{"a place before another noun stays a place",
+			"Kowloon City and Lantau companies will work together.",
+			[]string{"Kowloon City=kowloon", "Lantau=lantau"}, []string{"Kowloon City=kowloon-gov"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := d.Analyse(context.Background(), Document{Text: tc.text})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got, names []string
+			for _, m := range a.Mentions {
+				for _, c := range m.Candidates {
+					got = append(got, m.Span.Text(tc.text)+"="+c.EntityID)
+				}
+			}
+			for _, s := range a.Suggestions {
+				if s.Type == SuggestEntity {
+					names = append(names, s.NewEntity.Name)
+				}
+			}
+			for _, w := range tc.want {
+				if !contains(got, w) {
+					t.Errorf("no %q in %q", w, got)
+				}
+			}
+			for _, w := range tc.not {
+				if contains(got, w) {
+					t.Errorf("%q in %q", w, got)
+				}
+			}
+			for _, w := range tc.newNames {
+				if !contains(names, w) {
+					t.Errorf("no new entity %q in %q", w, names)
+				}
+			}
+		})
+	}
+}
