@@ -114,14 +114,16 @@ func ProposeKind(name string) (kg.Kind, float64) {
 	if len(ws) == 0 {
 		return kg.KindOrganization, 0.2
 	}
-	heads := []string{ws[len(ws)-1]}
+	// The head of "N of/for/on X" is N ("Plan for the Pearl Delta Region",
+	// "Agreement on … Cooperation in the … Area"), else the last word.
+	var heads []string
 	for i, w := range ws {
 		if i > 0 && (w == "of" || w == "for" || w == "on") {
 			heads = append(heads, ws[i-1])
 			break
 		}
 	}
-	heads = append(heads, ws[0])
+	heads = append(heads, ws[len(ws)-1], ws[0])
 	has := func(w string) bool {
 		for _, x := range ws {
 			if x == w {
@@ -326,6 +328,13 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 					break
 				}
 				j++
+				continue
+			}
+			// a document's title runs on through "for the", "of the":
+			// "Outline Plan for the Pearl Delta Region"
+			if connectors[toks[j].w] && toks[j].w != "the" && j+2 < len(toks) && toks[j+1].w == "the" && capitalised(toks[j+2].w) &&
+				documentTitle(toks[i:j]) && strings.TrimSpace(text[toks[j-1].e:toks[j+2].s]) == toks[j].w+" the" {
+				j += 3
 				continue
 			}
 			if connectors[toks[j].w] && j+1 < len(toks) && capitalised(toks[j+1].w) &&
@@ -575,6 +584,25 @@ func partOfLongerName(text string, sp Span) bool {
 	if len(before) < len(text[:sp.Start]) && before != "" {
 		w := before[strings.LastIndexAny(before, " \n\t")+1:]
 		return w != "" && capitalised(w) && wordByte(w, len(w)-1) && !sentenceStarters[strings.ToLower(w)]
+	}
+	return false
+}
+
+// documentHeads are the head words of the titles of plans, agreements and
+// policies, which run long ("Outline Development Plan for the …").
+var documentHeads = map[string]bool{
+	"plan": true, "agreement": true, "arrangement": true, "outline": true, "framework": true, "programme": true,
+	"program": true, "strategy": true, "blueprint": true, "guidelines": true, "scheme": true, "initiative": true,
+	"policy": true, "measures": true, "memorandum": true, "accord": true, "cooperation": true, "development": true,
+}
+
+// documentTitle reports whether a run so far is a document's title: one of
+// its words is a document head word.
+func documentTitle(run []token) bool {
+	for _, t := range run {
+		if documentHeads[strings.ToLower(t.w)] {
+			return true
+		}
 	}
 	return false
 }

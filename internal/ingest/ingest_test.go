@@ -968,3 +968,56 @@ func TestMentionRules(t *testing.T) {
 		})
 	}
 }
+
+// TestDocumentTitles: a plan's or agreement's title runs on through "for
+// the", takes its kind from the head before the preposition, and covers the
+// known place it ends with; near misses do neither.
+func TestDocumentTitles(t *testing.T) {
+	d, err := New(ruleEntities)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, text string
+		want, not  []string // relationships, and new entities as "Name KIND"
+	}{
+		{"a plan for a place covers it",
+			"The Outline Growth Plan for the Pearl Delta Region was released in May.",
+			[]string{"Outline Growth Plan for the Pearl Delta Region COVERS pearl", "Outline Growth Plan for the Pearl Delta Region POLICY"}, nil},
+		{"an agreement on cooperation in a place covers it",
+			"The Framework Agreement on Ocean Cooperation in the Development of Lantau was signed.",
+			[]string{"Framework Agreement on Ocean Cooperation in the Development of Lantau COVERS lantau"}, nil},
+		{"a known place that ends a title with a longer form",
+			"The Outline Growth Plan for the Greater Pearl Delta Region was released in May.",
+			[]string{"Outline Growth Plan for the Greater Pearl Delta Region COVERS pearl"}, nil},
+		{"a body's name does not run on through for the",
+			"Kite Robotics donated robots to Lantau Primary School for the Pearl Delta Region fair.",
+			nil, []string{"Lantau Primary School for the Pearl Delta Region ORGANIZATION"}},
+		{"a place inside a title covers nothing",
+			"The Made in Lantau 2030 Strategy was released in May.",
+			nil, []string{"Made in Lantau 2030 Strategy COVERS lantau"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := relStrings(t, d, tc.text)
+			a, err := d.Analyse(context.Background(), Document{Text: tc.text})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range a.Suggestions {
+				if s.Type == SuggestEntity {
+					got = append(got, s.NewEntity.Name+" "+string(s.NewEntity.Kind))
+				}
+			}
+			for _, w := range tc.want {
+				if !contains(got, w) {
+					t.Errorf("no %q in %q", w, got)
+				}
+			}
+			for _, w := range tc.not {
+				if contains(got, w) {
+					t.Errorf("%q in %q", w, got)
+				}
+			}
+		})
+	}
+}

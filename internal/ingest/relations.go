@@ -637,3 +637,48 @@ func (d *Dictionary) bareTitleBodies(text string, sent Span, ends []End, newKind
 	}
 	return out
 }
+
+// titlePlaceRE finds where a document's title names the place it is for:
+// "… Plan for the X", "… Cooperation in the Development of the X".
+var titlePlaceRE = regexp.MustCompile(`(?i)\s(?:for|in|of)\s+(?:the\s+development\s+of\s+)?(?:the\s+)?`)
+
+// titleCovers proposes COVERS between a plan, policy or agreement and the
+// known place its title ends with: "Outline Development Plan for the Pearl
+// Delta Region" covers the region. Only a place that ends the title counts
+// ("Made in X 2025" names no place it covers).
+func (d *Dictionary) titleCovers(text string, ends []End, newKinds map[string]kg.Kind) []RelSuggestion {
+	var out []RelSuggestion
+	for _, e := range ends {
+		if !kinds(kg.KindPolicy, kg.KindAgreement).allows(endKind(e, newKinds)) {
+			continue
+		}
+		name := e.Span.Text(text)
+		for _, m := range titlePlaceRE.FindAllStringIndex(name, -1) {
+			rest := name[m[1]:]
+			cs, at := d.Lookup(rest), 0
+			if cs == nil {
+				// a known place that ends the title: "… for the
+				// Guangdong-Hong Kong-Macao Greater Bay Area"
+				f := normalize(rest)
+				for _, h := range d.find(rest, f) {
+					if h.j == len(f.s) {
+						cs, at = d.candidates(h.form), f.span(h.i, h.j).Start
+					}
+				}
+			}
+			if len(cs) != 1 || cs[0].Kind != kg.KindPlace {
+				continue
+			}
+			place := End{Span: Span{e.Span.Start + m[1] + at, e.Span.End}, Candidates: cs}
+			dup := false
+			for _, r := range out {
+				dup = dup || sameEnd(r.From, e) && sameEnd(r.To, place)
+			}
+			if !dup {
+				out = append(out, RelSuggestion{Type: "COVERS", From: e, To: place})
+			}
+			break
+		}
+	}
+	return out
+}
