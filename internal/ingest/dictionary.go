@@ -437,20 +437,28 @@ func commonForms(name, f string) []string {
 	out := []string{f}
 	name = strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(name), "The "), "the ")
 	var groups []string // "Place nouns"
-	if m := groupPairRE.FindStringSubmatch(name); m != nil {
-		groups = append(groups, m[1]+" "+m[2], m[1]+" "+m[3])
-	} else if groupRE.MatchString(name) {
-		groups = append(groups, name)
+	last := name[strings.LastIndexByte(name, ' ')+1:]
+	if strings.HasSuffix(last, "s") && last[0] >= 'a' && last[0] <= 'z' { // cheap test before the expressions
+		if m := groupPairRE.FindStringSubmatch(name); m != nil {
+			groups = append(groups, m[1]+" "+m[2], m[1]+" "+m[3])
+		} else if groupRE.MatchString(name) {
+			groups = append(groups, name)
+		}
 	}
 	for _, g := range groups {
 		m := groupRE.FindStringSubmatch(g)
 		out = append(out, Fold(g), Fold(m[2]+" in "+m[1]), Fold(m[2]+" from "+m[1]))
 	}
-	if m := homePrefixRE.FindStringSubmatch(name); m != nil && len(strings.Fields(m[1])) >= 2 {
+	if !strings.HasPrefix(name, "Hong Kong ") && !strings.HasPrefix(name, "Chin") {
+		// no home place
+	} else if m := homePrefixRE.FindStringSubmatch(name); m != nil && len(strings.Fields(m[1])) >= 2 {
 		ws := strings.Fields(m[1])
 		if headWordsOfBodies[strings.ToLower(ws[len(ws)-1])] {
 			out = append(out, Fold(m[1]))
 		}
+	}
+	if !strings.Contains(f, "cent") && !strings.Contains(f, "organi") {
+		return out
 	}
 	for _, g := range out {
 		if v := spellingVariant(g); v != g {
