@@ -91,6 +91,13 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		k, conf := ProposeKind(long)
 		addNew(candidate{span: def.LongSpan, name: long, kind: k, conf: min(1, conf+0.1), aliases: []string{def.Acronym}})
 	}
+	// "Hong Kong and Guangdong authorities": places that modify
+	// "authorities" name their governments, not the places.
+	var authorities []candidate
+	ms, authorities = d.placeAuthorities(text, ms)
+	for _, c := range authorities {
+		addNew(c)
+	}
 	var inside []Span // new names that start with a known one ("Guangzhou Institutes of Biomedicine")
 	for _, sent := range a.Sentences {
 		for _, c := range capitalisedRuns(text, sent, ms) {
@@ -103,6 +110,39 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 			}
 		}
 	}
+	// "Hong Kong University of Science and Technology (Guangzhou)": a known
+	// body's name with a place in brackets is another body, of its kind.
+	var campus []Span
+	for _, m := range ms {
+		if len(m.Candidates) != 1 || !campusKinds[m.Candidates[0].Kind] {
+			continue
+		}
+		k := m.Candidates[0].Kind
+		// "HKUST (GZ)": an acronym's place by its acronym
+		g := campusRE.FindStringSubmatchIndex(text[m.Span.End:])
+		if g == nil || isAcronym(text[m.Span.End+g[2]:m.Span.End+g[3]]) != isAcronym(m.Span.Text(text)) {
+			continue
+		}
+		sp := Span{m.Span.Start, m.Span.End + g[1]}
+		if d.Lookup(sp.Text(text)) != nil {
+			continue
+		}
+		addNew(candidate{span: sp, name: sp.Text(text), kind: k, conf: 0.7})
+		campus = append(campus, m.Span)
+	}
+	if len(campus) > 0 {
+		kept := ms[:0:0]
+		for _, m := range ms {
+			drop := false
+			for _, c := range campus {
+				drop = drop || m.Span == c
+			}
+			if !drop {
+				kept = append(kept, m)
+			}
+		}
+		ms = kept
+	}
 	// "Roborn, a robot company in Hong Kong": an appositive gives a name,
 	// even of one word, and its kind.
 	for _, ap := range Appositives(text) {
@@ -110,6 +150,22 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 			continue
 		}
 		addNew(ap)
+	}
+	// "Shenzhen and Guangzhou": a lone capitalised word coordinated with a
+	// known place or body is a name of the same kind.
+	for _, c := range coordinatedWords(text, a.Sentences, ms) {
+		if covered(c.span) || d.Lookup(c.name) != nil {
+			continue
+		}
+		clash := false
+		for _, n := range news {
+			if c.span.Start < n.span.End && n.span.Start < c.span.End {
+				clash = true
+			}
+		}
+		if !clash {
+			addNew(c)
+		}
 	}
 	// A known name that only modifies a longer new name (the name goes on
 	// with a capitalised word, and the whole has a head word) is no mention.
@@ -220,6 +276,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 	for si := range ends {
 		sortBy(ends[si], func(x, y End) bool { return x.Span.Start < y.Span.Start })
 	}
+	definiteAnaphora(text, a.Sentences, ends)
 
 	// Relationships and fundings, sentence by sentence.
 	for si, sent := range a.Sentences {
@@ -229,11 +286,22 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		q := quote(si)
 		st := Status(q)
 		on := ResolveDate(q, doc.Published)
-		rels := relationships(text, sent, ends[si], newKinds)
+		rels := d.relationships(text, sent, ends[si], newKinds)
 		rels = append(rels, d.titleBodies(text, sent, ends[si], newKinds, rels)...)
+		rels = append(rels, d.bareTitleBodies(text, sent, ends[si], newKinds, rels)...)
+		rels = append(rels, d.placeRelations(text, sent, ends[si], newKinds)...)
+		rels = append(rels, d.titleCovers(text, ends[si], newKinds)...)
 		for _, r := range rels {
 			r := r
 			r.On = on
+			// A body named only by its holder's title ("Secretary for
+			// Innovation and Technology") or by a place that acts for it
+			// ("signed between MOST and the HKSAR") is mentioned there.
+			for _, e := range []End{r.From, r.To} {
+				if m, ok := impliedMention(a.Mentions, e, si); ok {
+					a.Mentions = append(a.Mentions, m)
+				}
+			}
 			conf := 0.6
 			if r.From.NewName != "" || r.To.NewName != "" {
 				conf = 0.4
@@ -265,6 +333,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 			})
 		}
 	}
+	sortBy(a.Mentions, func(x, y Mention) bool { return x.Span.Start < y.Span.Start })
 	rank := map[SuggestionType]int{SuggestEntity: 0, SuggestAlias: 1, SuggestRelationship: 2, SuggestFunding: 3}
 	sortBy(a.Suggestions, func(x, y Suggestion) bool {
 		if rank[x.Type] != rank[y.Type] {
@@ -274,6 +343,12 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 	})
 	return a, nil
 }
+
+// campusKinds are the bodies that have campuses or branches named by place.
+var campusKinds = kinds(kg.KindUniversity, kg.KindInstitute, kg.KindCompany, kg.KindLab, kg.KindOrganization)
+
+// campusRE is a place in brackets right after a name: " (Guangzhou)".
+var campusRE = regexp.MustCompile(`^ \((\p{Lu}[\pL\-]+(?: \p{Lu}[\pL\-]+){0,2})\)`)
 
 // fundingRE finds the words of giving money in a sentence.
 var fundingRE = regexp.MustCompile(`(?i)\b(fund(?:s|ed|ing)?|grants?|granted|invest(?:s|ed|ing|ment)?|allocat(?:e|es|ed|ion)|authori[sz]ed|award(?:s|ed)?|financ(?:e|es|ed|ing)|budget(?:ed)?|earmark(?:s|ed)?|inject(?:s|ed)?|donat(?:e|es|ed|ion)|subsid(?:y|ies|ised|ized)|sponsor(?:s|ed|ship)?|set aside|provid(?:e|es|ed|ing)|support(?:s|ed|ing)?|spen[dt]|raised|receiv(?:e|es|ed|ing))\b`)
@@ -400,4 +475,64 @@ func capitalisedNeighbour(text string, i, j int) bool {
 		}
 	}
 	return false
+}
+
+// impliedMention is the mention a relationship's end gives when it names a
+// known body that no mention at its span has: a title's body, or the
+// government a place stands for.
+func impliedMention(ms []Mention, e End, si int) (Mention, bool) {
+	if e.NewName != "" || len(e.Candidates) != 1 {
+		return Mention{}, false
+	}
+	for _, m := range ms {
+		if m.Span.Start < e.Span.End && e.Span.Start < m.Span.End && containsID(m.Candidates, e.Candidates[0].EntityID) {
+			return Mention{}, false
+		}
+	}
+	return Mention{Span: e.Span, Sentence: si, Candidates: e.Candidates}, true
+}
+
+// authoritiesRE is the noun after a place that makes it its government.
+var authoritiesRE = regexp.MustCompile(`^\s+(?:authorities|governments)\b`)
+
+// placeAuthorities reads places that modify "authorities" ("Hong Kong and
+// Guangdong authorities", "the Macao authorities") as their governments: a
+// place's mention names the government the dictionary links to it, or, when
+// it knows none, gives way to a new government body "<Place> authorities".
+func (d *Dictionary) placeAuthorities(text string, ms []Mention) ([]Mention, []candidate) {
+	var news []candidate
+	out := ms[:0:0]
+	isPlace := func(m Mention) bool { return len(m.Candidates) == 1 && m.Candidates[0].Kind == kg.KindPlace }
+	for i := 0; i < len(ms); i++ {
+		if !isPlace(ms[i]) {
+			out = append(out, ms[i])
+			continue
+		}
+		// the places coordinated with this one, the last before the noun
+		j := i
+		for j+1 < len(ms) && isPlace(ms[j+1]) && coordRE.MatchString(text[ms[j].Span.End:ms[j+1].Span.Start]) {
+			j++
+		}
+		loc := authoritiesRE.FindStringIndex(text[ms[j].Span.End:])
+		if loc == nil {
+			out = append(out, ms[i:j+1]...)
+			i = j
+			continue
+		}
+		for k := i; k <= j; k++ {
+			m := ms[k]
+			if g, ok := d.Government(End{Span: m.Span, Candidates: m.Candidates}); ok {
+				m.Candidates = g.Candidates
+				out = append(out, m)
+				continue
+			}
+			sp := m.Span
+			if k == j {
+				sp.End += loc[1]
+			}
+			news = append(news, candidate{span: sp, name: m.Span.Text(text) + " authorities", kind: kg.KindGovernmentBody, conf: 0.6})
+		}
+		i = j
+	}
+	return out, news
 }

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -36,6 +37,11 @@ type Dictionary struct {
 	patOff    []int32
 	patForms  []int32
 	digitForm map[int32]string
+	// gov maps a place's entity id to the government body named after it
+	// ("HKSAR Government", "Government of the Hong Kong Special
+	// Administrative Region", "Guangdong Provincial Government"), when one
+	// body alone is.
+	gov map[string]Candidate
 }
 
 // New builds a dictionary from entities: each entity's name and aliases,
@@ -88,6 +94,7 @@ func New(entities []kg.Entity) (*Dictionary, error) {
 			}
 		}
 	}
+	d.gov = governments(entities, byForm)
 	if len(formList) == 0 {
 		formList = append(formList, "\x00") // an automaton needs a pattern; this one never matches folded text
 	}
@@ -137,6 +144,75 @@ func New(entities []kg.Entity) (*Dictionary, error) {
 	return d, nil
 }
 
+// govAffixes are the words that make a place's name the name of its
+// government: "X Government", "Government of the X", "X authorities".
+var (
+	govSuffixes = []string{" sar government", " provincial government", " municipal government", " people's government", " government", " authorities"}
+	govPrefixes = []string{"government of the ", "government of "}
+)
+
+// governments links each place to the one government body named after it.
+// byForm holds every folded form with its entities.
+func governments(entities []kg.Entity, byForm map[string][]int32) map[string]Candidate {
+	govs := map[int32][]int32{}
+	for i, e := range entities {
+		if e.Kind != kg.KindGovernmentBody {
+			continue
+		}
+		for _, n := range append([]string{e.Name}, e.Aliases...) {
+			f := strings.TrimPrefix(Fold(n), "the ")
+			place := ""
+			for _, suf := range govSuffixes {
+				if p, ok := strings.CutSuffix(f, suf); ok && p != "" {
+					place = p
+					break
+				}
+			}
+			for _, pre := range govPrefixes {
+				if p, ok := strings.CutPrefix(f, pre); ok && p != "" {
+					place = p
+					break
+				}
+			}
+			for _, p := range byForm[place] {
+				if entities[p].Kind == kg.KindPlace && !containsInt32(govs[p], int32(i)) {
+					govs[p] = append(govs[p], int32(i))
+				}
+			}
+		}
+	}
+	out := map[string]Candidate{}
+	for p, gs := range govs {
+		if len(gs) == 1 {
+			g := entities[gs[0]]
+			out[entities[p].ID] = Candidate{EntityID: g.ID, Name: g.Name, Kind: g.Kind}
+		}
+	}
+	return out
+}
+
+func containsInt32(xs []int32, x int32) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Government returns the government body of the place end e names (one
+// candidate, a PLACE), if the dictionary knows one.
+func (d *Dictionary) Government(e End) (End, bool) {
+	if e.NewName != "" || len(e.Candidates) != 1 || e.Candidates[0].Kind != kg.KindPlace {
+		return End{}, false
+	}
+	g, ok := d.gov[e.Candidates[0].EntityID]
+	if !ok {
+		return End{}, false
+	}
+	return End{Span: e.Span, Candidates: []Candidate{g}}, true
+}
+
 // Len is the number of entities.
 func (d *Dictionary) Len() int { return len(d.ids) }
 
@@ -152,7 +228,7 @@ func formsOf(name string, k kg.Kind) []string {
 		f = g
 	}
 	if k != kg.KindPerson {
-		return []string{f}
+		return commonForms(name, f)
 	}
 	f = stripHonorifics(f)
 	out := []string{f}
@@ -343,4 +419,85 @@ func sentenceOf(ss []Span, off int) int {
 		return len(ss) - 1
 	}
 	return i
+}
+
+// Common forms of a body's or a group's name, besides the name itself (f,
+// folded):
+//   - the other spelling of a word ("Research Centres", "research centers";
+//     "organisation", "organization"), both of a word's length;
+//   - a group named "Place nouns and nouns" by each noun ("Hong Kong
+//     scientists and researchers": "Hong Kong scientists"), and a group
+//     "Place nouns" also as "nouns in Place" and "nouns from Place";
+//   - a name that starts with a home place or its adjective ("Hong Kong",
+//     "China", "Chinese") and ends with its head word also without them
+//     ("The Hong Kong Polytechnic University": "Polytechnic University";
+//     "Chinese National Engineering Research Centres": "National
+//     Engineering Research Centres"), when two or more words are left.
+func commonForms(name, f string) []string {
+	out := []string{f}
+	name = strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(name), "The "), "the ")
+	var groups []string // "Place nouns"
+	last := name[strings.LastIndexByte(name, ' ')+1:]
+	if strings.HasSuffix(last, "s") && last[0] >= 'a' && last[0] <= 'z' { // cheap test before the expressions
+		if m := groupPairRE.FindStringSubmatch(name); m != nil {
+			groups = append(groups, m[1]+" "+m[2], m[1]+" "+m[3])
+		} else if groupRE.MatchString(name) {
+			groups = append(groups, name)
+		}
+	}
+	for _, g := range groups {
+		m := groupRE.FindStringSubmatch(g)
+		out = append(out, Fold(g), Fold(m[2]+" in "+m[1]), Fold(m[2]+" from "+m[1]))
+	}
+	if !strings.HasPrefix(name, "Hong Kong ") && !strings.HasPrefix(name, "Chin") {
+		// no home place
+	} else if m := homePrefixRE.FindStringSubmatch(name); m != nil && len(strings.Fields(m[1])) >= 2 {
+		ws := strings.Fields(m[1])
+		if headWordsOfBodies[strings.ToLower(ws[len(ws)-1])] {
+			out = append(out, Fold(m[1]))
+		}
+	}
+	if !strings.Contains(f, "cent") && !strings.Contains(f, "organi") {
+		return out
+	}
+	for _, g := range out {
+		if v := spellingVariant(g); v != g {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+var (
+	// groupRE is "Place nouns": capitalised words, then one plural noun.
+	groupRE = regexp.MustCompile(`^((?:\p{Lu}[\pL'’\-]*\s+)+)(\p{Ll}+s)$`)
+	// groupPairRE is "Place nouns and nouns".
+	groupPairRE = regexp.MustCompile(`^((?:\p{Lu}[\pL'’\-]*\s+)*\p{Lu}[\pL'’\-]*)\s+(\p{Ll}+s)\s+and\s+(\p{Ll}+s)$`)
+	// homePrefixRE is a name that starts with a home place or its adjective.
+	homePrefixRE = regexp.MustCompile(`^(?:Hong Kong|China|Chinese)\s+(\p{Lu}[\pL\-]*(?:\s+\p{Lu}[\pL\-]*)+)$`)
+)
+
+// headWordsOfBodies are the head words that make a name's rest a name of
+// the same body ("Polytechnic University").
+var headWordsOfBodies = map[string]bool{
+	"university": true, "polytechnic": true, "college": true, "centre": true, "centres": true, "center": true, "centers": true,
+	"institute": true, "institutes": true, "council": true, "corporation": true, "laboratory": true, "laboratories": true,
+}
+
+// spellingVariants are words spelt two ways, each pair of one length so a
+// form keeps the text's offsets.
+var spellingVariants = map[string]string{
+	"centre": "center", "centres": "centers", "center": "centre", "centers": "centres",
+	"organisation": "organization", "organization": "organisation", "organisations": "organizations", "organizations": "organisations",
+}
+
+// spellingVariant is f with every word spelt the other way.
+func spellingVariant(f string) string {
+	ws := strings.Split(f, " ")
+	for i, w := range ws {
+		if v, ok := spellingVariants[w]; ok {
+			ws[i] = v
+		}
+	}
+	return strings.Join(ws, " ")
 }

@@ -114,14 +114,16 @@ func ProposeKind(name string) (kg.Kind, float64) {
 	if len(ws) == 0 {
 		return kg.KindOrganization, 0.2
 	}
-	heads := []string{ws[len(ws)-1]}
+	// The head of "N of/for/on X" is N ("Plan for the Pearl Delta Region",
+	// "Agreement on … Cooperation in the … Area"), else the last word.
+	var heads []string
 	for i, w := range ws {
 		if i > 0 && (w == "of" || w == "for" || w == "on") {
 			heads = append(heads, ws[i-1])
 			break
 		}
 	}
-	heads = append(heads, ws[0])
+	heads = append(heads, ws[len(ws)-1], ws[0])
 	has := func(w string) bool {
 		for _, x := range ws {
 			if x == w {
@@ -328,6 +330,13 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 				j++
 				continue
 			}
+			// a document's title runs on through "for the", "of the":
+			// "Outline Plan for the Pearl Delta Region"
+			if connectors[toks[j].w] && toks[j].w != "the" && j+2 < len(toks) && toks[j+1].w == "the" && capitalised(toks[j+2].w) &&
+				documentTitle(toks[i:j]) && strings.TrimSpace(text[toks[j-1].e:toks[j+2].s]) == toks[j].w+" the" {
+				j += 3
+				continue
+			}
 			if connectors[toks[j].w] && j+1 < len(toks) && capitalised(toks[j+1].w) &&
 				strings.TrimSpace(text[toks[j-1].e:toks[j+1].s][:toks[j].s-toks[j-1].e]) == "" &&
 				strings.TrimSpace(text[toks[j].e:toks[j+1].s]) == "" {
@@ -502,4 +511,98 @@ func Appositives(text string) []candidate {
 		out = append(out, candidate{span: Span{m[2], m[3]}, name: name, kind: k, conf: min(conf, 0.7)})
 	}
 	return out
+}
+
+var (
+	// wordBeforeRE is a lone capitalised word coordinated before a name:
+	// "Shenzhen and " (group 1 the word).
+	wordBeforeRE = regexp.MustCompile(`(?:^|[^\pL\pN\-'’.])(\p{Lu}[\pL\pN]*(?:-\p{Lu}?[\pL\pN]+)?)(?:\s*,\s*|\s+(?:and|or|&)\s+)$`)
+	// wordAfterRE is a lone capitalised word coordinated after a name:
+	// " and Guangzhou" (group 1 the word), not followed by another
+	// capitalised word.
+	wordAfterRE = regexp.MustCompile(`^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)(\p{Lu}[\pL\pN]*(?:-\p{Lu}?[\pL\pN]+)?)(?:[^\pL\pN\-'’]|$)`)
+)
+
+// coordinatedKinds are the kinds a lone coordinated word takes from the
+// name it is coordinated with.
+var coordinatedKinds = kinds(kg.KindPlace, kg.KindCompany, kg.KindUniversity, kg.KindInstitute)
+
+// coordinatedWords proposes the lone capitalised words coordinated with a
+// known name of one kind ("Shenzhen and Guangzhou", "ZTE, Huawei and
+// Lenovo"): a word that is no sentence starter, title or acronym of the
+// text's definitions, with the known name's kind.
+func coordinatedWords(text string, sents []Span, ms []Mention) []candidate {
+	var out []candidate
+	for _, m := range ms {
+		k := m.Candidates[0].Kind
+		same := true
+		for _, c := range m.Candidates[1:] {
+			same = same && c.Kind == k
+		}
+		// a known name that is part of a longer one ("China Mobile") is none
+		if !same || !coordinatedKinds[k] || partOfLongerName(text, m.Span) {
+			continue
+		}
+		sent := sents[m.Sentence]
+		try := func(s, e int) {
+			w := text[s:e]
+			lw := strings.ToLower(w)
+			if sentenceStarters[lw] || titles[lw] || midStarters[w] || connectors[lw] || s == sent.Start {
+				return
+			}
+			for _, x := range ms {
+				if s < x.Span.End && x.Span.Start < e {
+					return
+				}
+			}
+			out = append(out, candidate{span: Span{s, e}, name: w, kind: k, conf: 0.5})
+		}
+		lo := max(sent.Start, m.Span.Start-40)
+		if g := wordBeforeRE.FindStringSubmatchIndex(text[lo:m.Span.Start]); g != nil {
+			try(lo+g[2], lo+g[3])
+		}
+		hi := min(sent.End, m.Span.End+40)
+		if g := wordAfterRE.FindStringSubmatchIndex(text[m.Span.End:hi]); g != nil {
+			s, e := m.Span.End+g[2], m.Span.End+g[3]
+			// not the first word of a longer name ("and Guangzhou Institutes")
+			if rest := strings.TrimLeft(text[e:sent.End], " "); rest == text[e:sent.End] || rest == "" || !capitalised(rest) {
+				try(s, e)
+			}
+		}
+	}
+	return out
+}
+
+// partOfLongerName reports whether a capitalised word stands right before
+// or after sp, with only spaces between ("China Mobile", "Greater China").
+func partOfLongerName(text string, sp Span) bool {
+	after := strings.TrimLeft(text[sp.End:], " ")
+	if len(after) < len(text[sp.End:]) && after != "" && capitalised(after) {
+		return true
+	}
+	before := strings.TrimRight(text[:sp.Start], " ")
+	if len(before) < len(text[:sp.Start]) && before != "" {
+		w := before[strings.LastIndexAny(before, " \n\t")+1:]
+		return w != "" && capitalised(w) && wordByte(w, len(w)-1) && !sentenceStarters[strings.ToLower(w)]
+	}
+	return false
+}
+
+// documentHeads are the head words of the titles of plans, agreements and
+// policies, which run long ("Outline Development Plan for the …").
+var documentHeads = map[string]bool{
+	"plan": true, "agreement": true, "arrangement": true, "outline": true, "framework": true, "programme": true,
+	"program": true, "strategy": true, "blueprint": true, "guidelines": true, "scheme": true, "initiative": true,
+	"policy": true, "measures": true, "memorandum": true, "accord": true, "cooperation": true, "development": true,
+}
+
+// documentTitle reports whether a run so far is a document's title: one of
+// its words is a document head word.
+func documentTitle(run []token) bool {
+	for _, t := range run {
+		if documentHeads[strings.ToLower(t.w)] {
+			return true
+		}
+	}
+	return false
 }

@@ -618,3 +618,406 @@ func TestSuggestionOrder(t *testing.T) {
 		}
 	}
 }
+
+// ruleEntities is the dictionary of TestRelationRules: invented bodies,
+// places and people.
+var ruleEntities = []kg.Entity{
+	{ID: "kowloon", Kind: kg.KindPlace, Name: "Kowloon City", Aliases: []string{"KC"}},
+	{ID: "kowloon-gov", Kind: kg.KindGovernmentBody, Name: "Kowloon City Government", Aliases: []string{"KC Government"}},
+	{ID: "lantau", Kind: kg.KindPlace, Name: "Lantau"},
+	{ID: "ocean-ministry", Kind: kg.KindGovernmentBody, Name: "Ministry of Ocean Studies", Aliases: []string{"MOS"}},
+	{ID: "delta-institute", Kind: kg.KindInstitute, Name: "Delta Institute of Robotics"},
+	{ID: "pact", Kind: kg.KindAgreement, Name: "Harbour Research Pact"},
+	{ID: "mary-ho", Kind: kg.KindPerson, Name: "Mary Ho"},
+	{ID: "kite", Kind: kg.KindCompany, Name: "Kite Robotics Limited", Aliases: []string{"Kite Robotics"}},
+	{ID: "hk", Kind: kg.KindPlace, Name: "Hong Kong", Aliases: []string{"HKSAR"}},
+	{ID: "hk-gov", Kind: kg.KindGovernmentBody, Name: "HKSAR Government"},
+	{ID: "sam-lee", Kind: kg.KindPerson, Name: "Sam Lee"},
+	{ID: "expo", Kind: kg.KindEvent, Name: "Harbour Robotics Expo"},
+	{ID: "panel", Kind: kg.KindGovernmentBody, Name: "Robotics Advisory Committee"},
+	{ID: "pearl", Kind: kg.KindPlace, Name: "Pearl Delta Region"},
+	{ID: "foshan", Kind: kg.KindPlace, Name: "Foshan"},
+	{ID: "zhuhai", Kind: kg.KindPlace, Name: "Zhuhai"},
+}
+
+// TestRelationRules: each rule fires on an invented sentence and stays
+// silent on a near miss. want and not are "from TYPE to" with a known end
+// by id and a new one by name.
+func TestRelationRules(t *testing.T) {
+	d, err := New(ruleEntities)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, text string
+		want, not  []string
+	}{
+		{"a place that signs stands for its government",
+			"The Harbour Research Pact was signed between the Ministry of Ocean Studies and KC in 2019.",
+			[]string{"ocean-ministry SIGNED pact", "kowloon-gov SIGNED pact"}, []string{"kowloon SIGNED pact"}},
+		{"a place that is only located gets no government",
+			"The Delta Institute of Robotics is located in Kowloon City.",
+			[]string{"delta-institute LOCATED_IN kowloon"}, []string{"delta-institute LOCATED_IN kowloon-gov"}},
+		{"a title of a place heads its government",
+			"Mary Ho, former Mayor of Kowloon City, spoke.",
+			[]string{"mary-ho HEADS kowloon-gov"}, nil},
+		{"a place listed beside an institute acts for no government",
+			"The Zeta Index published by the Delta Institute of Robotics, Kowloon City ranks first.",
+			nil, []string{"kowloon-gov ISSUED Zeta Index"}},
+		{"an appositive's subject acts, not a name inside it",
+			"Kite Robotics, a drone company in Lantau, established the Kite Flight Academy in 2020.",
+			[]string{"kite ESTABLISHED Kite Flight Academy"}, []string{"lantau ESTABLISHED Kite Flight Academy"}},
+		{"no appositive: the nearest name acts",
+			"In Lantau, Kite Robotics established the Kite Flight Academy in 2020.",
+			[]string{"kite ESTABLISHED Kite Flight Academy"}, []string{"lantau ESTABLISHED Kite Flight Academy"}},
+		{"a name behind a preposition is no object",
+			"Kite Robotics established a joint venture with the Delta Institute of Robotics.",
+			nil, []string{"kite ESTABLISHED delta-institute"}},
+		{"an act named on the object passes the preposition",
+			"The Ministry of Ocean Studies announced the establishment of the Delta Institute of Robotics.",
+			[]string{"ocean-ministry ANNOUNCED delta-institute"}, nil},
+		{"a lower-case title names its body by the longest known start",
+			"Sam Lee, minister of ocean studies and fisheries, opened the fair.",
+			[]string{"sam-lee HEADS ocean-ministry"}, nil},
+		{"a lower-case title naming no known body gives nothing",
+			"Sam Lee, minister of culture, opened the fair.",
+			nil, []string{"sam-lee HEADS ocean-ministry"}},
+		{"a bare Chief Executive heads the government of Hong Kong",
+			"Chief Executive Sam Lee opened the fair.",
+			[]string{"sam-lee HEADS hk-gov"}, nil},
+		{"a bare title after the name",
+			"Sam Lee, former Chief Executive, opened the fair.",
+			[]string{"sam-lee HEADS hk-gov"}, nil},
+		{"a company's chief executive heads no government",
+			"Kite Robotics's Chief Executive Sam Lee opened the fair. Chief Executive Officer Mary Ho spoke.",
+			nil, []string{"sam-lee HEADS hk-gov", "mary-ho HEADS hk-gov"}},
+		{"the Institute names the last institute named",
+			"The Delta Institute of Robotics opened in May. Mary Ho, the Institute's Director, spoke.",
+			[]string{"mary-ho DIRECTS delta-institute"}, nil},
+		{"a definite description with no antecedent names nothing",
+			"Kite Robotics opened in May. Mary Ho, the Institute's Director, spoke.",
+			nil, []string{"mary-ho DIRECTS kite"}},
+		{"the University of … is a name, not a description",
+			"The Delta Institute of Robotics opened in May. Mary Ho, the Institute of Lantau's Director, spoke.",
+			nil, []string{"mary-ho DIRECTS delta-institute"}},
+		{"the chairman of a company heads it",
+			"Sam Lee, the chairman of Kite Robotics, spoke.",
+			[]string{"sam-lee HEADS kite"}, []string{"sam-lee CHAIRS kite"}},
+		{"the chairman of a committee chairs it",
+			"Sam Lee, the chairman of the Robotics Advisory Committee, spoke.",
+			[]string{"sam-lee CHAIRS panel"}, []string{"sam-lee HEADS panel"}},
+		{"who speaks at an event is the nearest person before it",
+			"The plan will help, said Sam Lee, former chairman of Kite Robotics, at the Harbour Robotics Expo last year.",
+			[]string{"sam-lee SPOKE_AT expo"}, nil},
+		{"at the forum: the last event named",
+			"The Harbour Robotics Expo opened in May. Sam Lee said at the expo that robots help.",
+			[]string{"sam-lee SPOKE_AT expo"}, nil},
+		{"no verb of speaking, no speech",
+			"Sam Lee, chairman of Kite Robotics, was at the Harbour Robotics Expo.",
+			nil, []string{"sam-lee SPOKE_AT expo"}},
+		{"a region and the list of its parts",
+			"Trade grew across the Pearl Delta Region (Foshan, Zhuhai and two other cities) last year.",
+			[]string{"foshan PART_OF pearl", "zhuhai PART_OF pearl"}, nil},
+		{"a parenthesis after a place that lists no places",
+			"Trade grew across the Pearl Delta Region (Kite Robotics and Mary Ho) last year.",
+			nil, []string{"kite PART_OF pearl"}},
+		{"cities such as",
+			"Firms moved to Pearl Delta Region cities such as Foshan and Zhuhai.",
+			[]string{"foshan PART_OF pearl", "zhuhai PART_OF pearl"}, nil},
+		{"places merely listed are no parts",
+			"Firms moved from the Pearl Delta Region to Foshan and Zhuhai.",
+			nil, []string{"foshan PART_OF pearl", "zhuhai PART_OF pearl"}},
+		{"as a part of a region",
+			"As a vital part of the Pearl Delta Region, Foshan grew fast.",
+			[]string{"foshan PART_OF pearl"}, nil},
+		{"as a partner of a region is no part",
+			"As a partner of the Pearl Delta Region, Foshan grew fast.",
+			nil, []string{"foshan PART_OF pearl"}},
+		{"a body's campus in brackets is located there",
+			"Mary Ho joined the Delta Institute of Robotics (Foshan) in 2020.",
+			[]string{"Delta Institute of Robotics (Foshan) LOCATED_IN foshan"}, nil},
+		{"a compass name is part of the place",
+			"Northern Foshan has grown fast.",
+			[]string{"Northern Foshan PART_OF foshan"}, nil},
+		{"a compass word before a company is no part",
+			"Northern Kite Robotics has grown fast.",
+			nil, []string{"Northern Kite Robotics PART_OF kite"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := relStrings(t, d, tc.text)
+			for _, w := range tc.want {
+				if !contains(got, w) {
+					t.Errorf("no %q in %q", w, got)
+				}
+			}
+			for _, w := range tc.not {
+				if contains(got, w) {
+					t.Errorf("%q in %q", w, got)
+				}
+			}
+		})
+	}
+}
+
+// relStrings analyses text and returns its relationships as "from TYPE to".
+func relStrings(t *testing.T, d *Dictionary, text string) []string {
+	t.Helper()
+	a, err := d.Analyse(context.Background(), Document{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := func(e End) string {
+		if e.NewName != "" {
+			return e.NewName
+		}
+		return e.Candidates[0].EntityID
+	}
+	var got []string
+	for _, s := range a.Suggestions {
+		if s.Type == SuggestRelationship {
+			got = append(got, name(s.Relationship.From)+" "+string(s.Relationship.Type)+" "+name(s.Relationship.To))
+		}
+	}
+	return got
+}
+
+// TestEntityRules: new-entity rules fire on invented sentences and stay
+// silent on near misses. want and not are "Name KIND".
+func TestEntityRules(t *testing.T) {
+	d, err := New(ruleEntities)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, text string
+		want, not  []string
+	}{
+		{"a lone word coordinated with a known place is a place",
+			"Investment flowed into Zhuhai and Jiangmen last year.",
+			[]string{"Jiangmen PLACE"}, nil},
+		{"a lone word before a known place",
+			"Investment flowed into Jiangmen, Foshan and other cities.",
+			[]string{"Jiangmen PLACE"}, nil},
+		{"a known name inside a longer name shares no kind",
+			"Investment flowed into Foshan Telecom and Jiangmen last year.",
+			nil, []string{"Jiangmen PLACE"}},
+		{"a known body with a place in brackets is another body",
+			"Mary Ho joined the Delta Institute of Robotics (Foshan) in 2020.",
+			[]string{"Delta Institute of Robotics (Foshan) INSTITUTE"}, nil},
+		{"an agreement with its place in brackets is the same agreement",
+			"The Harbour Research Pact (Foshan) was signed in 2020.",
+			nil, []string{"Harbour Research Pact (Foshan) AGREEMENT"}},
+		{"a sentence starter is no name",
+			"Yesterday and Foshan were quiet.",
+			nil, []string{"Yesterday PLACE"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := d.Analyse(context.Background(), Document{Text: tc.text})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, s := range a.Suggestions {
+				if s.Type == SuggestEntity {
+					got = append(got, s.NewEntity.Name+" "+string(s.NewEntity.Kind))
+				}
+			}
+			for _, w := range tc.want {
+				if !contains(got, w) {
+					t.Errorf("no %q in %q", w, got)
+				}
+			}
+			for _, w := range tc.not {
+				if contains(got, w) {
+					t.Errorf("%q in %q", w, got)
+				}
+			}
+		})
+	}
+}
+
+// TestCommonForms: a body or group is found by its common forms, and not
+// by near misses.
+func TestCommonForms(t *testing.T) {
+	d, err := New([]kg.Entity{
+		{ID: "lingnan-tech", Kind: kg.KindUniversity, Name: "The Hong Kong Maritime University"},
+		{ID: "hk-engineers", Kind: kg.KindOrganization, Name: "Hong Kong engineers and designers"},
+		{ID: "hk-colleges", Kind: kg.KindOrganization, Name: "Hong Kong colleges"},
+		{ID: "cn-centres", Kind: kg.KindProject, Name: "Chinese National Ocean Research Centres"},
+		{ID: "hk-park", Kind: kg.KindFacility, Name: "Hong Kong Harbour Park"},
+		{ID: "hk-ust", Kind: kg.KindUniversity, Name: "Hong Kong University of Marine Studies"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, text string
+		want       []string // "span=id"
+		not        []string
+	}{
+		{"a home place dropped before a head word",
+			"Two Maritime University colleagues built the rig.",
+			[]string{"Maritime University=lingnan-tech"}, nil},
+		{"no home place dropped when the head word leads",
+			"The University of Marine Studies in Xiamen opened.",
+			nil, []string{"University of Marine Studies=hk-ust"}},
+		{"no home place dropped before a head word it does not know",
+			"The Harbour Park in Sydney opened.",
+			nil, []string{"Harbour Park=hk-park"}},
+		{"each noun of a group",
+			"Hong Kong designers met in May.",
+			[]string{"Hong Kong designers=hk-engineers"}, nil},
+		{"a group by its nouns and place",
+			"Engineers from Hong Kong and colleges in Hong Kong met.",
+			[]string{"Engineers from Hong Kong=hk-engineers", "colleges in Hong Kong=hk-colleges"}, nil},
+		{"a group's nouns alone are no mention",
+			"Engineers and colleges met.",
+			nil, []string{"Engineers=hk-engineers", "colleges=hk-colleges"}},
+		{"the other spelling, without the home adjective",
+			"Six national ocean research centers opened.",
+			[]string{"national ocean research centers=cn-centres"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ms, err := d.Mentions(context.Background(), tc.text, Sentences(tc.text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, m := range ms {
+				for _, c := range m.Candidates {
+					got = append(got, m.Span.Text(tc.text)+"="+c.EntityID)
+				}
+			}
+			for _, w := range tc.want {
+				if !contains(got, w) {
+					t.Errorf("no %q in %q", w, got)
+				}
+			}
+			for _, w := range tc.not {
+				if contains(got, w) {
+					t.Errorf("%q in %q", w, got)
+				}
+			}
+		})
+	}
+}
+
+// TestMentionRules: mentions that the reading of a sentence gives (a body
+// named by its holder's title or by a place acting for it; places that
+// modify "authorities"), and near misses. want and not are "span=id".
+func TestMentionRules(t *testing.T) {
+	d, err := New(append([]kg.Entity{{ID: "ocean-bureau", Kind: kg.KindGovernmentBody, Name: "Ocean and Fisheries Bureau"}}, ruleEntities...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, text string
+		want, not  []string
+		newNames   []string
+	}{
+		{"a title names its body",
+			"Sam Lee, Secretary for Ocean and Fisheries, opened the fair.",
+			[]string{"Secretary for Ocean and Fisheries=ocean-bureau"}, nil, nil},
+		{"a title with no person names no body",
+			"The Secretary for Ocean and Fisheries will be appointed next year.",
+			nil, []string{"Secretary for Ocean and Fisheries=ocean-bureau"}, nil},
+		{"a place that signs names its government",
+			"The Harbour Research Pact was signed between the Ministry of Ocean Studies and KC in 2019.",
+			[]string{"KC=kowloon-gov"}, nil, nil},
+		{"a place that is only located names no government",
+			"The Delta Institute of Robotics is located in Kowloon City.",
+			[]string{"Kowloon City=kowloon"}, []string{"Kowloon City=kowloon-gov"}, nil},
+		{"places before authorities name their governments",
+			"Kowloon City and Lantau authorities will work together.",
+			[]string{"Kowloon City=kowloon-gov"}, []string{"Kowloon City=kowloon", "Lantau=lantau"}, []string{"Lantau authorities"}},
+		{"a place before another noun stays a place",
+			"Kowloon City and Lantau companies will work together.",
+			[]string{"Kowloon City=kowloon", "Lantau=lantau"}, []string{"Kowloon City=kowloon-gov"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := d.Analyse(context.Background(), Document{Text: tc.text})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got, names []string
+			for _, m := range a.Mentions {
+				for _, c := range m.Candidates {
+					got = append(got, m.Span.Text(tc.text)+"="+c.EntityID)
+				}
+			}
+			for _, s := range a.Suggestions {
+				if s.Type == SuggestEntity {
+					names = append(names, s.NewEntity.Name)
+				}
+			}
+			for _, w := range tc.want {
+				if !contains(got, w) {
+					t.Errorf("no %q in %q", w, got)
+				}
+			}
+			for _, w := range tc.not {
+				if contains(got, w) {
+					t.Errorf("%q in %q", w, got)
+				}
+			}
+			for _, w := range tc.newNames {
+				if !contains(names, w) {
+					t.Errorf("no new entity %q in %q", w, names)
+				}
+			}
+		})
+	}
+}
+
+// TestDocumentTitles: a plan's or agreement's title runs on through "for
+// the", takes its kind from the head before the preposition, and covers the
+// known place it ends with; near misses do neither.
+func TestDocumentTitles(t *testing.T) {
+	d, err := New(ruleEntities)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, text string
+		want, not  []string // relationships, and new entities as "Name KIND"
+	}{
+		{"a plan for a place covers it",
+			"The Outline Growth Plan for the Pearl Delta Region was released in May.",
+			[]string{"Outline Growth Plan for the Pearl Delta Region COVERS pearl", "Outline Growth Plan for the Pearl Delta Region POLICY"}, nil},
+		{"an agreement on cooperation in a place covers it",
+			"The Framework Agreement on Ocean Cooperation in the Development of Lantau was signed.",
+			[]string{"Framework Agreement on Ocean Cooperation in the Development of Lantau COVERS lantau"}, nil},
+		{"a known place that ends a title with a longer form",
+			"The Outline Growth Plan for the Greater Pearl Delta Region was released in May.",
+			[]string{"Outline Growth Plan for the Greater Pearl Delta Region COVERS pearl"}, nil},
+		{"a body's name does not run on through for the",
+			"Kite Robotics donated robots to Lantau Primary School for the Pearl Delta Region fair.",
+			nil, []string{"Lantau Primary School for the Pearl Delta Region ORGANIZATION"}},
+		{"a place inside a title covers nothing",
+			"The Made in Lantau 2030 Strategy was released in May.",
+			nil, []string{"Made in Lantau 2030 Strategy COVERS lantau"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := relStrings(t, d, tc.text)
+			a, err := d.Analyse(context.Background(), Document{Text: tc.text})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range a.Suggestions {
+				if s.Type == SuggestEntity {
+					got = append(got, s.NewEntity.Name+" "+string(s.NewEntity.Kind))
+				}
+			}
+			for _, w := range tc.want {
+				if !contains(got, w) {
+					t.Errorf("no %q in %q", w, got)
+				}
+			}
+			for _, w := range tc.not {
+				if contains(got, w) {
+					t.Errorf("%q in %q", w, got)
+				}
+			}
+		})
+	}
+}

@@ -141,7 +141,7 @@ func (tr trigger) fits(s kindSet, k kg.Kind, e End) bool {
 
 // relationships proposes relationships stated in one sentence between ends
 // (mentions and new entities in it, in text order).
-func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Kind) []RelSuggestion {
+func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds map[string]kg.Kind) []RelSuggestion {
 	if len(ends) < 2 {
 		return nil
 	}
@@ -193,19 +193,51 @@ func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Ki
 				endKind(ends[r+1], newKinds) == kg.KindPerson && len(text[ends[r].Span.End:ends[r+1].Span.Start]) <= 20 {
 				l = r + 1
 			}
+			// "…, said Carrie Lam, former Chief Executive of HKSAR, at the
+			// Forum": who speaks at an event is the nearest person before.
+			if tr.needs != nil {
+				for i := l; i >= 0; i-- {
+					if endKind(ends[i], newKinds) == kg.KindPerson {
+						l = i
+						break
+					}
+				}
+			}
+			// "Harry Shum, the Academy's Chairman": the person, then the
+			// body whose title it is.
+			possessed := false
+			if tr.role && l >= 1 && endKind(ends[l], newKinds) != kg.KindPerson && endKind(ends[l-1], newKinds) == kg.KindPerson &&
+				possessiveGapRE.MatchString(text[ends[l].Span.End:ts]) && appositionGapRE.MatchString(text[ends[l-1].Span.End:ends[l].Span.Start]) {
+				l, r, possessed = l-1, l, true
+			}
 			if l < 0 || r < 0 {
 				continue
 			}
 			// the trigger must lie close to both ends: no clause between
-			gapL, gapR := "", text[te:ends[r].Span.Start]
-			if l < r {
-				gapL = text[ends[l].Span.End:ts]
+			gapL, gapR := "", ""
+			if !possessed {
+				gapR = text[te:ends[r].Span.Start]
+				if l < r {
+					gapL = text[ends[l].Span.End:ts]
+				}
+			}
+			// "Roborn, a robot company in Hong Kong, established …": the
+			// subject is the name the appositive describes, not a name in it.
+			if !tr.role && !tr.weak && l >= 0 && l < r {
+				if k, rest := appositiveSubject(text, ends, l, ts); k >= 0 {
+					l, gapL = k, rest
+				}
 			}
 			stop := ";:"
 			if tr.role {
 				stop = ";" // "Laboratory of Chirosciences (Director: Professor Wong Kwok Yin)"
 			}
 			if len(gapL) > 60 || len(gapR) > 40 || strings.ContainsAny(gapR, stop) || strings.ContainsAny(gapL, stop) {
+				continue
+			}
+			// "established a strategic partnership with ZTE": a name behind a
+			// preposition is not the verb's object
+			if !tr.role && !tr.weak && objectBlockRE.MatchString(gapR) && !nominalRE.MatchString(gapR) {
 				continue
 			}
 			// a bare preposition binds what stands right by it
@@ -225,7 +257,21 @@ func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Ki
 				}
 				a, b, ka, kb = b, a, kb, ka
 			}
-			if !tr.fits(tr.from, ka, ends[a]) || !tr.fits(tr.to, kb, ends[b]) || a == b {
+			// A place that acts stands for its government: "signed between
+			// MOST and the HKSAR", "Chief Executive of HKSAR".
+			fit := func(s kindSet, i int, k kg.Kind, side int) (End, bool) {
+				if tr.fits(s, k, ends[i]) {
+					return ends[i], true
+				}
+				if g, ok := d.Government(ends[i]); ok && agentive(tr, side) && tr.fits(s, kg.KindGovernmentBody, g) {
+					return g, true
+				}
+				return End{}, false
+			}
+			if _, ok := fit(tr.from, a, ka, 0); !ok || a == b {
+				continue
+			}
+			if _, ok := fit(tr.to, b, kb, 1); !ok {
 				continue
 			}
 			k := key{tr.typ, a, b}
@@ -243,6 +289,9 @@ func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Ki
 			if tr.role && deputyRE.MatchString(s[m[0]:m[1]]) {
 				typ = "WORKS_AT" // a deputy or vice holds a post; the body has another head
 			}
+			if typ == "CHAIRS" && !chaired(text, ends[b], newKinds) {
+				typ = "HEADS" // the chairman of an academy or a company heads it
+			}
 			if tr.role {
 				role = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(s[m[0]:m[1]], " of"), " at"), " for"))
 			}
@@ -251,7 +300,18 @@ func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Ki
 			for _, x := range coordinated(text, ends, a) {
 				for _, y := range coordinated(text, ends, b) {
 					kx, ky := endKind(ends[x], newKinds), endKind(ends[y], newKinds)
-					if x == y || !tr.fits(tr.from, kx, ends[x]) || !tr.fits(tr.to, ky, ends[y]) || (tr.role && (x != a || y != b)) {
+					ex, okx := fit(tr.from, x, kx, 0)
+					ey, oky := fit(tr.to, y, ky, 1)
+					// a place joined to the named end stands for its
+					// government only beside another government ("MOST
+					// and the HKSAR", not "the Institute, Hong Kong")
+					if x != a && okx && ex.Candidates != nil && ex.Candidates[0].EntityID != ends[x].Candidates[0].EntityID && endKind(ends[a], newKinds) != kg.KindGovernmentBody {
+						okx = false
+					}
+					if y != b && oky && ey.Candidates != nil && ey.Candidates[0].EntityID != ends[y].Candidates[0].EntityID && endKind(ends[b], newKinds) != kg.KindGovernmentBody {
+						oky = false
+					}
+					if x == y || !okx || !oky || (tr.role && (x != a || y != b)) {
 						continue
 					}
 					if k := (key{tr.typ, x, y}); x != a || y != b {
@@ -260,7 +320,7 @@ func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Ki
 						}
 						seen[k] = true
 					}
-					out = append(out, RelSuggestion{Type: typ, From: ends[x], To: ends[y], Role: role})
+					out = append(out, RelSuggestion{Type: typ, From: ex, To: ey, Role: role})
 				}
 			}
 			// "A signed a Memorandum (MoU) with B": B signed it too.
@@ -280,6 +340,74 @@ func relationships(text string, sent Span, ends []End, newKinds map[string]kg.Ki
 		}
 	}
 	return out
+}
+
+// appositiveRestRE is an appositive closed by a comma ("…, a robot company in
+// Hong Kong,") and what follows it up to a trigger, with no other comma.
+var appositiveRestRE = regexp.MustCompile(`^,\s+(?:a|an|the)\s[^,;:()]*,(\s*[^,;:()]*)$`)
+
+// appositiveSubject finds, for the nearest end l before a trigger at ts,
+// the end an appositive holding l describes: "Roborn, a robot company in
+// Hong Kong, established …" gives Roborn for Hong Kong. It returns the
+// end's index and the text from the appositive's closing comma to the
+// trigger, or -1.
+func appositiveSubject(text string, ends []End, l, ts int) (int, string) {
+	for k := l - 1; k >= 0 && l-k <= 3; k-- {
+		if m := appositiveRestRE.FindStringSubmatch(text[ends[k].Span.End:ts]); m != nil {
+			return k, m[1]
+		}
+	}
+	return -1, ""
+}
+
+// objectBlockRE finds a preposition between a verb and a name: the name is
+// then no object of the verb.
+var objectBlockRE = regexp.MustCompile(`(?i)\b(?:with|between|among|amongst|for|from|to|of|on|into|against|by|via)\b`)
+
+// nominalRE is a verb's object naming an act on the name after it:
+// "announced (the) establishment of X" announces X.
+var nominalRE = regexp.MustCompile(`(?i)^\s*(?:the\s+)?(?:establishment|launch|creation|formation|founding|opening|setting[ -]up|release|publication|signing|details)\s+of\s+(?:the\s+)?$`)
+
+// possessiveGapRE and appositionGapRE join "Person, the Body's Title".
+var (
+	possessiveGapRE = regexp.MustCompile(`^\s*(?:'s|’s)\s+$`)
+	appositionGapRE = regexp.MustCompile(`^,\s*(?:the\s+)?$`)
+)
+
+// chairedHeads are the bodies one chairs (kg: "a person chairs a committee,
+// council or event"); of any other body the chairman is its head.
+var chairedHeads = []string{"committee", "council", "commission", "board", "panel", "taskforce", "meeting", "assembly", "congress"}
+
+// chaired reports whether an end is a body that is chaired rather than headed.
+func chaired(text string, e End, newKinds map[string]kg.Kind) bool {
+	if endKind(e, newKinds) == kg.KindEvent {
+		return true
+	}
+	name := endName(text, e)
+	if name == "" {
+		name = e.Span.Text(text)
+	}
+	for _, h := range chairedHeads {
+		if hasHead(name, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// agentive reports whether the trigger's end on side (0 from, 1 to) acts or
+// holds a post, so that a place there stands for its government.
+func agentive(tr trigger, side int) bool {
+	if tr.role {
+		return side == 1
+	}
+	switch tr.typ {
+	case "SIGNED", "ESTABLISHED", "ORGANISED", "ISSUED", "PROPOSED", "APPROVED", "FUNDS", "ADMINISTERS", "ANNOUNCED":
+		return side == 0
+	case "COLLABORATES_WITH":
+		return true
+	}
+	return false
 }
 
 // speechAt: a person who speaks in the sentence, "at" an event, spoke at it
@@ -318,7 +446,10 @@ func coordinated(text string, ends []End, i int) []int {
 
 // titleRE finds a title that names its body's field: "Minister of Science
 // and Technology", "Secretary for Innovation and Technology".
-var titleRE = regexp.MustCompile(`\b((?i:vice|deputy|under)[- ])?(?i:(minister|secretary|commissioner|director))\s+(?:of|for)\s+((?:[A-Z][\pL\-]*)(?:\s+(?:and|of|&|[A-Z][\pL\-]*))*)`)
+// The field is capitalised, or in lower case ("Wang Zhigang, minister of
+// science and technology"): then its words run to a punctuation mark and
+// the longest start of them that names a known body is taken.
+var titleRE = regexp.MustCompile(`\b((?i:vice|deputy|under)[- ])?(?i:(minister|secretary|commissioner|director))\s+(?:of|for)\s+((?:[A-Z][\pL\-]*)(?:\s+(?:and|of|&|[A-Z][\pL\-]*))*|[a-z][\pL\-]*(?:\s+[a-z][\pL\-]*){0,5})`)
 
 // titleBodies proposes HEADS (WORKS_AT for a deputy) between a person and
 // the known body a title names by its field, when the body goes by the
@@ -359,18 +490,35 @@ func (d *Dictionary) titleBodies(text string, sent Span, ends []End, newKinds ma
 			continue
 		}
 		title := strings.ToLower(s[m[4]:m[5]])
-		var names []string
-		switch title {
-		case "minister":
-			names = []string{"Ministry of " + field}
-		case "secretary":
-			names = []string{field + " Bureau"}
-		case "commissioner":
-			names = []string{field + " Commission", "Office of the Commissioner for " + field}
-		case "director":
-			names = []string{field + " Department", "Department of " + field}
+		fields := []string{field}
+		if !capitalised(field) {
+			// lower case: every start of the words, longest first
+			ws := strings.Fields(field)
+			fields = fields[:0]
+			for k := len(ws); k > 0; k-- {
+				if !connectors[ws[k-1]] {
+					fields = append(fields, strings.Join(ws[:k], " "))
+				}
+			}
 		}
-		for _, n := range names {
+		var names, of []string // a conventional name, and the field it holds
+		for _, field := range fields {
+			var ns []string
+			switch title {
+			case "minister":
+				ns = []string{"Ministry of " + field}
+			case "secretary":
+				ns = []string{field + " Bureau"}
+			case "commissioner":
+				ns = []string{field + " Commission", "Office of the Commissioner for " + field}
+			case "director":
+				ns = []string{field + " Department", "Department of " + field}
+			}
+			for _, n := range ns {
+				names, of = append(names, n), append(of, field)
+			}
+		}
+		for i, n := range names {
 			cs := d.Lookup(n)
 			if len(cs) != 1 {
 				continue
@@ -387,7 +535,147 @@ func (d *Dictionary) titleBodies(text string, sent Span, ends []End, newKinds ma
 				}
 			}
 			if !dup {
-				out = append(out, RelSuggestion{Type: typ, From: *person, To: body, Role: strings.TrimSpace(s[m[0]:m[6]] + field)})
+				out = append(out, RelSuggestion{Type: typ, From: *person, To: body, Role: strings.TrimSpace(s[m[0]:m[6]] + of[i])})
+			}
+			break
+		}
+	}
+	return out
+}
+
+// bareTitles are titles a Hong Kong article gives without their body: the
+// Chief Executive heads the government of Hong Kong (the government the
+// dictionary links to the place "Hong Kong"), the Premier the State Council.
+// place names the place whose government it is; body, else, the body by name.
+var bareTitles = []struct {
+	re          *regexp.Regexp
+	typ         kg.RelType
+	place, body string
+}{
+	{regexp.MustCompile(`\bChief Executive\b`), "HEADS", "Hong Kong", ""},
+	{regexp.MustCompile(`\b(?:Chief Secretary for Administration|Financial Secretary|Secretary for Justice)\b`), "WORKS_AT", "Hong Kong", ""},
+	{regexp.MustCompile(`\bPremier\b`), "HEADS", "", "State Council"},
+}
+
+// bareTitleAfter gives a title its own body or makes it another title.
+var bareTitleAfter = regexp.MustCompile(`^\s+(?:Officer|of|for|at)\b`)
+
+// bareTitleBefore is what may stand between a person and a title after it:
+// "Carrie Lam, former Chief Executive".
+var bareTitleBefore = regexp.MustCompile(`^,\s*(?:(?:the|former|then|current|incumbent)\s+)*$`)
+
+// bareTitleBodies proposes the relationship a bare title states between the
+// person it names (right after it, or right before with a comma) and its
+// conventional body, when the title has no body of its own: not "Chief
+// Executive Officer", "Chief Executive of the Authority" nor "the company's
+// Chief Executive".
+func (d *Dictionary) bareTitleBodies(text string, sent Span, ends []End, newKinds map[string]kg.Kind, have []RelSuggestion) []RelSuggestion {
+	s := text[sent.Start:sent.End]
+	var out []RelSuggestion
+	for _, bt := range bareTitles {
+		for _, m := range bt.re.FindAllStringIndex(s, -1) {
+			ts, te := sent.Start+m[0], sent.Start+m[1]
+			after := text[te:sent.End]
+			if bareTitleAfter.MatchString(after) {
+				continue
+			}
+			before := strings.TrimRight(text[sent.Start:ts], " ")
+			if strings.HasSuffix(before, "'s") || strings.HasSuffix(before, "’s") {
+				continue
+			}
+			inside := false
+			for _, e := range ends {
+				if ts < e.Span.End && e.Span.Start < te {
+					inside = true
+				}
+			}
+			if inside {
+				continue
+			}
+			var person *End
+			for i := range ends {
+				e := &ends[i]
+				if endKind(*e, newKinds) != kg.KindPerson {
+					continue
+				}
+				if e.Span.Start >= te {
+					if g := strings.TrimSpace(text[te:e.Span.Start]); len(g) <= 20 && (strings.HasPrefix(g, ",") || g == "") {
+						person = e
+					}
+					break
+				}
+				if e.Span.End <= ts && bareTitleBefore.MatchString(text[e.Span.End:ts]) {
+					person = e
+				}
+			}
+			if person == nil {
+				continue
+			}
+			var body []Candidate
+			if bt.place != "" {
+				for _, p := range d.Lookup(bt.place) {
+					if g, ok := d.Government(End{Candidates: []Candidate{p}}); ok {
+						body = g.Candidates
+					}
+				}
+			} else if cs := d.Lookup(bt.body); len(cs) == 1 {
+				body = cs
+			}
+			if body == nil {
+				continue
+			}
+			dup := false
+			for _, h := range append(have, out...) {
+				if sameEnd(h.From, *person) && len(h.To.Candidates) == 1 && h.To.Candidates[0].EntityID == body[0].EntityID {
+					dup = true
+				}
+			}
+			if !dup {
+				out = append(out, RelSuggestion{Type: bt.typ, From: *person, To: End{Span: Span{ts, te}, Candidates: body}, Role: s[m[0]:m[1]]})
+			}
+		}
+	}
+	return out
+}
+
+// titlePlaceRE finds where a document's title names the place it is for:
+// "… Plan for the X", "… Cooperation in the Development of the X".
+var titlePlaceRE = regexp.MustCompile(`(?i)\s(?:for|in|of)\s+(?:the\s+development\s+of\s+)?(?:the\s+)?`)
+
+// titleCovers proposes COVERS between a plan, policy or agreement and the
+// known place its title ends with: "Outline Development Plan for the Pearl
+// Delta Region" covers the region. Only a place that ends the title counts
+// ("Made in X 2025" names no place it covers).
+func (d *Dictionary) titleCovers(text string, ends []End, newKinds map[string]kg.Kind) []RelSuggestion {
+	var out []RelSuggestion
+	for _, e := range ends {
+		if !kinds(kg.KindPolicy, kg.KindAgreement).allows(endKind(e, newKinds)) {
+			continue
+		}
+		name := e.Span.Text(text)
+		for _, m := range titlePlaceRE.FindAllStringIndex(name, -1) {
+			rest := name[m[1]:]
+			cs, at := d.Lookup(rest), 0
+			if cs == nil {
+				// a known place that ends the title: "… for the
+				// Guangdong-Hong Kong-Macao Greater Bay Area"
+				f := normalize(rest)
+				for _, h := range d.find(rest, f) {
+					if h.j == len(f.s) {
+						cs, at = d.candidates(h.form), f.span(h.i, h.j).Start
+					}
+				}
+			}
+			if len(cs) != 1 || cs[0].Kind != kg.KindPlace {
+				continue
+			}
+			place := End{Span: Span{e.Span.Start + m[1] + at, e.Span.End}, Candidates: cs}
+			dup := false
+			for _, r := range out {
+				dup = dup || sameEnd(r.From, e) && sameEnd(r.To, place)
+			}
+			if !dup {
+				out = append(out, RelSuggestion{Type: "COVERS", From: e, To: place})
 			}
 			break
 		}
