@@ -43,6 +43,11 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 	var news []candidate
 	byName := map[string]int{}
 	addNew := func(c candidate) {
+		// a name wrapped across lines is proposed on one
+		c.name = kg.CollapseSpace(c.name)
+		for i, al := range c.aliases {
+			c.aliases[i] = kg.CollapseSpace(al)
+		}
 		f := Fold(c.name)
 		if i, ok := byName[f]; ok {
 			news[i].aliases = appendNew(news[i].aliases, c.aliases...)

@@ -388,7 +388,11 @@ func (d *Dictionary) Mentions(ctx context.Context, text string, sentences []Span
 	var out []Mention
 	for _, m := range d.find(text, f) {
 		sp := f.span(m.i, m.j)
-		out = append(out, Mention{Span: sp, Sentence: sentenceOf(sentences, sp.Start), Candidates: d.candidates(m.form)})
+		i := sentenceOf(sentences, sp.Start)
+		if i >= 0 && i < len(sentences) && sp.End > sentences[i].End {
+			continue // a name is never split by a sentence's end (a heading's last word and the next line's first)
+		}
+		out = append(out, Mention{Span: sp, Sentence: i, Candidates: d.candidates(m.form)})
 	}
 	return out, nil
 }

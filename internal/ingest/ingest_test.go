@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -54,6 +55,106 @@ func TestSentencesBlankLine(t *testing.T) {
 		if s.Text(text) != want[i] {
 			t.Errorf("sentence %d: %q, want %q", i, s.Text(text), want[i])
 		}
+	}
+}
+
+// wrappedText is hard-wrapped, as text copied from a PDF is.
+const wrappedText = "The Lantau Robotics Institute signed an agreement with the Kowloon\n" +
+	"Materials Laboratory last week, its director said at a briefing held in\n" +
+	"Central.  The two bodies will share their equipment and their staff at\n" +
+	"the campus in Sha Tin for three years, according to the agreement that\n" +
+	"Partners Sign Deal\n" +
+	"was published by both bodies on their websites later in the same week.\n" +
+	"New Campus Opens\n" +
+	"Sha Tin Robotics Park opened a new wing for its tenants on Friday, when\n" +
+	"hundreds of visitors came to see the robots and the laboratories there.\n"
+
+// TestSentencesLineBreaks: a line break ends a sentence without a stop (a
+// headline, a caption, a list item), unless the sentence plainly goes on;
+// in hard-wrapped text only a short line ends one.
+func TestSentencesLineBreaks(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+		want       []string
+	}{
+		{"a headline on a line of its own",
+			"Lantau Institute Opens Lab\nThe institute opened a lab on Monday.",
+			[]string{"Lantau Institute Opens Lab", "The institute opened a lab on Monday."}},
+		{"a caption after a sentence",
+			"The director spoke at the forum.\nDirector Chan Tai Man (left) with students\nShe praised them.",
+			[]string{"The director spoke at the forum.", "Director Chan Tai Man (left) with students", "She praised them."}},
+		{"list items",
+			"The partners are:\n- Lantau Robotics Institute\n- Kowloon Materials Laboratory",
+			[]string{"The partners are:", "- Lantau Robotics Institute", "- Kowloon Materials Laboratory"}},
+		{"a numbered item after a line ending with a word",
+			"Two labs joined\n1. Kowloon Materials Laboratory",
+			[]string{"Two labs joined", "1. Kowloon Materials Laboratory"}},
+		{"a web address ends its line",
+			"Video: http://example.org/v/1\nThe forum ended.",
+			[]string{"Video: http://example.org/v/1", "The forum ended."}},
+		{"near miss: a line ending with 'the' goes on",
+			"The institute signed an agreement with the\nKowloon Materials Laboratory.",
+			[]string{"The institute signed an agreement with the\nKowloon Materials Laboratory."}},
+		{"near miss: the next line starts with a small letter",
+			"The Lantau Robotics Institute\nsigned an agreement.",
+			[]string{"The Lantau Robotics Institute\nsigned an agreement."}},
+		{"hard-wrapped text: full lines wrap, short ones end", wrappedText, []string{
+			"The Lantau Robotics Institute signed an agreement with the Kowloon\nMaterials Laboratory last week, its director said at a briefing held in\nCentral.",
+			"The two bodies will share their equipment and their staff at\nthe campus in Sha Tin for three years, according to the agreement that\nPartners Sign Deal\nwas published by both bodies on their websites later in the same week.",
+			"New Campus Opens",
+			"Sha Tin Robotics Park opened a new wing for its tenants on Friday, when\nhundreds of visitors came to see the robots and the laboratories there."}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, s := range Sentences(tc.text) {
+				got = append(got, s.Text(tc.text))
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestLineBreakNames: a known name is no mention across a sentence's end
+// (a heading's last words and the next line's first), and a new name
+// wrapped across lines is proposed on one line.
+func TestLineBreakNames(t *testing.T) {
+	d := testDict(t)
+	for _, tc := range []struct {
+		name, text string
+		mention    string // a mention the text must have, "" for none of "Hong Kong"
+		entity     string // a new entity's name the text must give, "" for none
+	}{
+		{"a known name inside a line", "Labs Open in Hong Kong\nThe labs opened on Monday.", "Hong Kong", ""},
+		{"near miss: a heading's last word and the next line's first", "Visitors Flock to Hong\nKong Science Park opened a wing on Monday.", "", ""},
+		{"a new name wrapped across lines in hard-wrapped text", wrappedText, "", "Kowloon Materials Laboratory"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := d.Analyse(context.Background(), Document{Text: tc.text})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, m := range a.Mentions {
+				got = append(got, m.Span.Text(tc.text))
+				if strings.HasPrefix(m.Span.Text(tc.text), "Hong") && tc.mention == "" {
+					t.Errorf("mention %q across a sentence end", m.Span.Text(tc.text))
+				}
+			}
+			if tc.mention != "" && !slices.Contains(got, tc.mention) {
+				t.Errorf("mentions %q, want %q", got, tc.mention)
+			}
+			var names []string
+			for _, s := range a.Suggestions {
+				if s.Type == SuggestEntity {
+					names = append(names, s.NewEntity.Name)
+				}
+			}
+			if tc.entity != "" && !slices.Contains(names, tc.entity) {
+				t.Errorf("new entities %q, want %q", names, tc.entity)
+			}
+		})
 	}
 }
 
