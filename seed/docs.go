@@ -36,6 +36,20 @@ func validDigest(s string) bool {
 // LoadDocs reads the source documents in dir into a map from file name to
 // text with white space collapsed, ready for quote checks.
 func LoadDocs(dir string) (map[string]string, error) {
+	docs, err := ReadDocs(dir)
+	if err != nil {
+		return nil, err
+	}
+	for name, text := range docs {
+		docs[name] = kg.CollapseSpace(text)
+	}
+	return docs, nil
+}
+
+// ReadDocs reads the source documents in dir into a map from file name to
+// text as the files hold it, line breaks and all: what an analyst pasting
+// the article would give (the ingestion evaluation analyses it).
+func ReadDocs(dir string) (map[string]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
@@ -49,7 +63,7 @@ func LoadDocs(dir string) (map[string]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		docs[e.Name()] = kg.CollapseSpace(string(b))
+		docs[e.Name()] = string(b)
 	}
 	return docs, nil
 }

@@ -19,7 +19,7 @@ func evalCmd(ctx context.Context, args []string) error {
 		return fmt.Errorf("eval takes no arguments, got %q; set SEED_DOCS to the folder of the seed articles", args)
 	}
 	dir := env("SEED_DOCS", "../shared/seeds")
-	docs, err := seed.LoadDocs(dir)
+	docs, err := seed.ReadDocs(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		fmt.Printf("eval: did not run: no source documents at %s (SEED_DOCS); set SEED_DOCS to the folder of the seed articles to measure the ingestion analyser\n", dir)
 		return nil

@@ -83,9 +83,16 @@ type rawFile struct {
 }
 
 // Run evaluates the analyser on every seed source whose document is in docs
-// (file name to text, as seed.LoadDocs reads them).
+// (file name to text). The analyser reads each text as given — as
+// seed.ReadDocs reads the files, line breaks and all, which is what an
+// analyst's paste gives; the seed's quotes are checked against it with white
+// space collapsed (seed.LoadDocs' form), as the seed always is.
 func Run(ctx context.Context, files []seed.File, docs map[string]string) (*Report, error) {
-	g, err := seed.Parse(files, docs)
+	collapsed := make(map[string]string, len(docs))
+	for name, text := range docs {
+		collapsed[name] = kg.CollapseSpace(text)
+	}
+	g, err := seed.Parse(files, collapsed)
 	if err != nil {
 		return nil, err
 	}
