@@ -296,6 +296,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		rels = append(rels, d.bareTitleBodies(text, sent, ends[si], newKinds, rels)...)
 		rels = append(rels, d.placeRelations(text, sent, ends[si], newKinds)...)
 		rels = append(rels, d.titleCovers(text, ends[si], newKinds)...)
+		rels = append(rels, captionAttended(text, a.Sentences, ends, si, newKinds)...)
 		for _, r := range rels {
 			r := r
 			r.On = on

@@ -337,7 +337,7 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 				j += 3
 				continue
 			}
-			if connectors[toks[j].w] && j+1 < len(toks) && capitalised(toks[j+1].w) &&
+			if connectors[toks[j].w] && j+1 < len(toks) && capitalised(toks[j+1].w) && !calendarWord(toks[j+1].w) &&
 				strings.TrimSpace(text[toks[j-1].e:toks[j+1].s][:toks[j].s-toks[j-1].e]) == "" &&
 				strings.TrimSpace(text[toks[j].e:toks[j+1].s]) == "" {
 				j += 2
@@ -603,6 +603,20 @@ func documentTitle(run []token) bool {
 		if documentHeads[strings.ToLower(t.w)] {
 			return true
 		}
+	}
+	return false
+}
+
+// calendarWord reports whether w names a weekday or a month: "… Expo on
+// Monday", "… Laboratory in May" end the name before the connector.
+func calendarWord(w string) bool {
+	lw := strings.ToLower(w)
+	if _, ok := months[lw]; ok {
+		return true
+	}
+	switch lw {
+	case "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday":
+		return true
 	}
 	return false
 }

@@ -843,6 +843,15 @@ func TestRelationRules(t *testing.T) {
 		{"a compass word before a company is no part",
 			"Northern Kite Robotics has grown fast.",
 			nil, []string{"Northern Kite Robotics PART_OF kite"}},
+		{"people a photo caption places attended the event before it",
+			"Sam Lee attended the Harbour Robotics Expo on Monday.\nMr. Lee (centre) is pictured with Mary Ho (first right) and guests.",
+			[]string{"mary-ho ATTENDED expo", "sam-lee ATTENDED expo"}, nil},
+		{"a caption under no event attends nothing",
+			"Sam Lee opened a lab on Monday.\nMr. Lee is pictured with Mary Ho (first right) at the Harbour Robotics Expo last year. Kite Robotics joined the panel.",
+			[]string{"mary-ho ATTENDED expo"}, nil},
+		{"near miss: a name without a position is not placed",
+			"Sam Lee attended the Harbour Robotics Expo on Monday.\nMary Ho (Kite Robotics) spoke later.",
+			nil, []string{"mary-ho ATTENDED expo"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := relStrings(t, d, tc.text)
@@ -911,6 +920,12 @@ func TestEntityRules(t *testing.T) {
 		{"a sentence starter is no name",
 			"Yesterday and Foshan were quiet.",
 			nil, []string{"Yesterday PLACE"}},
+		{"a name ends before a weekday or a month",
+			"The Lantau Marine Laboratory on Monday opened the Sha Tin Robotics Centre in May.",
+			[]string{"Lantau Marine Laboratory LAB"}, []string{"Lantau Marine Laboratory on Monday LAB", "Sha Tin Robotics Centre in May LAB"}},
+		{"near miss: a name runs on through 'of' and a capitalised word",
+			"The Lantau Laboratory of Marine Science opened.",
+			[]string{"Lantau Laboratory of Marine Science LAB"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a, err := d.Analyse(context.Background(), Document{Text: tc.text})
