@@ -284,6 +284,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 	definiteAnaphora(text, a.Sentences, ends)
 
 	// Relationships and fundings, sentence by sentence.
+	listed := listRelations(text, a.Sentences, ends, newKinds)
 	for si, sent := range a.Sentences {
 		if err := ctx.Err(); err != nil {
 			return nil, kg.Errorf(kg.CodeTimeout, "analyse: %v", err)
@@ -297,6 +298,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		rels = append(rels, d.placeRelations(text, sent, ends[si], newKinds)...)
 		rels = append(rels, d.titleCovers(text, ends[si], newKinds)...)
 		rels = append(rels, captionAttended(text, a.Sentences, ends, si, newKinds)...)
+		rels = append(rels, listed[si]...)
 		for _, r := range rels {
 			r := r
 			r.On = on

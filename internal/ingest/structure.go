@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"regexp"
+	"strings"
+	"unicode"
 
 	"github.com/innograph/innograph/internal/kg"
 )
@@ -46,4 +48,88 @@ func captionAttended(text string, sents []Span, ends [][]End, si int, newKinds m
 		out = append(out, RelSuggestion{Type: "ATTENDED", From: p, To: *event})
 	}
 	return out
+}
+
+// hostVerbRE is what a body that has a group of units says of them: "The
+// University has two State Key Laboratories".
+var hostVerbRE = regexp.MustCompile(`(?i)\b(?:has|have|houses|hosts|is home to|runs|operates)\b`)
+
+// sameEntity reports whether two ends name the same entity.
+func sameEntity(x, y End) bool {
+	if x.NewName != "" || y.NewName != "" {
+		return x.NewName == y.NewName
+	}
+	return len(x.Candidates) == 1 && len(y.Candidates) == 1 && x.Candidates[0].EntityID == y.Candidates[0].EntityID
+}
+
+// onlyMarks reports whether s holds no letter or digit (white space, a
+// bullet, a dash).
+func onlyMarks(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
+}
+
+// listRelations reads a heading and the list under it: "Partner State Key
+// Laboratories:" and then items, a line each, that start with a body's
+// name ("• Partner State Key Laboratory of Chirosciences (Director: …)").
+// Each item is PART_OF the group the heading names; and when a sentence
+// shortly before says a body has that group ("The University has two
+// Partner State Key Laboratories"), the body HOSTS each item. The result is
+// keyed by the item's sentence.
+func listRelations(text string, sents []Span, ends [][]End, newKinds map[string]kg.Kind) map[int][]RelSuggestion {
+	var out map[int][]RelSuggestion
+	for si, sent := range sents {
+		s := text[sent.Start:sent.End]
+		if !strings.HasSuffix(s, ":") || len(ends[si]) == 0 {
+			continue
+		}
+		g := ends[si][len(ends[si])-1]
+		if strings.TrimSpace(text[g.Span.End:sent.End]) != ":" || !onlyMarks(text[sent.Start:g.Span.Start]) || !nonPlace.allows(endKind(g, newKinds)) {
+			continue
+		}
+		host, hosted := listHost(text, sents, ends, si, g, newKinds)
+		for j := si + 1; j < len(sents) && len(ends[j]) > 0; j++ {
+			it := ends[j][0]
+			item := strings.TrimSpace(text[sents[j].Start:sents[j].End])
+			if strings.HasSuffix(item, ":") || !onlyMarks(text[sents[j].Start:it.Span.Start]) || sameEntity(it, g) {
+				break
+			}
+			if k := endKind(it, newKinds); !bodies.allows(k) && !(k == "" && it.NewName != "") {
+				break
+			}
+			if out == nil {
+				out = map[int][]RelSuggestion{}
+			}
+			out[j] = append(out[j], RelSuggestion{Type: "PART_OF", From: it, To: g})
+			if hosted {
+				out[j] = append(out[j], RelSuggestion{Type: "HOSTS", From: host, To: it})
+			}
+		}
+	}
+	return out
+}
+
+// listHost finds, in the few sentences before a list's heading at si, one
+// that names the heading's group g after a verb of having, with a body as
+// its subject (its first end): that body.
+func listHost(text string, sents []Span, ends [][]End, si int, g End, newKinds map[string]kg.Kind) (End, bool) {
+	for k := si - 1; k >= 0 && k >= si-8; k-- {
+		if len(ends[k]) < 2 || strings.HasSuffix(strings.TrimSpace(text[sents[k].Start:sents[k].End]), ":") {
+			continue
+		}
+		for _, e := range ends[k][1:] {
+			if !sameEntity(e, g) {
+				continue
+			}
+			subj := ends[k][0]
+			if !kinds(kg.KindUniversity, kg.KindInstitute, kg.KindFacility, kg.KindCompany).allows(endKind(subj, newKinds)) {
+				return End{}, false
+			}
+			gap := text[subj.Span.End:e.Span.Start]
+			if v := hostVerbRE.FindStringIndex(gap); v != nil && !strings.ContainsAny(gap[:v[0]], ",;") {
+				return subj, true
+			}
+			return End{}, false
+		}
+	}
+	return End{}, false
 }
