@@ -299,6 +299,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		rels = append(rels, d.titleCovers(text, ends[si], newKinds)...)
 		rels = append(rels, captionAttended(text, a.Sentences, ends, si, newKinds)...)
 		rels = append(rels, listed[si]...)
+		rels = append(rels, approvals(text, sent, ends[si], newKinds)...)
 		for _, r := range rels {
 			r := r
 			r.On = on

@@ -45,10 +45,32 @@ type trigger struct {
 	weak bool
 	// needs, when set, must match the sentence ("said … at the forum").
 	needs *regexp.Regexp
+	// known: the ends must be of known kinds, as for a preposition.
+	known bool
 }
 
 func trig(pattern string, t kg.RelType, passive bool, from, to kindSet) trigger {
-	return trigger{re: regexp.MustCompile(`(?i)\b(?:` + pattern + `)\b`), typ: t, passive: passive, from: from, to: to}
+	return trigger{re: regexp.MustCompile(`(?i)\b(?:` + anySpace(pattern) + `)\b`), typ: t, passive: passive, from: from, to: to}
+}
+
+// anySpace makes each space of a pattern, outside brackets, match any run
+// of white space: a phrase may be wrapped across lines.
+func anySpace(pattern string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range pattern {
+		switch {
+		case r == '[':
+			depth++
+		case r == ']':
+			depth--
+		case r == ' ' && depth == 0:
+			b.WriteString(`\s+`)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func weakTrig(pattern string, t kg.RelType, from, to kindSet) trigger {
@@ -78,6 +100,12 @@ var triggers = []trigger{
 	trig(`signed(?: an?| the)?|inked|entered into`, "SIGNED", false, actors, agrees),
 	trig(`signed (?:by|between)`, "SIGNED", true, actors, agrees),
 	trig(`witnessed(?: by)?`, "WITNESSED", false, persons, agrees),
+	// "labs have been established in various universities": the university hosts them
+	func() trigger {
+		tr := trig(`(?:was |were |has been |have been |is |are )(?:set up|established|housed) (?:in|at)`, "HOSTS", true, kinds(kg.KindUniversity, kg.KindInstitute, kg.KindOrganization), kinds(kg.KindLab, kg.KindProject, kg.KindInstitute))
+		tr.known = true
+		return tr
+	}(),
 	trig(`(?:was |were |has been |have been )?(?:set up|established|founded|launched|created|built) by`, "ESTABLISHED", true, actors, anyKind),
 	trig(`established|set up|launched|created|founded`, "ESTABLISHED", false, bodies, nonPlace),
 	trig(`founded`, "FOUNDED", false, persons, bodies),
@@ -95,7 +123,7 @@ var triggers = []trigger{
 	trig(`proposed|put forward`, "PROPOSED", false, actors, policies),
 	trig(`proposed by|put forward by`, "PROPOSED", true, actors, policies),
 	trig(`approved|endorsed`, "APPROVED", false, bodies, nonPlace),
-	trig(`approved by|with (?:the )?approval (?:of|from)`, "APPROVED", true, bodies, nonPlace),
+	trig(`approved by`, "APPROVED", true, bodies, nonPlace),
 	trig(`supports?|supported|backs|backed`, "SUPPORTS", false, nonPlace, anyKind),
 	trig(`supported by|backed by|with (?:the )?support (?:of|from)`, "SUPPORTS", true, nonPlace, anyKind),
 	trig(`covers?|covering|applies to|(?:for|in) the development of`, "COVERS", false, kinds(kg.KindPolicy, kg.KindAgreement, kg.KindProject), anyKind),
@@ -133,7 +161,7 @@ func (s kindSet) allows(k kg.Kind) bool { return s == nil || (k != "" && s[k]) }
 // fits reports whether an end of kind k may be the trigger's from (or to)
 // end: a new name of unknown kind fits a verb, not a preposition or a title.
 func (tr trigger) fits(s kindSet, k kg.Kind, e End) bool {
-	if k == "" && e.NewName != "" && !tr.weak && !tr.role {
+	if k == "" && e.NewName != "" && !tr.weak && !tr.role && !tr.known {
 		return true
 	}
 	return s.allows(k)
@@ -293,7 +321,7 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 				typ = "HEADS" // the chairman of an academy or a company heads it
 			}
 			if tr.role {
-				role = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(s[m[0]:m[1]], " of"), " at"), " for"))
+				role = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(kg.CollapseSpace(s[m[0]:m[1]]), " of"), " at"), " for"))
 			}
 			// Coordinated ends share the relationship: "MOST and the HKSAR
 			// Government established …", "… with ZTE and China Mobile".

@@ -133,3 +133,59 @@ func listHost(text string, sents []Span, ends [][]End, si int, g End, newKinds m
 	}
 	return End{}, false
 }
+
+// approvalRE is an approval stated as a circumstance: "with approval from
+// the Ministry", "with the approval of MOST".
+var approvalRE = regexp.MustCompile(`(?i)\bwith (?:the )?approval (?:of|from) `)
+
+// approvals proposes APPROVED for "with approval from X": X approved what
+// the clause is about — the sentence's first body before the phrase ("16
+// labs have been established … with approval from X"), or, when the phrase
+// opens the sentence, the first body after its comma ("In 2015, with
+// approval from X, the Centre …").
+func approvals(text string, sent Span, ends []End, newKinds map[string]kg.Kind) []RelSuggestion {
+	var out []RelSuggestion
+	for _, m := range approvalRE.FindAllStringIndex(text[sent.Start:sent.End], -1) {
+		ts, te := sent.Start+m[0], sent.Start+m[1]
+		x := -1
+		for i, e := range ends {
+			if e.Span.Start >= te {
+				x = i
+				break
+			}
+		}
+		if x < 0 || strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(text[te:ends[x].Span.Start]), "the")) != "" ||
+			!bodies.allows(endKind(ends[x], newKinds)) {
+			continue
+		}
+		fits := func(e End) bool {
+			k := endKind(e, newKinds)
+			return nonPlace.allows(k) || k == "" && e.NewName != ""
+		}
+		var what *End
+		for i := 0; i < len(ends) && ends[i].Span.End <= ts; i++ {
+			if fits(ends[i]) {
+				what = &ends[i]
+				break
+			}
+		}
+		if what == nil {
+			// the phrase opens the sentence: the body after the comma that closes it
+			if c := strings.IndexByte(text[ends[x].Span.End:sent.End], ','); c >= 0 {
+				at := ends[x].Span.End + c
+				for i := x + 1; i < len(ends); i++ {
+					if ends[i].Span.Start > at && fits(ends[i]) && onlyMarks(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(text[at+1:ends[i].Span.Start]), "the"))) {
+						what = &ends[i]
+					}
+					if ends[i].Span.Start > at {
+						break
+					}
+				}
+			}
+		}
+		if what != nil && !sameEntity(*what, ends[x]) {
+			out = append(out, RelSuggestion{Type: "APPROVED", From: ends[x], To: *what})
+		}
+	}
+	return out
+}
