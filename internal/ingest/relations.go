@@ -456,18 +456,50 @@ var signedWithRE = regexp.MustCompile(`^\)?\s*(?:\([^)]*\)\s*)?with\s+(?:the\s+)
 var coordRE = regexp.MustCompile(`^(?:,\s*|\s+)(?:and|&|as well as|or)?\s*(?:the\s+)?$|^\s*,\s*$`)
 
 // coordinated returns end i and the ends joined to it by "and" or commas,
-// on either side, in text order.
+// on either side, in text order. A name's acronym in brackets right after it
+// ("the Ministry of Science and Technology (MOST) and the HKSAR Government")
+// is part of the name: the coordination runs past it, and it is not
+// returned again.
 func coordinated(text string, ends []End, i int) []int {
-	lo, hi := i, i
-	for lo > 0 && coordRE.MatchString(text[ends[lo-1].Span.End:ends[lo].Span.Start]) {
-		lo--
+	// alias reports whether end k is the bracketed acronym of end k-1.
+	alias := func(k int) bool {
+		return k > 0 && k < len(ends) && sameEntity(ends[k-1], ends[k]) &&
+			strings.TrimSpace(text[ends[k-1].Span.End:ends[k].Span.Start]) == "(" &&
+			strings.HasPrefix(text[ends[k].Span.End:], ")")
 	}
-	for hi+1 < len(ends) && coordRE.MatchString(text[ends[hi].Span.End:ends[hi+1].Span.Start]) {
-		hi++
+	// unitEnd is where the unit starting at end k ends: past its acronym.
+	unitEnd := func(k int) (int, int) {
+		if alias(k + 1) {
+			return k + 1, ends[k+1].Span.End + 1
+		}
+		return k, ends[k].Span.End
 	}
-	out := make([]int, 0, hi-lo+1)
-	for k := lo; k <= hi; k++ {
+	if alias(i) {
+		i--
+	}
+	out := []int{i}
+	for k := i; ; {
+		last, end := unitEnd(k)
+		if last+1 >= len(ends) || !coordRE.MatchString(text[end:ends[last+1].Span.Start]) {
+			break
+		}
+		k = last + 1
 		out = append(out, k)
+	}
+	for k := i; k > 0; {
+		p := k - 1
+		if alias(p) {
+			p--
+		}
+		if p < 0 {
+			break
+		}
+		_, end := unitEnd(p)
+		if !coordRE.MatchString(text[end:ends[k].Span.Start]) {
+			break
+		}
+		k = p
+		out = append([]int{k}, out...)
 	}
 	return out
 }
