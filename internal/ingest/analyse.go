@@ -300,6 +300,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		rels = append(rels, captionAttended(text, a.Sentences, ends, si, newKinds)...)
 		rels = append(rels, listed[si]...)
 		rels = append(rels, approvals(text, sent, ends[si], newKinds)...)
+		rels = append(rels, nominalRelations(text, sent, ends[si], newKinds)...)
 		for _, r := range rels {
 			r := r
 			r.On = on

@@ -189,3 +189,44 @@ func approvals(text string, sent Span, ends []End, newKinds map[string]kg.Kind) 
 	}
 	return out
 }
+
+var (
+	// participationRE joins "X's participation in (the development of) Y".
+	participationRE = regexp.MustCompile(`(?i)^(?:'s|’s)\s+(?:participation|involvement)\s+in\s+(?:the\s+)?(?:development\s+of\s+(?:the\s+)?)?["“‘']?$`)
+	// betweenRE is a joint act named by a noun before its parties:
+	// "collaboration between the CAS and local universities".
+	betweenRE = regexp.MustCompile(`(?i)\b(?:collaboration|cooperation|co-operation|partnership)\s+between\s+(?:the\s+)?$`)
+	// andRE joins the two parties: " and (the) ".
+	andRE = regexp.MustCompile(`(?i)^\s+and\s+(?:the\s+)?$`)
+	// togetherRE is what coordinated parties do jointly, a few words on:
+	// "Hong Kong and Guangdong authorities have already planned to work together".
+	togetherRE = regexp.MustCompile(`(?i)^(?:\s+[a-z]+){0,4}?\s+(?:work(?:s|ed|ing)?\s+together|cooperat(?:e|es|ed|ing)|collaborat(?:e|es|ed|ing)|join(?:ed|s)?\s+forces)\b`)
+)
+
+// nominalRelations proposes what a sentence states by a noun rather than a
+// verb: "Hong Kong's participation in the Initiative" (PARTICIPATED_IN),
+// "collaboration between A and B" and "A and B … work together"
+// (COLLABORATES_WITH, between bodies).
+func nominalRelations(text string, sent Span, ends []End, newKinds map[string]kg.Kind) []RelSuggestion {
+	var out []RelSuggestion
+	body := func(e End) bool {
+		k := endKind(e, newKinds)
+		return k != kg.KindPlace && k != kg.KindPerson && bodies.allows(k)
+	}
+	for i := 0; i+1 < len(ends); i++ {
+		x, y := ends[i], ends[i+1]
+		gap := text[x.Span.End:y.Span.Start]
+		k := endKind(x, newKinds)
+		if participationRE.MatchString(gap) && (actors.allows(k) || k == kg.KindPlace) && nonPlace.allows(endKind(y, newKinds)) &&
+			!kinds(kg.KindUniversity, kg.KindLab, kg.KindGovernmentBody, kg.KindInstitute, kg.KindCompany, kg.KindDepartment, kg.KindOrganization, kg.KindFacility).allows(endKind(y, newKinds)) {
+			out = append(out, RelSuggestion{Type: "PARTICIPATED_IN", From: x, To: y})
+		}
+		if !andRE.MatchString(gap) || !body(x) || !body(y) || sameEntity(x, y) {
+			continue
+		}
+		if betweenRE.MatchString(text[sent.Start:x.Span.Start]) || togetherRE.MatchString(text[y.Span.End:sent.End]) {
+			out = append(out, RelSuggestion{Type: "COLLABORATES_WITH", From: x, To: y})
+		}
+	}
+	return out
+}
