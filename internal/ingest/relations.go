@@ -106,6 +106,14 @@ var triggers = []trigger{
 		tr.known = true
 		return tr
 	}(),
+	// "IDEA, founded last year in Shenzhen": where a body was founded it is
+	func() trigger {
+		tr := trig(`(?:founded|established|set up)(?: (?:last|this) year| in (?:early |late )?\d{4})? in`, "LOCATED_IN", false, nonPlace, places)
+		tr.known = true
+		return tr
+	}(),
+	// "Digital China is highlighted in the 14th Five-year Plan": the plan covers it
+	trig(`(?:is|are|was|were) (?:specifically |particularly |also |especially )?(?:highlighted|mentioned|included|featured) in`, "COVERS", true, kinds(kg.KindPolicy, kg.KindAgreement, kg.KindProject), anyKind),
 	trig(`(?:was |were |has been |have been )?(?:set up|established|founded|launched|created|built) by`, "ESTABLISHED", true, actors, anyKind),
 	trig(`established|set up|launched|created|founded`, "ESTABLISHED", false, bodies, nonPlace),
 	trig(`founded`, "FOUNDED", false, persons, bodies),
@@ -192,7 +200,19 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 			}
 			// "… at the park to support the institutes": the subject of an
 			// infinitive is not the nearest name before it.
-			if !tr.role && !tr.passive && strings.HasSuffix(strings.ToLower(s[:m[0]]), "to ") {
+			// "…, the Alliance, which will work to support X": the subject of
+			// a relative clause is the name the clause follows.
+			rel := -1
+			if !tr.role && !tr.weak {
+				if w := whichRE.FindStringIndex(s[:m[0]]); w != nil {
+					for i, e := range ends {
+						if e.Span.End <= sent.Start+w[0] && onlyMarks(text[e.Span.End:sent.Start+w[0]]) {
+							rel = i
+						}
+					}
+				}
+			}
+			if rel < 0 && !tr.role && !tr.passive && strings.HasSuffix(strings.ToLower(s[:m[0]]), "to ") {
 				continue
 			}
 			// inside an end's name: not a trigger ("Hong Kong Science Park" holds no verb)
@@ -238,6 +258,9 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 				possessiveGapRE.MatchString(text[ends[l].Span.End:ts]) && appositionGapRE.MatchString(text[ends[l-1].Span.End:ends[l].Span.Start]) {
 				l, r, possessed = l-1, l, true
 			}
+			if rel >= 0 && !tr.passive {
+				l = rel
+			}
 			if l < 0 || r < 0 {
 				continue
 			}
@@ -247,6 +270,9 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 				gapR = text[te:ends[r].Span.Start]
 				if l < r {
 					gapL = text[ends[l].Span.End:ts]
+				}
+				if rel == l {
+					gapL = "" // the clause's own subject
 				}
 			}
 			// "Roborn, a robot company in Hong Kong, established …": the
@@ -370,6 +396,10 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 	return out
 }
 
+// whichRE is a relative clause's start, a few words before a trigger:
+// ", which will work to ".
+var whichRE = regexp.MustCompile(`(?i),\s+(?:which|that|who)\s+(?:[a-z]+\s+){0,4}$`)
+
 // appositiveRestRE is an appositive closed by a comma ("…, a robot company in
 // Hong Kong,") and what follows it up to a trigger, with no other comma.
 var appositiveRestRE = regexp.MustCompile(`^,\s+(?:a|an|the)\s[^,;:()]*,(\s*[^,;:()]*)$`)
@@ -394,7 +424,7 @@ var objectBlockRE = regexp.MustCompile(`(?i)\b(?:with|between|among|amongst|for|
 
 // nominalRE is a verb's object naming an act on the name after it:
 // "announced (the) establishment of X" announces X.
-var nominalRE = regexp.MustCompile(`(?i)^\s*(?:the\s+)?(?:establishment|launch|creation|formation|founding|opening|setting[ -]up|release|publication|signing|details)\s+of\s+(?:the\s+)?$`)
+var nominalRE = regexp.MustCompile(`(?i)^\s*(?:the\s+)?(?:establishment|launch|creation|formation|founding|opening|setting[ -]up|release|publication|signing|details|development)\s+of\s+(?:the\s+)?$`)
 
 // possessiveGapRE and appositionGapRE join "Person, the Body's Title".
 var (
