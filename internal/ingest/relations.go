@@ -286,7 +286,14 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 			if tr.role {
 				stop = ";" // "Laboratory of Chirosciences (Director: Professor Wong Kwok Yin)"
 			}
-			if len(gapL) > 60 || len(gapR) > 40 || strings.ContainsAny(gapR, stop) || strings.ContainsAny(gapL, stop) {
+			// "IDEA will put …, as well as establish … to engage in
+			// cooperation with X": the sentence's subject carries to a verb
+			// far on when no other name stands between.
+			maxL := 60
+			if l == 0 && l < r && !tr.role && !tr.weak && !tr.passive && subjectStart(text, sent, ends[0]) && !strings.Contains(gapL, ", which") && !strings.Contains(gapL, ", who") {
+				maxL = 240
+			}
+			if len(gapL) > maxL || len(gapR) > 40 || strings.ContainsAny(gapR, stop) || strings.ContainsAny(gapL, stop) {
 				continue
 			}
 			// "established a strategic partnership with ZTE": a name behind a
@@ -394,6 +401,12 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 		}
 	}
 	return out
+}
+
+// subjectStart reports whether end e opens its sentence (after "The" at most).
+func subjectStart(text string, sent Span, e End) bool {
+	pre := strings.TrimSpace(text[sent.Start:e.Span.Start])
+	return pre == "" || pre == "The" || pre == "the"
 }
 
 // whichRE is a relative clause's start, a few words before a trigger:
