@@ -282,6 +282,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		sortBy(ends[si], func(x, y End) bool { return x.Span.Start < y.Span.Start })
 	}
 	definiteAnaphora(text, a.Sentences, ends)
+	pronounAnaphora(text, a.Sentences, ends, newKinds)
 
 	// Relationships and fundings, sentence by sentence.
 	listed := listRelations(text, a.Sentences, ends, newKinds)

@@ -3,11 +3,13 @@ package ingest
 import (
 	"regexp"
 	"strings"
+
+	"github.com/innograph/innograph/internal/kg"
 )
 
 // anaphorRE finds a definite description by a body's head noun: "the
 // Academy's Chairman", "at the forum", "part of the area".
-var anaphorRE = regexp.MustCompile(`(?i)\bthe\s+(academy|university|institute|institution|bureau|ministry|commission|council|forum|conference|summit|symposium|expo|exhibition|ceremony|centre|center|park|laboratory|programme|scheme|agreement|memorandum|area|alliance|foundation|federation|association|initiative|blueprint)\b`)
+var anaphorRE = regexp.MustCompile(`(?i)\bthe\s+(academy|university|institute|institution|bureau|ministry|commission|council|forum|conference|summit|symposium|expo|exhibition|ceremony|centre|center|park|laboratory|programme|scheme|agreement|memorandum|area|region|alliance|foundation|federation|association|initiative|blueprint)\b`)
 
 // maxAntecedents bounds how many earlier ends an anaphor looks back over.
 const maxAntecedents = 300
@@ -44,12 +46,12 @@ func definiteAnaphora(text string, sents []Span, ends [][]End) {
 			// antecedents: this sentence's ends before it, then earlier ones
 			var ante *End
 			for i := len(ends[si]) - 1; i >= 0 && ante == nil; i-- {
-				if e := ends[si][i]; e.Span.End <= ts && hasHead(endName(text, e), noun) {
+				if e := ends[si][i]; e.Span.End <= ts && headed(text, e, noun) {
 					ante = &ends[si][i]
 				}
 			}
 			for i := len(all) - 1; i >= 0 && i >= len(all)-maxAntecedents && ante == nil; i-- {
-				if hasHead(endName(text, all[i]), noun) {
+				if headed(text, all[i], noun) {
 					ante = &all[i]
 				}
 			}
@@ -64,6 +66,13 @@ func definiteAnaphora(text string, sents []Span, ends [][]End) {
 		}
 		all = append(all, ends[si]...)
 	}
+}
+
+// headed reports whether noun is a head word of the name an end stands
+// for or of the name as the text gives it ("Hong Kong Special
+// Administrative Region" for "the region", though the entity is "Hong Kong").
+func headed(text string, e End, noun string) bool {
+	return hasHead(endName(text, e), noun) || hasHead(e.Span.Text(text), noun)
 }
 
 // endName is the name an end stands for: a new entity's, a single known
@@ -113,4 +122,45 @@ func hasHead(name, noun string) bool {
 		}
 	}
 	return false
+}
+
+// pronounRE is a subject pronoun opening a sentence.
+var pronounRE = regexp.MustCompile(`^["“‘']?(He|She|It)\b`)
+
+// pronounAnaphora adds, as ends, the subject pronouns that open sentences:
+// "He"/"She" is the person who was the subject of one of the three
+// sentences before ("President Xi … made an instruction. He called for …");
+// "It" the body that was the subject of the sentence right before. A
+// subject is an end that opens its sentence. ends are per sentence, in text
+// order; it keeps them so.
+func pronounAnaphora(text string, sents []Span, ends [][]End, newKinds map[string]kg.Kind) {
+	for si := 1; si < len(sents); si++ {
+		m := pronounRE.FindStringSubmatchIndex(text[sents[si].Start:sents[si].End])
+		if m == nil {
+			continue
+		}
+		sp := Span{sents[si].Start + m[2], sents[si].Start + m[3]}
+		if len(ends[si]) > 0 && ends[si][0].Span.Start < sp.End {
+			continue
+		}
+		person := text[sp.Start:sp.End] != "It"
+		back := 1
+		if person {
+			back = 3
+		}
+		var ante *End
+		for k := si - 1; k >= 0 && k >= si-back && ante == nil; k-- {
+			if len(ends[k]) == 0 || !subjectStart(text, sents[k], ends[k][0]) {
+				continue
+			}
+			kind := endKind(ends[k][0], newKinds)
+			if person && kind == kg.KindPerson || !person && kind != kg.KindPerson && kind != kg.KindPlace && bodies.allows(kind) {
+				ante = &ends[k][0]
+			}
+		}
+		if ante == nil {
+			continue
+		}
+		ends[si] = append([]End{{Span: sp, Candidates: ante.Candidates, NewName: ante.NewName}}, ends[si]...)
+	}
 }

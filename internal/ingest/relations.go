@@ -132,6 +132,7 @@ var triggers = []trigger{
 	trig(`proposed by|put forward by`, "PROPOSED", true, actors, policies),
 	trig(`approved|endorsed`, "APPROVED", false, bodies, nonPlace),
 	trig(`approved by`, "APPROVED", true, bodies, nonPlace),
+	trig(`support (?:for|to)`, "SUPPORTS", false, actors, anyKind),
 	trig(`supports?|supported|backs|backed`, "SUPPORTS", false, nonPlace, anyKind),
 	trig(`supported by|backed by|with (?:the )?support (?:of|from)`, "SUPPORTS", true, nonPlace, anyKind),
 	trig(`covers?|covering|applies to|(?:for|in) the development of`, "COVERS", false, kinds(kg.KindPolicy, kg.KindAgreement, kg.KindProject), anyKind),
@@ -260,6 +261,13 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 			}
 			if rel >= 0 && !tr.passive {
 				l = rel
+			}
+			// "He called for …, vowing support for the region": a
+			// participle's subject is the sentence's.
+			if rel < 0 && !tr.role && !tr.weak && !tr.passive && len(ends) > 0 && subjectStart(text, sent, ends[0]) &&
+				ends[0].Span.End <= ts && participleRE.MatchString(s[:m[0]]) {
+				rel = 0
+				l = 0
 			}
 			if l < 0 || r < 0 {
 				continue
@@ -403,11 +411,20 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 	return out
 }
 
-// subjectStart reports whether end e opens its sentence (after "The" at most).
+// subjectStart reports whether end e opens its sentence (after "The" or
+// titles at most: "President Xi", "The Chief Executive, Mrs. Carrie Lam").
 func subjectStart(text string, sent Span, e End) bool {
-	pre := strings.TrimSpace(text[sent.Start:e.Span.Start])
-	return pre == "" || pre == "The" || pre == "the"
+	for _, w := range strings.Fields(strings.NewReplacer(",", " ", ".", " ").Replace(text[sent.Start:e.Span.Start])) {
+		if lw := strings.ToLower(w); lw != "the" && !titles[lw] {
+			return false
+		}
+	}
+	return true
 }
+
+// participleRE is a participle clause's start right before a trigger:
+// ", vowing ", ", pledging full ".
+var participleRE = regexp.MustCompile(`(?i),\s+(?:vowing|pledging|offering|providing|giving|promising|expressing|calling for|urging)\s+(?:[a-z]+\s+){0,2}$`)
 
 // whichRE is a relative clause's start, a few words before a trigger:
 // ", which will work to ".
