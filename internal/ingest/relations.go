@@ -304,6 +304,14 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 			if len(gapL) > maxL || len(gapR) > 40 || strings.ContainsAny(gapR, stop) || strings.ContainsAny(gapL, stop) {
 				continue
 			}
+			// "academicians from the Academy … wrote to X": a name behind a
+			// preposition after a plural noun is no verb's subject; the people are.
+			if !tr.role && !tr.weak && !tr.passive && l < r {
+				c := coordinated(text, ends, l)[0]
+				if ownerRE.MatchString(text[max(sent.Start, ends[c].Span.Start-40):ends[c].Span.Start]) {
+					continue
+				}
+			}
 			// "established a strategic partnership with ZTE": a name behind a
 			// preposition is not the verb's object
 			if !tr.role && !tr.weak && objectBlockRE.MatchString(gapR) && !nominalRE.MatchString(gapR) {
@@ -425,6 +433,10 @@ func subjectStart(text string, sent Span, e End) bool {
 // participleRE is a participle clause's start right before a trigger:
 // ", vowing ", ", pledging full ".
 var participleRE = regexp.MustCompile(`(?i),\s+(?:vowing|pledging|offering|providing|giving|promising|expressing|calling for|urging)\s+(?:[a-z]+\s+){0,2}$`)
+
+// ownerRE is a plural noun and a preposition right before a name: "24
+// academicians from the", "researchers at".
+var ownerRE = regexp.MustCompile(`\b[a-z]{3,}s\s+(?:from|at|in|with)\s+(?:the\s+)?$`)
 
 // whichRE is a relative clause's start, a few words before a trigger:
 // ", which will work to ".
