@@ -262,6 +262,13 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 			if rel >= 0 && !tr.passive {
 				l = rel
 			}
+			// "President Xi, also General Secretary of A and Chairman of B":
+			// a second title of the person before the first.
+			second := false
+			if tr.role && l >= 1 && r > l && endKind(ends[l], newKinds) != kg.KindPerson && andGapRE.MatchString(text[ends[l].Span.End:ts]) &&
+				endKind(ends[l-1], newKinds) == kg.KindPerson && firstTitleRE.MatchString(text[ends[l-1].Span.End:ends[l].Span.Start]) {
+				l, second = l-1, true
+			}
 			// "He called for …, vowing support for the region": a
 			// participle's subject is the sentence's.
 			if rel < 0 && !tr.role && !tr.weak && !tr.passive && len(ends) > 0 && subjectStart(text, sent, ends[0]) &&
@@ -279,8 +286,8 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 				if l < r {
 					gapL = text[ends[l].Span.End:ts]
 				}
-				if rel == l {
-					gapL = "" // the clause's own subject
+				if rel == l || second {
+					gapL = "" // the clause's own subject; the person of both titles
 				}
 			}
 			// "Roborn, a robot company in Hong Kong, established …": the
@@ -437,6 +444,13 @@ var participleRE = regexp.MustCompile(`(?i),\s+(?:vowing|pledging|offering|provi
 // ownerRE is a plural noun and a preposition right before a name: "24
 // academicians from the", "researchers at".
 var ownerRE = regexp.MustCompile(`\b[a-z]{3,}s\s+(?:from|at|in|with)\s+(?:the\s+)?$`)
+
+// andGapRE and firstTitleRE join a person to a second title: ", also
+// General Secretary of the " … " and ".
+var (
+	andGapRE     = regexp.MustCompile(`^\s+and\s+$`)
+	firstTitleRE = regexp.MustCompile(`^,\s+(?:also\s+)?(?:the\s+)?\p{Lu}[\pL-]*(?:\s+\p{Lu}[\pL-]*){0,3}\s+(?:of|for)\s+(?:the\s+)?$`)
+)
 
 // whichRE is a relative clause's start, a few words before a trigger:
 // ", which will work to ".
