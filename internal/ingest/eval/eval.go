@@ -187,7 +187,7 @@ func evalSource(ctx context.Context, g *seed.Graph, src kg.Source, text string, 
 		for _, c := range m.Candidates {
 			found[c.EntityID] = true
 			if _, ok := seenAs[c.EntityID]; !ok {
-				seenAs[c.EntityID] = fmt.Sprintf("%q in %q", m.Span.Text(text), a.Sentences[m.Sentence].Text(text))
+				seenAs[c.EntityID] = fmt.Sprintf("%q in %q", kg.CollapseSpace(m.Span.Text(text)), kg.CollapseSpace(a.Sentences[m.Sentence].Text(text)))
 			}
 		}
 	}
@@ -324,7 +324,7 @@ func evalSource(ctx context.Context, g *seed.Graph, src kg.Source, text string, 
 	return res, nil
 }
 
-func endText(text string, e ingest.End) string { return e.Span.Text(text) }
+func endText(text string, e ingest.End) string { return kg.CollapseSpace(e.Span.Text(text)) }
 
 func setScore(found, want map[string]bool) Score {
 	s := Score{Found: len(found), Expected: len(want)}
