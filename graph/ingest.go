@@ -80,7 +80,7 @@ func (r *Resolver) sourceDigest(ctx context.Context, id string) (*string, error)
 }
 
 func (r *Resolver) sourceMentions(ctx context.Context, id string, first *int, after *string) (*model.MentionConnection, error) {
-	n, err := pageSize("first", first, 50, kg.MaxPageSize)
+	n, err := kg.PageSize(first, 50, kg.MaxPageSize)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ func (r *Resolver) sourceMentions(ctx context.Context, id string, first *int, af
 }
 
 func (r *Resolver) sourceSuggestions(ctx context.Context, id string, status []model.SuggestionStatus, first *int, after *string) (*model.SuggestionConnection, error) {
-	n, err := pageSize("first", first, 50, kg.MaxPageSize)
+	n, err := kg.PageSize(first, 50, kg.MaxPageSize)
 	if err != nil {
 		return nil, err
 	}

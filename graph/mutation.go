@@ -194,7 +194,7 @@ func (r *Resolver) deleteRelationship(ctx context.Context, id string, c model.Ch
 }
 
 func (r *Resolver) changes(ctx context.Context, entity, since *string, first *int, after *string) (*model.ChangeConnection, error) {
-	n, err := pageSize("first", first, 20, kg.MaxPageSize)
+	n, err := kg.PageSize(first, 20, kg.MaxPageSize)
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 func (r *Resolver) entities(ctx context.Context, kinds []model.EntityKind, filter *model.EntityFilter, orderBy *model.EntityOrder, first *int, after *string) (*model.EntityConnection, error) {
-	n, err := pageSize("first", first, 20, kg.MaxPageSize)
+	n, err := kg.PageSize(first, 20, kg.MaxPageSize)
 	if err != nil {
 		return nil, err
 	}
@@ -17,15 +17,7 @@ func (r *Resolver) entities(ctx context.Context, kinds []model.EntityKind, filte
 	if filter != nil {
 		f.NameContains = optString(filter.NameContains)
 		f.SourceID = optString(filter.Source)
-		if filter.Ids != nil {
-			if len(filter.Ids) > kg.MaxFilterIDs {
-				return nil, kg.InvalidArg("filter.ids", "at most %d ids, got %d", kg.MaxFilterIDs, len(filter.Ids))
-			}
-			f.IDs = filter.Ids
-		}
-		if len(f.NameContains) > kg.MaxSearchText {
-			return nil, kg.InvalidArg("filter.nameContains", "at most %d bytes", kg.MaxSearchText)
-		}
+		f.IDs = filter.Ids
 	}
 	if orderBy != nil {
 		desc := orderBy.Direction == model.OrderDirectionDesc
@@ -54,7 +46,7 @@ func (r *Resolver) entities(ctx context.Context, kinds []model.EntityKind, filte
 }
 
 func (r *Resolver) search(ctx context.Context, query string, kinds []model.EntityKind, first *int) ([]*model.SearchHit, error) {
-	n, err := pageSize("first", first, 10, kg.MaxSearchResults)
+	n, err := kg.PageSize(first, 10, kg.MaxSearchResults)
 	if err != nil {
 		return nil, err
 	}
@@ -110,18 +102,11 @@ func (r *Resolver) subgraph(ctx context.Context, ids []string, depth *int, kinds
 }
 
 func (r *Resolver) fundings(ctx context.Context, funder, recipient, programme *string, from, to *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.FundingConnection, error) {
-	n, err := pageSize("first", first, 20, kg.MaxPageSize)
+	n, err := kg.PageSize(first, 20, kg.MaxPageSize)
 	if err != nil {
 		return nil, err
 	}
 	f := kg.FundingFilter{Funder: optString(funder), Recipient: optString(recipient), Programme: optString(programme), Statuses: statusesOf(statuses)}
-	for _, x := range []struct{ arg, v string }{{"funder", f.Funder}, {"recipient", f.Recipient}, {"programme", f.Programme}} {
-		if x.v != "" {
-			if err := kg.CheckID(x.arg, x.v); err != nil {
-				return nil, err
-			}
-		}
-	}
 	if from != nil {
 		t := from.Start()
 		f.From = &t
@@ -129,9 +114,6 @@ func (r *Resolver) fundings(ctx context.Context, funder, recipient, programme *s
 	if to != nil {
 		t := to.End()
 		f.To = &t
-	}
-	if f.From != nil && f.To != nil && f.To.Before(*f.From) {
-		return nil, kg.InvalidArg("to", "to is before from")
 	}
 	p, err := r.Read.Fundings(ctx, f, kg.Page{First: n, After: optString(after)})
 	if err != nil {
@@ -157,7 +139,7 @@ func (r *Resolver) fundings(ctx context.Context, funder, recipient, programme *s
 }
 
 func (r *Resolver) sources(ctx context.Context, first *int, after *string) (*model.SourceConnection, error) {
-	n, err := pageSize("first", first, 20, kg.MaxPageSize)
+	n, err := kg.PageSize(first, 20, kg.MaxPageSize)
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +170,7 @@ func (r *Resolver) source(ctx context.Context, id string) (*model.Source, error)
 }
 
 func (r *Resolver) sourceFacts(ctx context.Context, id string, first *int, after *string) (*model.RelationshipConnection, error) {
-	n, err := pageSize("first", first, 50, kg.MaxPageSize)
+	n, err := kg.PageSize(first, 50, kg.MaxPageSize)
 	if err != nil {
 		return nil, err
 	}

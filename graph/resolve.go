@@ -22,17 +22,6 @@ func (r *Resolver) entity(ctx context.Context, id string) (model.Entity, error) 
 	return toEntity(e), nil
 }
 
-// pageSize validates a first argument, applying def when absent.
-func pageSize(arg string, first *int, def, max int) (int, error) {
-	if first == nil {
-		return def, nil
-	}
-	if *first < 1 || *first > max {
-		return 0, kg.InvalidArg(arg, "must be between 1 and %d, got %d", max, *first)
-	}
-	return *first, nil
-}
-
 func optString(s *string) string {
 	if s == nil {
 		return ""
@@ -91,7 +80,7 @@ func (r *Resolver) entitySources(ctx context.Context, id string) ([]*model.Sourc
 }
 
 func (r *Resolver) entityRelationships(ctx context.Context, id string, types []model.RelationshipType, dir *model.Direction, asOf *model.Date, statuses []model.ClaimStatus, first *int, after *string) (*model.RelationshipConnection, error) {
-	n, err := pageSize("first", first, 20, kg.MaxPageSize)
+	n, err := kg.PageSize(first, 20, kg.MaxPageSize)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +101,7 @@ func (r *Resolver) entityRelationships(ctx context.Context, id string, types []m
 }
 
 func (r *Resolver) neighbours(ctx context.Context, id string, types []model.RelationshipType, dir *model.Direction, kinds []model.EntityKind, statuses []model.ClaimStatus, first *int) ([]*model.Neighbour, error) {
-	n, err := pageSize("first", first, 20, kg.MaxPageSize)
+	n, err := kg.PageSize(first, 20, kg.MaxPageSize)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +122,7 @@ func (r *Resolver) neighbours(ctx context.Context, id string, types []model.Rela
 
 // related returns the entities typed field f lists for entity id.
 func (r *Resolver) related(ctx context.Context, id string, first *int, f *read.Field) ([]model.Entity, error) {
-	n, err := pageSize("first", first, 20, kg.MaxPageSize)
+	n, err := kg.PageSize(first, 20, kg.MaxPageSize)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +144,7 @@ func relatedOf[T model.Entity](ctx context.Context, r *Resolver, id string, firs
 }
 
 func (r *Resolver) fundingsOf(ctx context.Context, id, role string, first *int) ([]*model.Funding, error) {
-	n, err := pageSize("first", first, 20, kg.MaxPageSize)
+	n, err := kg.PageSize(first, 20, kg.MaxPageSize)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +163,7 @@ func (r *Resolver) fundingsOf(ctx context.Context, id, role string, first *int) 
 var roleTypes = []kg.RelType{kg.RelHeads, kg.RelDirects, kg.RelChairs, kg.RelWorksAt, kg.RelMemberOf, kg.RelFounded, kg.RelLeads}
 
 func (r *Resolver) roles(ctx context.Context, id string, first *int) ([]*model.Role, error) {
-	n, err := pageSize("first", first, 20, kg.MaxPageSize)
+	n, err := kg.PageSize(first, 20, kg.MaxPageSize)
 	if err != nil {
 		return nil, err
 	}
@@ -324,7 +313,7 @@ func firstArg(f graphql.CollectedField, vars map[string]any) (int, bool) {
 	default:
 		return 0, false
 	}
-	n, err := pageSize("first", first, 20, kg.MaxPageSize)
+	n, err := kg.PageSize(first, 20, kg.MaxPageSize)
 	return n, err == nil
 }
 

@@ -533,7 +533,7 @@ func (r *sourceResolver) Facts(ctx context.Context, obj *model.Source, first *in
 
 // Fundings is the resolver for the fundings field.
 func (r *sourceResolver) Fundings(ctx context.Context, obj *model.Source, first *int) ([]*model.Funding, error) {
-	n, err := pageSize("first", first, 50, kg.MaxPageSize)
+	n, err := kg.PageSize(first, 50, kg.MaxPageSize)
 	if err != nil {
 		return nil, err
 	}

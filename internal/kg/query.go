@@ -139,6 +139,41 @@ const (
 	DefaultSubgraphNodes = 100
 )
 
+// PageSize is the page size a first argument asks for: def when first is
+// nil, else *first, which must be between 1 and max.
+func PageSize(first *int, def, max int) (int, error) {
+	if first == nil {
+		return def, nil
+	}
+	return *first, inRange("first", *first, 1, max)
+}
+
+// Validate checks the bounds of an entity filter.
+func (f EntityFilter) Validate() error {
+	if len(f.IDs) > MaxFilterIDs {
+		return InvalidArg("filter.ids", "at most %d ids, got %d", MaxFilterIDs, len(f.IDs))
+	}
+	if len(f.NameContains) > MaxSearchText {
+		return InvalidArg("filter.nameContains", "at most %d bytes", MaxSearchText)
+	}
+	return nil
+}
+
+// Validate checks a funding filter: well-formed ids, and To not before From.
+func (f FundingFilter) Validate() error {
+	for _, x := range []struct{ arg, v string }{{"funder", f.Funder}, {"recipient", f.Recipient}, {"programme", f.Programme}} {
+		if x.v != "" {
+			if err := CheckID(x.arg, x.v); err != nil {
+				return err
+			}
+		}
+	}
+	if f.From != nil && f.To != nil && f.To.Before(*f.From) {
+		return InvalidArg("to", "to is before from")
+	}
+	return nil
+}
+
 func inRange(arg string, v, min, max int) error {
 	if v < min || v > max {
 		return InvalidArg(arg, "must be between %d and %d, got %d", min, max, v)

@@ -8,6 +8,9 @@ import (
 
 // Entities returns a page of the entities matching f; they are primed.
 func (r *Reader) Entities(ctx context.Context, f kg.EntityFilter, page kg.Page) (Page[kg.Entity], error) {
+	if err := f.Validate(); err != nil {
+		return Page[kg.Entity]{}, err
+	}
 	es, cursors, more, err := r.st.ListEntities(ctx, f, page)
 	if err != nil {
 		return Page[kg.Entity]{}, err
@@ -18,6 +21,9 @@ func (r *Reader) Entities(ctx context.Context, f kg.EntityFilter, page kg.Page) 
 
 // CountEntities returns how many entities match f.
 func (r *Reader) CountEntities(ctx context.Context, f kg.EntityFilter) (int, error) {
+	if err := f.Validate(); err != nil {
+		return 0, err
+	}
 	return r.st.CountEntities(ctx, f)
 }
 
@@ -36,6 +42,9 @@ func (r *Reader) Search(ctx context.Context, text string, kinds []kg.Kind, first
 
 // Paths returns the paths q asks for; the entities on them are primed.
 func (r *Reader) Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
 	ps, err := r.st.Paths(ctx, q)
 	if err != nil {
 		return nil, err
@@ -48,6 +57,9 @@ func (r *Reader) Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error) {
 
 // Subgraph returns the neighbourhood q asks for; its entities are primed.
 func (r *Reader) Subgraph(ctx context.Context, q kg.SubgraphQuery) (kg.Subgraph, error) {
+	if err := q.Validate(); err != nil {
+		return kg.Subgraph{}, err
+	}
 	sg, err := r.st.Subgraph(ctx, q)
 	if err != nil {
 		return kg.Subgraph{}, err
@@ -58,18 +70,27 @@ func (r *Reader) Subgraph(ctx context.Context, q kg.SubgraphQuery) (kg.Subgraph,
 
 // Fundings returns a page of the funding records matching f.
 func (r *Reader) Fundings(ctx context.Context, f kg.FundingFilter, page kg.Page) (Page[kg.Funding], error) {
+	if err := f.Validate(); err != nil {
+		return Page[kg.Funding]{}, err
+	}
 	fs, cursors, more, err := r.st.Fundings(ctx, f, page)
 	return Page[kg.Funding]{Items: fs, Cursors: cursors, More: more}, err
 }
 
 // CountFundings returns how many funding records match f.
 func (r *Reader) CountFundings(ctx context.Context, f kg.FundingFilter) (int, error) {
+	if err := f.Validate(); err != nil {
+		return 0, err
+	}
 	return r.st.CountFundings(ctx, f)
 }
 
 // FundingTotals returns the sums of the amounts of the records matching f,
 // one per currency.
 func (r *Reader) FundingTotals(ctx context.Context, f kg.FundingFilter) ([]kg.Money, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
 	return r.st.FundingTotals(ctx, f)
 }
 

@@ -324,3 +324,25 @@ func TestEntityReadsPlannedTreesAhead(t *testing.T) {
 		t.Errorf("Entity(nobody) = %v, want NOT_FOUND", err)
 	}
 }
+
+// The reader refuses filters out of bounds before the store sees them (the
+// fake has no ListEntities, Fundings or counts: reaching it would panic).
+func TestReaderValidatesFilters(t *testing.T) {
+	r := New(newFakeStore(t), Options{LoaderWait: time.Millisecond})
+	ctx := r.Begin(context.Background())
+	from, _ := time.Parse(time.DateOnly, "2021-01-01")
+	to, _ := time.Parse(time.DateOnly, "2020-01-01")
+	ff := kg.FundingFilter{From: &from, To: &to}
+	ef := kg.EntityFilter{IDs: make([]string, kg.MaxFilterIDs+1)}
+	for name, call := range map[string]func() error{
+		"Entities":      func() error { _, err := r.Entities(ctx, ef, kg.Page{First: 1}); return err },
+		"CountEntities": func() error { _, err := r.CountEntities(ctx, ef); return err },
+		"Fundings":      func() error { _, err := r.Fundings(ctx, ff, kg.Page{First: 1}); return err },
+		"CountFundings": func() error { _, err := r.CountFundings(ctx, ff); return err },
+		"FundingTotals": func() error { _, err := r.FundingTotals(ctx, ff); return err },
+	} {
+		if err := call(); kg.ErrorCode(err) != kg.CodeInvalid {
+			t.Errorf("%s with a filter out of bounds = %v, want BAD_USER_INPUT", name, err)
+		}
+	}
+}
