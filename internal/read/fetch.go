@@ -132,33 +132,33 @@ func newLoaders(s Store, wait time.Duration) *loaders {
 // Adjacent returns the loader for relationships matching f and page; loaders
 // with equal arguments are shared, so sibling fields batch together.
 func (l *loaders) Adjacent(f kg.RelFilter, page kg.Page) *loader[string, []kg.Adjacent] {
-	key := f.Key() + "|" + strconv.Itoa(page.First) + "|" + page.After
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if ld, ok := l.adjacent[key]; ok {
-		return ld
-	}
-	ld := newLoader(func(ctx context.Context, ids []string) ([][]kg.Adjacent, []error) {
-		m, err := l.store.Adjacent(ctx, ids, f, page)
-		return byKey(ids, m, err)
-	}, loaderCapacity, l.wait)
-	l.adjacent[key] = ld
-	return ld
+	return keyed(l, l.adjacent, f.Key()+"|"+strconv.Itoa(page.First)+"|"+page.After,
+		func(ctx context.Context, ids []string) (map[string][]kg.Adjacent, error) {
+			return l.store.Adjacent(ctx, ids, f, page)
+		})
 }
 
 // FundingsOf returns the loader for fundings in which entities play role.
 func (l *loaders) FundingsOf(role string, first int) *loader[string, []kg.Funding] {
-	key := role + "|" + strconv.Itoa(first)
+	return keyed(l, l.fundOf, role+"|"+strconv.Itoa(first),
+		func(ctx context.Context, ids []string) (map[string][]kg.Funding, error) {
+			return l.store.FundingsOf(ctx, ids, role, first)
+		})
+}
+
+// keyed returns the loader of m under key, making it with fetch the first
+// time the request asks for it.
+func keyed[V any](l *loaders, m map[string]*loader[string, []V], key string, fetch func(ctx context.Context, ids []string) (map[string][]V, error)) *loader[string, []V] {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if ld, ok := l.fundOf[key]; ok {
+	if ld, ok := m[key]; ok {
 		return ld
 	}
-	ld := newLoader(func(ctx context.Context, ids []string) ([][]kg.Funding, []error) {
-		m, err := l.store.FundingsOf(ctx, ids, role, first)
-		return byKey(ids, m, err)
+	ld := newLoader(func(ctx context.Context, ids []string) ([][]V, []error) {
+		got, err := fetch(ctx, ids)
+		return byKey(ids, got, err)
 	}, loaderCapacity, l.wait)
-	l.fundOf[key] = ld
+	m[key] = ld
 	return ld
 }
 
