@@ -176,19 +176,25 @@ func TestChangeHistoryInCommitOrder(t *testing.T) {
 	var polls [][]string
 	var pollers sync.WaitGroup
 	pollers.Add(1)
+	poll := func() {
+		var keys []string
+		for _, r := range raw(t, "MATCH (c:Change {op: 'UPDATE_ENTITY'}) WHERE c.entityId STARTS WITH 'zz-w-ho-' RETURN c.sortKey AS k", nil) {
+			keys = append(keys, r["k"].(string))
+		}
+		polls = append(polls, keys)
+	}
 	go func() {
 		defer pollers.Done()
 		for {
 			select {
 			case <-stop:
+				// A poll running when the last write committed may have
+				// missed it: read once more, after every write.
+				poll()
 				return
 			default:
 			}
-			var keys []string
-			for _, r := range raw(t, "MATCH (c:Change {op: 'UPDATE_ENTITY'}) WHERE c.entityId STARTS WITH 'zz-w-ho-' RETURN c.sortKey AS k", nil) {
-				keys = append(keys, r["k"].(string))
-			}
-			polls = append(polls, keys)
+			poll()
 		}
 	}()
 	var wg sync.WaitGroup
