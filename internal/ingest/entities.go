@@ -299,7 +299,9 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 	possessive := make([]bool, len(toks))
 	for i, t := range toks {
 		for _, suf := range []string{"'s", "’s"} {
-			if w, ok := strings.CutSuffix(t.w, suf); ok && w != "" {
+			if w, ok := strings.CutSuffix(t.w, suf); ok && w != "" && w != "People" {
+				// "People's" is part of a body's name ("Central People's
+				// Government"), no possessive
 				toks[i].w, toks[i].e, possessive[i] = w, t.e-len(suf), true
 			}
 		}
@@ -334,6 +336,16 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 			// "Outline Plan for the Pearl Delta Region"
 			if connectors[toks[j].w] && toks[j].w != "the" && j+2 < len(toks) && toks[j+1].w == "the" && capitalised(toks[j+2].w) &&
 				documentTitle(toks[i:j]) && strings.TrimSpace(text[toks[j-1].e:toks[j+2].s]) == toks[j].w+" the" {
+				j += 3
+				continue
+			}
+			// a body's name runs on through "of the" after its head word
+			// ("Affairs Office of the State Council"), and through "in the"
+			// after the government it belongs to ("Liaison Office of the
+			// Central People's Government in the HKSAR")
+			if (toks[j].w == "of" && orgHeads[strings.ToLower(toks[j-1].w)] || toks[j].w == "in" && toks[j-1].w == "Government" && runsOfThe(toks[i:j])) &&
+				j+2 < len(toks) && toks[j+1].w == "the" && capitalised(toks[j+2].w) && !calendarWord(toks[j+2].w) &&
+				kg.CollapseSpace(text[toks[j-1].e:toks[j+2].s]) == toks[j].w+" the" {
 				j += 3
 				continue
 			}
@@ -434,6 +446,23 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 		}
 	}
 	return out
+}
+
+// orgHeads are the head words of bodies whose names run on through "of the"
+// ("Office of the State Council", "Department of the Interior").
+var orgHeads = map[string]bool{"office": true, "offices": true, "department": true, "ministry": true, "bureau": true,
+	"commission": true, "committee": true, "council": true, "institute": true, "institutes": true, "centre": true,
+	"center": true, "laboratory": true, "academy": true, "school": true, "faculty": true, "division": true,
+	"agency": true, "administration": true, "secretariat": true, "branch": true}
+
+// runsOfThe reports whether a run holds a head word with "of the" after it.
+func runsOfThe(run []token) bool {
+	for k := 0; k+2 < len(run); k++ {
+		if orgHeads[strings.ToLower(run[k].w)] && run[k+1].w == "of" && run[k+2].w == "the" {
+			return true
+		}
+	}
+	return false
 }
 
 // isYear reports whether w is a year such as 2021 ("Science Forum 2021");
