@@ -238,7 +238,9 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 			}
 			// "Deputy Director of the Liaison Office, Mr. Tan Tieniu": the
 			// title, its body, then the person.
-			if tr.role && r >= 0 && (l < 0 || endKind(ends[l], newKinds) != kg.KindPerson) && r+1 < len(ends) &&
+			// A person before a semicolon is another list item's ("…, Mr.
+			// X (left); the Deputy Director of …, Mr. Y").
+			if tr.role && r >= 0 && (l < 0 || endKind(ends[l], newKinds) != kg.KindPerson || strings.Contains(text[ends[l].Span.End:ts], ";")) && r+1 < len(ends) &&
 				endKind(ends[r+1], newKinds) == kg.KindPerson && len(text[ends[r].Span.End:ends[r+1].Span.Start]) <= 20 {
 				l = r + 1
 			}
