@@ -302,6 +302,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		rels = append(rels, listed[si]...)
 		rels = append(rels, approvals(text, sent, ends[si], newKinds)...)
 		rels = append(rels, nominalRelations(text, sent, ends[si], newKinds)...)
+		rels = append(rels, d.partOfTail(text, ends[si], newKinds)...)
 		for _, r := range rels {
 			r := r
 			r.On = on

@@ -230,3 +230,40 @@ func nominalRelations(text string, sent Span, ends []End, newKinds map[string]kg
 	}
 	return out
 }
+
+// partOfTail reads a body's name that ends with another body's: "Affairs
+// Office of the State Council" is PART_OF the State Council, when the tail
+// after the last "of the" (behind the head word) is a known body or a new
+// name of a body's kind.
+func (d *Dictionary) partOfTail(text string, ends []End, newKinds map[string]kg.Kind) []RelSuggestion {
+	var out []RelSuggestion
+	for _, e := range ends {
+		k := endKind(e, newKinds)
+		if e.NewName == "" || !kinds(kg.KindGovernmentBody, kg.KindDepartment, kg.KindLab, kg.KindInstitute).allows(k) {
+			continue
+		}
+		name := e.Span.Text(text)
+		g := tailRE.FindStringSubmatchIndex(name)
+		if g == nil {
+			continue
+		}
+		sp := Span{e.Span.Start + g[2], e.Span.End}
+		tail := kg.CollapseSpace(sp.Text(text))
+		to := End{Span: sp}
+		if cs := d.Lookup(tail); cs != nil {
+			to.Candidates = cs
+		} else if _, ok := newKinds[tail]; ok {
+			to.NewName = tail
+		} else {
+			continue
+		}
+		if tk := endKind(to, newKinds); tk != kg.KindPlace && bodies.allows(tk) {
+			out = append(out, RelSuggestion{Type: "PART_OF", From: e, To: to})
+		}
+	}
+	return out
+}
+
+// tailRE finds the tail of a body's name after its head word and "of the"
+// (group 1), the last such: "… Office of the State Council".
+var tailRE = regexp.MustCompile(`(?i)\b(?:office|offices|department|ministry|bureau|commission|committee|council|institute|institutes|centre|center|laboratory|academy|school|faculty|division|agency|administration|secretariat|branch)\s+of\s+the\s+((?:\p{Lu}[\pL'’\-]*)(?:\s+\p{Lu}[\pL'’\-]*)*)$`)
