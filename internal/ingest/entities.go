@@ -397,7 +397,20 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 			if len(name) > 3 && !initialsInside(name) {
 				name = name[len(name)-2:]
 			}
-			if len(name) >= 2 && (personTitles[lw] || len(name) < len(rest)) && !orgWords(name) {
+			// "Associate Head of Department of Civil and Environmental
+			// Engineering": words after a connector end a body's name
+			// that has a head word, not a person's
+			ofBody := false
+			if len(name) < len(rest) && connectors[rest[len(rest)-len(name)-1].w] {
+				b := rest
+				for len(b) > 0 && (connectors[b[0].w] || titles[strings.ToLower(b[0].w)]) {
+					b = b[1:]
+				}
+				if k, c := ProposeKind(text[b[0].s:b[len(b)-1].e]); c >= 0.6 && k != kg.KindPerson {
+					ofBody = true
+				}
+			}
+			if len(name) >= 2 && (personTitles[lw] || len(name) < len(rest)) && !orgWords(name) && !ofBody {
 				s, e := name[0].s, name[len(name)-1].e
 				conf := 0.6
 				if personTitles[lw] {
