@@ -186,6 +186,9 @@ type candidate struct {
 	conf    float64
 	aliases []string
 	aliasOf []Candidate // acronym defined for a known entity
+	// at: the name stands at span though the text there does not spell
+	// it ("University (U) Research Institute" for "U Research Institute")
+	at bool
 }
 
 var acronymRE = regexp.MustCompile(`\(\s*(?:the\s+)?([A-Z][A-Za-z0-9&\-]{1,11})\s*\)`)
