@@ -346,6 +346,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		rels = append(rels, approvals(text, sent, ends[si], newKinds)...)
 		rels = append(rels, nominalRelations(text, sent, ends[si], newKinds)...)
 		rels = append(rels, d.partOfTail(text, ends[si], newKinds)...)
+		rels = append(rels, d.branchRelations(text, ends[si])...)
 		for _, u := range units {
 			for _, e := range ends[si] {
 				if e.NewName == u.name && e.Span.Start == u.body.Span.Start {

@@ -267,3 +267,33 @@ func (d *Dictionary) partOfTail(text string, ends []End, newKinds map[string]kg.
 // tailRE finds the tail of a body's name after its head word and "of the"
 // (group 1), the last such: "… Office of the State Council".
 var tailRE = regexp.MustCompile(`(?i)\b(?:office|offices|department|ministry|bureau|commission|committee|council|institute|institutes|centre|center|laboratory|academy|school|faculty|division|agency|administration|secretariat|branch)\s+of\s+the\s+((?:\p{Lu}[\pL'’\-]*)(?:\s+\p{Lu}[\pL'’\-]*)*)$`)
+
+// branchRE is "<Place> Branch(es) of <Body>" (groups 1 and 2).
+var branchRE = regexp.MustCompile(`^(\p{Lu}[\pL\-]*(?:\s+\p{Lu}[\pL\-]*){0,3})\s+(?:Branch|Branches|branch|branches|Office|Campus)\s+of\s+(?:the\s+)?(\S.*)$`)
+
+// branchRelations reads a branch's name: "Hong Kong Branches of the
+// National Centres" are PART_OF the centres and LOCATED_IN Hong Kong, when
+// the place and the body are known.
+func (d *Dictionary) branchRelations(text string, ends []End) []RelSuggestion {
+	var out []RelSuggestion
+	for _, e := range ends {
+		name := e.Span.Text(text)
+		g := branchRE.FindStringSubmatchIndex(name)
+		if g == nil {
+			continue
+		}
+		place := d.Lookup(name[g[2]:g[3]])
+		body := d.Lookup(kg.CollapseSpace(name[g[4]:g[5]]))
+		if len(place) != 1 || place[0].Kind != kg.KindPlace || len(body) == 0 {
+			continue
+		}
+		if k := body[0].Kind; k == kg.KindPlace || k == kg.KindPerson || !nonPlace.allows(k) {
+			continue
+		}
+		ps := Span{e.Span.Start + g[2], e.Span.Start + g[3]}
+		bs := Span{e.Span.Start + g[4], e.Span.Start + g[5]}
+		out = append(out, RelSuggestion{Type: "PART_OF", From: e, To: End{Span: bs, Candidates: body}},
+			RelSuggestion{Type: "LOCATED_IN", From: e, To: End{Span: ps, Candidates: place}})
+	}
+	return out
+}
