@@ -457,6 +457,8 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 			k, conf := ProposeKind(name)
 			if conf < 0.5 && len(part) <= 3 && personContext(text[sent.Start:s], text[e:sent.End]) {
 				k, conf = kg.KindPerson, 0.6
+			} else if conf < 0.5 && len(part) <= 3 && placeBeforeRE.MatchString(text[max(sent.Start, s-40):s]) {
+				k, conf = kg.KindPlace, 0.5
 			}
 			out = append(out, candidate{span: Span{s, e}, name: name, kind: k, conf: conf})
 		}
@@ -505,6 +507,11 @@ var (
 	saidBeforeRE = regexp.MustCompile(`(?i)\b(?:said|says|according to|told|explained)\s+$`)
 	saidAfterRE  = regexp.MustCompile(`(?i)^\s+(?:said|says|told|explained|added|noted)\b`)
 )
+
+// placeBeforeRE is what makes the name after it a place: "in" after a
+// body's name ("the Microelectronics Centre in Yuen Long") or after
+// "located", "based", "headquartered".
+var placeBeforeRE = regexp.MustCompile(`(?:\b(?:Centre|Center|Park|Campus|Laboratory|Institute|Office|Hub|Zone|located|based|headquartered|situated)\s+in|\bin\s+the\s+(?:city|district|town|county|province)\s+of)\s+$`)
 
 // personContext reports whether the words around a name make it a person's:
 // a role after it ("Gao Min, dean of …") or a verb of saying next to it.
