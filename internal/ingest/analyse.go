@@ -329,6 +329,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 
 	// Relationships and fundings, sentence by sentence.
 	listed := listRelations(text, a.Sentences, ends, newKinds)
+	placed := map[string]bool{}
 	for si, sent := range a.Sentences {
 		if err := ctx.Err(); err != nil {
 			return nil, kg.Errorf(kg.CodeTimeout, "analyse: %v", err)
@@ -347,6 +348,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		rels = append(rels, nominalRelations(text, sent, ends[si], newKinds)...)
 		rels = append(rels, d.partOfTail(text, ends[si], newKinds)...)
 		rels = append(rels, d.branchRelations(text, ends[si])...)
+		rels = append(rels, d.placeNamed(text, ends[si], newKinds, placed)...)
 		for _, u := range units {
 			for _, e := range ends[si] {
 				if e.NewName == u.name && e.Span.Start == u.body.Span.Start {

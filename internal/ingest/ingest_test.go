@@ -813,6 +813,12 @@ func TestRelationRules(t *testing.T) {
 		{"a facility in a place named after it",
 			"Next year the Ocean Robotics Centre in Tai Po Kau will open.",
 			[]string{"Ocean Robotics Centre LOCATED_IN Tai Po Kau"}, nil},
+		{"a facility named after a known place is located there",
+			"The Lantau Robotics Park opened in May. The Lantau Robotics Park has 20 tenants.",
+			[]string{"Lantau Robotics Park LOCATED_IN lantau"}, nil},
+		{"near miss: a body named after a place is not placed by its name",
+			"The Lantau Robotics Institute opened in May.",
+			nil, []string{"Lantau Robotics Institute LOCATED_IN lantau"}},
 		{"a lower-case title names its body by the longest known start",
 			"Sam Lee, minister of ocean studies and fisheries, opened the fair.",
 			[]string{"sam-lee HEADS ocean-ministry"}, nil},
@@ -1310,5 +1316,23 @@ func TestDocumentTitles(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPlaceNamedOnce: a facility named after a place is placed there once
+// in a document, however often it is named.
+func TestPlaceNamedOnce(t *testing.T) {
+	d, err := New(ruleEntities)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range relStrings(t, d, "The Lantau Robotics Park opened in May. The Lantau Robotics Park has 20 tenants.") {
+		if r == "Lantau Robotics Park LOCATED_IN lantau" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d LOCATED_IN, want 1", n)
 	}
 }

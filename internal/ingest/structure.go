@@ -297,3 +297,50 @@ func (d *Dictionary) branchRelations(text string, ends []End) []RelSuggestion {
 	}
 	return out
 }
+
+// placeNamed reads a facility's or zone's name that starts with a known
+// place ("Hong Kong Science Park", "Shenzhen Innovation and Technology
+// Zone"): it is LOCATED_IN that place. Once per entity in a document.
+func (d *Dictionary) placeNamed(text string, ends []End, newKinds map[string]kg.Kind, done map[string]bool) []RelSuggestion {
+	var out []RelSuggestion
+	for _, e := range ends {
+		k := endKind(e, newKinds)
+		if k != kg.KindFacility && k != kg.KindPlace {
+			continue
+		}
+		key := e.NewName
+		if key == "" {
+			key = e.Candidates[0].EntityID
+		}
+		if done[key] {
+			continue
+		}
+		name := kg.CollapseSpace(e.Span.Text(text))
+		ws := strings.Fields(name)
+		if len(ws) < 2 {
+			continue
+		}
+		if k == kg.KindPlace {
+			// a zone or district named after the place, not a region of it
+			if h := strings.ToLower(ws[len(ws)-1]); h != "zone" && h != "park" && h != "district" && h != "town" {
+				continue
+			}
+		}
+		// the longest start of one or two words that names a known place
+		for n := min(2, len(ws)-1); n >= 1; n-- {
+			p := strings.Join(ws[:n], " ")
+			cs := d.Lookup(p)
+			if len(cs) != 1 || cs[0].Kind != kg.KindPlace || containsID(e.Candidates, cs[0].EntityID) {
+				continue
+			}
+			sp := Span{e.Span.Start, e.Span.Start + len(ws[0])}
+			if n == 2 {
+				sp.End = e.Span.Start + strings.Index(e.Span.Text(text), ws[1]) + len(ws[1])
+			}
+			done[key] = true
+			out = append(out, RelSuggestion{Type: "LOCATED_IN", From: e, To: End{Span: sp, Candidates: cs}})
+			break
+		}
+	}
+	return out
+}
