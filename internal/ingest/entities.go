@@ -329,7 +329,10 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 				// a run does not cross punctuation other than space, save
 				// the period of an initial ("Benny C. F. Cheung")
 				gap := strings.TrimSpace(text[toks[j-1].e:toks[j].s])
-				if gap != "" && !(gap == "." && (utf8.RuneCountInString(toks[j-1].w) == 1 || titles[strings.ToLower(toks[j-1].w)])) {
+				// "Committee on Innovation, Technology and
+				// Re-industrialisation": a body's remit lists its fields
+				remit := gap == "," && remitOf(toks[i:j]) && remitListRE.MatchString(text[toks[j].s:sent.End])
+				if gap != "" && !remit && !(gap == "." && (utf8.RuneCountInString(toks[j-1].w) == 1 || titles[strings.ToLower(toks[j-1].w)])) {
 					break
 				}
 				j++
@@ -472,6 +475,26 @@ var orgHeads = map[string]bool{"office": true, "offices": true, "department": tr
 	"commission": true, "committee": true, "council": true, "institute": true, "institutes": true, "centre": true,
 	"center": true, "laboratory": true, "academy": true, "school": true, "faculty": true, "division": true,
 	"agency": true, "administration": true, "secretariat": true, "branch": true}
+
+// remitOf reports whether a run is a body's head word and "on" or "for"
+// and its fields so far ("Committee on Innovation").
+func remitOf(run []token) bool {
+	for k := 0; k+1 < len(run); k++ {
+		if orgHeads[strings.ToLower(run[k].w)] && (run[k+1].w == "on" || run[k+1].w == "for") {
+			for _, t := range run[k+2:] {
+				if !capitalised(t.w) && t.w != "and" && t.w != "&" {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// remitListRE is the rest of a list of fields after a comma: capitalised
+// words, commas, and "and" before the last.
+var remitListRE = regexp.MustCompile(`^\p{Lu}[\pL\-]*(?:\s+\p{Lu}[\pL\-]*)*(?:\s*,\s*\p{Lu}[\pL\-]*(?:\s+\p{Lu}[\pL\-]*)*)*,?\s+(?:and|&)\s+\p{Lu}`)
 
 // runsOfThe reports whether a run holds a head word with "of the" after it.
 func runsOfThe(run []token) bool {
