@@ -104,9 +104,47 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		addNew(c)
 	}
 	var inside []Span // new names that start with a known one ("Guangzhou Institutes of Biomedicine")
+	type unit struct {
+		name string
+		body End
+	}
+	var units []unit // new bodies named after the known body they belong to
 	for _, sent := range a.Sentences {
 		for _, c := range capitalisedRuns(text, sent, ms) {
 			if covered(c.span) || aliased[Fold(c.name)] || d.Lookup(c.name) != nil {
+				continue
+			}
+			// "the University of X (UX) Fok Research Institute": the
+			// institute of the known body, named with its acronym
+			if c.conf >= 0.6 && unitKinds[c.kind] {
+				// the body: a known one, or one the text defines ("Long (ACR)")
+				bodies := make([]End, 0, len(ms)+len(news))
+				for _, m := range ms {
+					if len(m.Candidates) == 1 && campusKinds[m.Candidates[0].Kind] {
+						bodies = append(bodies, End{Span: m.Span, Candidates: m.Candidates})
+					}
+				}
+				for _, n := range news {
+					if n.conf >= 0.6 && campusKinds[n.kind] {
+						bodies = append(bodies, End{Span: n.span, NewName: n.name})
+					}
+				}
+				for _, b := range bodies {
+					if b.Span.End > c.span.Start || c.span.Start-b.Span.End > 20 {
+						continue
+					}
+					g := bracketAcronymRE.FindStringSubmatch(text[b.Span.End:c.span.Start])
+					if g == nil {
+						continue
+					}
+					c.aliases = append(c.aliases, kg.CollapseSpace(b.Span.Text(text))+" "+c.name)
+					c.name = g[1] + " " + c.name
+					c.span.Start, c.at = b.Span.Start, true
+					units = append(units, unit{c.name, b})
+					break
+				}
+			}
+			if d.Lookup(c.name) != nil {
 				continue
 			}
 			addNew(c)
@@ -236,7 +274,33 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		ends[m.Sentence] = append(ends[m.Sentence], End{Span: m.Span, Candidates: m.Candidates})
 	}
 	f := normalize(text)
+	place := func(sp Span, name string, over bool) {
+		si := sentenceOf(a.Sentences, sp.Start)
+		// A new name holding a shorter known one ("Wong Kwok Yin"
+		// holds "Wong") replaces it as an end; one overlapping a
+		// longer or equal one gives way.
+		clash := false
+		kept := ends[si][:0]
+		for _, e := range ends[si] {
+			switch {
+			case !(sp.Start < e.Span.End && e.Span.Start < sp.End):
+				kept = append(kept, e)
+			case (e.NewName == "" || over) && sp.Start <= e.Span.Start && e.Span.End <= sp.End && sp != e.Span:
+				// dropped
+			default:
+				clash = true
+				kept = append(kept, e)
+			}
+		}
+		ends[si] = kept
+		if !clash {
+			ends[si] = append(ends[si], End{Span: sp, NewName: name})
+		}
+	}
 	for _, c := range news {
+		if c.at {
+			place(c.span, c.name, true)
+		}
 		for _, form := range append([]string{c.name}, c.aliases...) {
 			ff := Fold(form)
 			if ff == "" {
@@ -252,28 +316,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 				if f.wordAt(i-1) || f.wordAt(j) {
 					continue
 				}
-				sp := f.span(i, j)
-				si := sentenceOf(a.Sentences, sp.Start)
-				// A new name holding a shorter known one ("Wong Kwok Yin"
-				// holds "Wong") replaces it as an end; one overlapping a
-				// longer or equal one gives way.
-				clash := false
-				kept := ends[si][:0]
-				for _, e := range ends[si] {
-					switch {
-					case !(sp.Start < e.Span.End && e.Span.Start < sp.End):
-						kept = append(kept, e)
-					case e.NewName == "" && sp.Start <= e.Span.Start && e.Span.End <= sp.End && sp != e.Span:
-						// dropped
-					default:
-						clash = true
-						kept = append(kept, e)
-					}
-				}
-				ends[si] = kept
-				if !clash {
-					ends[si] = append(ends[si], End{Span: sp, NewName: c.name})
-				}
+				place(f.span(i, j), c.name, false)
 			}
 		}
 	}
@@ -286,6 +329,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 
 	// Relationships and fundings, sentence by sentence.
 	listed := listRelations(text, a.Sentences, ends, newKinds)
+	placed := map[string]bool{}
 	for si, sent := range a.Sentences {
 		if err := ctx.Err(); err != nil {
 			return nil, kg.Errorf(kg.CodeTimeout, "analyse: %v", err)
@@ -302,6 +346,16 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		rels = append(rels, listed[si]...)
 		rels = append(rels, approvals(text, sent, ends[si], newKinds)...)
 		rels = append(rels, nominalRelations(text, sent, ends[si], newKinds)...)
+		rels = append(rels, d.partOfTail(text, ends[si], newKinds)...)
+		rels = append(rels, d.branchRelations(text, ends[si])...)
+		rels = append(rels, d.placeNamed(text, ends[si], newKinds, placed)...)
+		for _, u := range units {
+			for _, e := range ends[si] {
+				if e.NewName == u.name && e.Span.Start == u.body.Span.Start {
+					rels = append(rels, RelSuggestion{Type: "PART_OF", From: e, To: u.body})
+				}
+			}
+		}
 		for _, r := range rels {
 			r := r
 			r.On = on
@@ -354,6 +408,13 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 	})
 	return a, nil
 }
+
+// unitKinds are the kinds of a body's units named after it.
+var unitKinds = kinds(kg.KindInstitute, kg.KindLab, kg.KindDepartment, kg.KindFacility)
+
+// bracketAcronymRE is a body's acronym in brackets between its name and a
+// unit's: " (HKUST) " (group 1 the acronym).
+var bracketAcronymRE = regexp.MustCompile(`^\s*\(\s*(\p{Lu}[\p{Lu}\pN&\-]{1,11})\s*\)\s+$`)
 
 // campusKinds are the bodies that have campuses or branches named by place.
 var campusKinds = kinds(kg.KindUniversity, kg.KindInstitute, kg.KindCompany, kg.KindLab, kg.KindOrganization)

@@ -186,6 +186,9 @@ type candidate struct {
 	conf    float64
 	aliases []string
 	aliasOf []Candidate // acronym defined for a known entity
+	// at: the name stands at span though the text there does not spell
+	// it ("University (U) Research Institute" for "U Research Institute")
+	at bool
 }
 
 var acronymRE = regexp.MustCompile(`\(\s*(?:the\s+)?([A-Z][A-Za-z0-9&\-]{1,11})\s*\)`)
@@ -299,7 +302,9 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 	possessive := make([]bool, len(toks))
 	for i, t := range toks {
 		for _, suf := range []string{"'s", "’s"} {
-			if w, ok := strings.CutSuffix(t.w, suf); ok && w != "" {
+			if w, ok := strings.CutSuffix(t.w, suf); ok && w != "" && w != "People" {
+				// "People's" is part of a body's name ("Central People's
+				// Government"), no possessive
 				toks[i].w, toks[i].e, possessive[i] = w, t.e-len(suf), true
 			}
 		}
@@ -324,7 +329,10 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 				// a run does not cross punctuation other than space, save
 				// the period of an initial ("Benny C. F. Cheung")
 				gap := strings.TrimSpace(text[toks[j-1].e:toks[j].s])
-				if gap != "" && !(gap == "." && (utf8.RuneCountInString(toks[j-1].w) == 1 || titles[strings.ToLower(toks[j-1].w)])) {
+				// "Committee on Innovation, Technology and
+				// Re-industrialisation": a body's remit lists its fields
+				remit := gap == "," && remitOf(toks[i:j]) && remitListRE.MatchString(text[toks[j].s:sent.End])
+				if gap != "" && !remit && !(gap == "." && (utf8.RuneCountInString(toks[j-1].w) == 1 || titles[strings.ToLower(toks[j-1].w)])) {
 					break
 				}
 				j++
@@ -334,6 +342,16 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 			// "Outline Plan for the Pearl Delta Region"
 			if connectors[toks[j].w] && toks[j].w != "the" && j+2 < len(toks) && toks[j+1].w == "the" && capitalised(toks[j+2].w) &&
 				documentTitle(toks[i:j]) && strings.TrimSpace(text[toks[j-1].e:toks[j+2].s]) == toks[j].w+" the" {
+				j += 3
+				continue
+			}
+			// a body's name runs on through "of the" after its head word
+			// ("Affairs Office of the State Council"), and through "in the"
+			// after the government it belongs to ("Liaison Office of the
+			// Central People's Government in the HKSAR")
+			if (toks[j].w == "of" && orgHeads[strings.ToLower(toks[j-1].w)] || toks[j].w == "in" && toks[j-1].w == "Government" && runsOfThe(toks[i:j])) &&
+				j+2 < len(toks) && toks[j+1].w == "the" && capitalised(toks[j+2].w) && !calendarWord(toks[j+2].w) &&
+				kg.CollapseSpace(text[toks[j-1].e:toks[j+2].s]) == toks[j].w+" the" {
 				j += 3
 				continue
 			}
@@ -385,7 +403,20 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 			if len(name) > 3 && !initialsInside(name) {
 				name = name[len(name)-2:]
 			}
-			if len(name) >= 2 && (personTitles[lw] || len(name) < len(rest)) && !orgWords(name) {
+			// "Associate Head of Department of Civil and Environmental
+			// Engineering": words after a connector end a body's name
+			// that has a head word, not a person's
+			ofBody := false
+			if len(name) < len(rest) && connectors[rest[len(rest)-len(name)-1].w] {
+				b := rest
+				for len(b) > 0 && (connectors[b[0].w] || titles[strings.ToLower(b[0].w)]) {
+					b = b[1:]
+				}
+				if k, c := ProposeKind(text[b[0].s:b[len(b)-1].e]); c >= 0.6 && k != kg.KindPerson {
+					ofBody = true
+				}
+			}
+			if len(name) >= 2 && (personTitles[lw] || len(name) < len(rest)) && !orgWords(name) && !ofBody {
 				s, e := name[0].s, name[len(name)-1].e
 				conf := 0.6
 				if personTitles[lw] {
@@ -429,11 +460,50 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 			k, conf := ProposeKind(name)
 			if conf < 0.5 && len(part) <= 3 && personContext(text[sent.Start:s], text[e:sent.End]) {
 				k, conf = kg.KindPerson, 0.6
+			} else if conf < 0.5 && len(part) <= 3 && placeBeforeRE.MatchString(text[max(sent.Start, s-40):s]) {
+				k, conf = kg.KindPlace, 0.5
 			}
 			out = append(out, candidate{span: Span{s, e}, name: name, kind: k, conf: conf})
 		}
 	}
 	return out
+}
+
+// orgHeads are the head words of bodies whose names run on through "of the"
+// ("Office of the State Council", "Department of the Interior").
+var orgHeads = map[string]bool{"office": true, "offices": true, "department": true, "ministry": true, "bureau": true,
+	"commission": true, "committee": true, "council": true, "institute": true, "institutes": true, "centre": true,
+	"center": true, "laboratory": true, "academy": true, "school": true, "faculty": true, "division": true,
+	"agency": true, "administration": true, "secretariat": true, "branch": true}
+
+// remitOf reports whether a run is a body's head word and "on" or "for"
+// and its fields so far ("Committee on Innovation").
+func remitOf(run []token) bool {
+	for k := 0; k+1 < len(run); k++ {
+		if orgHeads[strings.ToLower(run[k].w)] && (run[k+1].w == "on" || run[k+1].w == "for") {
+			for _, t := range run[k+2:] {
+				if !capitalised(t.w) && t.w != "and" && t.w != "&" {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// remitListRE is the rest of a list of fields after a comma: capitalised
+// words, commas, and "and" before the last.
+var remitListRE = regexp.MustCompile(`^\p{Lu}[\pL\-]*(?:\s+\p{Lu}[\pL\-]*)*(?:\s*,\s*\p{Lu}[\pL\-]*(?:\s+\p{Lu}[\pL\-]*)*)*,?\s+(?:and|&)\s+\p{Lu}`)
+
+// runsOfThe reports whether a run holds a head word with "of the" after it.
+func runsOfThe(run []token) bool {
+	for k := 0; k+2 < len(run); k++ {
+		if orgHeads[strings.ToLower(run[k].w)] && run[k+1].w == "of" && run[k+2].w == "the" {
+			return true
+		}
+	}
+	return false
 }
 
 // isYear reports whether w is a year such as 2021 ("Science Forum 2021");
@@ -460,6 +530,11 @@ var (
 	saidBeforeRE = regexp.MustCompile(`(?i)\b(?:said|says|according to|told|explained)\s+$`)
 	saidAfterRE  = regexp.MustCompile(`(?i)^\s+(?:said|says|told|explained|added|noted)\b`)
 )
+
+// placeBeforeRE is what makes the name after it a place: "in" after a
+// body's name ("the Microelectronics Centre in Yuen Long") or after
+// "located", "based", "headquartered".
+var placeBeforeRE = regexp.MustCompile(`(?:\b(?:Centre|Center|Park|Campus|Laboratory|Institute|Office|Hub|Zone|located|based|headquartered|situated)\s+in|\bin\s+the\s+(?:city|district|town|county|province)\s+of)\s+$`)
 
 // personContext reports whether the words around a name make it a person's:
 // a role after it ("Gao Min, dean of …") or a verb of saying next to it.

@@ -778,6 +778,47 @@ func TestRelationRules(t *testing.T) {
 		{"an act named on the object passes the preposition",
 			"The Ministry of Ocean Studies announced the establishment of the Delta Institute of Robotics.",
 			[]string{"ocean-ministry ANNOUNCED delta-institute"}, nil},
+		{"a title after a semicolon belongs to the person after its body",
+			"Pictured are Mrs. Mary Ho (left); the Deputy Director of the Delta Institute of Robotics, Mr. Sam Lee (right).",
+			[]string{"sam-lee WORKS_AT delta-institute"}, []string{"mary-ho WORKS_AT delta-institute"}},
+		{"near miss: a title after a comma is the person's before it",
+			"Mrs. Mary Ho, the Deputy Director of the Delta Institute of Robotics, met Mr. Sam Lee.",
+			[]string{"mary-ho WORKS_AT delta-institute"}, []string{"sam-lee WORKS_AT delta-institute"}},
+		{"a body's name ending 'of the' a known body is part of it",
+			"Mary Ho visited the Harbour Affairs Office of the Robotics Advisory Committee.",
+			[]string{"Harbour Affairs Office of the Robotics Advisory Committee PART_OF panel"}, nil},
+		{"near miss: a name ending 'of the' a place is part of nothing",
+			"Mary Ho visited the Harbour Affairs Office of the Lamma Special Region.",
+			nil, []string{"Harbour Affairs Office of the Lamma Special Region PART_OF lamma"}},
+		{"joining forces makes partners and one subject",
+			"Kite Robotics joined forces with the Delta Institute of Robotics, and organised the Harbour Robotics Expo.",
+			[]string{"kite COLLABORATES_WITH delta-institute", "kite ORGANISED expo", "delta-institute ORGANISED expo"},
+			[]string{"delta-institute COLLABORATES_WITH kite"}},
+		{"near miss: a visit makes no partners",
+			"Kite Robotics visited the Delta Institute of Robotics, and organised the Harbour Robotics Expo.",
+			nil, []string{"kite COLLABORATES_WITH delta-institute"}},
+		{"a unit named after its body's bracketed acronym is the body's",
+			"Mary Ho, dean of the Delta Institute of Robotics (DIR) Lantau Marine Laboratory, spoke.",
+			[]string{"DIR Lantau Marine Laboratory PART_OF delta-institute", "mary-ho HEADS DIR Lantau Marine Laboratory"},
+			[]string{"mary-ho HEADS delta-institute"}},
+		{"near miss: a body's acronym, a comma and another body",
+			"Mary Ho visited the Delta Institute of Robotics (DIR), Lantau Marine Laboratory and Kite Robotics.",
+			nil, []string{"DIR Lantau Marine Laboratory PART_OF delta-institute", "Lantau Marine Laboratory PART_OF delta-institute"}},
+		{"a place's branch of a body is part of it and located there",
+			"The Lantau Branch of the Delta Institute of Robotics opened in May.",
+			[]string{"Lantau Branch of the Delta Institute of Robotics PART_OF delta-institute", "Lantau Branch of the Delta Institute of Robotics LOCATED_IN lantau"}, nil},
+		{"near miss: a branch named by no place",
+			"The Kite Robotics Branch of the Delta Institute of Robotics opened in May.",
+			nil, []string{"Kite Robotics Branch of the Delta Institute of Robotics LOCATED_IN kite", "Kite Robotics Branch of the Delta Institute of Robotics PART_OF delta-institute"}},
+		{"a facility in a place named after it",
+			"Next year the Ocean Robotics Centre in Tai Po Kau will open.",
+			[]string{"Ocean Robotics Centre LOCATED_IN Tai Po Kau"}, nil},
+		{"a facility named after a known place is located there",
+			"The Lantau Robotics Park opened in May. The Lantau Robotics Park has 20 tenants.",
+			[]string{"Lantau Robotics Park LOCATED_IN lantau"}, nil},
+		{"near miss: a body named after a place is not placed by its name",
+			"The Lantau Robotics Institute opened in May.",
+			nil, []string{"Lantau Robotics Institute LOCATED_IN lantau"}},
 		{"a lower-case title names its body by the longest known start",
 			"Sam Lee, minister of ocean studies and fisheries, opened the fair.",
 			[]string{"sam-lee HEADS ocean-ministry"}, nil},
@@ -1036,6 +1077,39 @@ func TestEntityRules(t *testing.T) {
 		{"a name ends before a weekday or a month",
 			"The Lantau Marine Laboratory on Monday opened the Sha Tin Robotics Centre in May.",
 			[]string{"Lantau Marine Laboratory LAB"}, []string{"Lantau Marine Laboratory on Monday LAB", "Sha Tin Robotics Centre in May LAB"}},
+		{"a body's name runs on through 'of the' after its head word",
+			"Mary Ho met the Harbour Affairs Office of the Pearl Council on Monday.",
+			[]string{"Harbour Affairs Office of the Pearl Council GOVERNMENT_BODY"}, []string{"Harbour Affairs Office GOVERNMENT_BODY"}},
+		{"and through 'in the' after the government it belongs to",
+			"Sam Lee visited the Liaison Office of the Central People's Government in the Lamma Special Region.",
+			[]string{"Liaison Office of the Central People's Government in the Lamma Special Region GOVERNMENT_BODY"}, nil},
+		{"near miss: no head word before 'of the'",
+			"The Harbour Robotics Company of the Year award went to Kite Robotics. The Lantau Robotics Prize of the Pearl Council was given.",
+			nil, []string{"Harbour Robotics Company of the Year COMPANY", "Lantau Robotics Prize of the Pearl Council ORGANIZATION"}},
+		{"near miss: 'in the' after a body without 'of the'",
+			"Mary Ho met the Kowloon Government in the Lamma Special Region.",
+			nil, []string{"Kowloon Government in the Lamma Special Region GOVERNMENT_BODY"}},
+		{"words after a connector end a titled body's name, not a person's",
+			"Professor Sam Lee, Associate Head of Department of Marine and Coastal Engineering at Kite Robotics, spoke.",
+			[]string{"Department of Marine and Coastal Engineering GOVERNMENT_BODY"}, []string{"Coastal Engineering PERSON"}},
+		{"near miss: a name after a title and its field is a person",
+			"Director of Marine Studies Tom Chan spoke.",
+			[]string{"Tom Chan PERSON"}, nil},
+		{"a unit named after its body's bracketed acronym takes the acronym",
+			"Mary Ho, dean of the Delta Institute of Robotics (DIR) Lantau Marine Laboratory, spoke.",
+			[]string{"DIR Lantau Marine Laboratory LAB"}, []string{"Lantau Marine Laboratory LAB"}},
+		{"a name after a facility's 'in' is a place",
+			"Next year the Ocean Robotics Centre in Tai Po Kau will open.",
+			[]string{"Tai Po Kau PLACE"}, nil},
+		{"near miss: a name after a verb's 'in' is no place",
+			"Kite Robotics invested in Digital Ocean Systems.",
+			nil, []string{"Digital Ocean Systems PLACE"}},
+		{"a body's remit lists its fields with commas",
+			"Sam Lee joined the Advisory Committee on Ocean, Robotics and Marine Science in 2020.",
+			[]string{"Advisory Committee on Ocean, Robotics and Marine Science GOVERNMENT_BODY"}, []string{"Advisory Committee on Ocean GOVERNMENT_BODY"}},
+		{"near miss: a comma after a remit ends the name",
+			"Sam Lee joined the Advisory Committee on Ocean, Mary Ho said.",
+			[]string{"Advisory Committee on Ocean GOVERNMENT_BODY"}, []string{"Advisory Committee on Ocean, Mary Ho GOVERNMENT_BODY"}},
 		{"near miss: a name runs on through 'of' and a capitalised word",
 			"The Lantau Laboratory of Marine Science opened.",
 			[]string{"Lantau Laboratory of Marine Science LAB"}, nil},
@@ -1248,5 +1322,23 @@ func TestDocumentTitles(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPlaceNamedOnce: a facility named after a place is placed there once
+// in a document, however often it is named.
+func TestPlaceNamedOnce(t *testing.T) {
+	d, err := New(ruleEntities)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range relStrings(t, d, "The Lantau Robotics Park opened in May. The Lantau Robotics Park has 20 tenants.") {
+		if r == "Lantau Robotics Park LOCATED_IN lantau" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d LOCATED_IN, want 1", n)
 	}
 }

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -122,6 +123,7 @@ var triggers = []trigger{
 	trig(`(?:is |are |was )?hosted by|(?:is |are )?housed (?:in|at|by)`, "HOSTS", true, bodies, nonPlace),
 	trig(`(?:is |are |as )?(?:a |an )?(?:part|branch|unit|member|subsidiary|arm|affiliate) of|under(?: the)?|affiliated (?:to|with)|belonging to`, "PART_OF", false, nonPlace, nonPlace),
 	trig(`(?:collaborat|cooperat|partner|work)(?:es|ed|ing|e|s)? (?:together )?with|(?:collaboration|cooperation|partnership|partnering) (?:with|between)`, "COLLABORATES_WITH", false, nonPlace, nonPlace),
+	trig(`join(?:s|ed|t)? (?:forces?|hands) with|team(?:s|ed)? up with`, "COLLABORATES_WITH", false, nonPlace, nonPlace),
 	trig(`attended|participated in|took part in|joined`, "ATTENDED", false, actors, events),
 	trig(`spoke at|addressed|delivered (?:a |the )?(?:speech|keynote|address|remarks) at|gave (?:a |the )?(?:speech|keynote|talk) at`, "SPOKE_AT", false, persons, events),
 	trig(`(?:organi[sz]ed|hosted|co-organi[sz]ed|held) by`, "ORGANISED", true, bodies, events),
@@ -238,7 +240,9 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 			}
 			// "Deputy Director of the Liaison Office, Mr. Tan Tieniu": the
 			// title, its body, then the person.
-			if tr.role && r >= 0 && (l < 0 || endKind(ends[l], newKinds) != kg.KindPerson) && r+1 < len(ends) &&
+			// A person before a semicolon is another list item's ("…, Mr.
+			// X (left); the Deputy Director of …, Mr. Y").
+			if tr.role && r >= 0 && (l < 0 || endKind(ends[l], newKinds) != kg.KindPerson || strings.Contains(text[ends[l].Span.End:ts], ";")) && r+1 < len(ends) &&
 				endKind(ends[r+1], newKinds) == kg.KindPerson && len(text[ends[r].Span.End:ends[r+1].Span.Start]) <= 20 {
 				l = r + 1
 			}
@@ -395,7 +399,9 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 					if y != b && oky && ey.Candidates != nil && ey.Candidates[0].EntityID != ends[y].Candidates[0].EntityID && endKind(ends[b], newKinds) != kg.KindGovernmentBody {
 						oky = false
 					}
-					if x == y || !okx || !oky || (tr.role && (x != a || y != b)) {
+					// "A joined forces with B": neither is A's partner
+					// twice, nor is B its own
+					if x == y || !okx || !oky || (tr.role && (x != a || y != b)) || (x != a || y != b) && slices.Contains(coordinated(text, ends, x), y) {
 						continue
 					}
 					if k := (key{tr.typ, x, y}); x != a || y != b {
@@ -539,6 +545,10 @@ var deputyRE = regexp.MustCompile(`(?i)^(?:deputy|vice|associate|assistant)[- ]`
 var signedWithRE = regexp.MustCompile(`^\)?\s*(?:\([^)]*\)\s*)?with\s+(?:the\s+)?(?:(?:Professor|Prof\.?|Dr\.?|Mr\.?|Mrs\.?|Ms\.?)\s+)?$`)
 
 // coordRE is what joins coordinated ends: "and", a comma, "as well as".
+// jointRE joins two bodies as one subject: "A joined forces with B, and
+// organised …" (both organised).
+var jointRE = regexp.MustCompile(`(?i)^\s+(?:join(?:s|ed|t)?\s+(?:forces?|hands)|team(?:s|ed)?\s+up)\s+with\s+(?:the\s+)?$`)
+
 var coordRE = regexp.MustCompile(`^(?:,\s*|\s+)(?:and|&|as well as|or)?\s*(?:the\s+)?$|^\s*,\s*$`)
 
 // coordinated returns end i and the ends joined to it by "and" or commas,
@@ -566,7 +576,7 @@ func coordinated(text string, ends []End, i int) []int {
 	out := []int{i}
 	for k := i; ; {
 		last, end := unitEnd(k)
-		if last+1 >= len(ends) || !coordRE.MatchString(text[end:ends[last+1].Span.Start]) {
+		if last+1 >= len(ends) || !coordRE.MatchString(text[end:ends[last+1].Span.Start]) && !jointRE.MatchString(text[end:ends[last+1].Span.Start]) {
 			break
 		}
 		k = last + 1
@@ -581,7 +591,7 @@ func coordinated(text string, ends []End, i int) []int {
 			break
 		}
 		_, end := unitEnd(p)
-		if !coordRE.MatchString(text[end:ends[k].Span.Start]) {
+		if !coordRE.MatchString(text[end:ends[k].Span.Start]) && !jointRE.MatchString(text[end:ends[k].Span.Start]) {
 			break
 		}
 		k = p

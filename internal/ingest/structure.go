@@ -230,3 +230,117 @@ func nominalRelations(text string, sent Span, ends []End, newKinds map[string]kg
 	}
 	return out
 }
+
+// partOfTail reads a body's name that ends with another body's: "Affairs
+// Office of the State Council" is PART_OF the State Council, when the tail
+// after the last "of the" (behind the head word) is a known body or a new
+// name of a body's kind.
+func (d *Dictionary) partOfTail(text string, ends []End, newKinds map[string]kg.Kind) []RelSuggestion {
+	var out []RelSuggestion
+	for _, e := range ends {
+		k := endKind(e, newKinds)
+		if e.NewName == "" || !kinds(kg.KindGovernmentBody, kg.KindDepartment, kg.KindLab, kg.KindInstitute).allows(k) {
+			continue
+		}
+		name := e.Span.Text(text)
+		g := tailRE.FindStringSubmatchIndex(name)
+		if g == nil {
+			continue
+		}
+		sp := Span{e.Span.Start + g[2], e.Span.End}
+		tail := kg.CollapseSpace(sp.Text(text))
+		to := End{Span: sp}
+		if cs := d.Lookup(tail); cs != nil {
+			to.Candidates = cs
+		} else if _, ok := newKinds[tail]; ok {
+			to.NewName = tail
+		} else {
+			continue
+		}
+		if tk := endKind(to, newKinds); tk != kg.KindPlace && bodies.allows(tk) {
+			out = append(out, RelSuggestion{Type: "PART_OF", From: e, To: to})
+		}
+	}
+	return out
+}
+
+// tailRE finds the tail of a body's name after its head word and "of the"
+// (group 1), the last such: "… Office of the State Council".
+var tailRE = regexp.MustCompile(`(?i)\b(?:office|offices|department|ministry|bureau|commission|committee|council|institute|institutes|centre|center|laboratory|academy|school|faculty|division|agency|administration|secretariat|branch)\s+of\s+the\s+((?:\p{Lu}[\pL'’\-]*)(?:\s+\p{Lu}[\pL'’\-]*)*)$`)
+
+// branchRE is "<Place> Branch(es) of <Body>" (groups 1 and 2).
+var branchRE = regexp.MustCompile(`^(\p{Lu}[\pL\-]*(?:\s+\p{Lu}[\pL\-]*){0,3})\s+(?:Branch|Branches|branch|branches|Office|Campus)\s+of\s+(?:the\s+)?(\S.*)$`)
+
+// branchRelations reads a branch's name: "Hong Kong Branches of the
+// National Centres" are PART_OF the centres and LOCATED_IN Hong Kong, when
+// the place and the body are known.
+func (d *Dictionary) branchRelations(text string, ends []End) []RelSuggestion {
+	var out []RelSuggestion
+	for _, e := range ends {
+		name := e.Span.Text(text)
+		g := branchRE.FindStringSubmatchIndex(name)
+		if g == nil {
+			continue
+		}
+		place := d.Lookup(name[g[2]:g[3]])
+		body := d.Lookup(kg.CollapseSpace(name[g[4]:g[5]]))
+		if len(place) != 1 || place[0].Kind != kg.KindPlace || len(body) == 0 {
+			continue
+		}
+		if k := body[0].Kind; k == kg.KindPlace || k == kg.KindPerson || !nonPlace.allows(k) {
+			continue
+		}
+		ps := Span{e.Span.Start + g[2], e.Span.Start + g[3]}
+		bs := Span{e.Span.Start + g[4], e.Span.Start + g[5]}
+		out = append(out, RelSuggestion{Type: "PART_OF", From: e, To: End{Span: bs, Candidates: body}},
+			RelSuggestion{Type: "LOCATED_IN", From: e, To: End{Span: ps, Candidates: place}})
+	}
+	return out
+}
+
+// placeNamed reads a facility's or zone's name that starts with a known
+// place ("Hong Kong Science Park", "Shenzhen Innovation and Technology
+// Zone"): it is LOCATED_IN that place. Once per entity in a document.
+func (d *Dictionary) placeNamed(text string, ends []End, newKinds map[string]kg.Kind, done map[string]bool) []RelSuggestion {
+	var out []RelSuggestion
+	for _, e := range ends {
+		k := endKind(e, newKinds)
+		if k != kg.KindFacility && k != kg.KindPlace {
+			continue
+		}
+		key := e.NewName
+		if key == "" {
+			key = e.Candidates[0].EntityID
+		}
+		if done[key] {
+			continue
+		}
+		name := kg.CollapseSpace(e.Span.Text(text))
+		ws := strings.Fields(name)
+		if len(ws) < 2 {
+			continue
+		}
+		if k == kg.KindPlace {
+			// a zone or district named after the place, not a region of it
+			if h := strings.ToLower(ws[len(ws)-1]); h != "zone" && h != "park" && h != "district" && h != "town" {
+				continue
+			}
+		}
+		// the longest start of one or two words that names a known place
+		for n := min(2, len(ws)-1); n >= 1; n-- {
+			p := strings.Join(ws[:n], " ")
+			cs := d.Lookup(p)
+			if len(cs) != 1 || cs[0].Kind != kg.KindPlace || containsID(e.Candidates, cs[0].EntityID) {
+				continue
+			}
+			sp := Span{e.Span.Start, e.Span.Start + len(ws[0])}
+			if n == 2 {
+				sp.End = e.Span.Start + strings.Index(e.Span.Text(text), ws[1]) + len(ws[1])
+			}
+			done[key] = true
+			out = append(out, RelSuggestion{Type: "LOCATED_IN", From: e, To: End{Span: sp, Candidates: cs}})
+			break
+		}
+	}
+	return out
+}
