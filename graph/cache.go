@@ -6,6 +6,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -19,8 +21,9 @@ import (
 // after the data under it changed; entries of older versions are dropped as
 // soon as the version moves.
 //
-// Only queries are cached, only answers without errors, and only answers of
-// at most MaxEntryBytes; the whole cache holds at most MaxBytes, least
+// A request with "Cache-Control: no-cache" (or no-store) is answered afresh,
+// neither from the cache nor into it. Only queries are cached, only answers
+// without errors, and only answers of at most MaxEntryBytes; the whole cache holds at most MaxBytes, least
 // recently used first out. MaxBytes counts what an entry really holds in
 // memory: the answer's bytes as allocated and the entry's bookkeeping
 // (entryOverhead), so it bounds the cache's share of the heap. The key is the
@@ -124,7 +127,7 @@ func (c *ResultCache) InterceptResponse(ctx context.Context, next graphql.Respon
 	if oc.Operation == nil || oc.Operation.Operation != ast.Query {
 		return next(ctx)
 	}
-	if c.Bypass != nil && c.Bypass(ctx) {
+	if c.Bypass != nil && c.Bypass(ctx) || freshAsked(oc.Headers) {
 		return next(ctx)
 	}
 	version, ok := c.Version()
@@ -254,4 +257,19 @@ func (c *ResultCache) put(version int64, key [32]byte, data json.RawMessage) {
 		delete(c.entries, old.key)
 		c.bytes -= old.size()
 	}
+}
+
+// freshAsked reports whether the request asks for an answer computed afresh
+// (Cache-Control: no-cache or no-store, RFC 9111): it is then neither served
+// from the cache nor stored in it.
+func freshAsked(h http.Header) bool {
+	for _, v := range h.Values("Cache-Control") {
+		for _, d := range strings.Split(v, ",") {
+			switch strings.ToLower(strings.TrimSpace(d)) {
+			case "no-cache", "no-store":
+				return true
+			}
+		}
+	}
+	return false
 }

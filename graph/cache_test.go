@@ -1,10 +1,13 @@
 package graph_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,6 +70,25 @@ func TestResultCache(t *testing.T) {
 	}
 	if hits, _ := cache.Stats(); hits < 5 {
 		t.Errorf("hits = %d, want 5", hits)
+	}
+	// A client asking for a fresh answer gets one from Neo4j, and leaves
+	// the cache as it was.
+	for _, cc := range []string{"no-cache", "max-age=0, No-Store"} {
+		names.reset()
+		body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Cache-Control", cc)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if !strings.Contains(rec.Body.String(), before) || len(dataQueries(names)) != 1 {
+			t.Errorf("Cache-Control: %s: %d Neo4j queries, answer %s; want 1 and the same answer", cc, len(dataQueries(names)), rec.Body.String())
+		}
+	}
+	names.reset()
+	description()
+	if got := dataQueries(names); len(got) != 0 {
+		t.Errorf("after fresh answers, a plain request ran %v, want the cached answer", got)
 	}
 	// Different variables are a different answer.
 	var data struct{ Entity struct{ ID string } }

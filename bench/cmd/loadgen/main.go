@@ -209,6 +209,14 @@ func run(o opts) error {
 			}
 		}
 	}
+	if slices.Contains(o.shapes, pairedShape) && slices.Contains(o.systems, sysInnograph) && slices.Contains(o.systems, sysCypherHTTP) {
+		pr := b.paired(ctx, shapeByName[pairedShape])
+		for _, row := range pr {
+			fmt.Fprintf(os.Stderr, "%-9s c=%-3d %-14s %8.1f req/s  p50 %7.2f ms  p99 %8.2f ms  errors %d (%d requests)\n",
+				row.Shape, row.Concurrency, row.System, row.RPS, row.P50, row.P99, row.Errors, row.Requests)
+		}
+		rows = append(rows, pr...)
+	}
 	return writeResults(o, m, rows, rss, time.Since(start))
 }
 
@@ -303,6 +311,69 @@ func (b *bench) cell(ctx context.Context, sh *shape, sys string, c int) Row {
 		row.P99All = round(pct(all, 0.99), 3)
 	}
 	return row
+}
+
+// pairedShape is the shape whose c=1 latency is judged against cypher-http's
+// on paired requests (see paired).
+const pairedShape = "lookup"
+
+// paired measures innograph against cypher-http on the same requests, one
+// at a time, alternating system per request (and which goes first per
+// pair), for at most twice the cell duration or maxRequests pairs after a
+// warm-up of one cell's. Sequential cells of the two systems, seconds apart,
+// differ on this shared VM by more than the tenth of a millisecond the
+// comparison is about (1.0× to 2.1× for the same build); paired requests
+// share whatever the machine was doing. innograph is asked with
+// Cache-Control: no-cache, so every answer is computed as cypher-http
+// computes it, never served from the result cache. The rows have the shape
+// "<shape>-paired".
+func (b *bench) paired(ctx context.Context, sh *shape) []Row {
+	fresh := http.Header{"Cache-Control": {"no-cache"}}
+	wk := &worker{r: rand.New(rand.NewPCG(7, 7))}
+	var lat [2][]time.Duration
+	errs := [2]int{}
+	for phase, d := range []time.Duration{b.o.warmup, 2 * b.o.duration} {
+		deadline := time.Now().Add(d)
+		for i := 0; time.Now().Before(deadline) && (phase == 0 || i < b.o.maxRequests); i++ {
+			q, vars := sh.innograph(b, wk)
+			for k := range 2 {
+				sys := (i + k) % 2 // 0: innograph, 1: cypher-http
+				t := time.Now()
+				var err error
+				if sys == 0 {
+					_, err = b.postWith(ctx, b.o.igURL, q, vars, fresh)
+				} else {
+					_, err = b.post(ctx, b.o.chURL+"/"+sh.name, q, vars)
+				}
+				el := time.Since(t)
+				if phase == 0 {
+					continue
+				}
+				if err != nil {
+					errs[sys]++
+					continue
+				}
+				lat[sys] = append(lat[sys], el)
+			}
+		}
+	}
+	var rows []Row
+	for sys, name := range []string{sysInnograph, sysCypherHTTP} {
+		l := lat[sys]
+		slices.Sort(l)
+		var total time.Duration
+		for _, x := range l {
+			total += x
+		}
+		row := Row{Shape: sh.name + "-paired", Concurrency: 1, System: name, Size: b.o.size,
+			P50: round(pct(l, 0.50), 3), P99: round(pct(l, 0.99), 3), Errors: errs[sys], Requests: len(l) + errs[sys]}
+		row.P99All = row.P99
+		if total > 0 {
+			row.RPS = round(float64(len(l))/total.Seconds(), 1)
+		}
+		rows = append(rows, row)
+	}
+	return rows
 }
 
 // quiesce waits until Neo4j runs no transaction but its own check, for at
@@ -412,10 +483,18 @@ func (b *bench) do(ctx context.Context, sh *shape, sys string, w *worker) error 
 // post sends one GraphQL request and fails on transport errors, non-200
 // statuses and GraphQL errors.
 func (b *bench) post(ctx context.Context, endpoint, query string, vars map[string]any) (json.RawMessage, error) {
+	return b.postWith(ctx, endpoint, query, vars, nil)
+}
+
+// postWith is post with more request headers.
+func (b *bench) postWith(ctx context.Context, endpoint, query string, vars map[string]any, hdr http.Header) (json.RawMessage, error) {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
+	}
+	for k, v := range hdr {
+		req.Header[k] = v
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := b.client.Do(req)

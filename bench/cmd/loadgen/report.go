@@ -320,11 +320,23 @@ func markdown(rep Report, outDir string) string {
 	}
 	// The floor for any HTTP service over this database: the same store
 	// calls behind a minimal net/http handler.
+	// It is judged on paired requests (bench.paired) when the run has them:
+	// the sequential cells, seconds apart, carry the machine's drift.
+	pig, okP := ix[key{pairedShape + "-paired", 1, sysInnograph}]
+	pch, okC := ix[key{pairedShape + "-paired", 1, sysCypherHTTP}]
 	if ig, ok := ix[key{"lookup", 1, sysInnograph}]; ok {
 		if ch, ok := ix[key{"lookup", 1, sysCypherHTTP}]; ok && ch.P50 > 0 {
-			fmt.Fprintf(&w, "| p50 within 1.2× of cypher-http (c=1) | lookup | %s (%.2f vs %.2f ms) | %s |\n",
-				ratio(ig.P50, ch.P50), ig.P50, ch.P50, yes(ig.P50 <= 1.2*ch.P50))
+			met := yes(ig.P50 <= 1.2*ch.P50)
+			label := "p50 within 1.2× of cypher-http (c=1)"
+			if okP && okC {
+				met, label = "not judged here: see the paired row", label+", sequential cells (result cache on)"
+			}
+			fmt.Fprintf(&w, "| %s | lookup | %s (%.2f vs %.2f ms) | %s |\n", label, ratio(ig.P50, ch.P50), ig.P50, ch.P50, met)
 		}
+	}
+	if okP && okC && pch.P50 > 0 {
+		fmt.Fprintf(&w, "| p50 within 1.2× of cypher-http (c=1), paired requests, every answer computed (Cache-Control: no-cache) | lookup | %s (%.2f vs %.2f ms, %d pairs) | %s |\n",
+			ratio(pig.P50, pch.P50), pig.P50, pch.P50, min(pig.Requests, pch.Requests), yes(pig.P50 <= 1.2*pch.P50))
 	}
 	// Scale: compare with the smallest other size's run in the same directory.
 	// innograph's figures include result-cache hits, and how many requests
