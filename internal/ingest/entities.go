@@ -332,7 +332,8 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 				// "Committee on Innovation, Technology and
 				// Re-industrialisation": a body's remit lists its fields
 				remit := gap == "," && remitOf(toks[i:j]) && remitListRE.MatchString(text[toks[j].s:sent.End])
-				if gap != "" && !remit && !(gap == "." && (utf8.RuneCountInString(toks[j-1].w) == 1 || titles[strings.ToLower(toks[j-1].w)])) {
+				// a spaced ampersand joins like "and" ("Innovation & Technology")
+				if gap != "" && gap != "&" && !remit && !(gap == "." && (utf8.RuneCountInString(toks[j-1].w) == 1 || titles[strings.ToLower(toks[j-1].w)])) {
 					break
 				}
 				j++
@@ -354,6 +355,18 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 				kg.CollapseSpace(text[toks[j-1].e:toks[j+2].s]) == toks[j].w+" the" {
 				j += 3
 				continue
+			}
+			// an agreement's title runs on through the parties it is
+			// between: "Arrangement on Closer Cooperation between the
+			// Mainland and Macao"
+			if toks[j].w == "between" && agreementTitle(text, toks[i:j]) {
+				if m := betweenPartiesRE.FindStringIndex(text[toks[j-1].e:sent.End]); m != nil {
+					end := toks[j-1].e + m[1]
+					for j < len(toks) && toks[j].e <= end {
+						j++
+					}
+					break
+				}
 			}
 			if connectors[toks[j].w] && j+1 < len(toks) && capitalised(toks[j+1].w) && !calendarWord(toks[j+1].w) &&
 				strings.TrimSpace(text[toks[j-1].e:toks[j+1].s][:toks[j].s-toks[j-1].e]) == "" &&
@@ -449,7 +462,7 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 		// with a head word keeps them ("Ministry of Science and Technology").
 		parts := [][]token{run}
 		if _, c := ProposeKind(text[run[0].s:run[len(run)-1].e]); c < 0.6 {
-			parts = splitRun(run)
+			parts = splitRun(text, run)
 		}
 		for _, part := range parts {
 			if len(part) < 2 {
@@ -513,17 +526,44 @@ func isYear(w string) bool {
 }
 
 // splitRun cuts a run at "and", "&" and "in".
-func splitRun(run []token) [][]token {
+func splitRun(text string, run []token) [][]token {
 	var parts [][]token
 	start := 0
 	for i, t := range run {
 		if t.w == "and" || t.w == "&" || t.w == "in" {
 			parts = append(parts, run[start:i])
 			start = i + 1
+		} else if i > start && strings.TrimSpace(text[run[i-1].e:t.s]) == "&" {
+			parts = append(parts, run[start:i])
+			start = i
 		}
 	}
 	return append(parts, run[start:])
 }
+
+// betweenPartiesRE is "between (the) A and (the) B" after an agreement's
+// title, A and B capitalised names.
+var betweenPartiesRE = regexp.MustCompile(`^\s+between\s+(?:the\s+)?\p{Lu}[\pL\-]*(?:\s+\p{Lu}[\pL\-]*)*\s+and\s+(?:the\s+)?\p{Lu}[\pL\-]*(?:\s+\p{Lu}[\pL\-]*)*`)
+
+// agreementTitle reports whether a run is an agreement's title with its
+// subject: an agreement head word, then "on" or "for" and capitalised words
+// ("Arrangement on Enhancing Innovation & Technology Cooperation").
+func agreementTitle(text string, run []token) bool {
+	if len(run) < 3 {
+		return false
+	}
+	if k, c := ProposeKind(text[run[0].s:run[len(run)-1].e]); k != kg.KindAgreement || c < 0.8 {
+		return false
+	}
+	for k := 0; k+1 < len(run); k++ {
+		if (run[k+1].w == "on" || run[k+1].w == "for") && agreementHeads[strings.ToLower(run[k].w)] {
+			return true
+		}
+	}
+	return false
+}
+
+var agreementHeads = map[string]bool{"agreement": true, "arrangement": true, "memorandum": true, "accord": true, "treaty": true, "framework": true}
 
 var (
 	roleAfterRE  = regexp.MustCompile(`(?i)^,\s+(?:the\s+)?(?:\pL+(?:'s|’s)\s+)?(?:(?:former|then|current|founding|deputy|vice|associate|assistant|executive|acting)[\s-]+)*(?:president|director|dean|head|chief|secretary|minister|professor|chair|chairman|chairwoman|chairperson|ceo|founder|co-founder|principal|chancellor|commissioner|governor|mayor|premier|scientist|researcher|lecturer|fellow|engineer|academician|member)\b`)

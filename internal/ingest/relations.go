@@ -549,7 +549,7 @@ var signedWithRE = regexp.MustCompile(`^\)?\s*(?:\([^)]*\)\s*)?with\s+(?:the\s+)
 // organised …" (both organised).
 var jointRE = regexp.MustCompile(`(?i)^\s+(?:join(?:s|ed|t)?\s+(?:forces?|hands)|team(?:s|ed)?\s+up)\s+with\s+(?:the\s+)?$`)
 
-var coordRE = regexp.MustCompile(`^(?:,\s*|\s+)(?:and|&|as well as|or)?\s*(?:the\s+)?$|^\s*,\s*$`)
+var coordRE = regexp.MustCompile(`^(?:,\s*|\s+)(?:and|&|as well as|or)?\s*(?:the\s+){0,2}$|^\s*,\s*$`)
 
 // coordinated returns end i and the ends joined to it by "and" or commas,
 // on either side, in text order. A name's acronym in brackets right after it
