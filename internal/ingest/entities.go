@@ -162,7 +162,7 @@ func ProposeKind(name string) (kg.Kind, float64) {
 		case "plan", "blueprint", "policy", "outline", "strategy", "law", "ordinance", "index", "ranking", "report",
 			"guidelines", "framework", "agenda", "address":
 			return kg.KindPolicy, 0.8
-		case "park", "campus", "port", "supercomputer", "hub", "observatory", "station", "airport", "building":
+		case "park", "campus", "offices", "port", "supercomputer", "hub", "observatory", "station", "airport", "building":
 			return kg.KindFacility, 0.75
 		case "forum", "conference", "summit", "expo", "ceremony", "symposium", "meeting", "olympics", "games",
 			"congress", "session", "festival", "week", "exhibition", "fair":
@@ -451,6 +451,10 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 		for len(run) > 0 && (titles[strings.ToLower(run[0].w)] || connectors[run[0].w]) {
 			run, titled = run[1:], true
 		}
+		if len(run) == 1 && !titled && lonePlace(text, sent, run[0]) && mentionAt(run[0]) == nil {
+			out = append(out, candidate{span: Span{run[0].s, run[0].e}, name: run[0].w, kind: kg.KindPlace, conf: 0.5})
+			continue
+		}
 		if len(run) < 2 {
 			continue
 		}
@@ -465,6 +469,9 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 			parts = splitRun(text, run)
 		}
 		for _, part := range parts {
+			if len(part) == 1 && len(parts) > 1 && lonePlace(text, sent, part[0]) && mentionAt(part[0]) == nil {
+				out = append(out, candidate{span: Span{part[0].s, part[0].e}, name: part[0].w, kind: kg.KindPlace, conf: 0.5})
+			}
 			if len(part) < 2 {
 				continue
 			}
@@ -480,6 +487,14 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 		}
 	}
 	return out
+}
+
+// lonePlace reports whether a lone capitalised word is a place: it stands
+// after a facility's or body's "in" ("the Robotics Centre in Tsuen") or
+// after "located in", and is no month, weekday or acronym.
+func lonePlace(text string, sent Span, t token) bool {
+	return !calendarWord(t.w) && !allCaps(t.w) && !sentenceStarters[strings.ToLower(t.w)] &&
+		placeBeforeRE.MatchString(text[max(sent.Start, t.s-40):t.s])
 }
 
 // orgHeads are the head words of bodies whose names run on through "of the"
@@ -574,7 +589,7 @@ var (
 // placeBeforeRE is what makes the name after it a place: "in" after a
 // body's name ("the Microelectronics Centre in Yuen Long") or after
 // "located", "based", "headquartered".
-var placeBeforeRE = regexp.MustCompile(`(?:\b(?:Centre|Center|Park|Campus|Laboratory|Institute|Office|Hub|Zone|located|based|headquartered|situated)\s+in|\bin\s+the\s+(?:city|district|town|county|province)\s+of)\s+$`)
+var placeBeforeRE = regexp.MustCompile(`(?:\b(?:Centre|Center|Park|Campus|Laboratory|Institute|Office|Offices|Hub|Zone|located|based|headquartered|situated)\s+in|\bin\s+the\s+(?:city|district|town|county|province)\s+of)\s+$`)
 
 // personContext reports whether the words around a name make it a person's:
 // a role after it ("Gao Min, dean of …") or a verb of saying next to it.
