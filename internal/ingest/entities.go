@@ -467,9 +467,15 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 		parts := [][]token{run}
 		if _, c := ProposeKind(text[run[0].s:run[len(run)-1].e]); c < 0.6 {
 			parts = splitRun(text, run)
+		} else {
+			parts = splitJoined(text, run, mentionAt)
 		}
-		for _, part := range parts {
-			if len(part) == 1 && len(parts) > 1 && lonePlace(text, sent, part[0]) && mentionAt(part[0]) == nil {
+		for pi, part := range parts {
+			// "the Ministry of X in Beijing and …": a lone word after a
+			// known body's "in" is a place
+			afterBody := pi > 0 && len(parts[pi-1]) > 0 && part[0].s > 0 && strings.HasSuffix(strings.TrimSpace(text[parts[pi-1][len(parts[pi-1])-1].e:part[0].s]), "in") &&
+				mentionAt(parts[pi-1][len(parts[pi-1])-1]) != nil
+			if len(part) == 1 && len(parts) > 1 && (lonePlace(text, sent, part[0]) || afterBody && !calendarWord(part[0].w) && !allCaps(part[0].w)) && mentionAt(part[0]) == nil {
 				out = append(out, candidate{span: Span{part[0].s, part[0].e}, name: part[0].w, kind: kg.KindPlace, conf: 0.5})
 			}
 			if len(part) < 2 {
@@ -487,6 +493,79 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 		}
 	}
 	return out
+}
+
+// splitJoined cuts a run with a head word where it joins two names rather
+// than holding one: at "in" or "and" right after a known body's name or
+// right before one, a known body being one whose name has a head word
+// ("the Ministry of X in Beijing and Y Bureau"), and at the
+// first "and" between a name of plain words and a name with its own head
+// word ("Lok Ma Chau Loop and Shenzhen Innovation and Technology Zone"),
+// unless the words beside "and" are fields that a name pairs ("Science and
+// Technology Park"). mentionAt gives the known name a word is in.
+func splitJoined(text string, run []token, mentionAt func(token) *Mention) [][]token {
+	knownBody := func(t token) bool {
+		m := mentionAt(t)
+		if m == nil {
+			return false
+		}
+		for _, c := range m.Candidates {
+			if c.Kind == kg.KindPlace {
+				return false
+			}
+		}
+		_, conf := ProposeKind(m.Span.Text(text))
+		return conf >= 0.6
+	}
+	var parts [][]token
+	start := 0
+	for i := 1; i+1 < len(run); i++ {
+		w := run[i].w
+		if w != "and" && w != "in" {
+			continue
+		}
+		// "… Government in the HKSAR" is one name
+		cut := knownBody(run[i-1]) && !knownBody(run[i+1]) && run[i+1].w != "the" || w == "and" && knownBody(run[i+1]) && !knownBody(run[i-1])
+		if !cut && w == "and" && start == 0 && i >= 2 && !fieldWords[strings.ToLower(run[i-1].w)] && !fieldWords[strings.ToLower(run[i+1].w)] {
+			// the plain name is no known name ("Hong Kong and Macao
+			// Affairs Office" is one body)
+			plain, unknown := true, false
+			for _, t := range run[:i] {
+				if connectors[t.w] || knownBody(t) {
+					plain = false
+				}
+				if mentionAt(t) == nil {
+					unknown = true
+				}
+			}
+			plain = plain && unknown
+			if _, c := ProposeKind(text[run[0].s:run[i-1].e]); c >= 0.6 {
+				plain = false // "Harbour Institute and Kowloon Museum" keeps its own head
+			}
+			if _, c := ProposeKind(text[run[i+1].s:run[len(run)-1].e]); plain && c >= 0.6 {
+				cut = true
+			}
+		}
+		if cut {
+			parts = append(parts, run[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, run[start:])
+}
+
+// fieldWords are the fields a body's name pairs with "and" ("Science and
+// Technology", "Trade and Industry", "Exchanges and Clearing").
+var fieldWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`science sciences technology technologies innovation research development engineering
+		trade industry industries commerce economic economy economics arts art culture cultural health food environment
+		environmental education information communications finance financial exchanges clearing security transport
+		housing planning lands works welfare labour medicine medical mathematics business management manpower sports
+		tourism logistics design law policy affairs services social humanities language languages`) {
+		fieldWords[w] = true
+	}
 }
 
 // lonePlace reports whether a lone capitalised word is a place: it stands
