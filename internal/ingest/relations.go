@@ -95,7 +95,7 @@ var triggers = []trigger{
 	roleTrig(`academician(?: of)?|member(?: of)?`, "MEMBER_OF"),
 	weakTrig(`at`, "WORKS_AT", persons, kinds(kg.KindUniversity, kg.KindInstitute, kg.KindLab, kg.KindCompany, kg.KindDepartment)),
 	weakTrig(`has|have|had|houses|is home to`, "HOSTS", kinds(kg.KindUniversity, kg.KindInstitute, kg.KindFacility), kinds(kg.KindLab, kg.KindProject, kg.KindFacility, kg.KindInstitute)),
-	weakTrig(`in|at`, "LOCATED_IN", kinds(kg.KindLab, kg.KindFacility, kg.KindCompany, kg.KindEvent), kinds(kg.KindPlace, kg.KindFacility)),
+	weakTrig(`in|at`, "LOCATED_IN", kinds(kg.KindLab, kg.KindFacility, kg.KindCompany, kg.KindEvent, kg.KindGovernmentBody), kinds(kg.KindPlace, kg.KindFacility)),
 	speechAt,
 	weakTrig(`at|of|in|under`, "PART_OF", kinds(kg.KindDepartment, kg.KindLab, kg.KindGovernmentBody), kinds(kg.KindUniversity, kg.KindInstitute)),
 	trig(`signed(?: an?| the)?|inked|entered into`, "SIGNED", false, actors, agrees),
