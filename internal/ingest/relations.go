@@ -332,6 +332,12 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 			if tr.weak && tr.needs == nil && (len(gapL) > 30 || len(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(gapR), "the"))) > 0) {
 				continue
 			}
+			// a government body is where it is only right by the
+			// preposition ("the Ministry of X in Beijing"): "the Ministry
+			// invested in X" places it nowhere
+			if tr.weak && tr.typ == "LOCATED_IN" && strings.TrimSpace(gapL) != "" && endKind(ends[l], newKinds) == kg.KindGovernmentBody {
+				continue
+			}
 			a, b := l, r
 			if tr.passive {
 				a, b = r, l
