@@ -316,12 +316,27 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 			continue
 		}
 		j := i + 1
+		national := false
 		for j < len(toks) && !possessive[j-1] {
 			if midStarters[toks[j].w] {
 				break // "… LU Zijian The Hong Kong Science Park": a new phrase
 			}
 			if toks[j].w == "in" && j+1 < len(toks) {
 				if m := mentionAt(toks[j+1]); m != nil && m.Candidates[0].Kind == kg.KindPlace {
+					// "National Supercomputing Center in Tianjin": a
+					// national centre, one of a network, is named with
+					// its city
+					f := i
+					for f < j && (sentenceStarters[strings.ToLower(toks[f].w)] || connectors[toks[f].w]) {
+						f++
+					}
+					if f < j && toks[f].w == "National" && centreHeads[toks[j-1].w] && strings.TrimSpace(text[toks[j-1].e:toks[j].s]) == "" {
+						for j+1 < len(toks) && mentionAt(toks[j+1]) == m {
+							j++
+						}
+						j++
+						national = true
+					}
 					break
 				}
 			}
@@ -465,7 +480,9 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 		// names ("Shenzhen and Guangzhou", "IDEA in Shenzhen"); a name
 		// with a head word keeps them ("Ministry of Science and Technology").
 		parts := [][]token{run}
-		if _, c := ProposeKind(text[run[0].s:run[len(run)-1].e]); c < 0.6 {
+		if national {
+			// one name
+		} else if _, c := ProposeKind(text[run[0].s:run[len(run)-1].e]); c < 0.6 {
 			parts = splitRun(text, run)
 		} else {
 			parts = splitJoined(text, run, mentionAt)
@@ -484,6 +501,11 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 			s, e := part[0].s, part[len(part)-1].e
 			name := text[s:e]
 			k, conf := ProposeKind(name)
+			if national {
+				if m := inWordRE.FindAllStringIndex(name, -1); m != nil {
+					k, conf = ProposeKind(name[:m[len(m)-1][0]]) // the centre's head word decides
+				}
+			}
 			if conf < 0.5 && len(part) <= 3 && personContext(text[sent.Start:s], text[e:sent.End]) {
 				k, conf = kg.KindPerson, 0.6
 			} else if conf < 0.5 && len(part) <= 3 && placeBeforeRE.MatchString(text[max(sent.Start, s-40):s]) {
@@ -567,6 +589,12 @@ func init() {
 		fieldWords[w] = true
 	}
 }
+
+// inWordRE is the word "in" between words of a name.
+var inWordRE = regexp.MustCompile(`\s+in\s+`)
+
+// centreHeads are the head words of a national centre's name.
+var centreHeads = map[string]bool{"Center": true, "Centre": true, "Centers": true, "Centres": true}
 
 // lonePlace reports whether a lone capitalised word is a place: it stands
 // after a facility's or body's "in" ("the Robotics Centre in Tsuen") or

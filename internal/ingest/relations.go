@@ -118,7 +118,7 @@ var triggers = []trigger{
 	trig(`(?:was |were |has been |have been )?(?:set up|established|founded|launched|created|built) by`, "ESTABLISHED", true, actors, anyKind),
 	trig(`established|set up|launched|created|founded`, "ESTABLISHED", false, bodies, nonPlace),
 	trig(`founded`, "FOUNDED", false, persons, bodies),
-	trig(`(?:is |are |was |were )?(?:located|based|situated|sited|headquartered) (?:in|at)|in the city of`, "LOCATED_IN", false, nonPlace, kinds(kg.KindPlace, kg.KindFacility)),
+	trig(`(?:is |are |was |were )?(?:located|based|situated|sited|headquartered|installed) (?:in|at)|in the city of`, "LOCATED_IN", false, nonPlace, kinds(kg.KindPlace, kg.KindFacility)),
 	trig(`hosts|hosted|is home to|houses|housed`, "HOSTS", false, bodies, nonPlace),
 	trig(`(?:is |are |was )?hosted by|(?:is |are )?housed (?:in|at|by)`, "HOSTS", true, bodies, nonPlace),
 	trig(`(?:is |are |as )?(?:a |an )?(?:part|branch|unit|member|subsidiary|arm|affiliate) of|under(?: the)?|affiliated (?:to|with)|belonging to`, "PART_OF", false, nonPlace, nonPlace),
