@@ -162,7 +162,7 @@ func ProposeKind(name string) (kg.Kind, float64) {
 		case "plan", "blueprint", "policy", "outline", "strategy", "law", "ordinance", "index", "ranking", "report",
 			"guidelines", "framework", "agenda", "address":
 			return kg.KindPolicy, 0.8
-		case "park", "campus", "port", "supercomputer", "hub", "observatory", "station", "airport", "building":
+		case "park", "campus", "offices", "port", "supercomputer", "hub", "observatory", "station", "airport", "building":
 			return kg.KindFacility, 0.75
 		case "forum", "conference", "summit", "expo", "ceremony", "symposium", "meeting", "olympics", "games",
 			"congress", "session", "festival", "week", "exhibition", "fair":
@@ -316,12 +316,27 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 			continue
 		}
 		j := i + 1
+		national := false
 		for j < len(toks) && !possessive[j-1] {
 			if midStarters[toks[j].w] {
 				break // "… LU Zijian The Hong Kong Science Park": a new phrase
 			}
 			if toks[j].w == "in" && j+1 < len(toks) {
 				if m := mentionAt(toks[j+1]); m != nil && m.Candidates[0].Kind == kg.KindPlace {
+					// "National Supercomputing Center in Tianjin": a
+					// national centre, one of a network, is named with
+					// its city
+					f := i
+					for f < j && (sentenceStarters[strings.ToLower(toks[f].w)] || connectors[toks[f].w]) {
+						f++
+					}
+					if f < j && toks[f].w == "National" && centreHeads[toks[j-1].w] && strings.TrimSpace(text[toks[j-1].e:toks[j].s]) == "" {
+						for j+1 < len(toks) && mentionAt(toks[j+1]) == m {
+							j++
+						}
+						j++
+						national = true
+					}
 					break
 				}
 			}
@@ -332,7 +347,8 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 				// "Committee on Innovation, Technology and
 				// Re-industrialisation": a body's remit lists its fields
 				remit := gap == "," && remitOf(toks[i:j]) && remitListRE.MatchString(text[toks[j].s:sent.End])
-				if gap != "" && !remit && !(gap == "." && (utf8.RuneCountInString(toks[j-1].w) == 1 || titles[strings.ToLower(toks[j-1].w)])) {
+				// a spaced ampersand joins like "and" ("Innovation & Technology")
+				if gap != "" && gap != "&" && !remit && !(gap == "." && (utf8.RuneCountInString(toks[j-1].w) == 1 || titles[strings.ToLower(toks[j-1].w)])) {
 					break
 				}
 				j++
@@ -354,6 +370,18 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 				kg.CollapseSpace(text[toks[j-1].e:toks[j+2].s]) == toks[j].w+" the" {
 				j += 3
 				continue
+			}
+			// an agreement's title runs on through the parties it is
+			// between: "Arrangement on Closer Cooperation between the
+			// Mainland and Macao"
+			if toks[j].w == "between" && agreementTitle(text, toks[i:j]) {
+				if m := betweenPartiesRE.FindStringIndex(text[toks[j-1].e:sent.End]); m != nil {
+					end := toks[j-1].e + m[1]
+					for j < len(toks) && toks[j].e <= end {
+						j++
+					}
+					break
+				}
 			}
 			if connectors[toks[j].w] && j+1 < len(toks) && capitalised(toks[j+1].w) && !calendarWord(toks[j+1].w) &&
 				strings.TrimSpace(text[toks[j-1].e:toks[j+1].s][:toks[j].s-toks[j-1].e]) == "" &&
@@ -438,6 +466,10 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 		for len(run) > 0 && (titles[strings.ToLower(run[0].w)] || connectors[run[0].w]) {
 			run, titled = run[1:], true
 		}
+		if len(run) == 1 && !titled && lonePlace(text, sent, run[0]) && mentionAt(run[0]) == nil {
+			out = append(out, candidate{span: Span{run[0].s, run[0].e}, name: run[0].w, kind: kg.KindPlace, conf: 0.5})
+			continue
+		}
 		if len(run) < 2 {
 			continue
 		}
@@ -448,16 +480,32 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 		// names ("Shenzhen and Guangzhou", "IDEA in Shenzhen"); a name
 		// with a head word keeps them ("Ministry of Science and Technology").
 		parts := [][]token{run}
-		if _, c := ProposeKind(text[run[0].s:run[len(run)-1].e]); c < 0.6 {
-			parts = splitRun(run)
+		if national {
+			// one name
+		} else if _, c := ProposeKind(text[run[0].s:run[len(run)-1].e]); c < 0.6 {
+			parts = splitRun(text, run)
+		} else {
+			parts = splitJoined(text, run, mentionAt)
 		}
-		for _, part := range parts {
+		for pi, part := range parts {
+			// "the Ministry of X in Beijing and …": a lone word after a
+			// known body's "in" is a place
+			afterBody := pi > 0 && len(parts[pi-1]) > 0 && part[0].s > 0 && strings.HasSuffix(strings.TrimSpace(text[parts[pi-1][len(parts[pi-1])-1].e:part[0].s]), "in") &&
+				mentionAt(parts[pi-1][len(parts[pi-1])-1]) != nil
+			if len(part) == 1 && len(parts) > 1 && (lonePlace(text, sent, part[0]) || afterBody && !calendarWord(part[0].w) && !allCaps(part[0].w)) && mentionAt(part[0]) == nil {
+				out = append(out, candidate{span: Span{part[0].s, part[0].e}, name: part[0].w, kind: kg.KindPlace, conf: 0.5})
+			}
 			if len(part) < 2 {
 				continue
 			}
 			s, e := part[0].s, part[len(part)-1].e
 			name := text[s:e]
 			k, conf := ProposeKind(name)
+			if national {
+				if m := inWordRE.FindAllStringIndex(name, -1); m != nil {
+					k, conf = ProposeKind(name[:m[len(m)-1][0]]) // the centre's head word decides
+				}
+			}
 			if conf < 0.5 && len(part) <= 3 && personContext(text[sent.Start:s], text[e:sent.End]) {
 				k, conf = kg.KindPerson, 0.6
 			} else if conf < 0.5 && len(part) <= 3 && placeBeforeRE.MatchString(text[max(sent.Start, s-40):s]) {
@@ -467,6 +515,93 @@ func capitalisedRuns(text string, sent Span, known []Mention) []candidate {
 		}
 	}
 	return out
+}
+
+// splitJoined cuts a run with a head word where it joins two names rather
+// than holding one: at "in" or "and" right after a known body's name or
+// right before one, a known body being one whose name has a head word
+// ("the Ministry of X in Beijing and Y Bureau"), and at the
+// first "and" between a name of plain words and a name with its own head
+// word ("Lok Ma Chau Loop and Shenzhen Innovation and Technology Zone"),
+// unless the words beside "and" are fields that a name pairs ("Science and
+// Technology Park"). mentionAt gives the known name a word is in.
+func splitJoined(text string, run []token, mentionAt func(token) *Mention) [][]token {
+	knownBody := func(t token) bool {
+		m := mentionAt(t)
+		if m == nil {
+			return false
+		}
+		for _, c := range m.Candidates {
+			if c.Kind == kg.KindPlace {
+				return false
+			}
+		}
+		_, conf := ProposeKind(m.Span.Text(text))
+		return conf >= 0.6
+	}
+	var parts [][]token
+	start := 0
+	for i := 1; i+1 < len(run); i++ {
+		w := run[i].w
+		if w != "and" && w != "in" {
+			continue
+		}
+		// "… Government in the HKSAR" is one name
+		cut := knownBody(run[i-1]) && !knownBody(run[i+1]) && run[i+1].w != "the" || w == "and" && knownBody(run[i+1]) && !knownBody(run[i-1])
+		if !cut && w == "and" && start == 0 && i >= 2 && !fieldWords[strings.ToLower(run[i-1].w)] && !fieldWords[strings.ToLower(run[i+1].w)] {
+			// the plain name is no known name ("Hong Kong and Macao
+			// Affairs Office" is one body)
+			plain, unknown := true, false
+			for _, t := range run[:i] {
+				if connectors[t.w] || knownBody(t) {
+					plain = false
+				}
+				if mentionAt(t) == nil {
+					unknown = true
+				}
+			}
+			plain = plain && unknown
+			if _, c := ProposeKind(text[run[0].s:run[i-1].e]); c >= 0.6 {
+				plain = false // "Harbour Institute and Kowloon Museum" keeps its own head
+			}
+			if _, c := ProposeKind(text[run[i+1].s:run[len(run)-1].e]); plain && c >= 0.6 {
+				cut = true
+			}
+		}
+		if cut {
+			parts = append(parts, run[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, run[start:])
+}
+
+// fieldWords are the fields a body's name pairs with "and" ("Science and
+// Technology", "Trade and Industry", "Exchanges and Clearing").
+var fieldWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`science sciences technology technologies innovation research development engineering
+		trade industry industries commerce economic economy economics arts art culture cultural health food environment
+		environmental education information communications finance financial exchanges clearing security transport
+		housing planning lands works welfare labour medicine medical mathematics business management manpower sports
+		tourism logistics design law policy affairs services social humanities language languages`) {
+		fieldWords[w] = true
+	}
+}
+
+// inWordRE is the word "in" between words of a name.
+var inWordRE = regexp.MustCompile(`\s+in\s+`)
+
+// centreHeads are the head words of a national centre's name.
+var centreHeads = map[string]bool{"Center": true, "Centre": true, "Centers": true, "Centres": true}
+
+// lonePlace reports whether a lone capitalised word is a place: it stands
+// after a facility's or body's "in" ("the Robotics Centre in Tsuen") or
+// after "located in", and is no month, weekday or acronym.
+func lonePlace(text string, sent Span, t token) bool {
+	return !calendarWord(t.w) && !allCaps(t.w) && !sentenceStarters[strings.ToLower(t.w)] &&
+		placeBeforeRE.MatchString(text[max(sent.Start, t.s-40):t.s])
 }
 
 // orgHeads are the head words of bodies whose names run on through "of the"
@@ -513,17 +648,44 @@ func isYear(w string) bool {
 }
 
 // splitRun cuts a run at "and", "&" and "in".
-func splitRun(run []token) [][]token {
+func splitRun(text string, run []token) [][]token {
 	var parts [][]token
 	start := 0
 	for i, t := range run {
 		if t.w == "and" || t.w == "&" || t.w == "in" {
 			parts = append(parts, run[start:i])
 			start = i + 1
+		} else if i > start && strings.TrimSpace(text[run[i-1].e:t.s]) == "&" {
+			parts = append(parts, run[start:i])
+			start = i
 		}
 	}
 	return append(parts, run[start:])
 }
+
+// betweenPartiesRE is "between (the) A and (the) B" after an agreement's
+// title, A and B capitalised names.
+var betweenPartiesRE = regexp.MustCompile(`^\s+between\s+(?:the\s+)?\p{Lu}[\pL\-]*(?:\s+\p{Lu}[\pL\-]*)*\s+and\s+(?:the\s+)?\p{Lu}[\pL\-]*(?:\s+\p{Lu}[\pL\-]*)*`)
+
+// agreementTitle reports whether a run is an agreement's title with its
+// subject: an agreement head word, then "on" or "for" and capitalised words
+// ("Arrangement on Enhancing Innovation & Technology Cooperation").
+func agreementTitle(text string, run []token) bool {
+	if len(run) < 3 {
+		return false
+	}
+	if k, c := ProposeKind(text[run[0].s:run[len(run)-1].e]); k != kg.KindAgreement || c < 0.8 {
+		return false
+	}
+	for k := 0; k+1 < len(run); k++ {
+		if (run[k+1].w == "on" || run[k+1].w == "for") && agreementHeads[strings.ToLower(run[k].w)] {
+			return true
+		}
+	}
+	return false
+}
+
+var agreementHeads = map[string]bool{"agreement": true, "arrangement": true, "memorandum": true, "accord": true, "treaty": true, "framework": true}
 
 var (
 	roleAfterRE  = regexp.MustCompile(`(?i)^,\s+(?:the\s+)?(?:\pL+(?:'s|’s)\s+)?(?:(?:former|then|current|founding|deputy|vice|associate|assistant|executive|acting)[\s-]+)*(?:president|director|dean|head|chief|secretary|minister|professor|chair|chairman|chairwoman|chairperson|ceo|founder|co-founder|principal|chancellor|commissioner|governor|mayor|premier|scientist|researcher|lecturer|fellow|engineer|academician|member)\b`)
@@ -534,7 +696,7 @@ var (
 // placeBeforeRE is what makes the name after it a place: "in" after a
 // body's name ("the Microelectronics Centre in Yuen Long") or after
 // "located", "based", "headquartered".
-var placeBeforeRE = regexp.MustCompile(`(?:\b(?:Centre|Center|Park|Campus|Laboratory|Institute|Office|Hub|Zone|located|based|headquartered|situated)\s+in|\bin\s+the\s+(?:city|district|town|county|province)\s+of)\s+$`)
+var placeBeforeRE = regexp.MustCompile(`(?:\b(?:Centre|Center|Park|Campus|Laboratory|Institute|Office|Offices|Hub|Zone|located|based|headquartered|situated)\s+in|\bin\s+the\s+(?:city|district|town|county|province)\s+of)\s+$`)
 
 // personContext reports whether the words around a name make it a person's:
 // a role after it ("Gao Min, dean of …") or a verb of saying next to it.

@@ -18,6 +18,8 @@ var (
 	partOfRE       = regexp.MustCompile(`(?i)\bas\s+(?:a|an|the)\s+(?:[\pL\-]+\s+){0,3}?(?:part|member|component)\s+of\s+(?:the\s+)?$`)
 	bracketPlaceRE = regexp.MustCompile(`\S \(([^()]+)\)$`)
 	commaRE        = regexp.MustCompile(`^\s*,\s*$`)
+	// namedInRE is a name ending "in" a place: "National X Center in Tianjin".
+	namedInRE = regexp.MustCompile(`\S\s+in\s+(\p{Lu}[^()]*)$`)
 	// compassRE: "Northern Hong Kong", "West Kowloon".
 	compassRE = regexp.MustCompile(`^(?:Northern|Southern|Eastern|Western|North|South|East|West|Central|Northeast|Northwest|Southeast|Southwest|North-East|North-West|South-East|South-West|Upper|Lower|Inner|Outer)\s+(.+)$`)
 )
@@ -44,6 +46,17 @@ func (d *Dictionary) placeRelations(text string, sent Span, ends []End, newKinds
 		// "X University (Guangzhou)" is located in Guangzhou
 		if e.NewName != "" {
 			if m := bracketPlaceRE.FindStringSubmatch(e.NewName); m != nil {
+				for _, c := range d.Lookup(m[1]) {
+					if c.Kind == kg.KindPlace {
+						out = append(out, RelSuggestion{Type: "LOCATED_IN", From: e, To: End{Span: e.Span, Candidates: []Candidate{c}}})
+						break
+					}
+				}
+			}
+		}
+		// "National Supercomputing Center in Tianjin" is located in Tianjin
+		if e.NewName != "" {
+			if m := namedInRE.FindStringSubmatch(e.NewName); m != nil {
 				for _, c := range d.Lookup(m[1]) {
 					if c.Kind == kg.KindPlace {
 						out = append(out, RelSuggestion{Type: "LOCATED_IN", From: e, To: End{Span: e.Span, Candidates: []Candidate{c}}})

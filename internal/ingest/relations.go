@@ -95,7 +95,7 @@ var triggers = []trigger{
 	roleTrig(`academician(?: of)?|member(?: of)?`, "MEMBER_OF"),
 	weakTrig(`at`, "WORKS_AT", persons, kinds(kg.KindUniversity, kg.KindInstitute, kg.KindLab, kg.KindCompany, kg.KindDepartment)),
 	weakTrig(`has|have|had|houses|is home to`, "HOSTS", kinds(kg.KindUniversity, kg.KindInstitute, kg.KindFacility), kinds(kg.KindLab, kg.KindProject, kg.KindFacility, kg.KindInstitute)),
-	weakTrig(`in|at`, "LOCATED_IN", kinds(kg.KindLab, kg.KindFacility, kg.KindCompany, kg.KindEvent), kinds(kg.KindPlace, kg.KindFacility)),
+	weakTrig(`in|at`, "LOCATED_IN", kinds(kg.KindLab, kg.KindFacility, kg.KindCompany, kg.KindEvent, kg.KindGovernmentBody), kinds(kg.KindPlace, kg.KindFacility)),
 	speechAt,
 	weakTrig(`at|of|in|under`, "PART_OF", kinds(kg.KindDepartment, kg.KindLab, kg.KindGovernmentBody), kinds(kg.KindUniversity, kg.KindInstitute)),
 	trig(`signed(?: an?| the)?|inked|entered into`, "SIGNED", false, actors, agrees),
@@ -118,7 +118,7 @@ var triggers = []trigger{
 	trig(`(?:was |were |has been |have been )?(?:set up|established|founded|launched|created|built) by`, "ESTABLISHED", true, actors, anyKind),
 	trig(`established|set up|launched|created|founded`, "ESTABLISHED", false, bodies, nonPlace),
 	trig(`founded`, "FOUNDED", false, persons, bodies),
-	trig(`(?:is |are |was |were )?(?:located|based|situated|sited|headquartered) (?:in|at)|in the city of`, "LOCATED_IN", false, nonPlace, kinds(kg.KindPlace, kg.KindFacility)),
+	trig(`(?:is |are |was |were )?(?:located|based|situated|sited|headquartered|installed) (?:in|at)|in the city of`, "LOCATED_IN", false, nonPlace, kinds(kg.KindPlace, kg.KindFacility)),
 	trig(`hosts|hosted|is home to|houses|housed`, "HOSTS", false, bodies, nonPlace),
 	trig(`(?:is |are |was )?hosted by|(?:is |are )?housed (?:in|at|by)`, "HOSTS", true, bodies, nonPlace),
 	trig(`(?:is |are |as )?(?:a |an )?(?:part|branch|unit|member|subsidiary|arm|affiliate) of|under(?: the)?|affiliated (?:to|with)|belonging to`, "PART_OF", false, nonPlace, nonPlace),
@@ -330,6 +330,12 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 			}
 			// a bare preposition binds what stands right by it
 			if tr.weak && tr.needs == nil && (len(gapL) > 30 || len(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(gapR), "the"))) > 0) {
+				continue
+			}
+			// a government body is where it is only right by the
+			// preposition ("the Ministry of X in Beijing"): "the Ministry
+			// invested in X" places it nowhere
+			if tr.weak && tr.typ == "LOCATED_IN" && strings.TrimSpace(gapL) != "" && endKind(ends[l], newKinds) == kg.KindGovernmentBody {
 				continue
 			}
 			a, b := l, r
@@ -549,7 +555,7 @@ var signedWithRE = regexp.MustCompile(`^\)?\s*(?:\([^)]*\)\s*)?with\s+(?:the\s+)
 // organised …" (both organised).
 var jointRE = regexp.MustCompile(`(?i)^\s+(?:join(?:s|ed|t)?\s+(?:forces?|hands)|team(?:s|ed)?\s+up)\s+with\s+(?:the\s+)?$`)
 
-var coordRE = regexp.MustCompile(`^(?:,\s*|\s+)(?:and|&|as well as|or)?\s*(?:the\s+)?$|^\s*,\s*$`)
+var coordRE = regexp.MustCompile(`^(?:,\s*|\s+)(?:and|&|as well as|or)?\s*(?:the\s+){0,2}$|^\s*,\s*$`)
 
 // coordinated returns end i and the ends joined to it by "and" or commas,
 // on either side, in text order. A name's acronym in brackets right after it
