@@ -210,6 +210,13 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 			addNew(c)
 		}
 	}
+	// "24 HKSAR-based academicians": a counted group based in a known place.
+	groupCands, groups := d.placeGroups(text)
+	for _, c := range groupCands {
+		if d.Lookup(c.name) == nil {
+			addNew(c)
+		}
+	}
 	// A known name that only modifies a longer new name (the name goes on
 	// with a capitalised word, and the whole has a head word) is no mention.
 	kept := ms[:0:0]
@@ -330,6 +337,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 	// Relationships and fundings, sentence by sentence.
 	listed := listRelations(text, a.Sentences, ends, newKinds)
 	placed := map[string]bool{}
+	grouped := map[string]bool{}
 	for si, sent := range a.Sentences {
 		if err := ctx.Err(); err != nil {
 			return nil, kg.Errorf(kg.CodeTimeout, "analyse: %v", err)
@@ -349,6 +357,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		rels = append(rels, d.partOfTail(text, ends[si], newKinds)...)
 		rels = append(rels, d.branchRelations(text, ends[si])...)
 		rels = append(rels, d.placeNamed(text, ends[si], newKinds, placed)...)
+		rels = append(rels, groupRelations(text, ends[si], groups, newKinds, grouped)...)
 		for _, u := range units {
 			for _, e := range ends[si] {
 				if e.NewName == u.name && e.Span.Start == u.body.Span.Start {

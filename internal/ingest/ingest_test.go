@@ -754,6 +754,15 @@ func TestRelationRules(t *testing.T) {
 		name, text string
 		want, not  []string
 	}{
+		{"a counted group is in its place, its academicians members of the bodies they are from, and it acts past them",
+			"In 2017, 20 HKSAR-based academicians from the Delta Institute of Robotics and the Ministry of Ocean Studies wrote a letter to Mary Ho.",
+			[]string{"20 HKSAR-based academicians LOCATED_IN hk", "20 HKSAR-based academicians MEMBER_OF delta-institute",
+				"20 HKSAR-based academicians MEMBER_OF ocean-ministry", "20 HKSAR-based academicians CORRESPONDED_WITH mary-ho"},
+			[]string{"ocean-ministry CORRESPONDED_WITH mary-ho", "delta-institute CORRESPONDED_WITH mary-ho"}},
+		{"near miss: engineers are no members; uncounted people are no name and the body behind 'from' still does not act",
+			"In 2017, 20 HKSAR-based engineers from the Delta Institute of Robotics and scientists from the Ministry of Ocean Studies wrote a letter to Mary Ho.",
+			[]string{"20 HKSAR-based engineers LOCATED_IN hk"},
+			[]string{"20 HKSAR-based engineers MEMBER_OF delta-institute", "ocean-ministry CORRESPONDED_WITH mary-ho"}},
 		{"a place that signs stands for its government",
 			"The Harbour Research Pact was signed between the Ministry of Ocean Studies and KC in 2019.",
 			[]string{"ocean-ministry SIGNED pact", "kowloon-gov SIGNED pact"}, []string{"kowloon SIGNED pact"}},
@@ -1074,6 +1083,12 @@ func TestEntityRules(t *testing.T) {
 		name, text string
 		want, not  []string
 	}{
+		{"a counted group based in a known place is a new organisation",
+			"Last year 12 Lantau-based engineers opened a workshop.",
+			[]string{"12 Lantau-based engineers ORGANIZATION"}, nil},
+		{"near miss: an uncounted group, or one based in an unknown place, is none",
+			"Lantau-based engineers and 12 Atlantis-based engineers opened a workshop.",
+			nil, []string{"Lantau-based engineers ORGANIZATION", "12 Atlantis-based engineers ORGANIZATION"}},
 		{"a lone word coordinated with a known place is a place",
 			"Investment flowed into Zhuhai and Jiangmen last year.",
 			[]string{"Jiangmen PLACE"}, nil},

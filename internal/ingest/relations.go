@@ -320,7 +320,12 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 			if !tr.role && !tr.weak && !tr.passive && l < r {
 				c := coordinated(text, ends, l)[0]
 				if ownerRE.MatchString(text[max(sent.Start, ends[c].Span.Start-40):ends[c].Span.Start]) {
-					continue
+					// the people, when they are a name, are the subject
+					// ("24 X-based academicians from the Academy wrote")
+					if c == 0 || !peopleFromRE.MatchString(text[ends[c-1].Span.End:ends[c].Span.Start]) || !pluralEndRE.MatchString(ends[c-1].Span.Text(text)) {
+						continue
+					}
+					l = c - 1
 				}
 			}
 			// "established a strategic partnership with ZTE": a name behind a
@@ -456,6 +461,13 @@ var participleRE = regexp.MustCompile(`(?i),\s+(?:vowing|pledging|offering|provi
 // ownerRE is a plural noun and a preposition right before a name: "24
 // academicians from the", "researchers at".
 var ownerRE = regexp.MustCompile(`\b[a-z]{3,}s\s+(?:from|at|in|with)\s+(?:the\s+)?$`)
+
+// peopleFromRE and pluralEndRE: a name ending in a plural noun right before
+// the preposition of ownerRE ("24 X-based academicians| from the ").
+var (
+	peopleFromRE = regexp.MustCompile(`^\s+(?:from|at|in|with)\s+(?:the\s+)?$`)
+	pluralEndRE  = regexp.MustCompile(`\b[a-z]{3,}s$`)
+)
 
 // andGapRE and firstTitleRE join a person to a second title: ", also
 // General Secretary of the " … " and ".

@@ -1,0 +1,80 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/innograph/innograph/internal/kg"
+)
+
+// placeGroupRE is a counted group of people or bodies based in a place: "24
+// HKSAR-based academicians", "twelve Shenzhen-based start-ups". Group 1 is
+// the whole, 2 the place, 3 the plural noun.
+var placeGroupRE = regexp.MustCompile(`(?:^|[^\pL\pN\-])((?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)\s+(\p{Lu}[\pL]*(?:[ \-]\p{Lu}[\pL]*){0,2})-based\s+([a-z][a-z\-]*[a-z]s))\b`)
+
+// memberNouns are the plural nouns of a group whose members belong to the
+// body they are "from" or "of" ("academicians from the Academy").
+var memberNouns = map[string]bool{"academicians": true, "members": true, "fellows": true}
+
+// placeGroup is a counted group a text names (placeGroupRE) and the known
+// place it is based in.
+type placeGroup struct {
+	name   string
+	noun   string
+	place  End
+	member bool
+}
+
+// placeGroups proposes each counted "<N> <Place>-based <nouns>" group whose
+// place is known as a new entity (an ORGANIZATION: kg has no kind for a
+// group of people), LOCATED_IN the place.
+func (d *Dictionary) placeGroups(text string) ([]candidate, []placeGroup) {
+	var cs []candidate
+	var gs []placeGroup
+	for _, g := range placeGroupRE.FindAllStringSubmatchIndex(text, -1) {
+		var place []Candidate
+		for _, c := range d.Lookup(text[g[4]:g[5]]) {
+			if c.Kind == kg.KindPlace {
+				place = append(place, c)
+			}
+		}
+		if place == nil {
+			continue
+		}
+		name := kg.CollapseSpace(text[g[2]:g[3]])
+		noun := text[g[6]:g[7]]
+		cs = append(cs, candidate{span: Span{g[2], g[3]}, name: name, kind: kg.KindOrganization, conf: 0.6})
+		gs = append(gs, placeGroup{name: name, noun: noun, place: End{Span: Span{g[4], g[5]}, Candidates: place}, member: memberNouns[strings.ToLower(noun)]})
+	}
+	return cs, gs
+}
+
+// groupFromRE joins a group to the bodies its members come from: " from the ".
+var groupFromRE = regexp.MustCompile(`^\s+(?:from|of)\s+(?:the\s+)?$`)
+
+// groupRelations: a counted group is LOCATED_IN its place (once a
+// document), and academicians or members "from (the) A and (the) B" are
+// MEMBER_OF each.
+func groupRelations(text string, ends []End, gs []placeGroup, newKinds map[string]kg.Kind, done map[string]bool) []RelSuggestion {
+	var out []RelSuggestion
+	for _, g := range gs {
+		for i, e := range ends {
+			if e.NewName != g.name {
+				continue
+			}
+			if !done[g.name] {
+				done[g.name] = true
+				out = append(out, RelSuggestion{Type: "LOCATED_IN", From: e, To: g.place})
+			}
+			if !g.member || i+1 >= len(ends) || !groupFromRE.MatchString(text[e.Span.End:ends[i+1].Span.Start]) {
+				continue
+			}
+			for _, k := range coordinated(text, ends, i+1) {
+				if k > i && bodies.allows(endKind(ends[k], newKinds)) {
+					out = append(out, RelSuggestion{Type: "MEMBER_OF", From: e, To: ends[k]})
+				}
+			}
+		}
+	}
+	return out
+}
