@@ -212,7 +212,10 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 	}
 	// "24 HKSAR-based academicians": a counted group based in a known place.
 	groupCands, groups := d.placeGroups(text)
-	for _, c := range groupCands {
+	// "the CAS-affiliated institution": a body named by the known one it
+	// belongs to.
+	affCands, affs := d.affiliates(text)
+	for _, c := range append(groupCands, affCands...) {
 		if d.Lookup(c.name) == nil {
 			addNew(c)
 		}
@@ -358,6 +361,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		rels = append(rels, d.branchRelations(text, ends[si])...)
 		rels = append(rels, d.placeNamed(text, ends[si], newKinds, placed)...)
 		rels = append(rels, groupRelations(text, ends[si], groups, newKinds, grouped)...)
+		rels = append(rels, affiliateRelations(ends[si], affs, grouped)...)
 		for _, u := range units {
 			for _, e := range ends[si] {
 				if e.NewName == u.name && e.Span.Start == u.body.Span.Start {

@@ -78,3 +78,57 @@ func groupRelations(text string, ends []End, gs []placeGroup, newKinds map[strin
 	}
 	return out
 }
+
+// affiliatedRE is a body named by the known body it is affiliated with:
+// "the CAS-affiliated institution", "a university-affiliated hospital" (group
+// 1 the body's name, 2 the head noun).
+var affiliatedRE = regexp.MustCompile(`(?:^|[^\pL\pN\-])(\p{Lu}[\pL\pN&]*(?: \p{Lu}[\pL\pN&]*){0,4})-affiliated\s+(institution|institute|university|college|laboratory|lab|hospital|school|centre|center|company|organisation|organization|academy)\b`)
+
+// affiliate is a body named after the known body it belongs to.
+type affiliate struct {
+	name string
+	body End
+}
+
+// affiliates proposes "<Body>-affiliated <noun>" as a new body of the noun's
+// kind whose name is the phrase, PART_OF the known body.
+func (d *Dictionary) affiliates(text string) ([]candidate, []affiliate) {
+	var cs []candidate
+	var as []affiliate
+	for _, g := range affiliatedRE.FindAllStringSubmatchIndex(text, -1) {
+		// the body's name: the longest run of the capitalised words before
+		// the hyphen that is known ("The CAS-affiliated …" is CAS's)
+		var body []Candidate
+		for g[2] < g[3] && body == nil {
+			if body = d.Lookup(text[g[2]:g[3]]); body == nil {
+				sp := strings.IndexByte(text[g[2]:g[3]], ' ')
+				if sp < 0 {
+					break
+				}
+				g[2] += sp + 1
+			}
+		}
+		if len(body) != 1 || !bodies.allows(body[0].Kind) {
+			continue
+		}
+		name := kg.CollapseSpace(text[g[2]:g[5]])
+		k, conf := ProposeKind(text[g[4]:g[5]])
+		cs = append(cs, candidate{span: Span{g[2], g[5]}, name: name, kind: k, conf: min(conf, 0.7)})
+		as = append(as, affiliate{name: name, body: End{Span: Span{g[2], g[3]}, Candidates: body}})
+	}
+	return cs, as
+}
+
+// affiliateRelations: an affiliated body is PART_OF its body, once a document.
+func affiliateRelations(ends []End, as []affiliate, done map[string]bool) []RelSuggestion {
+	var out []RelSuggestion
+	for _, a := range as {
+		for _, e := range ends {
+			if e.NewName == a.name && !done[a.name] && e.Span.Start == a.body.Span.Start {
+				done[a.name] = true
+				out = append(out, RelSuggestion{Type: "PART_OF", From: e, To: a.body})
+			}
+		}
+	}
+	return out
+}
