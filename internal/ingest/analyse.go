@@ -215,6 +215,13 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 	// "the CAS-affiliated institution": a body named by the known one it
 	// belongs to.
 	affCands, affs := d.affiliates(text)
+	// "a partnership with ZTE and China Mobile": a lone acronym among partners.
+	for _, c := range partnerAcronyms(text) {
+		// an acronym the text defines ("Long Form (LF)") is the long form's alias
+		if !covered(c.span) && d.Lookup(c.name) == nil && !aliased[Fold(c.name)] && !strings.Contains(text, "("+c.name+")") {
+			groupCands = append(groupCands, c)
+		}
+	}
 	for _, c := range append(groupCands, affCands...) {
 		if d.Lookup(c.name) == nil {
 			addNew(c)

@@ -132,3 +132,30 @@ func affiliateRelations(ends []End, as []affiliate, done map[string]bool) []RelS
 	}
 	return out
 }
+
+// partnerListRE is the list of partners after "partnership with": up to
+// the clause's end.
+var partnerListRE = regexp.MustCompile(`(?i)\b(?:partnership|cooperation|collaboration|agreement|joint venture)\s+with\s+([^.;:()\n]{1,80})`)
+
+// loneAcronymRE is an all-capitals word of 2–6 letters standing alone.
+var loneAcronymRE = regexp.MustCompile(`(?:^|[^\pL\pN\-&])(\p{Lu}{2,6})(?:[^\pL\pN\-&]|$)`)
+
+// partnerAcronyms proposes a lone all-capitals word in the list of partners
+// after "partnership/cooperation/agreement with" ("with ZTE and China
+// Mobile") as an organisation's name: partners are bodies, and an acronym
+// there is a body's name. A word beside another capitalised word is part
+// of a longer name, which capitalisedRuns reads.
+func partnerAcronyms(text string) []candidate {
+	var out []candidate
+	for _, m := range partnerListRE.FindAllStringSubmatchIndex(text, -1) {
+		list := text[m[2]:m[3]]
+		for _, g := range loneAcronymRE.FindAllStringSubmatchIndex(list, -1) {
+			s, e := m[2]+g[2], m[2]+g[3]
+			if partOfLongerName(text, Span{s, e}) {
+				continue
+			}
+			out = append(out, candidate{span: Span{s, e}, name: text[s:e], kind: kg.KindOrganization, conf: 0.5})
+		}
+	}
+	return out
+}
