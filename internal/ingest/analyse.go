@@ -210,6 +210,23 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 			addNew(c)
 		}
 	}
+	// "24 HKSAR-based academicians": a counted group based in a known place.
+	groupCands, groups := d.placeGroups(text)
+	// "the CAS-affiliated institution": a body named by the known one it
+	// belongs to.
+	affCands, affs := d.affiliates(text)
+	// "a partnership with ZTE and China Mobile": a lone acronym among partners.
+	for _, c := range partnerAcronyms(text) {
+		// an acronym the text defines ("Long Form (LF)") is the long form's alias
+		if !covered(c.span) && d.Lookup(c.name) == nil && !aliased[Fold(c.name)] && !strings.Contains(text, "("+c.name+")") {
+			groupCands = append(groupCands, c)
+		}
+	}
+	for _, c := range append(groupCands, affCands...) {
+		if d.Lookup(c.name) == nil {
+			addNew(c)
+		}
+	}
 	// A known name that only modifies a longer new name (the name goes on
 	// with a capitalised word, and the whole has a head word) is no mention.
 	kept := ms[:0:0]
@@ -330,6 +347,7 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 	// Relationships and fundings, sentence by sentence.
 	listed := listRelations(text, a.Sentences, ends, newKinds)
 	placed := map[string]bool{}
+	grouped := map[string]bool{}
 	for si, sent := range a.Sentences {
 		if err := ctx.Err(); err != nil {
 			return nil, kg.Errorf(kg.CodeTimeout, "analyse: %v", err)
@@ -349,6 +367,8 @@ func (d *Dictionary) Analyse(ctx context.Context, doc Document) (*Analysis, erro
 		rels = append(rels, d.partOfTail(text, ends[si], newKinds)...)
 		rels = append(rels, d.branchRelations(text, ends[si])...)
 		rels = append(rels, d.placeNamed(text, ends[si], newKinds, placed)...)
+		rels = append(rels, groupRelations(text, ends[si], groups, newKinds, grouped)...)
+		rels = append(rels, affiliateRelations(ends[si], affs, grouped)...)
 		for _, u := range units {
 			for _, e := range ends[si] {
 				if e.NewName == u.name && e.Span.Start == u.body.Span.Start {

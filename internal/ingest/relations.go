@@ -124,6 +124,8 @@ var triggers = []trigger{
 	trig(`(?:is |are |as )?(?:a |an )?(?:part|branch|unit|member|subsidiary|arm|affiliate) of|under(?: the)?|affiliated (?:to|with)|belonging to`, "PART_OF", false, nonPlace, nonPlace),
 	trig(`(?:collaborat|cooperat|partner|work)(?:es|ed|ing|e|s)? (?:together )?with|(?:collaboration|cooperation|partnership|partnering) (?:with|between)`, "COLLABORATES_WITH", false, nonPlace, nonPlace),
 	trig(`join(?:s|ed|t)? (?:forces?|hands) with|team(?:s|ed)? up with`, "COLLABORATES_WITH", false, nonPlace, nonPlace),
+	// "act as a liaison between A and B": a go-between works with both
+	trig(`(?:acts?|acted|acting|serves?|served|serving) as (?:a |an |the )?(?:liaison|bridge|link|intermediary|go-between) (?:between|with)`, "COLLABORATES_WITH", false, nonPlace, nonPlace),
 	trig(`attended|participated in|took part in|joined`, "ATTENDED", false, actors, events),
 	trig(`spoke at|addressed|delivered (?:a |the )?(?:speech|keynote|address|remarks) at|gave (?:a |the )?(?:speech|keynote|talk) at`, "SPOKE_AT", false, persons, events),
 	trig(`(?:organi[sz]ed|hosted|co-organi[sz]ed|held) by`, "ORGANISED", true, bodies, events),
@@ -142,7 +144,7 @@ var triggers = []trigger{
 	trig(`announced`, "ANNOUNCED", false, actors, nonPlace),
 	trig(`funds|funded|financed|sponsored|granted|allocated`, "FUNDS", false, bodies, nonPlace),
 	trig(`funded by|financed by|sponsored by`, "FUNDS", true, bodies, nonPlace),
-	trig(`administers|administered|manages|managed|runs|operates`, "ADMINISTERS", false, bodies, nonPlace),
+	trig(`administers|administered|manages|managed|runs|operates|(?:serves?|served|serving|acts?|acted|acting) as (?:the |its )?secretariat (?:of|for|to)`, "ADMINISTERS", false, bodies, nonPlace),
 	trig(`administered by|managed by|run by|operated by`, "ADMINISTERS", true, bodies, nonPlace),
 	trig(`leads|led|leading`, "LEADS", false, actors, policies),
 	trig(`led by`, "LEADS", true, actors, policies),
@@ -215,7 +217,7 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 					}
 				}
 			}
-			if rel < 0 && !tr.role && !tr.passive && strings.HasSuffix(strings.ToLower(s[:m[0]]), "to ") {
+			if rel < 0 && !tr.role && !tr.passive && strings.HasSuffix(strings.ToLower(s[:m[0]]), "to ") && !subjectInfinitiveRE.MatchString(s[:m[0]]) {
 				continue
 			}
 			// inside an end's name: not a trigger ("Hong Kong Science Park" holds no verb)
@@ -265,6 +267,12 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 			}
 			if rel >= 0 && !tr.passive {
 				l = rel
+			}
+			// "The institution in Hong Kong will serve as …": the place a
+			// name is in is no subject; the name is.
+			if rel < 0 && !tr.role && !tr.weak && !tr.passive && l >= 1 && placeLike(text, ends[l]) && !placeLike(text, ends[l-1]) &&
+				ends[l-1].Span.End <= ends[l].Span.Start && inGapRE.MatchString(text[ends[l-1].Span.End:ends[l].Span.Start]) {
+				l--
 			}
 			// "President Xi, also General Secretary of A and Chairman of B":
 			// a second title of the person before the first.
@@ -320,7 +328,12 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 			if !tr.role && !tr.weak && !tr.passive && l < r {
 				c := coordinated(text, ends, l)[0]
 				if ownerRE.MatchString(text[max(sent.Start, ends[c].Span.Start-40):ends[c].Span.Start]) {
-					continue
+					// the people, when they are a name, are the subject
+					// ("24 X-based academicians from the Academy wrote")
+					if c == 0 || !peopleFromRE.MatchString(text[ends[c-1].Span.End:ends[c].Span.Start]) || !pluralEndRE.MatchString(ends[c-1].Span.Text(text)) {
+						continue
+					}
+					l = c - 1
 				}
 			}
 			// "established a strategic partnership with ZTE": a name behind a
@@ -407,6 +420,11 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 					}
 					// "A joined forces with B": neither is A's partner
 					// twice, nor is B its own
+					// the place a coordinated unit is in is no partner of
+					// the unit's other names ("A in Beijing and B")
+					if x != a && min(a, x) < b && b < max(a, x) || y != b && min(b, y) < a && a < max(b, y) {
+						continue
+					}
 					if x == y || !okx || !oky || (tr.role && (x != a || y != b)) || (x != a || y != b) && slices.Contains(coordinated(text, ends, x), y) {
 						continue
 					}
@@ -456,6 +474,17 @@ var participleRE = regexp.MustCompile(`(?i),\s+(?:vowing|pledging|offering|provi
 // ownerRE is a plural noun and a preposition right before a name: "24
 // academicians from the", "researchers at".
 var ownerRE = regexp.MustCompile(`\b[a-z]{3,}s\s+(?:from|at|in|with)\s+(?:the\s+)?$`)
+
+// subjectInfinitiveRE is an infinitive whose subject is the clause's: "will
+// be able to ", "plans to ", "is expected to ".
+var subjectInfinitiveRE = regexp.MustCompile(`(?i)\b(?:(?:be|is|are|was|were|been)\s+(?:able|set|expected|due|likely|going|ready)|plans?|planned|aims?|aimed|intends?|intended|seeks?|sought|hopes?|hoped|wants?|wanted|agreed|decided|promised|pledged)\s+to\s+$`)
+
+// peopleFromRE and pluralEndRE: a name ending in a plural noun right before
+// the preposition of ownerRE ("24 X-based academicians| from the ").
+var (
+	peopleFromRE = regexp.MustCompile(`^\s+(?:from|at|in|with)\s+(?:the\s+)?$`)
+	pluralEndRE  = regexp.MustCompile(`\b[a-z]{3,}s$`)
+)
 
 // andGapRE and firstTitleRE join a person to a second title: ", also
 // General Secretary of the " … " and ".
@@ -557,6 +586,23 @@ var jointRE = regexp.MustCompile(`(?i)^\s+(?:join(?:s|ed|t)?\s+(?:forces?|hands)
 
 var coordRE = regexp.MustCompile(`^(?:,\s*|\s+)(?:and|&|as well as|or)?\s*(?:the\s+){0,2}$|^\s*,\s*$`)
 
+// inGapRE is a bare "in" between a name and the place it is in.
+var inGapRE = regexp.MustCompile(`^\s+in\s+(?:the\s+)?$`)
+
+// placeLike reports whether an end is a known place or a lone word (which
+// after "in" reads as one).
+func placeLike(text string, e End) bool {
+	if e.NewName != "" {
+		return !strings.ContainsAny(e.NewName, " -")
+	}
+	for _, c := range e.Candidates {
+		if c.Kind != kg.KindPlace {
+			return false
+		}
+	}
+	return true
+}
+
 // coordinated returns end i and the ends joined to it by "and" or commas,
 // on either side, in text order. A name's acronym in brackets right after it
 // ("the Ministry of Science and Technology (MOST) and the HKSAR Government")
@@ -569,10 +615,19 @@ func coordinated(text string, ends []End, i int) []int {
 			strings.TrimSpace(text[ends[k-1].Span.End:ends[k].Span.Start]) == "(" &&
 			strings.HasPrefix(text[ends[k].Span.End:], ")")
 	}
-	// unitEnd is where the unit starting at end k ends: past its acronym.
+	// unitEnd is where the unit starting at end k ends: past its acronym,
+	// or past the place it is in when another name that is no place
+	// follows ("the Ministry of X in Beijing and Y Bureau").
+	inPlace := func(k int) bool { // end k+1 is the place end k is in, and a non-place follows
+		return k >= 0 && k+2 < len(ends) && ends[k].Span.End <= ends[k+1].Span.Start && !placeLike(text, ends[k]) &&
+			placeLike(text, ends[k+1]) && !placeLike(text, ends[k+2]) && inGapRE.MatchString(text[ends[k].Span.End:ends[k+1].Span.Start])
+	}
 	unitEnd := func(k int) (int, int) {
 		if alias(k + 1) {
 			return k + 1, ends[k+1].Span.End + 1
+		}
+		if inPlace(k) {
+			return k + 1, ends[k+1].Span.End
 		}
 		return k, ends[k].Span.End
 	}
@@ -590,13 +645,16 @@ func coordinated(text string, ends []End, i int) []int {
 	}
 	for k := i; k > 0; {
 		p := k - 1
-		if alias(p) {
+		if alias(p) || inPlace(p-1) {
 			p--
 		}
 		if p < 0 {
 			break
 		}
 		_, end := unitEnd(p)
+		if end > ends[k].Span.Start {
+			break
+		}
 		if !coordRE.MatchString(text[end:ends[k].Span.Start]) && !jointRE.MatchString(text[end:ends[k].Span.Start]) {
 			break
 		}
