@@ -221,13 +221,7 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 				continue
 			}
 			// inside an end's name: not a trigger ("Hong Kong Science Park" holds no verb)
-			inside := false
-			for _, e := range ends {
-				if ts < e.Span.End && e.Span.Start < te {
-					inside = true
-				}
-			}
-			if inside {
+			if overlapsEnd(ends, ts, te) {
 				continue
 			}
 			// nearest end ending before the trigger, and starting after it
@@ -803,13 +797,7 @@ func (d *Dictionary) bareTitleBodies(text string, sent Span, ends []End, newKind
 			if strings.HasSuffix(before, "'s") || strings.HasSuffix(before, "’s") {
 				continue
 			}
-			inside := false
-			for _, e := range ends {
-				if ts < e.Span.End && e.Span.Start < te {
-					inside = true
-				}
-			}
-			if inside {
+			if overlapsEnd(ends, ts, te) {
 				continue
 			}
 			var person *End
@@ -901,4 +889,15 @@ func (d *Dictionary) titleCovers(text string, ends []End, newKinds map[string]kg
 		}
 	}
 	return out
+}
+
+// overlapsEnd reports whether the span [start, end) overlaps an end's name:
+// a trigger there is part of a name ("Hong Kong Science Park" holds no verb).
+func overlapsEnd(ends []End, start, end int) bool {
+	for _, e := range ends {
+		if start < e.Span.End && e.Span.Start < end {
+			return true
+		}
+	}
+	return false
 }

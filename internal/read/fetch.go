@@ -100,11 +100,7 @@ func mapped[V any](fetch func(ctx context.Context, ids []string) (map[string]V, 
 		m, err := fetch(ctx, ids)
 		out := make([]*V, len(ids))
 		if err != nil {
-			errs := make([]error, len(ids))
-			for i := range errs {
-				errs[i] = err
-			}
-			return out, errs
+			return out, batchError(len(ids), err)
 		}
 		for i, id := range ids {
 			if v, ok := m[id]; ok {
@@ -162,14 +158,19 @@ func keyed[V any](l *loaders, m map[string]*loader[string, []V], key string, fet
 	return ld
 }
 
+// batchError is a batch's error for each of its n keys.
+func batchError(n int, err error) []error {
+	errs := make([]error, n)
+	for i := range errs {
+		errs[i] = err
+	}
+	return errs
+}
+
 func byKey[V any](ids []string, m map[string][]V, err error) ([][]V, []error) {
 	out := make([][]V, len(ids))
 	if err != nil {
-		errs := make([]error, len(ids))
-		for i := range errs {
-			errs[i] = err
-		}
-		return out, errs
+		return out, batchError(len(ids), err)
 	}
 	for i, id := range ids {
 		out[i] = m[id]
