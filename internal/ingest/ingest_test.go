@@ -1052,16 +1052,7 @@ func TestRelationRules(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := relStrings(t, d, tc.text)
-			for _, w := range tc.want {
-				if !contains(got, w) {
-					t.Errorf("no %q in %q", w, got)
-				}
-			}
-			for _, w := range tc.not {
-				if contains(got, w) {
-					t.Errorf("%q in %q", w, got)
-				}
-			}
+			checkHasNot(t, got, tc.want, tc.not)
 		})
 	}
 }
@@ -1214,22 +1205,8 @@ func TestEntityRules(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got []string
-			for _, s := range a.Suggestions {
-				if s.Type == SuggestEntity {
-					got = append(got, s.NewEntity.Name+" "+string(s.NewEntity.Kind))
-				}
-			}
-			for _, w := range tc.want {
-				if !contains(got, w) {
-					t.Errorf("no %q in %q", w, got)
-				}
-			}
-			for _, w := range tc.not {
-				if contains(got, w) {
-					t.Errorf("%q in %q", w, got)
-				}
-			}
+			got := newEntityNames(a)
+			checkHasNot(t, got, tc.want, tc.not)
 		})
 	}
 }
@@ -1286,16 +1263,7 @@ func TestCommonForms(t *testing.T) {
 					got = append(got, m.Span.Text(tc.text)+"="+c.EntityID)
 				}
 			}
-			for _, w := range tc.want {
-				if !contains(got, w) {
-					t.Errorf("no %q in %q", w, got)
-				}
-			}
-			for _, w := range tc.not {
-				if contains(got, w) {
-					t.Errorf("%q in %q", w, got)
-				}
-			}
+			checkHasNot(t, got, tc.want, tc.not)
 		})
 	}
 }
@@ -1348,16 +1316,7 @@ func TestMentionRules(t *testing.T) {
 					names = append(names, s.NewEntity.Name)
 				}
 			}
-			for _, w := range tc.want {
-				if !contains(got, w) {
-					t.Errorf("no %q in %q", w, got)
-				}
-			}
-			for _, w := range tc.not {
-				if contains(got, w) {
-					t.Errorf("%q in %q", w, got)
-				}
-			}
+			checkHasNot(t, got, tc.want, tc.not)
 			for _, w := range tc.newNames {
 				if !contains(names, w) {
 					t.Errorf("no new entity %q in %q", w, names)
@@ -1406,16 +1365,7 @@ func TestDocumentTitles(t *testing.T) {
 					got = append(got, s.NewEntity.Name+" "+string(s.NewEntity.Kind))
 				}
 			}
-			for _, w := range tc.want {
-				if !contains(got, w) {
-					t.Errorf("no %q in %q", w, got)
-				}
-			}
-			for _, w := range tc.not {
-				if contains(got, w) {
-					t.Errorf("%q in %q", w, got)
-				}
-			}
+			checkHasNot(t, got, tc.want, tc.not)
 		})
 	}
 }
@@ -1436,4 +1386,31 @@ func TestPlaceNamedOnce(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d LOCATED_IN, want 1", n)
 	}
+}
+
+// checkHasNot fails t for each of want missing from got and each of not in
+// it.
+func checkHasNot(t *testing.T, got, want, not []string) {
+	t.Helper()
+	for _, w := range want {
+		if !contains(got, w) {
+			t.Errorf("no %q in %q", w, got)
+		}
+	}
+	for _, w := range not {
+		if contains(got, w) {
+			t.Errorf("%q in %q", w, got)
+		}
+	}
+}
+
+// newEntityNames lists the new entities a suggests as "Name KIND".
+func newEntityNames(a *Analysis) []string {
+	var got []string
+	for _, s := range a.Suggestions {
+		if s.Type == SuggestEntity {
+			got = append(got, s.NewEntity.Name+" "+string(s.NewEntity.Kind))
+		}
+	}
+	return got
 }
