@@ -99,10 +99,13 @@ func headForm(w string) string {
 	return strings.TrimSuffix(w, "s")
 }
 
+// headPunct is the punctuation a name's words are split at to find its head.
+var headPunct = strings.NewReplacer("(", " ", ")", " ", ",", " ")
+
 // hasHead reports whether noun is a head word of name: its last word, the
 // word before its first "of", "for" or "on", or its first word.
 func hasHead(name, noun string) bool {
-	ws := strings.Fields(strings.ToLower(strings.NewReplacer("(", " ", ")", " ", ",", " ").Replace(name)))
+	ws := strings.Fields(strings.ToLower(headPunct.Replace(name)))
 	for len(ws) > 1 && strings.Trim(ws[len(ws)-1], "0123456789") == "" {
 		ws = ws[:len(ws)-1]
 	}

@@ -426,9 +426,8 @@ func sentenceOf(ss []Span, off int) int {
 }
 
 // Common forms of a body's or a group's name, besides the name itself (f,
-// folded):
-//   - the other spelling of a word ("Research Centres", "research centers";
-//     "organisation", "organization"), both of a word's length;
+// folded; Fold reads British spellings as American ones, so "Research
+// Centres" and "research centers" are one form already):
 //   - a group named "Place nouns and nouns" by each noun ("Hong Kong
 //     scientists and researchers": "Hong Kong scientists"), and a group
 //     "Place nouns" also as "nouns in Place" and "nouns from Place";
@@ -461,14 +460,6 @@ func commonForms(name, f string) []string {
 			out = append(out, Fold(m[1]))
 		}
 	}
-	if !strings.Contains(f, "cent") && !strings.Contains(f, "organi") {
-		return out
-	}
-	for _, g := range out {
-		if v := spellingVariant(g); v != g {
-			out = append(out, v)
-		}
-	}
 	return out
 }
 
@@ -486,22 +477,4 @@ var (
 var headWordsOfBodies = map[string]bool{
 	"university": true, "polytechnic": true, "college": true, "centre": true, "centres": true, "center": true, "centers": true,
 	"institute": true, "institutes": true, "council": true, "corporation": true, "laboratory": true, "laboratories": true,
-}
-
-// spellingVariants are words spelt two ways, each pair of one length so a
-// form keeps the text's offsets.
-var spellingVariants = map[string]string{
-	"centre": "center", "centres": "centers", "center": "centre", "centers": "centres",
-	"organisation": "organization", "organization": "organisation", "organisations": "organizations", "organizations": "organisations",
-}
-
-// spellingVariant is f with every word spelt the other way.
-func spellingVariant(f string) string {
-	ws := strings.Split(f, " ")
-	for i, w := range ws {
-		if v, ok := spellingVariants[w]; ok {
-			ws[i] = v
-		}
-	}
-	return strings.Join(ws, " ")
 }

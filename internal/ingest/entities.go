@@ -107,7 +107,7 @@ var personTitles = map[string]bool{"professor": true, "prof": true, "dr": true, 
 // with a confidence: high when a head word decides, low for the default
 // (ORGANIZATION).
 func ProposeKind(name string) (kg.Kind, float64) {
-	ws := strings.Fields(strings.ToLower(strings.NewReplacer("(", " ", ")", " ", ",", " ").Replace(name)))
+	ws := strings.Fields(strings.ToLower(headPunct.Replace(name)))
 	for len(ws) > 1 && strings.Trim(ws[len(ws)-1], "0123456789") == "" {
 		ws = ws[:len(ws)-1] // "Science Forum 2021": the head is Forum
 	}

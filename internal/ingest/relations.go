@@ -398,8 +398,10 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 			}
 			// Coordinated ends share the relationship: "MOST and the HKSAR
 			// Government established …", "… with ZTE and China Mobile".
+			cb := coordinated(text, ends, b)
 			for _, x := range coordinated(text, ends, a) {
-				for _, y := range coordinated(text, ends, b) {
+				cx := coordinated(text, ends, x)
+				for _, y := range cb {
 					kx, ky := endKind(ends[x], newKinds), endKind(ends[y], newKinds)
 					ex, okx := fit(tr.from, x, kx, 0)
 					ey, oky := fit(tr.to, y, ky, 1)
@@ -419,7 +421,7 @@ func (d *Dictionary) relationships(text string, sent Span, ends []End, newKinds 
 					if x != a && min(a, x) < b && b < max(a, x) || y != b && min(b, y) < a && a < max(b, y) {
 						continue
 					}
-					if x == y || !okx || !oky || (tr.role && (x != a || y != b)) || (x != a || y != b) && slices.Contains(coordinated(text, ends, x), y) {
+					if x == y || !okx || !oky || (tr.role && (x != a || y != b)) || (x != a || y != b) && slices.Contains(cx, y) {
 						continue
 					}
 					if k := (key{tr.typ, x, y}); x != a || y != b {
