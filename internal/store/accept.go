@@ -83,18 +83,27 @@ func checkSuggestionID(field, id string) error {
 // lockSuggestion takes the suggestion's write lock and returns it when it is
 // open: NOT_FOUND when there is none, CONFLICT when it was decided.
 func lockSuggestion(ctx context.Context, tx neo4j.ManagedTransaction, id string) (SuggestionRec, error) {
+	sg, err := lockAnySuggestion(ctx, tx, "id", id)
+	if err != nil {
+		return SuggestionRec{}, err
+	}
+	if sg.Status != SuggestionOpen {
+		return SuggestionRec{}, &kg.Error{Code: kg.CodeConflict, Field: "id", Message: fmt.Sprintf("suggestion %s was %s already", id, strings.ToLower(sg.Status))}
+	}
+	return sg, nil
+}
+
+// lockAnySuggestion takes the suggestion's write lock and returns it,
+// whatever its status: NOT_FOUND, naming field, when there is none.
+func lockAnySuggestion(ctx context.Context, tx neo4j.ManagedTransaction, field, id string) (SuggestionRec, error) {
 	r, err := txOne(ctx, tx, "MATCH (g:Suggestion {id: $id}) SET g.lock = true REMOVE g.lock RETURN g {.*} AS g", map[string]any{"id": id})
 	if err != nil {
 		return SuggestionRec{}, err
 	}
 	if r == nil {
-		return SuggestionRec{}, &kg.Error{Code: kg.CodeNotFound, Field: "id", Message: fmt.Sprintf("no suggestion with id %q", id)}
+		return SuggestionRec{}, &kg.Error{Code: kg.CodeNotFound, Field: field, Message: fmt.Sprintf("no suggestion with id %q", id)}
 	}
-	sg := suggestionFromMap(r["g"].(map[string]any))
-	if sg.Status != SuggestionOpen {
-		return SuggestionRec{}, &kg.Error{Code: kg.CodeConflict, Field: "id", Message: fmt.Sprintf("suggestion %s was %s already", id, strings.ToLower(sg.Status))}
-	}
-	return sg, nil
+	return suggestionFromMap(r["g"].(map[string]any)), nil
 }
 
 // accepter accepts suggestions in one change's transaction, collecting the
@@ -267,20 +276,22 @@ func (a *accepter) acceptEntity(sg SuggestionRec, edit SuggestionEdit) (string, 
 		if base == "" {
 			return "", kg.InvalidArg("edit.entityId", "the name %q makes no id; give edit.entityId", e.Name)
 		}
-		e.ID = base
-		for n := 2; ; n++ {
-			r, err := txOne(a.ctx, a.tx, "OPTIONAL MATCH (n:Entity {id: $id}) OPTIONAL MATCH (d:Redirect {id: $id}) RETURN n IS NOT NULL OR d IS NOT NULL AS taken", map[string]any{"id": e.ID})
-			if err != nil {
-				return "", err
-			}
-			if r["taken"] != true {
-				break
-			}
-			if n > 20 {
-				return "", &kg.Error{Code: kg.CodeConflict, Field: "edit.entityId", Message: fmt.Sprintf("ids %s to %s-%d are taken; give edit.entityId", base, base, n-1)}
-			}
-			e.ID = fmt.Sprintf("%s-%d", base, n)
+		ids := []string{base}
+		for n := 2; n <= 20; n++ {
+			ids = append(ids, fmt.Sprintf("%s-%d", base, n))
 		}
+		// The first of them that no entity or redirect has, in one query.
+		r, err := txOne(a.ctx, a.tx, `UNWIND range(0, size($ids) - 1) AS i
+WITH i, $ids[i] AS id
+WHERE NOT EXISTS { MATCH (:Entity {id: id}) } AND NOT EXISTS { MATCH (:Redirect {id: id}) }
+RETURN id ORDER BY i LIMIT 1`, map[string]any{"ids": ids})
+		if err != nil {
+			return "", err
+		}
+		if r == nil {
+			return "", &kg.Error{Code: kg.CodeConflict, Field: "edit.entityId", Message: fmt.Sprintf("ids %s to %s are taken; give edit.entityId", base, ids[len(ids)-1])}
+		}
+		e.ID, _ = r["id"].(string)
 	}
 	if err := e.Validate(); err != nil {
 		return "", err
@@ -327,14 +338,10 @@ func (a *accepter) end(field, edited string, p *ProposalEnd) (string, error) {
 		}
 		return ref, nil
 	}
-	r, err := txOne(a.ctx, a.tx, "MATCH (g:Suggestion {id: $id}) SET g.lock = true REMOVE g.lock RETURN g {.*} AS g", map[string]any{"id": ref})
+	sg, err := lockAnySuggestion(a.ctx, a.tx, field, ref)
 	if err != nil {
 		return "", err
 	}
-	if r == nil {
-		return "", &kg.Error{Code: kg.CodeNotFound, Field: field, Message: fmt.Sprintf("no suggestion with id %q", ref)}
-	}
-	sg := suggestionFromMap(r["g"].(map[string]any))
 	switch {
 	case sg.Kind != SuggestionEntity:
 		return "", kg.InvalidArg(field, "suggestion %s proposes a %s, not an entity", ref, strings.ToLower(sg.Kind))

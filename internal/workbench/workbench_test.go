@@ -15,7 +15,7 @@ import (
 )
 
 // The test article's new entities (the ids accepting them makes).
-var articleEntities = []string{"zyxo-joint-laboratory", "qorvan-telby", "zyxo-daily", "innovation-and-technology-commission"}
+var articleEntities = []string{"zyxo-joint-laboratory", "qorvan-telby", "qorvan-telby-2", "qorvan-telby-3", "zyxo-daily", "innovation-and-technology-commission"}
 
 func article(t testing.TB) string {
 	t.Helper()
@@ -33,7 +33,7 @@ func cleanupArticle(t testing.TB, text string) {
 	del := func() {
 		digest := workbench.DigestOf(text)
 		neo4jtest.Cypher(t, `MATCH (s:Source {digest: $d}) OPTIONAL MATCH (s)-[:HAS_MENTION|HAS_SUGGESTION]->(x) DETACH DELETE x, s`, map[string]any{"d": digest})
-		neo4jtest.Cypher(t, `MATCH (n:Entity) WHERE n.id IN $ids DETACH DELETE n`, map[string]any{"ids": articleEntities})
+		neo4jtest.Cypher(t, `MATCH (n:Entity|Redirect) WHERE n.id IN $ids DETACH DELETE n`, map[string]any{"ids": articleEntities})
 		neo4jtest.Cypher(t, `MATCH (f:Funding) WHERE f.funder IN $ids OR any(r IN f.recipients WHERE r IN $ids) DETACH DELETE f`, map[string]any{"ids": articleEntities})
 		neo4jtest.Cypher(t, `MATCH (k:IngestKey) WHERE k.key STARTS WITH 'zz-test-' DELETE k`, nil)
 	}
@@ -134,6 +134,29 @@ func TestIngestIdempotentAndRejectRemembered(t *testing.T) {
 	// Deciding twice is a conflict.
 	_, err = st.RejectSuggestion(ctx, daily.ID, "", curator)
 	wantCode(t, err, kg.CodeConflict)
+}
+
+// An accepted entity without an edited id takes its name's slug, or the
+// first numbered one that no entity or redirect holds.
+func TestAcceptEntityTakesFreeID(t *testing.T) {
+	st := neo4jtest.Store(t)
+	text := article(t)
+	cleanupArticle(t, text)
+	ctx := ctxT(t)
+	res, err := (&workbench.Service{Store: st}).Ingest(ctx, workbench.Document{Title: "Zyxo lab opens", Text: text}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Taken after the analysis: the slug by an entity, the next by a redirect.
+	neo4jtest.Cypher(t, `CREATE (:Entity {id: 'qorvan-telby', kind: 'PERSON', name: 'Other Qorvan'}), (:Redirect {id: 'qorvan-telby-2', target: 'qorvan-telby'})`, nil)
+	sg := find(t, st, res.Source.ID, store.SuggestionEntity, "Qorvan Telby")
+	got, err := st.AcceptSuggestion(ctx, sg.ID, store.SuggestionEdit{}, meta(sg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.EntityID != "qorvan-telby-3" {
+		t.Errorf("accepted as %q, want qorvan-telby-3 (the slug and -2 are taken)", got.EntityID)
+	}
 }
 
 // Accepting a relationship whose ends are open entity suggestions creates
